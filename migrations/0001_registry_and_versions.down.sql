@@ -1,0 +1,14 @@
+DROP TABLE cache_invalidation_events;
+DROP TABLE audit_log;
+DROP TABLE tenant_rules_current;
+DROP TABLE tenant_rule_versions;
+DROP TABLE tenant_configs_current;
+DROP TABLE tenant_config_versions;
+DROP TABLE tenant_api_keys;
+DROP TABLE tenants;
+DROP FUNCTION recsys_reject_mutation();
+DROP FUNCTION recsys_touch_updated_at();
+DROP TYPE interaction_type;
+DROP TYPE cache_invalidation_status;
+DROP TYPE api_client_status;
+DROP TYPE tenant_status;

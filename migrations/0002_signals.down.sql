@@ -1,0 +1,3 @@
+DROP TABLE item_covisit_daily;
+DROP TABLE item_popularity_daily;
+DROP TABLE item_tags;

@@ -1,0 +1,98 @@
+// migrate, partitions and demo: one-shot commands against DATABASE_URL.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/serve_config.h"
+#include "store/demo_seed.h"
+#include "store/migrator.h"
+#include "store/partitions.h"
+#include "store/pg.h"
+
+namespace recsys::cli {
+namespace {
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "recsys-service: %s\n", status.message().c_str());
+  return status.code() == StatusCode::kFailedPrecondition ||
+                 status.code() == StatusCode::kInvalidArgument
+             ? 2
+             : 1;
+}
+
+Result<store::PgConnection> ConnectFromEnv() {
+  auto url = ProcessEnv()("DATABASE_URL");
+  if (!url || url->empty()) {
+    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
+  }
+  return store::PgConnection::Connect(*url);
+}
+
+void PrintNames(const char* verb, const std::vector<std::string>& names, const char* none) {
+  if (names.empty()) std::printf("%s\n", none);
+  for (const std::string& n : names) std::printf("%s %s\n", verb, n.c_str());
+}
+
+}  // namespace
+
+int RunMigrateUp() {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto done = store::Migrator(conn.value(), store::EmbeddedMigrations()).Up();
+  if (!done.ok()) return Fail(done.status());
+  PrintNames("applied", done.value(), "schema is current; nothing to apply");
+  return 0;
+}
+
+int RunMigrateDown(int count) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto done = store::Migrator(conn.value(), store::EmbeddedMigrations()).Down(count);
+  if (!done.ok()) return Fail(done.status());
+  PrintNames("rolled back", done.value(), "nothing to roll back");
+  return 0;
+}
+
+int RunMigrateStatus() {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto states = store::Migrator(conn.value(), store::EmbeddedMigrations()).Status();
+  if (!states.ok()) return Fail(states.status());
+  int pending = 0;
+  for (const store::MigrationState& s : states.value()) {
+    std::printf("%-40s %s\n", s.name.c_str(),
+                s.applied ? ("applied " + s.applied_at).c_str() : "pending");
+    pending += s.applied ? 0 : 1;
+  }
+  std::printf("%d pending\n", pending);
+  return 0;
+}
+
+int RunPartitionsEnsure(int months_ahead) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto created = store::EnsurePartitions(conn.value(), months_ahead);
+  if (!created.ok()) return Fail(created.status());
+  PrintNames("created", created.value(), "all partitions present");
+  return 0;
+}
+
+int RunPartitionsPrune(int older_than_days) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto dropped = store::PrunePartitions(conn.value(), older_than_days);
+  if (!dropped.ok()) return Fail(dropped.status());
+  PrintNames("dropped", dropped.value(), "no partition old enough to drop");
+  return 0;
+}
+
+int RunDemoSeed() {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  if (Status s = store::SeedDemo(conn.value()); !s.ok()) return Fail(s);
+  std::printf("demo tenant '%s' seeded (%d items)\n", store::kDemoTenant, store::kDemoItemCount);
+  return 0;
+}
+
+}  // namespace recsys::cli

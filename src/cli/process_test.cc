@@ -1,0 +1,175 @@
+// The recsys-service binary as an operator runs it: exit codes, messages, /readyz.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "store/migration.h"
+#include "store/pg.h"
+#include "testing/test_db.h"
+
+namespace recsys {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RunShell;
+using testing::TestDatabase;
+
+std::string Binary() { return RECSYS_BINARY; }
+
+int FreePort() {
+  std::string out;
+  RunShell(std::string(RECSYS_SOURCE_DIR) + "/scripts/pg-cluster free-port", &out);
+  return std::atoi(out.c_str());
+}
+
+// GET http://127.0.0.1:port/path; returns the status code, or 0 when nothing answered.
+int HttpGetStatus(int port, const std::string& path, std::string* body = nullptr) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return 0;
+  }
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  if (response.size() < 12) return 0;
+  if (body) *body = response.substr(response.find("\r\n\r\n") + 4);
+  return std::atoi(response.substr(9, 3).c_str());
+}
+
+// `recsys-service serve` in the background; SIGTERM and reaped on destruction.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& database_url, int port) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      setenv("DATABASE_URL", database_url.c_str(), 1);
+      setenv("RECSYS_HTTP_ADDR", ("127.0.0.1:" + std::to_string(port)).c_str(), 1);
+      setenv("RECSYS_READINESS_INTERVAL_MS", "100", 1);
+      setenv("RECSYS_LOG_LEVEL", "warn", 1);
+      execl(RECSYS_BINARY, RECSYS_BINARY, "serve", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGTERM);
+      Wait();
+    }
+  }
+  // Waits for exit; returns the exit code.
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  void Terminate() { kill(pid_, SIGTERM); }
+
+ private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+TEST(ProcessTest, ServeRefusesAnUnmigratedDatabaseAndNamesTheFix) {
+  auto db = TestDatabase::Create("serve_unmigrated", /*migrate=*/false);
+  std::string output;
+  int rc = RunShell("DATABASE_URL='" + db->url() + "' RECSYS_HTTP_ADDR=127.0.0.1:" +
+                        std::to_string(FreePort()) + " " + Binary() + " serve",
+                    &output);
+  EXPECT_EQ(rc, 2) << output;
+  EXPECT_NE(output.find("schema is behind"), std::string::npos) << output;
+  EXPECT_NE(output.find("recsys-service migrate up"), std::string::npos) << output;
+}
+
+TEST(ProcessTest, ServeRejectsBadConfigurationNamingTheVariable) {
+  std::string output;
+  int rc = RunShell("DATABASE_URL=postgresql://x@127.0.0.1/x RECSYS_HTTP_ADDR=nonsense " +
+                        Binary() + " serve",
+                    &output);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(output.find("RECSYS_HTTP_ADDR"), std::string::npos) << output;
+  rc = RunShell("env -u DATABASE_URL " + Binary() + " serve", &output);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(output.find("DATABASE_URL"), std::string::npos) << output;
+}
+
+TEST(ProcessTest, TwoConcurrentMigrateUpsEndWithOneAppliedSet) {
+  auto db = TestDatabase::Create("concurrent_migrate", /*migrate=*/false);
+  const std::string env = "DATABASE_URL='" + db->url() + "' ";
+  std::string output;
+  int rc = RunShell("(" + env + Binary() + " migrate up > /tmp/recsys-mig-a.$$ 2>&1; echo a=$?) & (" +
+                        env + Binary() + " migrate up > /tmp/recsys-mig-b.$$ 2>&1; echo b=$?) & wait;"
+                        " cat /tmp/recsys-mig-a.$$ /tmp/recsys-mig-b.$$; rm -f /tmp/recsys-mig-?.$$",
+                    &output);
+  ASSERT_EQ(rc, 0);
+  EXPECT_NE(output.find("a=0"), std::string::npos) << output;
+  EXPECT_NE(output.find("b=0"), std::string::npos) << output;
+  EXPECT_NE(output.find("nothing to apply"), std::string::npos) << output;
+  store::PgConnection conn = db->Connect();
+  auto rows = conn.Query("SELECT count(*), count(DISTINCT name) FROM schema_migrations");
+  ASSERT_TRUE(rows.ok());
+  const std::string n = std::to_string(store::EmbeddedMigrations().size());
+  EXPECT_EQ(rows.value().Get(0, 0), n);
+  EXPECT_EQ(rows.value().Get(0, 1), n);
+
+  rc = RunShell(env + Binary() + " migrate status", &output);
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(output.find("0 pending"), std::string::npos) << output;
+}
+
+TEST(ProcessTest, ReadyzFollowsTheDatabaseGoingAwayAndComingBack) {
+  testing::PrivateCluster cluster;
+  const std::string url = cluster.AdminUrl();
+  std::string output;
+  ASSERT_EQ(RunShell("DATABASE_URL='" + url + "' " + Binary() + " migrate up", &output), 0) << output;
+
+  const int port = FreePort();
+  ServeProcess serve(url, port);
+  ASSERT_TRUE(WaitFor([&] { return HttpGetStatus(port, "/readyz") == 200; }, 15s));
+  EXPECT_EQ(HttpGetStatus(port, "/healthz"), 200);
+
+  cluster.Stop();
+  std::string body;
+  ASSERT_TRUE(WaitFor([&] { return HttpGetStatus(port, "/readyz", &body) == 503; }, 15s));
+  EXPECT_NE(body.find("RECSYS_UNAVAILABLE"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"probe\":\"database\""), std::string::npos) << body;
+  EXPECT_EQ(HttpGetStatus(port, "/healthz"), 200);
+
+  cluster.Start();
+  EXPECT_TRUE(WaitFor([&] { return HttpGetStatus(port, "/readyz") == 200; }, 20s));
+
+  serve.Terminate();
+  EXPECT_EQ(serve.Wait(), 0);
+}
+
+}  // namespace
+}  // namespace recsys

@@ -1,0 +1,105 @@
+// `recsys-service serve`: wires the adapters together and runs until SIGINT or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/serve_config.h"
+#include "http/ops_routes.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "obs/log.h"
+#include "service/readiness.h"
+#include "store/migrator.h"
+#include "store/partition_maintainer.h"
+#include "store/partitions.h"
+#include "store/pg.h"
+#include "store/schema_probe.h"
+
+namespace recsys::cli {
+namespace {
+
+int Refuse(const char* what, const Status& status, int code) {
+  obs::Log(obs::Level::kError, what).Str("error", status.message());
+  obs::ShutdownLogging();
+  std::fprintf(stderr, "recsys-service: %s: %s\n", what, status.message().c_str());
+  return code;
+}
+
+// Blocks SIGINT and SIGTERM in this thread, and so in every thread started after it; the main
+// thread then takes them synchronously with sigwait.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int RunServe() {
+  const sigset_t shutdown_signals = BlockShutdownSignals();
+  auto loaded = LoadServeConfig(ProcessEnv(), static_cast<int>(std::thread::hardware_concurrency()));
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "recsys-service: configuration error: %s\n",
+                 loaded.status().message().c_str());
+    return 2;
+  }
+  const ServeConfig config = std::move(loaded).value();
+  obs::InitLogging(config.log_level);
+
+  {
+    auto conn = store::PgConnection::Connect(config.database_url);
+    if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
+    Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckCurrent();
+    if (!schema.ok()) return Refuse("refusing to start", schema, 2);
+    auto created = store::EnsurePartitions(conn.value(), config.partitions_ahead);
+    if (!created.ok()) return Refuse("cannot ensure partitions", created.status(), 1);
+    for (const std::string& name : created.value()) {
+      obs::Log(obs::Level::kInfo, "partition created").Str("partition", name);
+    }
+  }
+  if (config.dev_auth_enabled) {
+    obs::Log(obs::Level::kWarn, "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
+                                "X-Dev-Org-Id are trusted; never enable this in production");
+  }
+
+  store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
+  partitions.Start();
+
+  auto probe = std::make_shared<store::SchemaProbe>(config.database_url);
+  service::ReadinessMonitor readiness({{"database", [probe] { return probe->Check(); }}},
+                                      std::chrono::milliseconds(config.readiness_interval_ms));
+  readiness.Start();
+
+  http::Router router;
+  http::AddOpsRoutes(router, [&readiness] { return readiness.Current(); });
+
+  http::ServerOptions options;
+  options.host = config.http_host;
+  options.port = config.http_port;
+  options.threads = config.http_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  http::HttpServer server(options, router);
+  if (Status s = server.Start(); !s.ok()) return Refuse("cannot start", s, 1);
+  obs::Log(obs::Level::kInfo, "listening")
+      .Str("host", config.http_host)
+      .Int("port", server.port())
+      .Int("threads", config.http_threads);
+
+  int signal_number = 0;
+  sigwait(&shutdown_signals, &signal_number);
+  obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
+  server.Stop();
+  obs::Log(obs::Level::kInfo, "stopped");
+  obs::ShutdownLogging();
+  return 0;
+}
+
+}  // namespace recsys::cli

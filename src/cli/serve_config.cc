@@ -1,0 +1,118 @@
+#include "cli/serve_config.h"
+
+#include <arpa/inet.h>
+
+#include <cstdlib>
+#include <limits>
+
+namespace recsys::cli {
+namespace {
+
+Status Bad(const char* name, const std::string& value, const std::string& why) {
+  return Status::InvalidArgument(std::string(name) + "=\"" + value + "\" is invalid: " + why);
+}
+
+// Parses a whole decimal integer within [lo, hi].
+bool ParseInt(const std::string& text, long long lo, long long hi, long long* out) {
+  if (text.empty() || text.size() > 18) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  long long v = std::strtoll(text.c_str(), nullptr, 10);
+  if (v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+Status ReadInt(const EnvLookup& env, const char* name, long long lo, long long hi, long long* out) {
+  auto value = env(name);
+  if (!value) return Status::Ok();
+  if (!ParseInt(*value, lo, hi, out)) {
+    return Bad(name, *value,
+               "want an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("want host:port");
+  std::string h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  long long p = 0;
+  if (!ParseInt(text.substr(colon + 1), 1, 65535, &p)) {
+    return Status::InvalidArgument("port must be 1..65535");
+  }
+  if (h == "localhost") h = "127.0.0.1";
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, h.c_str(), buf) != 1 && inet_pton(AF_INET6, h.c_str(), buf) != 1) {
+    return Status::InvalidArgument("host must be an IP address or localhost");
+  }
+  *host = h;
+  *port = static_cast<uint16_t>(p);
+  return Status::Ok();
+}
+
+Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
+  ServeConfig config;
+  config.http_threads = cores > 0 ? cores : 1;
+
+  auto url = env("DATABASE_URL");
+  if (!url || url->empty()) {
+    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL, e.g. "
+                                   "postgresql://user@127.0.0.1:5432/recsys)");
+  }
+  if (url->rfind("postgresql://", 0) != 0 && url->rfind("postgres://", 0) != 0 &&
+      url->find('=') == std::string::npos) {
+    return Status::InvalidArgument(
+        "DATABASE_URL is invalid: want postgresql://... or a key=value connection string");
+  }
+  config.database_url = *url;
+
+  if (auto addr = env("RECSYS_HTTP_ADDR")) {
+    if (Status s = ParseHostPort(*addr, &config.http_host, &config.http_port); !s.ok()) {
+      return Bad("RECSYS_HTTP_ADDR", *addr, s.message());
+    }
+  }
+
+  long long v = config.http_threads;
+  if (Status s = ReadInt(env, "RECSYS_HTTP_THREADS", 1, 256, &v); !s.ok()) return s;
+  config.http_threads = static_cast<int>(v);
+
+  v = static_cast<long long>(config.max_body_bytes);
+  if (Status s = ReadInt(env, "RECSYS_MAX_BODY_BYTES", 1024, 64 << 20, &v); !s.ok()) return s;
+  config.max_body_bytes = static_cast<size_t>(v);
+
+  v = config.partitions_ahead;
+  if (Status s = ReadInt(env, "RECSYS_PARTITIONS_AHEAD", 1, 120, &v); !s.ok()) return s;
+  config.partitions_ahead = static_cast<int>(v);
+
+  v = config.readiness_interval_ms;
+  if (Status s = ReadInt(env, "RECSYS_READINESS_INTERVAL_MS", 50, 60000, &v); !s.ok()) return s;
+  config.readiness_interval_ms = static_cast<int>(v);
+
+  if (auto dev = env("RECSYS_DEV_AUTH_ENABLED")) {
+    if (*dev == "true" || *dev == "1") config.dev_auth_enabled = true;
+    else if (*dev == "false" || *dev == "0" || dev->empty()) config.dev_auth_enabled = false;
+    else return Bad("RECSYS_DEV_AUTH_ENABLED", *dev, "want true or false");
+  }
+
+  if (auto level = env("RECSYS_LOG_LEVEL")) {
+    if (!obs::ParseLevel(*level, &config.log_level)) {
+      return Bad("RECSYS_LOG_LEVEL", *level, "want debug, info, warn or error");
+    }
+  }
+  return config;
+}
+
+}  // namespace recsys::cli

@@ -1,0 +1,41 @@
+// The configuration of `recsys-service serve`, read from environment variables.
+//
+// Every value is validated up front; a bad one is an error naming the variable, so the process can
+// stop before doing anything. Pure: the environment is passed in as a lookup function.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "obs/log.h"
+
+namespace recsys::cli {
+
+struct ServeConfig {
+  std::string database_url;              // DATABASE_URL (required)
+  std::string http_host = "127.0.0.1";   // RECSYS_HTTP_ADDR host part
+  uint16_t http_port = 8000;             // RECSYS_HTTP_ADDR port part
+  int http_threads = 2;                  // RECSYS_HTTP_THREADS, default: number of cores
+  size_t max_body_bytes = 1 << 20;       // RECSYS_MAX_BODY_BYTES
+  bool dev_auth_enabled = false;         // RECSYS_DEV_AUTH_ENABLED
+  obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
+  int partitions_ahead = 3;              // RECSYS_PARTITIONS_AHEAD (months)
+  int readiness_interval_ms = 1000;      // RECSYS_READINESS_INTERVAL_MS
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+// The process environment as an EnvLookup.
+EnvLookup ProcessEnv();
+
+// Reads and validates every variable. `cores` is the default for RECSYS_HTTP_THREADS.
+Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores);
+
+// "host:port" -> host and port. Hosts are IPv4/IPv6 literals or "localhost"; [::1]:80 for IPv6.
+Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace recsys::cli

@@ -1,0 +1,70 @@
+#include "cli/serve_config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace recsys::cli {
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const std::string kUrl = "postgresql://recsys@127.0.0.1:5432/recsys";
+
+TEST(ServeConfigTest, DefaultsNeedOnlyTheDatabaseUrl) {
+  auto config = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 4);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config.value().database_url, kUrl);
+  EXPECT_EQ(config.value().http_host, "127.0.0.1");
+  EXPECT_EQ(config.value().http_port, 8000);
+  EXPECT_EQ(config.value().http_threads, 4);
+  EXPECT_FALSE(config.value().dev_auth_enabled);
+}
+
+TEST(ServeConfigTest, MissingDatabaseUrlNamesTheVariable) {
+  auto config = LoadServeConfig(FakeEnv({}), 2);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("DATABASE_URL"), std::string::npos);
+}
+
+TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"RECSYS_HTTP_ADDR", "127.0.0.1"},        {"RECSYS_HTTP_ADDR", "nowhere:80"},
+      {"RECSYS_HTTP_THREADS", "0"},             {"RECSYS_MAX_BODY_BYTES", "lots"},
+      {"RECSYS_DEV_AUTH_ENABLED", "yes please"}, {"RECSYS_LOG_LEVEL", "loud"},
+      {"RECSYS_PARTITIONS_AHEAD", "-1"},        {"RECSYS_READINESS_INTERVAL_MS", "1"},
+      {"DATABASE_URL", "mysql://x"},
+  };
+  for (const auto& [name, value] : bad) {
+    std::map<std::string, std::string> vars = {{"DATABASE_URL", kUrl}};
+    vars[name] = value;
+    auto config = LoadServeConfig(FakeEnv(vars), 2);
+    ASSERT_FALSE(config.ok()) << name << "=" << value;
+    EXPECT_NE(config.status().message().find(name), std::string::npos)
+        << config.status().message();
+  }
+}
+
+TEST(ServeConfigTest, ParsesAddressesAndFlags) {
+  auto config = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl},
+                                         {"RECSYS_HTTP_ADDR", "[::1]:9090"},
+                                         {"RECSYS_DEV_AUTH_ENABLED", "true"},
+                                         {"RECSYS_LOG_LEVEL", "warn"}}),
+                                2);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config.value().http_host, "::1");
+  EXPECT_EQ(config.value().http_port, 9090);
+  EXPECT_TRUE(config.value().dev_auth_enabled);
+  EXPECT_EQ(config.value().log_level, obs::Level::kWarn);
+}
+
+}  // namespace
+}  // namespace recsys::cli

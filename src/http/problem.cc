@@ -1,0 +1,67 @@
+#include "http/problem.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+
+namespace recsys::http {
+namespace {
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+}  // namespace
+
+HttpResponse Problem(int status, std::string_view code, std::string_view detail,
+                     const HttpRequest& request) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  const std::string type = "urn:recsys:problem:" + std::string(code);
+  w.StartObject();
+  w.Key("type");
+  w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+  w.Key("title");
+  w.String(ReasonPhrase(status));
+  w.Key("status");
+  w.Int(status);
+  w.Key("detail");
+  w.String(detail.data(), static_cast<rapidjson::SizeType>(detail.size()));
+  w.Key("code");
+  w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  w.Key("instance");
+  w.String(request.path.data(), static_cast<rapidjson::SizeType>(request.path.size()));
+  w.Key("request_id");
+  w.String(request.request_id.data(), static_cast<rapidjson::SizeType>(request.request_id.size()));
+  w.EndObject();
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/problem+json";
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  return response;
+}
+
+HttpResponse Json(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace recsys::http

@@ -1,0 +1,18 @@
+// application/problem+json responses (RFC 9457) with recsys's stable error codes.
+#pragma once
+
+#include <string_view>
+
+#include "http/message.h"
+
+namespace recsys::http {
+
+// A problem response: {type, title, status, detail, code, instance, request_id}. The title is the
+// standard reason phrase of `status`; `type` is a stable URN built from `code`.
+HttpResponse Problem(int status, std::string_view code, std::string_view detail,
+                     const HttpRequest& request);
+
+// A JSON response from an already serialized body.
+HttpResponse Json(int status, std::string body);
+
+}  // namespace recsys::http

@@ -1,0 +1,73 @@
+#include "http/router.h"
+
+#include <utility>
+
+#include "http/problem.h"
+
+namespace recsys::http {
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string_view pattern, Handler handler) {
+  Route route{std::move(method), {}, std::move(handler)};
+  for (std::string_view s : SplitPath(pattern)) route.segments.emplace_back(s);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::Match(const Route& route, std::string_view path,
+                   std::vector<std::pair<std::string_view, std::string>>* params) {
+  if (path.empty() || path.front() != '/') return false;
+  std::vector<std::string_view> parts = SplitPath(path);
+  if (parts.size() != route.segments.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (IsParam(want)) {
+      if (parts[i].empty()) return false;
+      params->emplace_back(std::string_view(want).substr(1, want.size() - 2), std::string(parts[i]));
+    } else if (want != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+HttpResponse Router::Dispatch(HttpRequest& request) const {
+  std::string allowed;
+  std::vector<std::pair<std::string_view, std::string>> params;
+  for (const Route& route : routes_) {
+    if (!Match(route, request.path, &params)) continue;
+    if (route.method == request.method) {
+      request.path_params = std::move(params);
+      return route.handler(request);
+    }
+    allowed += (allowed.empty() ? "" : ", ") + route.method;
+  }
+  if (allowed.empty()) {
+    return Problem(404, "RECSYS_NOT_FOUND", "no route for " + std::string(request.path), request);
+  }
+  HttpResponse response = Problem(405, "RECSYS_METHOD_NOT_ALLOWED",
+                                  std::string(request.method) + " is not allowed here; use " + allowed,
+                                  request);
+  response.headers.emplace_back("Allow", allowed);
+  return response;
+}
+
+}  // namespace recsys::http

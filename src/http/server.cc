@@ -1,0 +1,223 @@
+#include "http/server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/uuid.h"
+#include "http/problem.h"
+#include "obs/log.h"
+
+namespace recsys::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+// Runs the handler with the request id set and turns any escaping exception into a 500.
+HttpResponse Handle(const Router& router, HttpRequest& request) {
+  try {
+    return router.Dispatch(request);
+  } catch (const std::exception& e) {
+    obs::Log(obs::Level::kError, "handler threw").Str("request_id", request.request_id)
+        .Str("error", e.what());
+  } catch (...) {
+    obs::Log(obs::Level::kError, "handler threw").Str("request_id", request.request_id);
+  }
+  return Problem(500, "RECSYS_INTERNAL", "internal error; see the server log", request);
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, const Router& router, const ServerOptions& options)
+      : stream_(std::move(socket)), router_(router), options_(options) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = endpoint.address().to_string();
+  }
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    started_ = Clock::now();
+    HttpRequest request;
+    request.request_id = NewUuidV4();
+    request.remote_ip = remote_ip_;
+    if (ec == bhttp::error::body_limit) {
+      return Reply(request, Problem(413, "RECSYS_PAYLOAD_TOO_LARGE",
+                                    "request body exceeds " +
+                                        std::to_string(options_.max_body_bytes) + " bytes",
+                                    request),
+                   /*keep_alive=*/false);
+    }
+    if (ec) {
+      return Reply(request,
+                   Problem(400, "RECSYS_INVALID_REQUEST", "malformed HTTP request: " + ec.message(),
+                           request),
+                   /*keep_alive=*/false);
+    }
+    const auto& message = parser_->get();
+    const std::string_view target = View(message.target());
+    const size_t question = target.find('?');
+    request.method = View(message.method_string());
+    request.path = target.substr(0, question);
+    if (question != std::string_view::npos) request.query = target.substr(question + 1);
+    request.body = message.body();
+    request.headers.reserve(16);
+    for (const auto& field : message) {
+      request.headers.emplace_back(View(field.name_string()), View(field.value()));
+    }
+    const std::string_view given_id = request.Header("X-Request-Id");
+    if (IsUuid(given_id)) request.request_id = std::string(given_id);
+    HttpResponse response = Handle(router_, request);
+    Reply(request, std::move(response), message.keep_alive());
+  }
+
+  void Reply(const HttpRequest& request, HttpResponse&& response, bool keep_alive) {
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
+    obs::Log(obs::Level::kInfo, "request")
+        .Str("request_id", request.request_id)
+        .Str("method", request.method)
+        .Str("path", request.path)
+        .Int("status", response.status)
+        .Int("duration_us", elapsed)
+        .Str("remote_ip", remote_ip_);
+
+    response_.emplace();
+    auto& out = *response_;
+    out.version(11);
+    out.result(static_cast<unsigned>(response.status));
+    out.set(bhttp::field::server, "recsys");
+    out.set(bhttp::field::content_type, response.content_type);
+    out.set("X-Request-Id", request.request_id);
+    for (auto& [name, value] : response.headers) out.set(name, value);
+    out.body() = std::move(response.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    bhttp::async_write(stream_, out,
+                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec || !keep_alive) return Close();
+    response_.reset();
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  const Router& router_;
+  const ServerOptions& options_;
+  std::string remote_ip_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  Clock::time_point started_;
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router)
+      : options_(std::move(options)), router_(router), ioc_(options_.threads),
+        acceptor_(asio::make_strand(ioc_)) {}
+
+  Status Start() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) return Status::InvalidArgument("bad listen address " + options_.host);
+    tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Unavailable("cannot listen on " + options_.host + ":" +
+                                 std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    Accept();
+    for (int i = 0; i < options_.threads; ++i) {
+      threads_.emplace_back([this] { ioc_.run(); });
+    }
+    return Status::Ok();
+  }
+
+  void Stop() {
+    if (threads_.empty()) return;
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+    });
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+  uint16_t port() const { return port_; }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        s.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(s), router_, options_)->Run();
+      } else {
+        obs::Log(obs::Level::kWarn, "accept failed").Str("error", ec.message());
+      }
+      Accept();
+    });
+  }
+
+  ServerOptions options_;
+  const Router& router_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+};
+
+HttpServer::HttpServer(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+HttpServer::~HttpServer() { impl_->Stop(); }
+Status HttpServer::Start() { return impl_->Start(); }
+void HttpServer::Stop() { impl_->Stop(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+
+}  // namespace recsys::http

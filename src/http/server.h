@@ -1,0 +1,45 @@
+// The HTTP/1.1 server: keep-alive, a body size limit, request ids, one access-log line per request.
+//
+// Boost.Beast stays inside server.cc. Handlers run on the server's I/O threads and must not block
+// for long; a handler that throws gets a 500 problem (the exception never leaves the thread).
+// Start() binds and returns; Stop() closes the listener and the connections and joins the threads.
+// Start and Stop are called from one controlling thread; the router must outlive the server.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/router.h"
+
+namespace recsys::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  int threads = 2;
+  size_t max_body_bytes = 1 << 20;      // larger bodies get 413
+  int idle_timeout_seconds = 30;        // keep-alive connections idle this long are closed
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, const Router& router);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving. Fails with kUnavailable when the address cannot be bound.
+  Status Start();
+  void Stop();
+  // The bound port (useful when options.port was 0). REQUIRES: Start() succeeded.
+  uint16_t port() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace recsys::http

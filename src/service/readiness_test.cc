@@ -1,0 +1,36 @@
+#include "service/readiness.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace recsys::service {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(ReadinessMonitorTest, NotReadyBeforeStart) {
+  ReadinessMonitor monitor({}, milliseconds(10));
+  EXPECT_FALSE(monitor.Current().ready);
+}
+
+TEST(ReadinessMonitorTest, ReportsFirstFailingProbeAndRecovers) {
+  std::atomic<bool> db_up{false};
+  ReadinessMonitor monitor(
+      {{"database", [&] { return db_up ? Status::Ok() : Status::Unavailable("connection refused"); }},
+       {"schema", [] { return Status::Ok(); }}},
+      milliseconds(5));
+  monitor.Start();
+  auto verdict = monitor.Current();
+  EXPECT_FALSE(verdict.ready);
+  EXPECT_EQ(verdict.failed_probe, "database");
+  EXPECT_EQ(verdict.reason, "connection refused");
+
+  db_up = true;
+  for (int i = 0; i < 400 && !monitor.Current().ready; ++i) std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_TRUE(monitor.Current().ready);
+}
+
+}  // namespace
+}  // namespace recsys::service

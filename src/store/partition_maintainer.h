@@ -1,0 +1,41 @@
+// Keeps log partitions created ahead of time while the service runs: once a day, and again an
+// hour after a failed attempt (a failure is logged; inserts still land in DEFAULT meanwhile).
+// Owns its thread and its own connection; the destructor stops it.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace recsys::store {
+
+class PartitionMaintainer {
+ public:
+  PartitionMaintainer(std::string database_url, int months_ahead,
+                      std::chrono::seconds period = std::chrono::hours(24),
+                      std::chrono::seconds retry = std::chrono::hours(1));
+  ~PartitionMaintainer();
+  PartitionMaintainer(const PartitionMaintainer&) = delete;
+  PartitionMaintainer& operator=(const PartitionMaintainer&) = delete;
+
+  // Starts the background thread; its first run is one period from now (serve runs ensure itself
+  // at start, before accepting traffic).
+  void Start();
+
+ private:
+  bool RunOnce();
+  void Loop();
+
+  std::string url_;
+  int months_ahead_;
+  std::chrono::seconds period_;
+  std::chrono::seconds retry_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace recsys::store

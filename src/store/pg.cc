@@ -1,0 +1,69 @@
+#include "store/pg.h"
+
+#include <cstdlib>
+
+namespace recsys::store {
+
+long PgResult::AffectedRows() const {
+  const char* n = PQcmdTuples(result_.get());
+  return (n && *n) ? std::strtol(n, nullptr, 10) : 0;
+}
+
+Result<PgConnection> PgConnection::Connect(const std::string& url, int connect_timeout_s) {
+  // Pass the timeout as a separate keyword so that it works for URLs and key=value strings alike.
+  const std::string timeout = std::to_string(connect_timeout_s);
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  const char* values[] = {url.c_str(), timeout.c_str(), "recsys-service", nullptr};
+  PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  PgConnection conn(raw);
+  if (raw == nullptr) return Status::Internal("libpq could not allocate a connection");
+  if (PQstatus(raw) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(raw);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return Status::Unavailable("cannot connect to PostgreSQL: " + message);
+  }
+  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  return conn;
+}
+
+Status PgConnection::ErrorStatus(const PGresult* result) const {
+  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get());
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    return Status::Unavailable("PostgreSQL connection lost: " + message);
+  }
+  return Status::Internal(message);
+}
+
+Status PgConnection::Exec(std::string_view sql) {
+  const std::string text(sql);
+  PGresult* raw = PQexec(conn_.get(), text.c_str());
+  ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  Status status = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
+  PQclear(raw);
+  return status;
+}
+
+Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<PgParam>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), nullptr, nullptr, /*resultFormat=*/0);
+  ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    Status error = ErrorStatus(raw);
+    PQclear(raw);
+    return error;
+  }
+  return PgResult(raw);
+}
+
+std::string QuoteIdentifier(PgConnection& conn, std::string_view name) {
+  char* quoted = PQescapeIdentifier(conn.raw(), name.data(), name.size());
+  std::string out = quoted ? quoted : "";
+  PQfreemem(quoted);
+  return out;
+}
+
+}  // namespace recsys::store

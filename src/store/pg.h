@@ -1,0 +1,69 @@
+// A thin, owning wrapper over a libpq connection and its results.
+//
+// PgConnection is move-only and NOT thread-safe: use one per thread. Every call returns errors as
+// values; a lost connection shows up as StatusCode::kUnavailable so that callers can retry or
+// reconnect. SQL parameters are sent as text ($1, $2, ...); std::nullopt sends NULL.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace recsys::store {
+
+class PgResult {
+ public:
+  explicit PgResult(PGresult* result) : result_(result, &PQclear) {}
+
+  int rows() const { return PQntuples(result_.get()); }
+  int columns() const { return PQnfields(result_.get()); }
+  bool IsNull(int row, int col) const { return PQgetisnull(result_.get(), row, col) != 0; }
+  // The text value of a cell; empty for NULL. REQUIRES: row < rows(), col < columns().
+  std::string_view Get(int row, int col) const {
+    return {PQgetvalue(result_.get(), row, col),
+            static_cast<size_t>(PQgetlength(result_.get(), row, col))};
+  }
+  // Number of rows an INSERT/UPDATE/DELETE touched.
+  long AffectedRows() const;
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+};
+
+using PgParam = std::optional<std::string>;
+
+class PgConnection {
+ public:
+  // Connects with `url` (a libpq URL or key=value string). Fails with kUnavailable when the server
+  // cannot be reached within `connect_timeout_s` seconds.
+  static Result<PgConnection> Connect(const std::string& url, int connect_timeout_s = 5);
+
+  PgConnection(PgConnection&&) noexcept = default;
+  PgConnection& operator=(PgConnection&&) noexcept = default;
+
+  // Runs one or more ';'-separated statements with no parameters (simple query protocol).
+  Status Exec(std::string_view sql);
+  // Runs one statement with text parameters and returns its rows.
+  Result<PgResult> Query(const std::string& sql, const std::vector<PgParam>& params = {});
+
+  // Whether the connection is still usable (libpq's view; a dead server is seen on the next call).
+  bool IsHealthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  PGconn* raw() { return conn_.get(); }
+
+ private:
+  explicit PgConnection(PGconn* conn) : conn_(conn, &PQfinish) {}
+  Status ErrorStatus(const PGresult* result) const;
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// Quotes an identifier for SQL text (uses libpq's escaping rules).
+std::string QuoteIdentifier(PgConnection& conn, std::string_view name);
+
+}  // namespace recsys::store

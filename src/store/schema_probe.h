@@ -1,0 +1,27 @@
+// Readiness probe for the database: reachable, and its schema exactly what this binary expects.
+//
+// Keeps one connection and reconnects when it is lost. Not thread-safe: call Check() from one
+// thread (the readiness monitor's).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+class SchemaProbe {
+ public:
+  explicit SchemaProbe(std::string database_url) : url_(std::move(database_url)) {}
+
+  // OK when the database answers and every embedded migration is applied, unchanged.
+  Status Check();
+
+ private:
+  std::string url_;
+  std::optional<PgConnection> conn_;
+};
+
+}  // namespace recsys::store

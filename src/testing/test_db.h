@@ -1,0 +1,54 @@
+// Test support: fresh databases on the throwaway cluster that CTest's `pg` fixture starts
+// (scripts/test-cluster), and private clusters for tests that must stop and restart a server.
+// Test-only code; aborts the calling test with a gtest failure on any setup error.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "store/pg.h"
+
+namespace recsys::testing {
+
+// A database created for one test suite and dropped when this object dies.
+class TestDatabase {
+ public:
+  // Creates an empty database on the shared test cluster. When `migrate` is true, applies every
+  // embedded migration.
+  static std::unique_ptr<TestDatabase> Create(std::string_view suite, bool migrate = true);
+  ~TestDatabase();
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  store::PgConnection Connect() const;
+
+ private:
+  TestDatabase(std::string admin_url, std::string name, std::string url);
+  std::string admin_url_;
+  std::string name_;
+  std::string url_;
+};
+
+// The shared test cluster's admin URL (database `postgres`).
+std::string SharedClusterAdminUrl();
+
+// A private PostgreSQL cluster in a temporary folder, for tests that stop and start the server.
+class PrivateCluster {
+ public:
+  PrivateCluster();
+  ~PrivateCluster();
+  void Start();
+  void Stop();
+  // URL of database `postgres` as the superuser.
+  std::string AdminUrl() const;
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+};
+
+// Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
+int RunShell(const std::string& command, std::string* output = nullptr);
+
+}  // namespace recsys::testing
