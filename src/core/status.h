@@ -70,3 +70,10 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace recsys
+
+// Returns the Status of `expr` from the enclosing function when it is not OK.
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::recsys::Status recsys_status_ = (expr);      \
+    if (!recsys_status_.ok()) return recsys_status_; \
+  } while (0)

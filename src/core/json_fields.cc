@@ -1,0 +1,58 @@
+#include "core/json_fields.h"
+
+#include <cmath>
+
+namespace recsys::json {
+
+std::string Join(const std::string& path, const char* key) {
+  return path.empty() ? std::string(key) : path + "." + key;
+}
+
+const Value* Member(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+Status ReadNumber(const Value& obj, const char* key, const std::string& path, double lo, double hi,
+                  double* out) {
+  const Value* v = Member(obj, key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->IsNumber() || !std::isfinite(v->GetDouble()) || v->GetDouble() < lo ||
+      v->GetDouble() > hi) {
+    return Status::InvalidArgument(Join(path, key) + ": must be a number from " +
+                                   std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  *out = v->GetDouble();
+  return Status::Ok();
+}
+
+Status ReadInt(const Value& obj, const char* key, const std::string& path, long long lo,
+               long long hi, int* out) {
+  const Value* v = Member(obj, key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->IsInt64() || v->GetInt64() < lo || v->GetInt64() > hi) {
+    return Status::InvalidArgument(Join(path, key) + ": must be an integer from " +
+                                   std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  *out = static_cast<int>(v->GetInt64());
+  return Status::Ok();
+}
+
+Status ReadBool(const Value& obj, const char* key, const std::string& path, bool* out) {
+  const Value* v = Member(obj, key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->IsBool()) return Status::InvalidArgument(Join(path, key) + ": must be true or false");
+  *out = v->GetBool();
+  return Status::Ok();
+}
+
+Status ReadString(const Value& obj, const char* key, const std::string& path, std::string* out) {
+  const Value* v = Member(obj, key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->IsString()) return Status::InvalidArgument(Join(path, key) + ": must be a string");
+  out->assign(v->GetString(), v->GetStringLength());
+  return Status::Ok();
+}
+
+}  // namespace recsys::json

@@ -1,0 +1,535 @@
+#include "core/ranker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace recsys {
+namespace {
+
+enum Flag : uint8_t {
+  kCandidate = 1,
+  kExcluded = 2,   // exclude_ids, and anchors when flags.exclude_anchors
+  kIncluded = 4,   // in include_ids
+  kBlocked = 8,    // by an item block rule
+  kPinned = 16,
+  kSelected = 32,
+  kRejected = 64,  // failed a hard constraint (counted once)
+};
+
+double Squash(double x) { return x > 0 ? x / (x + 1) : 0; }
+
+uint64_t Mix(uint64_t x) {  // splitmix64 finalizer
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t HashId(std::string_view id, int64_t seed) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return Mix(h ^ Mix(static_cast<uint64_t>(seed)));
+}
+
+// Resolved per-request constraints and state shared by Recommend and Similar.
+class Ranking {
+ public:
+  Ranking(const RankInput& in, RankScratch& scratch, RankResult& out)
+      : in_(in), snap_(in.snapshot), q_(in.request), scratch_(scratch), out_(out) {
+    scratch_.Reset(snap_.item_count());
+    day_ = DayOf(in.now);
+    exact_pop_ = day_ != snap_.reference_day();
+    for (const std::string& tag : q_.required_tags) {
+      auto t = snap_.FindTag(tag);
+      if (!t) impossible_ = true;  // nothing carries it
+      else required_.push_back(*t);
+    }
+    for (const std::string& tag : q_.forbidden_tags) {
+      if (auto t = snap_.FindTag(tag)) forbidden_.push_back(*t);
+    }
+    for (const auto& [tag, cap] : q_.max_per_tag) {
+      if (auto t = snap_.FindTag(tag)) tag_caps_.push_back({*t, cap, 0});
+    }
+    if (q_.has_include) {
+      for (const std::string& id : q_.include_ids) {
+        if (auto i = snap_.Find(id)) Mark(*i, kIncluded);
+      }
+    }
+    for (const std::string& id : q_.exclude_ids) {
+      if (auto i = snap_.Find(id)) Mark(*i, kExcluded);
+    }
+  }
+
+  void Mark(ItemIndex i, uint8_t flag) {
+    scratch_.Touch(i);
+    scratch_.flags(i) |= flag;
+  }
+  bool Has(ItemIndex i, uint8_t flag) { return (scratch_.flags(i) & flag) != 0; }
+
+  // The caller's hard constraints: include, exclude (and anchors), required and forbidden tags.
+  bool PassesConstraints(ItemIndex i) {
+    if (impossible_) return false;
+    const uint8_t f = scratch_.flags(i);
+    if ((f & kExcluded) || (q_.has_include && !(f & kIncluded))) return false;
+    for (TagIndex t : required_) {
+      if (!snap_.HasTag(i, t)) return false;
+    }
+    for (TagIndex t : forbidden_) {
+      if (snap_.HasTag(i, t)) return false;
+    }
+    return true;
+  }
+
+  // Adds i as a candidate if new and allowed; returns whether it was added.
+  bool AddCandidate(ItemIndex i) {
+    if (Has(i, kCandidate | kRejected)) return false;
+    ++out_.candidates_considered;
+    if (!PassesConstraints(i)) {
+      Mark(i, kRejected);
+      ++out_.filtered;
+      return false;
+    }
+    Mark(i, kCandidate);
+    candidates_.push_back({});
+    candidates_.back().item = i;
+    return true;
+  }
+
+  void AddPopularityCandidates(int fanout) {
+    std::span<const ItemIndex> source = snap_.by_popularity();
+    // With required tags, walk the shortest posting list: it is in popularity order too.
+    for (TagIndex t : required_) {
+      if (snap_.posting(t).size() < source.size()) source = snap_.posting(t);
+    }
+    int added = 0;
+    for (ItemIndex i : source) {
+      if (added >= fanout || impossible_) break;
+      if (AddCandidate(i)) ++added;
+    }
+    out_.trace.from_popularity = added;
+  }
+
+  void AddIncludeCandidates() {
+    if (!q_.has_include) return;
+    for (const std::string& id : q_.include_ids) {
+      if (auto i = snap_.Find(id); i && AddCandidate(*i)) ++out_.trace.from_include;
+    }
+  }
+
+  double Pop(ItemIndex i) {
+    return exact_pop_ ? snap_.PopularityAt(i, day_) : static_cast<double>(snap_.popularity(i));
+  }
+
+  double Similarity(ItemIndex i) {
+    double best = 0;
+    for (ItemIndex a : anchors_) best = std::max(best, Jaccard(snap_.tags(i), snap_.tags(a)));
+    return best;
+  }
+
+  // Fills signals and the blended score of every candidate.
+  void Score(const Weights& w) {
+    for (RankedItem& c : candidates_) {
+      c.raw_pop = Pop(c.item);
+      c.raw_cooc = scratch_.cooc(c.item);
+      c.pop = Squash(c.raw_pop);
+      c.cooc = Squash(c.raw_cooc);
+      c.sim = (w.emb > 0 && !anchors_.empty()) ? std::clamp(Similarity(c.item), 0.0, 1.0) : 0;
+      c.score = w.pop * c.pop + w.cooc * c.cooc + w.emb * c.sim;
+      if (w.pop * c.pop > 0) c.reasons |= kReasonPopularity;
+      if (w.cooc * c.cooc > 0) c.reasons |= kReasonCoVisitation;
+      if (w.emb * c.sim > 0) c.reasons |= kReasonSimilarity;
+    }
+  }
+
+  bool RuleMatches(const Rule& r, ItemIndex i) {
+    if (r.target == RuleTarget::kItem) {
+      for (const std::string& id : r.item_ids) {
+        if (snap_.item_id(i) == id) return true;
+      }
+      return false;
+    }
+    auto t = snap_.FindTag(r.tag);
+    return t && snap_.HasTag(i, *t);
+  }
+
+  bool IsBlocked(ItemIndex i) {
+    if (Has(i, kBlocked)) return true;
+    for (const Rule* r : tag_blocks_) {
+      if (RuleMatches(*r, i)) return true;
+    }
+    return false;
+  }
+
+  int FindCandidate(ItemIndex i) {
+    if (!Has(i, kCandidate)) return -1;
+    for (size_t c = 0; c < candidates_.size(); ++c) {
+      if (candidates_[c].item == i) return static_cast<int>(c);
+    }
+    return -1;
+  }
+
+  // Injects an item that was not a candidate (rules may); returns its position or -1.
+  int Inject(ItemIndex i, const Weights& w) {
+    if (Has(i, kCandidate)) return FindCandidate(i);
+    if (!PassesConstraints(i) || IsBlocked(i)) return -1;
+    Mark(i, kCandidate);
+    RankedItem c;
+    c.item = i;
+    c.raw_pop = Pop(i);
+    c.pop = Squash(c.raw_pop);
+    c.raw_cooc = scratch_.cooc(i);
+    c.cooc = Squash(c.raw_cooc);
+    c.score = w.pop * c.pop + w.cooc * c.cooc;
+    candidates_.push_back(std::move(c));
+    ++out_.trace.from_rules;
+    return static_cast<int>(candidates_.size() - 1);
+  }
+
+  void ApplyBlocks(const std::vector<const Rule*>& rules) {
+    for (const Rule* r : rules) {
+      if (r->action != RuleAction::kBlock) continue;
+      if (r->target == RuleTarget::kItem) {
+        for (const std::string& id : r->item_ids) {
+          if (auto i = snap_.Find(id)) Mark(*i, kBlocked);
+        }
+      } else {
+        tag_blocks_.push_back(r);
+      }
+    }
+    size_t kept = 0;
+    for (size_t c = 0; c < candidates_.size(); ++c) {
+      if (IsBlocked(candidates_[c].item)) {
+        ++out_.trace.blocked;
+        continue;
+      }
+      candidates_[kept++] = std::move(candidates_[c]);
+    }
+    candidates_.resize(kept);
+  }
+
+  void ApplyBoosts(const std::vector<const Rule*>& rules, const Weights& w) {
+    auto boost = [&](RankedItem& c, const Rule* r) {
+      c.score = c.score == 0 ? r->boost_value : c.score + c.score * r->boost_value;
+      c.reasons |= kReasonBoost;
+      c.rules.push_back(r);
+      ++out_.trace.boosted;
+    };
+    for (const Rule* r : rules) {
+      if (r->action != RuleAction::kBoost) continue;
+      if (r->target == RuleTarget::kItem) {
+        for (const std::string& id : r->item_ids) {
+          auto i = snap_.Find(id);
+          if (!i) continue;
+          int c = Inject(*i, w);
+          if (c >= 0) boost(candidates_[c], r);
+        }
+      } else {
+        for (RankedItem& c : candidates_) {
+          if (RuleMatches(*r, c.item)) boost(c, r);
+        }
+      }
+    }
+  }
+
+  // Returns pinned items in pin order (positions into candidates_).
+  std::vector<int> ApplyPins(const std::vector<const Rule*>& rules, const Weights& w) {
+    std::vector<int> pins;
+    const int max_total = in_.config.ranking.max_pins;
+    for (const Rule* r : rules) {
+      if (r->action != RuleAction::kPin) continue;
+      int from_rule = 0;
+      auto take = [&](int c) {
+        if (c < 0 || static_cast<int>(pins.size()) >= max_total) return false;
+        if (r->max_pins > 0 && from_rule >= r->max_pins) return false;
+        RankedItem& item = candidates_[c];
+        if (Has(item.item, kPinned)) return false;
+        Mark(item.item, kPinned);
+        item.reasons |= kReasonPin;
+        item.rules.push_back(r);
+        pins.push_back(c);
+        ++from_rule;
+        return true;
+      };
+      if (r->target == RuleTarget::kItem) {
+        for (const std::string& id : r->item_ids) {
+          if (auto i = snap_.Find(id)) take(Inject(*i, w));
+        }
+      } else {
+        std::vector<int> matched;
+        for (size_t c = 0; c < candidates_.size(); ++c) {
+          if (RuleMatches(*r, candidates_[c].item)) matched.push_back(static_cast<int>(c));
+        }
+        std::sort(matched.begin(), matched.end(), [&](int a, int b) { return Before(a, b); });
+        for (int c : matched) take(c);
+      }
+    }
+    out_.trace.pinned = static_cast<int>(pins.size());
+    return pins;
+  }
+
+  // Ranking order: score descending, then item id ascending (or the seeded hash).
+  bool Before(int a, int b) {
+    const RankedItem& x = candidates_[a];
+    const RankedItem& y = candidates_[b];
+    if (x.score != y.score) return x.score > y.score;
+    if (q_.seed) {
+      const uint64_t hx = HashId(snap_.item_id(x.item), *q_.seed);
+      const uint64_t hy = HashId(snap_.item_id(y.item), *q_.seed);
+      if (hx != hy) return hx < hy;
+    }
+    return snap_.item_id(x.item) < snap_.item_id(y.item);
+  }
+
+  struct TagCap {
+    TagIndex tag;
+    int cap;
+    int used;
+  };
+
+  bool FitsCaps(ItemIndex i) {
+    const RankingParams& r = in_.config.ranking;
+    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag && brand_counts_[snap_.brand(i)] >= r.brand_cap) {
+      return false;
+    }
+    if (r.category_cap > 0 && snap_.category(i) != kNoTag &&
+        category_counts_[snap_.category(i)] >= r.category_cap) {
+      return false;
+    }
+    for (const TagCap& c : tag_caps_) {
+      if (c.used >= c.cap && snap_.HasTag(i, c.tag)) return false;
+    }
+    return true;
+  }
+
+  void CountCaps(ItemIndex i) {
+    if (snap_.brand(i) != kNoTag) ++brand_counts_[snap_.brand(i)];
+    if (snap_.category(i) != kNoTag) ++category_counts_[snap_.category(i)];
+    for (TagCap& c : tag_caps_) {
+      if (snap_.HasTag(i, c.tag)) ++c.used;
+    }
+  }
+
+  // Pins first (they count toward caps), then the rest by MMR or score, within caps and k.
+  void Select(const std::vector<int>& pins) {
+    const int k = q_.k;
+    std::vector<int> chosen;
+    for (int c : pins) {
+      if (static_cast<int>(chosen.size()) >= k) break;
+      chosen.push_back(c);
+      Mark(candidates_[c].item, kSelected);
+      CountCaps(candidates_[c].item);
+    }
+    std::vector<int> order;
+    order.reserve(candidates_.size());
+    for (size_t c = 0; c < candidates_.size(); ++c) {
+      if (!Has(candidates_[c].item, kPinned)) order.push_back(static_cast<int>(c));
+    }
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return Before(a, b); });
+
+    const double lambda = in_.config.ranking.mmr_lambda;
+    if (lambda <= 0) {
+      for (int c : order) {
+        if (static_cast<int>(chosen.size()) >= k) break;
+        if (!FitsCaps(candidates_[c].item)) {
+          ++out_.trace.dropped_by_caps;
+          continue;
+        }
+        chosen.push_back(c);
+        CountCaps(candidates_[c].item);
+      }
+    } else {
+      double max_score = 0;
+      for (int c : order) max_score = std::max(max_score, candidates_[c].score);
+      if (max_score <= 0) max_score = 1;
+      // Bound the MMR pool: its cost is k x pool x tags.
+      constexpr size_t kPool = 1000;
+      if (order.size() > kPool) order.resize(kPool);
+      std::vector<bool> used(order.size(), false);
+      while (static_cast<int>(chosen.size()) < k) {
+        int best = -1;
+        double best_mmr = 0;
+        for (size_t o = 0; o < order.size(); ++o) {
+          if (used[o]) continue;
+          const RankedItem& c = candidates_[order[o]];
+          if (!FitsCaps(c.item)) continue;
+          double overlap = 0;
+          for (int s : chosen) overlap = std::max(overlap, Jaccard(snap_.tags(c.item), snap_.tags(candidates_[s].item)));
+          const double mmr = lambda * c.score / max_score - (1 - lambda) * overlap;
+          if (best < 0 || mmr > best_mmr) {
+            best = static_cast<int>(o);
+            best_mmr = mmr;
+          }
+        }
+        if (best < 0) break;
+        used[best] = true;
+        candidates_[order[best]].mmr = best_mmr;
+        chosen.push_back(order[best]);
+        CountCaps(candidates_[order[best]].item);
+      }
+    }
+    out_.items.reserve(chosen.size());
+    for (int c : chosen) out_.items.push_back(std::move(candidates_[c]));
+  }
+
+  std::vector<RankedItem>& candidates() { return candidates_; }
+  std::vector<ItemIndex>& anchors() { return anchors_; }
+
+ private:
+  const RankInput& in_;
+  const SignalSnapshot& snap_;
+  const RecommendRequest& q_;
+  RankScratch& scratch_;
+  RankResult& out_;
+  int32_t day_ = 0;
+  bool exact_pop_ = false;
+  bool impossible_ = false;
+  std::vector<TagIndex> required_, forbidden_;
+  std::vector<TagCap> tag_caps_;
+  std::vector<ItemIndex> anchors_;
+  std::vector<RankedItem> candidates_;
+  std::vector<const Rule*> tag_blocks_;
+  std::unordered_map<TagIndex, int> brand_counts_, category_counts_;
+};
+
+Weights EffectiveWeights(const RecommendRequest& q, const TenantConfig& config) {
+  Weights w = config.weights;
+  if (q.weights.pop) w.pop = *q.weights.pop;
+  if (q.weights.cooc) w.cooc = *q.weights.cooc;
+  if (q.weights.emb) w.emb = *q.weights.emb;
+  if (q.weights.hist) w.hist = *q.weights.hist;
+  return w;
+}
+
+}  // namespace
+
+void RankScratch::Reset(size_t item_count) {
+  if (flags_.size() != item_count) {
+    flags_.assign(item_count, 0);
+    cooc_.assign(item_count, 0);
+    touched_.clear();
+    return;
+  }
+  for (ItemIndex i : touched_) {
+    flags_[i] = 0;
+    cooc_[i] = 0;
+  }
+  touched_.clear();
+}
+
+double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b) {
+  if (a.empty() || b.empty()) return 0;
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+RankResult Recommend(const RankInput& in, RankScratch& scratch) {
+  RankResult out;
+  const RecommendRequest& q = in.request;
+  const Weights w = EffectiveWeights(q, in.config);
+  if (w.hist > 0) {
+    out.warnings.push_back({"SIGNAL_UNAVAILABLE", "hist: no interaction history is indexed yet"});
+  }
+  Ranking r(in, scratch, out);
+
+  for (const std::string& id : q.anchor_ids) {
+    auto a = in.snapshot.Find(id);
+    if (!a) continue;
+    r.anchors().push_back(*a);
+    if (in.config.exclude_anchors) r.Mark(*a, kExcluded);
+  }
+  out.trace.anchors_used = r.anchors();
+  if (!q.anchor_ids.empty() && r.anchors().empty()) {
+    out.warnings.push_back({"SIGNAL_UNAVAILABLE", "anchors: none of the anchor items is known"});
+  }
+
+  // Co-visitation scores accumulate before candidates are added, so filters see them all.
+  for (ItemIndex a : r.anchors()) {
+    for (const auto& n : in.snapshot.neighbours(a)) {
+      scratch.Touch(n.item);
+      scratch.cooc(n.item) += n.score;
+    }
+  }
+  r.AddPopularityCandidates(std::max(10 * q.k, 200));
+  for (ItemIndex a : r.anchors()) {
+    for (const auto& n : in.snapshot.neighbours(a)) {
+      if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
+    }
+  }
+  r.AddIncludeCandidates();
+  out.trace.after_filters = static_cast<int>(r.candidates().size());
+  r.Score(w);
+
+  std::vector<int> pins;
+  if (in.config.enable_rules) {
+    std::vector<const Rule*> rules = ApplicableRules(in.rules, q.surface, q.segment, in.now);
+    out.trace.rules_evaluated = rules;
+    r.ApplyBlocks(rules);
+    r.ApplyBoosts(rules, w);
+    pins = r.ApplyPins(rules, w);
+  }
+  r.Select(pins);
+  return out;
+}
+
+RankResult Similar(const RankInput& in, RankScratch& scratch) {
+  RankResult out;
+  const RecommendRequest& q = in.request;
+  auto item = in.snapshot.Find(q.item_id);
+  if (!item) {
+    out.warnings.push_back({"UNKNOWN_ITEM", "item_id: not in this surface's catalog"});
+    return out;
+  }
+  Ranking r(in, scratch, out);
+  r.Mark(*item, kExcluded);  // never the item itself
+  r.anchors().push_back(*item);
+  out.trace.anchors_used = r.anchors();
+
+  // Tier 1: co-visitation neighbours; they outrank every tier-2 item.
+  for (const auto& n : in.snapshot.neighbours(*item)) {
+    scratch.Touch(n.item);
+    scratch.cooc(n.item) += n.score;
+    if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
+  }
+  // Tier 2: items sharing tags, by Jaccard overlap; each tag's most popular items first.
+  constexpr size_t kPerTag = 2000;
+  for (TagIndex t : in.snapshot.tags(*item)) {
+    auto posting = in.snapshot.posting(t);
+    for (size_t p = 0; p < posting.size() && p < kPerTag; ++p) {
+      if (r.AddCandidate(posting[p])) ++out.trace.from_popularity;
+    }
+  }
+  out.trace.after_filters = static_cast<int>(r.candidates().size());
+  for (RankedItem& c : r.candidates()) {
+    c.raw_cooc = scratch.cooc(c.item);
+    c.cooc = c.raw_cooc > 0 ? c.raw_cooc / (c.raw_cooc + 1) : 0;
+    c.sim = Jaccard(in.snapshot.tags(c.item), in.snapshot.tags(*item));
+    // Co-visitation neighbours score in (0.5, 1], tag-only items in [0, 0.5]: one scale, tiers kept.
+    c.score = c.cooc > 0 ? 0.5 + 0.5 * c.cooc : 0.5 * c.sim;
+    c.reasons = (c.cooc > 0 ? kReasonCoVisitation : 0) | (c.sim > 0 ? kReasonSimilarity : 0);
+  }
+  if (in.config.enable_rules) {
+    std::vector<const Rule*> rules = ApplicableRules(in.rules, q.surface, q.segment, in.now);
+    std::vector<const Rule*> blocks;
+    for (const Rule* rule : rules) {
+      if (rule->action == RuleAction::kBlock) blocks.push_back(rule);
+    }
+    out.trace.rules_evaluated = blocks;
+    r.ApplyBlocks(blocks);
+  }
+  r.Select({});
+  return out;
+}
+
+}  // namespace recsys

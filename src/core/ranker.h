@@ -1,0 +1,83 @@
+// The ranking core (ranking.md): candidates, blended scores, filters, rules, MMR diversity and
+// caps. Pure and deterministic: the same request, snapshot, config, rules and `now` give the same
+// answer. No I/O, no locks; thread-safe as long as each thread passes its own RankScratch.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/request.h"
+#include "core/rules.h"
+#include "core/snapshot.h"
+#include "core/tenant_config.h"
+#include "core/time.h"
+
+namespace recsys {
+
+enum Reason : uint8_t {
+  kReasonPopularity = 1,
+  kReasonCoVisitation = 2,
+  kReasonSimilarity = 4,
+  kReasonPin = 8,
+  kReasonBoost = 16,
+};
+
+struct RankedItem {
+  ItemIndex item = 0;
+  double score = 0;
+  double raw_pop = 0, raw_cooc = 0;
+  double pop = 0, cooc = 0, sim = 0;  // normalized signals, in [0, 1]
+  double mmr = 0;                     // the MMR value it was selected with (0 when MMR is off)
+  uint8_t reasons = 0;
+  std::vector<const Rule*> rules;  // rules that pinned or boosted it
+};
+
+struct RankTrace {
+  int from_popularity = 0, from_covisitation = 0, from_include = 0, from_rules = 0;
+  int after_filters = 0, blocked = 0, pinned = 0, boosted = 0, dropped_by_caps = 0;
+  std::vector<ItemIndex> anchors_used;
+  std::vector<const Rule*> rules_evaluated;
+};
+
+struct RankResult {
+  std::vector<RankedItem> items;  // in rank order
+  int candidates_considered = 0;
+  int filtered = 0;
+  RankTrace trace;
+  std::vector<Warning> warnings;
+};
+
+// Per-thread working memory, reused across requests so that ranking does not allocate per item.
+class RankScratch {
+ public:
+  void Reset(size_t item_count);
+  uint8_t& flags(ItemIndex i) { return flags_[i]; }
+  float& cooc(ItemIndex i) { return cooc_[i]; }
+  void Touch(ItemIndex i) {
+    if (flags_[i] == 0 && cooc_[i] == 0) touched_.push_back(i);
+  }
+
+ private:
+  std::vector<uint8_t> flags_;
+  std::vector<float> cooc_;
+  std::vector<ItemIndex> touched_;
+};
+
+struct RankInput {
+  const RecommendRequest& request;
+  const SignalSnapshot& snapshot;
+  const TenantConfig& config;
+  const std::vector<Rule>& rules;
+  TimestampUs now;  // the request's context.now, else the server clock
+};
+
+// /v1/recommend.
+RankResult Recommend(const RankInput& input, RankScratch& scratch);
+// /v1/similar: neighbours of request.item_id, then tag overlap; block rules only.
+RankResult Similar(const RankInput& input, RankScratch& scratch);
+
+// Jaccard overlap of two sorted tag lists, in [0, 1].
+double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b);
+
+}  // namespace recsys

@@ -1,0 +1,184 @@
+#include "core/snapshot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/rules.h"
+
+namespace recsys {
+
+std::optional<ItemIndex> SignalSnapshot::Find(std::string_view item_id) const {
+  auto it = item_index_.find(item_id);
+  if (it == item_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<TagIndex> SignalSnapshot::FindTag(std::string_view tag) const {
+  auto it = tag_index_.find(tag);
+  if (it == tag_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool SignalSnapshot::HasTag(ItemIndex i, TagIndex t) const {
+  auto list = tags(i);
+  return std::binary_search(list.begin(), list.end(), t);
+}
+
+double SignalSnapshot::PopularityAt(ItemIndex i, int32_t day) const {
+  double sum = 0;
+  for (uint32_t r = day_offsets_[i]; r < day_offsets_[i + 1]; ++r) {
+    const int32_t age = std::max(0, day - days_[r].day);
+    sum += days_[r].score * std::exp2(-age / half_life_days_);
+  }
+  return sum;
+}
+
+size_t SignalSnapshot::MemoryBytes() const {
+  size_t bytes = 0;
+  for (const auto& id : item_ids_) bytes += sizeof(std::string) + (id.size() > 15 ? id.size() + 1 : 0);
+  bytes += item_index_.size() * (sizeof(std::string) + sizeof(ItemIndex) + 2 * sizeof(void*));
+  bytes += popularity_.capacity() * sizeof(float) + days_.capacity() * sizeof(DayScore);
+  bytes += (day_offsets_.capacity() + neighbour_offsets_.capacity() + tag_offsets_.capacity() +
+            posting_offsets_.capacity() + popularity_rank_.capacity()) * sizeof(uint32_t);
+  bytes += by_popularity_.capacity() * sizeof(ItemIndex) + neighbours_.capacity() * sizeof(Neighbour);
+  bytes += (item_tags_.capacity() + postings_.capacity() + brand_.capacity() + category_.capacity()) *
+           sizeof(uint32_t);
+  return bytes;
+}
+
+SnapshotBuilder::SnapshotBuilder(int32_t reference_day, double half_life_days)
+    : snap_(std::make_unique<SignalSnapshot>()) {
+  snap_->reference_day_ = reference_day;
+  snap_->half_life_days_ = half_life_days > 0 ? half_life_days : 30;
+}
+
+ItemIndex SnapshotBuilder::Intern(std::string_view item_id) {
+  auto it = snap_->item_index_.find(item_id);
+  if (it != snap_->item_index_.end()) return it->second;
+  const ItemIndex index = static_cast<ItemIndex>(snap_->item_ids_.size());
+  snap_->item_ids_.emplace_back(item_id);
+  snap_->item_index_.emplace(std::string(item_id), index);
+  tags_.emplace_back();
+  return index;
+}
+
+TagIndex SnapshotBuilder::InternTag(std::string_view tag) {
+  auto it = snap_->tag_index_.find(tag);
+  if (it != snap_->tag_index_.end()) return it->second;
+  const TagIndex index = static_cast<TagIndex>(snap_->tag_names_.size());
+  snap_->tag_names_.emplace_back(tag);
+  snap_->tag_index_.emplace(std::string(tag), index);
+  return index;
+}
+
+void SnapshotBuilder::AddTags(std::string_view item_id, const std::vector<std::string>& tags) {
+  const ItemIndex item = Intern(item_id);
+  for (const std::string& raw : tags) {
+    const std::string tag = NormalizeTag(raw);
+    if (!tag.empty()) tags_[item].push_back(InternTag(tag));
+  }
+}
+
+void SnapshotBuilder::AddPopularity(std::string_view item_id, int32_t day, double score) {
+  day_rows_.push_back({Intern(item_id), {day, static_cast<float>(score)}});
+}
+
+void SnapshotBuilder::AddCovisit(std::string_view item_id, std::string_view neighbour_id,
+                                 double score) {
+  const ItemIndex a = Intern(item_id);
+  const ItemIndex b = Intern(neighbour_id);
+  if (a == b) return;
+  covisit_[(static_cast<uint64_t>(a) << 32) | b] += static_cast<float>(score);
+}
+
+std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
+  SignalSnapshot& s = *snap_;
+  const size_t n = s.item_ids_.size();
+
+  // Daily popularity rows, grouped per item (counting sort), and the decayed sum.
+  s.day_offsets_.assign(n + 1, 0);
+  for (const auto& [item, row] : day_rows_) ++s.day_offsets_[item + 1];
+  std::partial_sum(s.day_offsets_.begin(), s.day_offsets_.end(), s.day_offsets_.begin());
+  s.days_.resize(day_rows_.size());
+  {
+    std::vector<uint32_t> cursor(s.day_offsets_.begin(), s.day_offsets_.end() - 1);
+    for (const auto& [item, row] : day_rows_) s.days_[cursor[item]++] = row;
+  }
+  day_rows_.clear();
+  day_rows_.shrink_to_fit();
+  s.popularity_.resize(n);
+  for (ItemIndex i = 0; i < n; ++i) {
+    s.popularity_[i] = static_cast<float>(s.PopularityAt(i, s.reference_day_));
+  }
+
+  s.by_popularity_.resize(n);
+  std::iota(s.by_popularity_.begin(), s.by_popularity_.end(), 0);
+  std::sort(s.by_popularity_.begin(), s.by_popularity_.end(), [&s](ItemIndex a, ItemIndex b) {
+    if (s.popularity_[a] != s.popularity_[b]) return s.popularity_[a] > s.popularity_[b];
+    return s.item_ids_[a] < s.item_ids_[b];
+  });
+  s.popularity_rank_.resize(n);
+  for (uint32_t r = 0; r < n; ++r) s.popularity_rank_[s.by_popularity_[r]] = r;
+
+  // Co-visitation: CSR, top kMaxNeighbours per item by score, ties by neighbour id.
+  std::vector<std::pair<ItemIndex, SignalSnapshot::Neighbour>> pairs;
+  pairs.reserve(covisit_.size());
+  for (const auto& [key, score] : covisit_) {
+    pairs.push_back({static_cast<ItemIndex>(key >> 32), {static_cast<ItemIndex>(key), score}});
+  }
+  covisit_.clear();
+  std::sort(pairs.begin(), pairs.end(), [&s](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    if (x.second.score != y.second.score) return x.second.score > y.second.score;
+    return s.item_ids_[x.second.item] < s.item_ids_[y.second.item];
+  });
+  s.neighbour_offsets_.assign(n + 1, 0);
+  for (size_t p = 0; p < pairs.size();) {
+    const ItemIndex item = pairs[p].first;
+    size_t end = p;
+    while (end < pairs.size() && pairs[end].first == item) ++end;
+    const size_t keep = std::min<size_t>(end - p, kMaxNeighbours);
+    for (size_t q = p; q < p + keep; ++q) s.neighbours_.push_back(pairs[q].second);
+    s.neighbour_offsets_[item + 1] = static_cast<uint32_t>(keep);
+    p = end;
+  }
+  std::partial_sum(s.neighbour_offsets_.begin(), s.neighbour_offsets_.end(),
+                   s.neighbour_offsets_.begin());
+
+  // Tags: per item sorted and unique; brand/category; posting lists in popularity order.
+  const size_t tag_count = s.tag_names_.size();
+  std::vector<bool> is_brand(tag_count), is_category(tag_count);
+  for (TagIndex t = 0; t < tag_count; ++t) {
+    is_brand[t] = s.tag_names_[t].rfind("brand:", 0) == 0;
+    is_category[t] = s.tag_names_[t].rfind("category:", 0) == 0;
+  }
+  s.tag_offsets_.assign(n + 1, 0);
+  s.brand_.assign(n, kNoTag);
+  s.category_.assign(n, kNoTag);
+  for (ItemIndex i = 0; i < n; ++i) {
+    auto& list = tags_[i];
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    s.tag_offsets_[i + 1] = s.tag_offsets_[i] + static_cast<uint32_t>(list.size());
+    for (TagIndex t : list) {
+      s.item_tags_.push_back(t);
+      if (is_brand[t] && s.brand_[i] == kNoTag) s.brand_[i] = t;
+      if (is_category[t] && s.category_[i] == kNoTag) s.category_[i] = t;
+    }
+  }
+  tags_.clear();
+  s.posting_offsets_.assign(tag_count + 1, 0);
+  for (TagIndex t : s.item_tags_) ++s.posting_offsets_[t + 1];
+  std::partial_sum(s.posting_offsets_.begin(), s.posting_offsets_.end(), s.posting_offsets_.begin());
+  s.postings_.resize(s.item_tags_.size());
+  {
+    std::vector<uint32_t> cursor(s.posting_offsets_.begin(), s.posting_offsets_.end() - 1);
+    for (ItemIndex item : s.by_popularity_) {
+      for (TagIndex t : s.tags(item)) s.postings_[cursor[t]++] = item;
+    }
+  }
+  return std::shared_ptr<const SignalSnapshot>(std::move(snap_));
+}
+
+}  // namespace recsys

@@ -1,0 +1,131 @@
+// The immutable, in-memory signals of one (tenant, namespace): what serving reads instead of SQL.
+//
+// Items and tags are interned to dense uint32 indexes. Layout (architecture.md):
+//  - per item: its id, decayed popularity, and its daily popularity rows (for a request's own
+//    "now"), brand and category;
+//  - items pre-sorted by popularity (descending, ties by id), so popularity candidates are a prefix;
+//  - co-visitation neighbours in CSR form, top kMaxNeighbours per item, by score descending;
+//  - per item a sorted list of tag indexes, per tag a posting list in popularity order.
+// Built once by SnapshotBuilder, then shared read-only between threads (thread-safe to read).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace recsys {
+
+using ItemIndex = uint32_t;
+using TagIndex = uint32_t;
+inline constexpr uint32_t kNoTag = UINT32_MAX;
+inline constexpr int kMaxNeighbours = 200;
+
+// Hash that lets unordered_map<string, V> be probed with a string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+class SignalSnapshot {
+ public:
+  struct Neighbour {
+    ItemIndex item;
+    float score;
+  };
+
+  size_t item_count() const { return item_ids_.size(); }
+  std::string_view item_id(ItemIndex i) const { return item_ids_[i]; }
+  std::optional<ItemIndex> Find(std::string_view item_id) const;
+
+  // Popularity decayed to reference_day() with the half-life the snapshot was built with.
+  float popularity(ItemIndex i) const { return popularity_[i]; }
+  // Popularity decayed to `day` (days since epoch); equals popularity() for reference_day().
+  double PopularityAt(ItemIndex i, int32_t day) const;
+  int32_t reference_day() const { return reference_day_; }
+  double half_life_days() const { return half_life_days_; }
+  // All items, most popular first (ties by item id ascending).
+  std::span<const ItemIndex> by_popularity() const { return by_popularity_; }
+  // The position of item i in by_popularity().
+  uint32_t popularity_rank(ItemIndex i) const { return popularity_rank_[i]; }
+
+  std::span<const Neighbour> neighbours(ItemIndex i) const {
+    return {neighbours_.data() + neighbour_offsets_[i], neighbours_.data() + neighbour_offsets_[i + 1]};
+  }
+
+  size_t tag_count() const { return tag_names_.size(); }
+  std::string_view tag_name(TagIndex t) const { return tag_names_[t]; }
+  std::optional<TagIndex> FindTag(std::string_view normalized_tag) const;
+  // The item's tags, sorted by index.
+  std::span<const TagIndex> tags(ItemIndex i) const {
+    return {item_tags_.data() + tag_offsets_[i], item_tags_.data() + tag_offsets_[i + 1]};
+  }
+  bool HasTag(ItemIndex i, TagIndex t) const;
+  // Items carrying tag t, most popular first.
+  std::span<const ItemIndex> posting(TagIndex t) const {
+    return {postings_.data() + posting_offsets_[t], postings_.data() + posting_offsets_[t + 1]};
+  }
+  TagIndex brand(ItemIndex i) const { return brand_[i]; }
+  TagIndex category(ItemIndex i) const { return category_[i]; }
+
+  bool empty() const { return item_ids_.empty(); }
+  // Approximate heap bytes held, for logs and memory budgets.
+  size_t MemoryBytes() const;
+
+ private:
+  friend class SnapshotBuilder;
+  struct DayScore {
+    int32_t day;
+    float score;
+  };
+
+  std::vector<std::string> item_ids_;
+  std::unordered_map<std::string, ItemIndex, StringHash, std::equal_to<>> item_index_;
+  std::vector<float> popularity_;
+  std::vector<uint32_t> day_offsets_;  // item_count + 1
+  std::vector<DayScore> days_;
+  int32_t reference_day_ = 0;
+  double half_life_days_ = 30;
+  std::vector<ItemIndex> by_popularity_;
+  std::vector<uint32_t> popularity_rank_;
+  std::vector<uint32_t> neighbour_offsets_;  // item_count + 1
+  std::vector<Neighbour> neighbours_;
+  std::vector<std::string> tag_names_;
+  std::unordered_map<std::string, TagIndex, StringHash, std::equal_to<>> tag_index_;
+  std::vector<uint32_t> tag_offsets_;  // item_count + 1
+  std::vector<TagIndex> item_tags_;
+  std::vector<uint32_t> posting_offsets_;  // tag_count + 1
+  std::vector<ItemIndex> postings_;
+  std::vector<TagIndex> brand_;
+  std::vector<TagIndex> category_;
+};
+
+// Accumulates signal rows, then builds a SignalSnapshot. Rows may come in any order; an item
+// mentioned by any table becomes part of the catalog. Not thread-safe; single use.
+class SnapshotBuilder {
+ public:
+  // `reference_day`: "today" for the decay; `half_life_days` > 0.
+  SnapshotBuilder(int32_t reference_day, double half_life_days);
+
+  void AddTags(std::string_view item_id, const std::vector<std::string>& tags);
+  void AddPopularity(std::string_view item_id, int32_t day, double score);
+  // Co-visitation summed over the window; repeated pairs add up.
+  void AddCovisit(std::string_view item_id, std::string_view neighbour_id, double score);
+
+  std::shared_ptr<const SignalSnapshot> Build();
+
+ private:
+  ItemIndex Intern(std::string_view item_id);
+  TagIndex InternTag(std::string_view tag);
+
+  std::unique_ptr<SignalSnapshot> snap_;
+  std::vector<std::vector<TagIndex>> tags_;
+  std::vector<std::pair<ItemIndex, SignalSnapshot::DayScore>> day_rows_;
+  std::unordered_map<uint64_t, float> covisit_;
+};
+
+}  // namespace recsys

@@ -1,0 +1,117 @@
+#include "core/tenant_config.h"
+
+#include "core/json_fields.h"
+
+namespace recsys {
+namespace {
+
+using json::Member;
+using json::Value;
+
+constexpr double kMaxWeight = 1e6;
+
+Status ObjectAt(const Value& parent, const char* key, const std::string& path, const Value** out) {
+  *out = Member(parent, key);
+  if (*out != nullptr && !(*out)->IsObject()) {
+    return Status::InvalidArgument(json::Join(path, key) + ": must be an object");
+  }
+  return Status::Ok();
+}
+
+Status ReadWeights(const Value& v, const std::string& path, Weights* w) {
+  RETURN_IF_ERROR(json::ReadNumber(v, "pop", path, 0, kMaxWeight, &w->pop));
+  RETURN_IF_ERROR(json::ReadNumber(v, "cooc", path, 0, kMaxWeight, &w->cooc));
+  RETURN_IF_ERROR(json::ReadNumber(v, "emb", path, 0, kMaxWeight, &w->emb));
+  RETURN_IF_ERROR(json::ReadNumber(v, "hist", path, 0, kMaxWeight, &w->hist));
+  return Status::Ok();
+}
+
+Status ReadRanking(const Value& v, const std::string& path, RankingParams* r) {
+  RETURN_IF_ERROR(json::ReadNumber(v, "half_life_days", path, 0.01, 3650, &r->half_life_days));
+  RETURN_IF_ERROR(json::ReadInt(v, "covisit_window_days", path, 1, 3650, &r->covisit_window_days));
+  RETURN_IF_ERROR(json::ReadNumber(v, "mmr_lambda", path, 0, 1, &r->mmr_lambda));
+  RETURN_IF_ERROR(json::ReadInt(v, "brand_cap", path, 0, 1000, &r->brand_cap));
+  RETURN_IF_ERROR(json::ReadInt(v, "category_cap", path, 0, 1000, &r->category_cap));
+  RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 0, 200, &r->max_pins));
+  return Status::Ok();
+}
+
+Status ReadExperiments(const Value& list, const TenantConfig& base, std::vector<Experiment>* out) {
+  if (!list.IsArray()) return Status::InvalidArgument("experiments: must be an array");
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+    const std::string path = "experiments[" + std::to_string(i) + "]";
+    const Value& e = list[i];
+    if (!e.IsObject()) return Status::InvalidArgument(path + ": must be an object");
+    Experiment exp;
+    RETURN_IF_ERROR(json::ReadString(e, "id", path, &exp.id));
+    if (exp.id.empty()) return Status::InvalidArgument(path + ".id: required, non-empty");
+    RETURN_IF_ERROR(json::ReadString(e, "surface", path, &exp.surface));
+    const Value* variants = Member(e, "variants");
+    if (variants == nullptr || !variants->IsArray() || variants->Empty()) {
+      return Status::InvalidArgument(path + ".variants: must be a non-empty array");
+    }
+    double total = 0;
+    for (rapidjson::SizeType j = 0; j < variants->Size(); ++j) {
+      const std::string vpath = path + ".variants[" + std::to_string(j) + "]";
+      const Value& v = (*variants)[j];
+      if (!v.IsObject()) return Status::InvalidArgument(vpath + ": must be an object");
+      ExperimentVariant variant;
+      variant.weights = base.weights;
+      variant.ranking = base.ranking;
+      RETURN_IF_ERROR(json::ReadString(v, "name", vpath, &variant.name));
+      if (variant.name.empty()) return Status::InvalidArgument(vpath + ".name: required, non-empty");
+      if (Member(v, "weight") == nullptr) return Status::InvalidArgument(vpath + ".weight: required");
+      RETURN_IF_ERROR(json::ReadNumber(v, "weight", vpath, 0, 1e9, &variant.weight));
+      total += variant.weight;
+      const Value* config = nullptr;
+      RETURN_IF_ERROR(ObjectAt(v, "config", vpath, &config));
+      if (config != nullptr) {
+        const std::string cpath = vpath + ".config";
+        const Value* w = nullptr;
+        RETURN_IF_ERROR(ObjectAt(*config, "weights", cpath, &w));
+        if (w) RETURN_IF_ERROR(ReadWeights(*w, cpath + ".weights", &variant.weights));
+        variant.has_weights = w != nullptr;
+        const Value* r = nullptr;
+        RETURN_IF_ERROR(ObjectAt(*config, "ranking", cpath, &r));
+        if (r) RETURN_IF_ERROR(ReadRanking(*r, cpath + ".ranking", &variant.ranking));
+        variant.has_ranking = r != nullptr;
+      }
+      exp.variants.push_back(std::move(variant));
+    }
+    if (total <= 0) return Status::InvalidArgument(path + ".variants: weights must sum to > 0");
+    out->push_back(std::move(exp));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<TenantConfig> ParseTenantConfig(std::string_view text) {
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) return Status::InvalidArgument("config: not valid JSON");
+  if (!doc.IsObject()) return Status::InvalidArgument("config: must be a JSON object");
+  TenantConfig config;
+  const Value* section = nullptr;
+  RETURN_IF_ERROR(ObjectAt(doc, "weights", "", &section));
+  if (section) RETURN_IF_ERROR(ReadWeights(*section, "weights", &config.weights));
+  RETURN_IF_ERROR(ObjectAt(doc, "flags", "", &section));
+  if (section) {
+    RETURN_IF_ERROR(json::ReadBool(*section, "enable_rules", "flags", &config.enable_rules));
+    RETURN_IF_ERROR(json::ReadBool(*section, "exclude_anchors", "flags", &config.exclude_anchors));
+  }
+  RETURN_IF_ERROR(ObjectAt(doc, "limits", "", &section));
+  if (section) {
+    RETURN_IF_ERROR(json::ReadInt(*section, "max_k", "limits", 1, 200, &config.max_k));
+    RETURN_IF_ERROR(
+        json::ReadInt(*section, "max_exclude_ids", "limits", 0, 5000, &config.max_exclude_ids));
+  }
+  RETURN_IF_ERROR(ObjectAt(doc, "ranking", "", &section));
+  if (section) RETURN_IF_ERROR(ReadRanking(*section, "ranking", &config.ranking));
+  if (const Value* experiments = Member(doc, "experiments")) {
+    RETURN_IF_ERROR(ReadExperiments(*experiments, config, &config.experiments));
+  }
+  return config;
+}
+
+}  // namespace recsys

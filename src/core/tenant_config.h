@@ -1,0 +1,61 @@
+// A tenant's config document (api.md "Config document", ranking.md) as typed values.
+//
+// ParseTenantConfig validates every known field and ignores unknown ones (forward compatibility).
+// An error is kInvalidArgument whose message starts with the offending field path, e.g.
+// "weights.pop: must be a number >= 0". Values absent from the document keep the defaults below,
+// which are the reference service's defaults.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace recsys {
+
+struct Weights {
+  double pop = 1.0;
+  double cooc = 0.0;
+  double emb = 0.0;
+  double hist = 0.0;
+};
+
+struct RankingParams {
+  double half_life_days = 30.0;
+  int covisit_window_days = 30;
+  double mmr_lambda = 0.0;  // 0 turns MMR off; caps still apply
+  int brand_cap = 0;        // 0 = no cap
+  int category_cap = 0;     // 0 = no cap
+  int max_pins = 3;
+};
+
+struct ExperimentVariant {
+  std::string name;
+  double weight = 0;
+  // Overrides applied on top of the tenant config for users in this variant.
+  bool has_weights = false;
+  Weights weights;
+  bool has_ranking = false;
+  RankingParams ranking;
+};
+
+struct Experiment {
+  std::string id;
+  std::string surface;  // empty: every surface
+  std::vector<ExperimentVariant> variants;
+};
+
+struct TenantConfig {
+  Weights weights;
+  bool enable_rules = true;
+  bool exclude_anchors = true;
+  int max_k = 200;
+  int max_exclude_ids = 5000;
+  RankingParams ranking;
+  std::vector<Experiment> experiments;
+};
+
+Result<TenantConfig> ParseTenantConfig(std::string_view json);
+
+}  // namespace recsys

@@ -1,0 +1,61 @@
+#include "core/tenant_config.h"
+
+#include <gtest/gtest.h>
+
+namespace recsys {
+namespace {
+
+TEST(TenantConfigTest, EmptyDocumentGivesReferenceDefaults) {
+  auto c = ParseTenantConfig("{}");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c.value().weights.pop, 1.0);
+  EXPECT_EQ(c.value().weights.cooc, 0.0);
+  EXPECT_EQ(c.value().ranking.half_life_days, 30.0);
+  EXPECT_EQ(c.value().ranking.max_pins, 3);
+  EXPECT_EQ(c.value().max_k, 200);
+  EXPECT_TRUE(c.value().enable_rules);
+}
+
+TEST(TenantConfigTest, ReadsEveryField) {
+  auto c = ParseTenantConfig(R"({"weights": {"pop": 0.5, "cooc": 2, "emb": 0.1, "hist": 0.2},
+      "flags": {"enable_rules": false, "exclude_anchors": false, "future_flag": 1},
+      "limits": {"max_k": 50, "max_exclude_ids": 100},
+      "ranking": {"half_life_days": 7, "covisit_window_days": 14, "mmr_lambda": 0.7,
+                  "brand_cap": 2, "category_cap": 3, "max_pins": 1},
+      "experiments": [{"id": "e1", "surface": "home", "variants": [
+          {"name": "a", "weight": 1}, {"name": "b", "weight": 1, "config": {"weights": {"cooc": 1}}}]}]})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const TenantConfig& t = c.value();
+  EXPECT_EQ(t.weights.cooc, 2);
+  EXPECT_FALSE(t.enable_rules);
+  EXPECT_EQ(t.max_k, 50);
+  EXPECT_EQ(t.ranking.mmr_lambda, 0.7);
+  ASSERT_EQ(t.experiments.size(), 1u);
+  EXPECT_TRUE(t.experiments[0].variants[1].has_weights);
+  EXPECT_EQ(t.experiments[0].variants[1].weights.cooc, 1);
+  EXPECT_EQ(t.experiments[0].variants[1].weights.pop, 0.5);  // inherits the base
+}
+
+TEST(TenantConfigTest, ErrorsNameTheField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"weights": {"pop": -1}})", "weights.pop"},
+      {R"({"weights": []})", "weights"},
+      {R"({"limits": {"max_k": 500}})", "limits.max_k"},
+      {R"({"ranking": {"mmr_lambda": 2}})", "ranking.mmr_lambda"},
+      {R"({"ranking": {"half_life_days": 0}})", "ranking.half_life_days"},
+      {R"({"flags": {"enable_rules": "yes"}})", "flags.enable_rules"},
+      {R"({"experiments": [{"id": "e", "variants": []}]})", "experiments[0].variants"},
+      {R"({"experiments": [{"id": "e", "variants": [{"name": "a"}]}]})",
+       "experiments[0].variants[0].weight"},
+      {"[1]", "config"},
+      {"{nope", "config"},
+  };
+  for (const auto& [doc, field] : cases) {
+    auto c = ParseTenantConfig(doc);
+    ASSERT_FALSE(c.ok()) << doc;
+    EXPECT_EQ(c.status().message().rfind(field, 0), 0u) << c.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace recsys
