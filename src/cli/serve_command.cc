@@ -9,16 +9,24 @@
 
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "core/time.h"
+#include "http/auth.h"
 #include "http/ops_routes.h"
+#include "http/serving_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "obs/log.h"
 #include "service/readiness.h"
+#include "service/recommend_service.h"
+#include "service/serving_state.h"
+#include "service/state_refresher.h"
+#include "store/exposure_writer.h"
 #include "store/migrator.h"
 #include "store/partition_maintainer.h"
 #include "store/partitions.h"
 #include "store/pg.h"
 #include "store/schema_probe.h"
+#include "store/state_loader.h"
 
 namespace recsys::cli {
 namespace {
@@ -70,16 +78,53 @@ int RunServe() {
                                 "X-Dev-Org-Id are trusted; never enable this in production");
   }
 
+  if (config.user_key_secret_generated) {
+    obs::Log(obs::Level::kWarn, "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
+                                "use a random per-process secret and will not join across restarts");
+  }
+
   store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
   partitions.Start();
 
+  service::StateHolder state;
+  auto loader = std::make_shared<store::StateLoader>(config.database_url);
+  service::StateRefresher refresher(
+      state,
+      [loader](const service::ServingState* previous, bool signals) {
+        return loader->Load(previous, signals, NowUs());
+      },
+      [loader] { return loader->ChangeMarker(); },
+      std::chrono::milliseconds(config.refresh_interval_ms));
+  (void)refresher.Start();  // a failure is logged; readiness stays false until a load succeeds
+
+  std::unique_ptr<store::ExposureWriter> exposures;
+  if (config.exposure_log_enabled) {
+    store::ExposureWriterOptions writer_options;
+    writer_options.database_url = config.database_url;
+    writer_options.spill_dir = config.spill_dir;
+    writer_options.queue_capacity = static_cast<size_t>(config.exposure_queue_rows);
+    exposures = std::make_unique<store::ExposureWriter>(writer_options);
+    exposures->Start();
+  } else {
+    obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
+  }
+  service::RecommendService recommend(state, exposures.get(), config.user_key_secret);
+  http::DevHeaderAuthenticator auth(config.dev_auth_enabled);
+
   auto probe = std::make_shared<store::SchemaProbe>(config.database_url);
-  service::ReadinessMonitor readiness({{"database", [probe] { return probe->Check(); }}},
-                                      std::chrono::milliseconds(config.readiness_interval_ms));
+  service::ReadinessMonitor readiness(
+      {{"database", [probe] { return probe->Check(); }},
+       {"snapshots",
+        [&state] {
+          return state.Get()->signals_loaded ? Status::Ok()
+                                             : Status::Unavailable("signal snapshots not loaded yet");
+        }}},
+      std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
 
   http::Router router;
   http::AddOpsRoutes(router, [&readiness] { return readiness.Current(); });
+  http::AddServingRoutes(router, auth, recommend);
 
   http::ServerOptions options;
   options.host = config.http_host;
@@ -97,6 +142,7 @@ int RunServe() {
   sigwait(&shutdown_signals, &signal_number);
   obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
   server.Stop();
+  if (exposures) exposures->Stop();  // flush every accepted exposure before exit
   obs::Log(obs::Level::kInfo, "stopped");
   obs::ShutdownLogging();
   return 0;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "core/uuid.h"
+
 namespace recsys::cli {
 namespace {
 
@@ -31,6 +33,15 @@ Status ReadInt(const EnvLookup& env, const char* name, long long lo, long long h
     return Bad(name, *value,
                "want an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
+  return Status::Ok();
+}
+
+Status ReadBool(const EnvLookup& env, const char* name, bool* out) {
+  auto value = env(name);
+  if (!value) return Status::Ok();
+  if (*value == "true" || *value == "1") *out = true;
+  else if (*value == "false" || *value == "0") *out = false;
+  else return Bad(name, *value, "want true or false");
   return Status::Ok();
 }
 
@@ -101,10 +112,36 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (Status s = ReadInt(env, "RECSYS_READINESS_INTERVAL_MS", 50, 60000, &v); !s.ok()) return s;
   config.readiness_interval_ms = static_cast<int>(v);
 
-  if (auto dev = env("RECSYS_DEV_AUTH_ENABLED")) {
-    if (*dev == "true" || *dev == "1") config.dev_auth_enabled = true;
-    else if (*dev == "false" || *dev == "0" || dev->empty()) config.dev_auth_enabled = false;
-    else return Bad("RECSYS_DEV_AUTH_ENABLED", *dev, "want true or false");
+  v = config.refresh_interval_ms;
+  if (Status s = ReadInt(env, "RECSYS_REFRESH_INTERVAL_MS", 100, 86400000, &v); !s.ok()) return s;
+  config.refresh_interval_ms = static_cast<int>(v);
+
+  v = config.exposure_queue_rows;
+  if (Status s = ReadInt(env, "RECSYS_EXPOSURE_QUEUE_ROWS", 100, 10000000, &v); !s.ok()) return s;
+  config.exposure_queue_rows = static_cast<int>(v);
+
+  if (auto secret = env("RECSYS_USER_KEY_SECRET")) {
+    if (secret->size() < 16) {
+      return Bad("RECSYS_USER_KEY_SECRET", "(hidden)", "want at least 16 characters");
+    }
+    config.user_key_secret = *secret;
+  } else {
+    config.user_key_secret = NewUuidV4() + NewUuidV4();
+    config.user_key_secret_generated = true;
+  }
+
+  if (auto dir = env("RECSYS_SPILL_DIR")) {
+    if (dir->empty()) return Bad("RECSYS_SPILL_DIR", *dir, "want a folder path");
+    config.spill_dir = *dir;
+  }
+
+  if (Status s = ReadBool(env, "RECSYS_EXPOSURE_LOG_ENABLED", &config.exposure_log_enabled);
+      !s.ok()) {
+    return s;
+  }
+
+  if (Status s = ReadBool(env, "RECSYS_DEV_AUTH_ENABLED", &config.dev_auth_enabled); !s.ok()) {
+    return s;
   }
 
   if (auto level = env("RECSYS_LOG_LEVEL")) {

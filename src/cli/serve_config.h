@@ -25,6 +25,12 @@ struct ServeConfig {
   obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
   int partitions_ahead = 3;              // RECSYS_PARTITIONS_AHEAD (months)
   int readiness_interval_ms = 1000;      // RECSYS_READINESS_INTERVAL_MS
+  int refresh_interval_ms = 60000;       // RECSYS_REFRESH_INTERVAL_MS (state and signals)
+  std::string user_key_secret;           // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
+  bool user_key_secret_generated = false;  // no secret configured: a random per-process one
+  bool exposure_log_enabled = true;      // RECSYS_EXPOSURE_LOG_ENABLED
+  std::string spill_dir = ".recsys-spill";  // RECSYS_SPILL_DIR
+  int exposure_queue_rows = 100000;      // RECSYS_EXPOSURE_QUEUE_ROWS
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

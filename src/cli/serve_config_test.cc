@@ -41,7 +41,8 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_HTTP_THREADS", "0"},             {"RECSYS_MAX_BODY_BYTES", "lots"},
       {"RECSYS_DEV_AUTH_ENABLED", "yes please"}, {"RECSYS_LOG_LEVEL", "loud"},
       {"RECSYS_PARTITIONS_AHEAD", "-1"},        {"RECSYS_READINESS_INTERVAL_MS", "1"},
-      {"DATABASE_URL", "mysql://x"},
+      {"DATABASE_URL", "mysql://x"},           {"RECSYS_USER_KEY_SECRET", "short"},
+      {"RECSYS_REFRESH_INTERVAL_MS", "10"},    {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
   };
   for (const auto& [name, value] : bad) {
     std::map<std::string, std::string> vars = {{"DATABASE_URL", kUrl}};

@@ -72,12 +72,15 @@ TagIndex SnapshotBuilder::InternTag(std::string_view tag) {
   return index;
 }
 
-void SnapshotBuilder::AddTags(std::string_view item_id, const std::vector<std::string>& tags) {
+void SnapshotBuilder::AddTag(std::string_view item_id, std::string_view raw_tag) {
   const ItemIndex item = Intern(item_id);
-  for (const std::string& raw : tags) {
-    const std::string tag = NormalizeTag(raw);
-    if (!tag.empty()) tags_[item].push_back(InternTag(tag));
-  }
+  const std::string tag = NormalizeTag(raw_tag);
+  if (!tag.empty()) tags_[item].push_back(InternTag(tag));
+}
+
+void SnapshotBuilder::AddTags(std::string_view item_id, const std::vector<std::string>& tags) {
+  Intern(item_id);
+  for (const std::string& tag : tags) AddTag(item_id, tag);
 }
 
 void SnapshotBuilder::AddPopularity(std::string_view item_id, int32_t day, double score) {

@@ -111,6 +111,8 @@ class SnapshotBuilder {
   // `reference_day`: "today" for the decay; `half_life_days` > 0.
   SnapshotBuilder(int32_t reference_day, double half_life_days);
 
+  // Adds one tag to the item (an empty tag only registers the item).
+  void AddTag(std::string_view item_id, std::string_view tag);
   void AddTags(std::string_view item_id, const std::vector<std::string>& tags);
   void AddPopularity(std::string_view item_id, int32_t day, double score);
   // Co-visitation summed over the window; repeated pairs add up.

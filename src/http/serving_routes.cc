@@ -1,0 +1,258 @@
+#include "http/serving_routes.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+
+#include "http/problem.h"
+
+namespace recsys::http {
+namespace {
+
+using service::Endpoint;
+using service::Served;
+using service::ServeError;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+bool IsJsonContentType(std::string_view type) {
+  if (type.empty()) return true;  // lenient: curl -d without -H
+  const size_t semi = type.find(';');
+  std::string_view base = type.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" ||
+         (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
+}
+
+void WriteWarnings(Writer& w, const std::vector<Warning>& warnings) {
+  w.Key("warnings");
+  w.StartArray();
+  for (const Warning& warning : warnings) {
+    w.StartObject();
+    w.Key("code");
+    Str(w, warning.code);
+    w.Key("detail");
+    Str(w, warning.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_t total_us,
+               int64_t write_us, bool ranked) {
+  w.StartObject();
+  w.Key("tenant_id");
+  Str(w, s.tenant->external_id);
+  w.Key("surface");
+  Str(w, s.request.surface);
+  w.Key("segment");
+  Str(w, s.request.segment);
+  w.Key("algo_version");
+  w.String(service::kAlgoVersion);
+  if (!s.tenant->config_etag.empty()) {
+    w.Key("config_version");
+    Str(w, s.tenant->config_etag);
+  }
+  if (!s.tenant->rules_etag.empty()) {
+    w.Key("rules_version");
+    Str(w, s.tenant->rules_etag);
+  }
+  w.Key("request_id");
+  Str(w, request_id);
+  if (ranked) {
+    w.Key("counts");
+    w.StartObject();
+    w.Key("candidates_considered");
+    w.Int(s.result.candidates_considered);
+    w.Key("filtered");
+    w.Int(s.result.filtered);
+    w.Key("returned");
+    w.Int(static_cast<int>(s.result.items.size()));
+    w.EndObject();
+  }
+  w.Key("timings_ms");
+  w.StartObject();
+  w.Key("total");
+  w.Int64(total_us / 1000);
+  w.EndObject();
+  w.Key("timings_us");
+  w.StartObject();
+  w.Key("total");
+  w.Int64(total_us);
+  w.Key("parse");
+  w.Int64(s.parse_us);
+  if (ranked) {
+    w.Key("rank");
+    w.Int64(s.rank_us);
+    w.Key("write");
+    w.Int64(write_us);
+  }
+  w.EndObject();
+  if (ranked && s.request.include_trace) {
+    const RankTrace& t = s.result.trace;
+    w.Key("trace");
+    w.StartObject();
+    w.Key("candidates");
+    w.StartObject();
+    for (auto [key, value] : {std::pair{"from_popularity", t.from_popularity},
+                              std::pair{"from_covisitation", t.from_covisitation},
+                              std::pair{"from_include", t.from_include},
+                              std::pair{"from_rules", t.from_rules},
+                              std::pair{"after_filters", t.after_filters},
+                              std::pair{"blocked", t.blocked}, std::pair{"boosted", t.boosted},
+                              std::pair{"pinned", t.pinned},
+                              std::pair{"dropped_by_caps", t.dropped_by_caps}}) {
+      w.Key(key);
+      w.Int(value);
+    }
+    w.EndObject();
+    w.Key("anchors_used");
+    w.StartArray();
+    for (ItemIndex a : t.anchors_used) Str(w, s.snapshot->item_id(a));
+    w.EndArray();
+    w.Key("rules_evaluated");
+    w.StartArray();
+    for (const Rule* r : t.rules_evaluated) Str(w, r->id);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void WriteItems(Writer& w, const Served& s) {
+  const RecommendRequest& q = s.request;
+  w.Key("items");
+  w.StartArray();
+  int rank = 0;
+  for (const RankedItem& item : s.result.items) {
+    w.StartObject();
+    w.Key("item_id");
+    Str(w, s.snapshot->item_id(item.item));
+    w.Key("rank");
+    w.Int(++rank);
+    w.Key("score");
+    w.Double(item.score);
+    if (q.include_reasons) {
+      w.Key("reasons");
+      w.StartArray();
+      if (item.reasons & kReasonPopularity) w.String("popularity");
+      if (item.reasons & kReasonCoVisitation) w.String("co_visitation");
+      if (item.reasons & kReasonSimilarity) w.String("similarity");
+      if (item.reasons & kReasonPin) w.String("rule.pin");
+      if (item.reasons & kReasonBoost) w.String("rule.boost");
+      w.EndArray();
+    }
+    if (q.explain != ExplainLevel::kNone) {
+      w.Key("explain");
+      w.StartObject();
+      w.Key("signals");
+      w.StartObject();
+      w.Key("pop");
+      w.Double(item.pop);
+      w.Key("cooc");
+      w.Double(item.cooc);
+      w.Key("emb");
+      w.Double(item.sim);
+      w.EndObject();
+      w.Key("rules");
+      w.StartArray();
+      for (const Rule* r : item.rules) {
+        Str(w, std::string(r->action == RuleAction::kPin ? "pin:" : r->action == RuleAction::kBoost
+                                                                       ? "boost:"
+                                                                       : "block:") + r->id);
+      }
+      w.EndArray();
+      if (q.explain == ExplainLevel::kFull) {
+        w.Key("raw");
+        w.StartObject();
+        w.Key("pop");
+        w.Double(item.raw_pop);
+        w.Key("cooc");
+        w.Double(item.raw_cooc);
+        w.EndObject();
+        w.Key("mmr");
+        w.Double(item.mmr);
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+HttpResponse Serve(const Authenticator& auth, const service::RecommendService& service,
+                   Endpoint endpoint, HttpRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  auto caller = auth.Authenticate(request);
+  if (auto* e = std::get_if<AuthError>(&caller)) return Problem(e->status, e->code, e->detail, request);
+  auto tenant = ResolveTenant(request, std::get<Caller>(caller));
+  if (auto* e = std::get_if<AuthError>(&tenant)) return Problem(e->status, e->code, e->detail, request);
+  if (!IsJsonContentType(request.Header("Content-Type"))) {
+    return Problem(400, "RECSYS_INVALID_REQUEST", "Content-Type must be application/json", request);
+  }
+
+  auto outcome = service.Handle(endpoint, std::get<std::string>(tenant), request.body);
+  if (auto* e = std::get_if<ServeError>(&outcome)) return Problem(e->status, e->code, e->detail, request);
+  const Served& served = std::get<Served>(outcome);
+
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  if (endpoint == Endpoint::kValidate) {
+    w.Key("normalized_request");
+    const std::string normalized = NormalizedRequestJson(served.request, true);
+    w.RawValue(normalized.data(), normalized.size(), rapidjson::kObjectType);
+    WriteWarnings(w, served.warnings);
+    w.Key("meta");
+    const auto total = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - started).count();
+    WriteMeta(w, served, request.request_id, total, 0, /*ranked=*/false);
+    w.EndObject();
+    return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+  }
+  if (served.snapshot != nullptr) {
+    WriteItems(w, served);
+  } else {
+    w.Key("items");
+    w.StartArray();
+    w.EndArray();
+  }
+  const auto before_meta = std::chrono::steady_clock::now();
+  const auto total = std::chrono::duration_cast<std::chrono::microseconds>(before_meta - started).count();
+  const int64_t write_us = total - served.parse_us - served.rank_us;
+  // meta is written separately too, for the exposure row.
+  rapidjson::StringBuffer meta_buffer;
+  Writer meta_writer(meta_buffer);
+  WriteMeta(meta_writer, served, request.request_id, total, write_us > 0 ? write_us : 0, true);
+  w.Key("meta");
+  w.RawValue(meta_buffer.GetString(), meta_buffer.GetSize(), rapidjson::kObjectType);
+  WriteWarnings(w, served.warnings);
+  w.EndObject();
+  std::string body(buffer.GetString(), buffer.GetSize());
+  service.RecordExposure(served, request.request_id, body,
+                         std::string(meta_buffer.GetString(), meta_buffer.GetSize()));
+  return Json(200, std::move(body));
+}
+
+}  // namespace
+
+void AddServingRoutes(Router& router, const Authenticator& auth,
+                      const service::RecommendService& service) {
+  router.Add("POST", "/v1/recommend", [&auth, &service](HttpRequest& r) {
+    return Serve(auth, service, Endpoint::kRecommend, r);
+  });
+  router.Add("POST", "/v1/recommend/validate", [&auth, &service](HttpRequest& r) {
+    return Serve(auth, service, Endpoint::kValidate, r);
+  });
+  router.Add("POST", "/v1/similar", [&auth, &service](HttpRequest& r) {
+    return Serve(auth, service, Endpoint::kSimilar, r);
+  });
+}
+
+}  // namespace recsys::http

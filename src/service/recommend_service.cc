@@ -1,0 +1,97 @@
+#include "service/recommend_service.h"
+
+#include <chrono>
+
+#include "crypto/digest.h"
+
+namespace recsys::service {
+namespace {
+
+int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start).count();
+}
+
+}  // namespace
+
+RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
+                                   std::string user_key_secret)
+    : holder_(holder), sink_(sink), user_key_secret_(std::move(user_key_secret)) {}
+
+std::string RecommendService::UserKey(std::string_view user_id) const {
+  return crypto::HmacSha256(user_key_secret_, user_id);
+}
+
+std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
+                                                          std::string_view tenant_external_id,
+                                                          std::string_view body) const {
+  Served served;
+  served.state = holder_.Get();
+  served.tenant = served.state->Find(tenant_external_id);
+  // Unknown and inactive tenants get the same answer, so that existence is not revealed.
+  if (served.tenant == nullptr || served.tenant->status != "active") {
+    return ServeError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
+  }
+  const TenantState& tenant = *served.tenant;
+
+  const auto started = std::chrono::steady_clock::now();
+  RequestError error;
+  std::optional<RecommendRequest> request =
+      endpoint == Endpoint::kSimilar ? ParseSimilarRequest(body, tenant.config, &error)
+                                     : ParseRecommendRequest(body, tenant.config, &error);
+  if (!request) {
+    return ServeError{error.status,
+                      error.status == 400 ? "RECSYS_INVALID_REQUEST" : "RECSYS_UNPROCESSABLE_ENTITY",
+                      error.detail};
+  }
+  served.request = std::move(*request);
+  served.parse_us = MicrosSince(started);
+  served.warnings = served.request.warnings;
+  if (endpoint == Endpoint::kValidate) return served;
+
+  bool fell_back = false;
+  served.snapshot = tenant.SnapshotFor(served.request.surface, &fell_back);
+  if (fell_back) {
+    served.warnings.push_back({"FALLBACK_NAMESPACE", "no signals for surface \"" +
+                                                         served.request.surface +
+                                                         "\"; the default namespace served"});
+  }
+  if (served.snapshot == nullptr) {
+    served.warnings.push_back({"SIGNAL_UNAVAILABLE", "no signals loaded for this tenant"});
+    return served;
+  }
+  const auto rank_started = std::chrono::steady_clock::now();
+  thread_local RankScratch scratch;
+  const TimestampUs now = served.request.now.value_or(NowUs());
+  RankInput input{served.request, *served.snapshot, tenant.config, tenant.rules, now};
+  served.result = endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
+  for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
+  served.rank_us = MicrosSince(rank_started);
+  return served;
+}
+
+void RecommendService::RecordExposure(const Served& served, const std::string& request_id,
+                                      std::string response_json, std::string meta_json) const {
+  if (sink_ == nullptr) return;
+  const RecommendRequest& q = served.request;
+  Exposure e;
+  e.tenant_id = served.tenant->id;
+  e.occurred_at = NowUs();
+  e.request_id = request_id;
+  e.surface = q.surface;
+  e.segment = q.segment;
+  const std::string_view user = PrimaryUserKey(q);
+  if (!user.empty()) e.user_key = UserKey(user);
+  e.session_id = q.session_id;
+  e.experiment_id = q.experiment_id;
+  e.experiment_variant = q.experiment_variant;
+  e.algo_version = kAlgoVersion;
+  e.config_etag = served.tenant->config_etag;
+  e.rules_etag = served.tenant->rules_etag;
+  e.request_json = NormalizedRequestJson(q, /*include_user_ids=*/false);
+  e.response_json = std::move(response_json);
+  e.meta_json = std::move(meta_json);
+  sink_->Record(e);
+}
+
+}  // namespace recsys::service

@@ -1,0 +1,61 @@
+// The serving use cases: /v1/recommend, /v1/recommend/validate and /v1/similar.
+//
+// Handle() resolves the tenant from the published state (no SQL), validates the body against the
+// tenant's config, and ranks. The caller (the HTTP adapter) writes the response, then calls
+// RecordExposure() with it. Thread-safe: each thread ranks with its own scratch space.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/ranker.h"
+#include "core/request.h"
+#include "service/exposure_sink.h"
+#include "service/serving_state.h"
+
+namespace recsys::service {
+
+inline constexpr const char* kAlgoVersion = "recsys-blend-1";
+
+enum class Endpoint { kRecommend, kValidate, kSimilar };
+
+struct ServeError {
+  int status;
+  std::string code;  // RECSYS_*
+  std::string detail;
+};
+
+struct Served {
+  std::shared_ptr<const ServingState> state;  // keeps tenant and snapshot alive
+  const TenantState* tenant = nullptr;
+  const SignalSnapshot* snapshot = nullptr;  // null when the tenant has no signals
+  RecommendRequest request;
+  RankResult result;
+  std::vector<Warning> warnings;  // request defaults + signal warnings + ranking warnings
+  int64_t parse_us = 0, rank_us = 0;
+};
+
+class RecommendService {
+ public:
+  // REQUIRES: `holder` outlives the service; `sink` may be null (no exposure logging).
+  RecommendService(const StateHolder& holder, ExposureSink* sink, std::string user_key_secret);
+
+  std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
+                                          std::string_view body) const;
+
+  // Records what was served. `response_json` is the body sent; user ids are hashed here.
+  void RecordExposure(const Served& served, const std::string& request_id,
+                      std::string response_json, std::string meta_json) const;
+
+  // The keyed hash of a user identifier (raw bytes).
+  std::string UserKey(std::string_view user_id) const;
+
+ private:
+  const StateHolder& holder_;
+  ExposureSink* sink_;
+  std::string user_key_secret_;
+};
+
+}  // namespace recsys::service

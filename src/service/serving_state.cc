@@ -1,0 +1,24 @@
+#include "service/serving_state.h"
+
+namespace recsys::service {
+
+const SignalSnapshot* TenantState::SnapshotFor(std::string_view surface, bool* fell_back) const {
+  *fell_back = false;
+  if (auto it = snapshots.find(surface); it != snapshots.end() && !it->second->empty()) {
+    return it->second.get();
+  }
+  if (surface != "default") {
+    if (auto it = snapshots.find(std::string_view("default")); it != snapshots.end()) {
+      *fell_back = true;
+      return it->second.get();
+    }
+  }
+  return nullptr;
+}
+
+const TenantState* ServingState::Find(std::string_view external_id) const {
+  auto it = tenants.find(external_id);
+  return it == tenants.end() ? nullptr : it->second.get();
+}
+
+}  // namespace recsys::service

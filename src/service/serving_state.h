@@ -1,0 +1,58 @@
+// Everything serving reads, immutable once built: the tenants with their compiled config and
+// rules, and per namespace a signal snapshot.
+//
+// StateHolder publishes the current ServingState; readers take a shared_ptr once per request and
+// never lock while ranking. Get() and Publish() are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/rules.h"
+#include "core/snapshot.h"
+#include "core/tenant_config.h"
+#include "core/time.h"
+
+namespace recsys::service {
+
+struct TenantState {
+  std::string id;           // tenants.id (uuid)
+  std::string external_id;  // what clients send
+  std::string status;       // active | suspended | deleted
+  TenantConfig config;
+  std::string config_etag;  // empty when the tenant has no config yet (defaults apply)
+  std::vector<Rule> rules;
+  std::string rules_etag;
+  std::unordered_map<std::string, std::shared_ptr<const SignalSnapshot>, StringHash,
+                     std::equal_to<>>
+      snapshots;  // by namespace
+
+  // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
+  const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;
+};
+
+struct ServingState {
+  std::unordered_map<std::string, std::shared_ptr<const TenantState>, StringHash, std::equal_to<>>
+      tenants;  // by external id
+  TimestampUs loaded_at = 0;
+  bool signals_loaded = false;
+
+  const TenantState* Find(std::string_view external_id) const;
+};
+
+class StateHolder {
+ public:
+  std::shared_ptr<const ServingState> Get() const { return state_.load(std::memory_order_acquire); }
+  void Publish(std::shared_ptr<const ServingState> state) {
+    state_.store(std::move(state), std::memory_order_release);
+  }
+
+ private:
+  std::atomic<std::shared_ptr<const ServingState>> state_{std::make_shared<const ServingState>()};
+};
+
+}  // namespace recsys::service

@@ -1,0 +1,102 @@
+#include "store/copy_stream.h"
+
+#include <vector>
+
+namespace recsys::store {
+namespace {
+
+// Decodes one COPY text line into fields, unescaping into `storage`.
+void SplitRow(std::string_view line, std::string& storage, std::vector<std::string_view>& fields,
+              std::vector<char>& nulls) {
+  storage.clear();
+  storage.reserve(line.size());
+  std::vector<size_t> starts;
+  nulls.clear();
+  size_t start = 0;
+  bool null_marker = false;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == '\t') {
+      starts.push_back(start);
+      nulls.push_back(null_marker ? 1 : 0);
+      start = storage.size();
+      null_marker = false;
+      continue;
+    }
+    const char c = line[i];
+    if (c == '\\' && i + 1 < line.size()) {
+      const char n = line[++i];
+      switch (n) {
+        case 't': storage.push_back('\t'); break;
+        case 'n': storage.push_back('\n'); break;
+        case 'r': storage.push_back('\r'); break;
+        case 'N': null_marker = true; break;
+        default: storage.push_back(n);
+      }
+    } else {
+      storage.push_back(c);
+    }
+  }
+  starts.push_back(storage.size());
+  fields.clear();
+  for (size_t f = 0; f + 1 < starts.size(); ++f) {
+    fields.emplace_back(storage.data() + starts[f], starts[f + 1] - starts[f]);
+  }
+}
+
+}  // namespace
+
+Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
+                     const std::function<void(const CopyRow&)>& on_row) {
+  PGresult* start = PQexec(conn.raw(), copy_sql.c_str());
+  if (PQresultStatus(start) != PGRES_COPY_OUT) {
+    std::string message = PQresultErrorMessage(start);
+    PQclear(start);
+    if (PQstatus(conn.raw()) != CONNECTION_OK) return Status::Unavailable("copy: " + message);
+    return Status::Internal("copy: " + message);
+  }
+  PQclear(start);
+  std::string storage;
+  std::vector<std::string_view> fields;
+  std::vector<char> nulls;
+  for (;;) {
+    char* buffer = nullptr;
+    const int length = PQgetCopyData(conn.raw(), &buffer, /*async=*/0);
+    if (length == -1) break;  // done
+    if (length == -2) {
+      return Status::Unavailable(std::string("copy: ") + PQerrorMessage(conn.raw()));
+    }
+    std::string_view line(buffer, static_cast<size_t>(length));
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    SplitRow(line, storage, fields, nulls);
+    PQfreemem(buffer);
+    on_row(CopyRow{fields, nulls});
+  }
+  PGresult* end = PQgetResult(conn.raw());
+  Status status = PQresultStatus(end) == PGRES_COMMAND_OK
+                      ? Status::Ok()
+                      : Status::Internal(std::string("copy: ") + PQresultErrorMessage(end));
+  PQclear(end);
+  while (PGresult* extra = PQgetResult(conn.raw())) PQclear(extra);
+  return status;
+}
+
+void AppendCopyEscaped(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+std::string QuoteLiteral(PgConnection& conn, std::string_view value) {
+  char* quoted = PQescapeLiteral(conn.raw(), value.data(), value.size());
+  std::string out = quoted ? quoted : "NULL";
+  PQfreemem(quoted);
+  return out;
+}
+
+}  // namespace recsys::store

@@ -1,0 +1,32 @@
+// Streams the rows of `COPY (query) TO STDOUT` (text format) to a callback, without holding the
+// result in memory: the snapshot loader reads millions of rows this way in one round trip.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+// One row: a NULL field has is_null[i] != 0 and an empty view.
+struct CopyRow {
+  std::span<const std::string_view> fields;
+  std::span<const char> is_null;
+};
+
+// Runs `copy_sql` (a "COPY ... TO STDOUT" statement) and calls `on_row` for each row, in order.
+// The views are valid only during the call.
+Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
+                     const std::function<void(const CopyRow&)>& on_row);
+
+// Appends `value` to `out` escaped for COPY text format (backslash, tab, newline, CR).
+void AppendCopyEscaped(std::string& out, std::string_view value);
+
+// Single-quotes a literal for SQL text (COPY cannot take parameters).
+std::string QuoteLiteral(PgConnection& conn, std::string_view value);
+
+}  // namespace recsys::store

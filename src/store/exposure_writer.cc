@@ -1,0 +1,282 @@
+#include "store/exposure_writer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "crypto/digest.h"
+#include "obs/log.h"
+#include "store/copy_stream.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCopySql =
+    "COPY exposure_events (tenant_id, occurred_at, request_id, surface, segment, user_key, "
+    "session_id, experiment_id, experiment_variant, algo_version, config_etag, rules_etag, "
+    "request, response, meta) FROM STDIN";
+constexpr size_t kReplayChunkRows = 5000;
+
+void Field(std::string& line, std::string_view value, bool null_when_empty = true) {
+  if (!line.empty()) line.push_back('\t');
+  if (value.empty() && null_when_empty) {
+    line += "\\N";
+  } else {
+    AppendCopyEscaped(line, value);
+  }
+}
+
+thread_local std::optional<PgConnection> writer_conn;
+
+Status CopyIn(const std::string& url, const std::string& data) {
+  if (!writer_conn || !writer_conn->IsHealthy()) {
+    writer_conn.reset();
+    auto conn = PgConnection::Connect(url, 3);
+    if (!conn.ok()) return conn.status();
+    writer_conn.emplace(std::move(conn).value());
+  }
+  PGconn* raw = writer_conn->raw();
+  PGresult* start = PQexec(raw, kCopySql);
+  const bool in_copy = PQresultStatus(start) == PGRES_COPY_IN;
+  std::string error = in_copy ? "" : PQresultErrorMessage(start);
+  PQclear(start);
+  if (!in_copy) {
+    writer_conn.reset();
+    return Status::Unavailable("exposure copy: " + error);
+  }
+  if (PQputCopyData(raw, data.data(), static_cast<int>(data.size())) != 1 ||
+      PQputCopyEnd(raw, nullptr) != 1) {
+    writer_conn.reset();
+    return Status::Unavailable("exposure copy: connection lost");
+  }
+  PGresult* end = PQgetResult(raw);
+  Status status = PQresultStatus(end) == PGRES_COMMAND_OK
+                      ? Status::Ok()
+                      : Status::Unavailable(std::string("exposure copy: ") + PQresultErrorMessage(end));
+  PQclear(end);
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  if (!status.ok()) writer_conn.reset();
+  return status;
+}
+
+}  // namespace
+
+ExposureWriter::ExposureWriter(ExposureWriterOptions options) : options_(std::move(options)) {}
+
+ExposureWriter::~ExposureWriter() { Stop(); }
+
+std::string ExposureWriter::ToCopyLine(const service::Exposure& r) {
+  std::string line;
+  line.reserve(256 + r.request_json.size() + r.response_json.size() + r.meta_json.size());
+  Field(line, r.tenant_id);
+  Field(line, FormatRfc3339(r.occurred_at));
+  Field(line, r.request_id);
+  Field(line, r.surface, false);
+  Field(line, r.segment, false);
+  Field(line, r.user_key.empty() ? "" : "\\x" + crypto::ToHex(r.user_key));
+  Field(line, r.session_id);
+  Field(line, r.experiment_id);
+  Field(line, r.experiment_variant);
+  Field(line, r.algo_version, false);
+  Field(line, r.config_etag);
+  Field(line, r.rules_etag);
+  Field(line, r.request_json, false);
+  Field(line, r.response_json, false);
+  Field(line, r.meta_json);
+  line.push_back('\n');
+  return line;
+}
+
+void ExposureWriter::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_) return;
+  running_ = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ExposureWriter::Record(const service::Exposure& row) {
+  std::string line = ToCopyLine(row);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.enqueued;
+    if (queue_.size() < options_.queue_capacity && !stopping_) {
+      queue_.push_back(std::move(line));
+      if (queue_.size() >= options_.batch_rows) wake_.notify_one();
+      return;
+    }
+  }
+  Spill(line, 1);  // full (or shutting down): keep the row on disk rather than drop it
+}
+
+ExposureStats ExposureWriter::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void ExposureWriter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  running_ = false;
+  obs::Log(obs::Level::kInfo, "exposure writer stopped")
+      .Int("enqueued", static_cast<int64_t>(stats_.enqueued))
+      .Int("written", static_cast<int64_t>(stats_.written))
+      .Int("spilled", static_cast<int64_t>(stats_.spilled))
+      .Int("replayed", static_cast<int64_t>(stats_.replayed));
+}
+
+bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
+  Status s = CopyIn(options_.database_url, data);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (s.ok()) {
+    stats_.written += rows;
+    return true;
+  }
+  ++stats_.failed_batches;
+  obs::Log(obs::Level::kWarn, "exposure batch failed; spilling to disk")
+      .Int("rows", static_cast<int64_t>(rows))
+      .Str("error", s.message());
+  return false;
+}
+
+void ExposureWriter::Spill(const std::string& data, size_t rows) {
+  std::lock_guard<std::mutex> lock(spill_mu_);
+  std::error_code ec;
+  fs::create_directories(options_.spill_dir, ec);
+  const std::string path = options_.spill_dir + "/exposures-" + std::to_string(getpid()) + "-" +
+                           std::to_string(spill_sequence_) + ".copy";
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.flush();
+  uint64_t total;
+  {
+    std::lock_guard<std::mutex> stats_lock(mu_);
+    stats_.spilled += rows;
+    total = stats_.spilled;
+  }
+  if (!out) {
+    obs::Log(obs::Level::kError, "exposure spill write failed: rows lost")
+        .Str("path", path).Int("rows", static_cast<int64_t>(rows));
+    return;
+  }
+  // One line per 1000 spilled rows keeps the log readable under sustained overload.
+  if (rows > 1 || total % 1000 == 1) {
+    obs::Log(obs::Level::kWarn, "exposure rows spilled to disk")
+        .Str("path", path).Int("rows", static_cast<int64_t>(rows))
+        .Int("spilled_total", static_cast<int64_t>(total));
+  }
+}
+
+void ExposureWriter::ReplaySpills() {
+  std::vector<fs::path> files;
+  {
+    std::lock_guard<std::mutex> lock(spill_mu_);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(options_.spill_dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("exposures-", 0) == 0 && entry.path().extension() == ".copy") {
+        fs::path claimed = entry.path();
+        claimed += ".replaying";
+        fs::rename(entry.path(), claimed, ec);
+        if (!ec) files.push_back(claimed);
+      }
+    }
+    // Leftovers of an interrupted replay are claimed too.
+    for (const auto& entry : fs::directory_iterator(options_.spill_dir, ec)) {
+      if (entry.path().extension() == ".replaying" &&
+          std::find(files.begin(), files.end(), entry.path()) == files.end()) {
+        files.push_back(entry.path());
+      }
+    }
+    ++spill_sequence_;  // new spills go to a fresh file
+  }
+  for (const fs::path& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::string line, chunk, rest;
+    size_t rows = 0;
+    bool failed = false;
+    auto flush = [&] {
+      if (rows == 0) return;
+      if (!failed && CopyIn(options_.database_url, chunk).ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        stats_.replayed += rows;
+      } else {
+        failed = true;
+        rest += chunk;
+      }
+      chunk.clear();
+      rows = 0;
+    };
+    while (std::getline(in, line)) {
+      chunk += line;
+      chunk.push_back('\n');
+      if (++rows >= kReplayChunkRows) flush();
+    }
+    flush();
+    in.close();
+    std::error_code ec;
+    fs::remove(file, ec);
+    if (!rest.empty()) {
+      Spill(rest, static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')));
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.spilled -= static_cast<uint64_t>(std::count(rest.begin(), rest.end(), '\n'));
+      break;  // the database is failing again; retry later
+    }
+    obs::Log(obs::Level::kInfo, "exposure spill replayed").Str("file", file.string());
+  }
+}
+
+void ExposureWriter::Loop() {
+  auto last_replay = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  auto backoff = std::chrono::milliseconds(0);
+  for (;;) {
+    std::string data;
+    size_t rows = 0;
+    bool stopping;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms) + backoff,
+                     [this] { return stopping_ || queue_.size() >= options_.batch_rows; });
+      stopping = stopping_;
+      while (!queue_.empty() && rows < options_.batch_rows) {
+        data += queue_.front();
+        queue_.pop_front();
+        ++rows;
+      }
+    }
+    if (rows > 0) {
+      if (WriteBatch(data, rows)) {
+        backoff = std::chrono::milliseconds(0);
+      } else {
+        Spill(data, rows);
+        backoff = std::min(std::chrono::milliseconds(5000),
+                           std::max(std::chrono::milliseconds(250), backoff * 2));
+      }
+      continue;  // drain before idling
+    }
+    if (stopping) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (backoff.count() == 0 && now - last_replay > std::chrono::seconds(5)) {
+      last_replay = now;
+      std::error_code ec;
+      if (fs::exists(options_.spill_dir, ec)) ReplaySpills();
+    }
+  }
+  writer_conn.reset();
+}
+
+}  // namespace recsys::store

@@ -1,0 +1,69 @@
+// Writes exposure_events rows without delaying responses.
+//
+// Record() never blocks and never drops: rows go into a bounded in-memory queue that one writer
+// thread drains with a single COPY per batch (one transaction). When the queue is full, or the
+// database is down long enough to fill it, rows are appended to a spill file in `spill_dir`;
+// the writer replays spill files (also those left by an earlier process) once the database
+// accepts writes again. Stop() flushes the queue (to the database, else to a spill file) before
+// returning. Every spill and replay is logged with counts. Record and stats are thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/time.h"
+#include "service/exposure_sink.h"
+
+namespace recsys::store {
+
+struct ExposureWriterOptions {
+  std::string database_url;
+  std::string spill_dir = ".recsys-spill";
+  size_t queue_capacity = 100000;  // rows
+  size_t batch_rows = 2000;
+  int flush_interval_ms = 50;
+};
+
+struct ExposureStats {
+  uint64_t enqueued = 0, written = 0, spilled = 0, replayed = 0, failed_batches = 0;
+};
+
+class ExposureWriter : public service::ExposureSink {
+ public:
+  explicit ExposureWriter(ExposureWriterOptions options);
+  ~ExposureWriter() override;  // calls Stop()
+  ExposureWriter(const ExposureWriter&) = delete;
+  ExposureWriter& operator=(const ExposureWriter&) = delete;
+
+  void Start();
+  void Record(const service::Exposure& row) override;
+  // Flushes everything queued, then stops the thread. Idempotent.
+  void Stop();
+  ExposureStats stats() const;
+
+  // The COPY text line for `row` (exposed for tests).
+  static std::string ToCopyLine(const service::Exposure& row);
+
+ private:
+  void Loop();
+  bool WriteBatch(const std::string& data, size_t rows);
+  void Spill(const std::string& data, size_t rows);
+  void ReplaySpills();
+
+  ExposureWriterOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::string> queue_;
+  bool stopping_ = false;
+  bool running_ = false;
+  ExposureStats stats_;
+  std::mutex spill_mu_;
+  uint64_t spill_sequence_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace recsys::store

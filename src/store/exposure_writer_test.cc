@@ -1,0 +1,78 @@
+#include "store/exposure_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/uuid.h"
+#include "crypto/digest.h"
+#include "testing/test_db.h"
+
+namespace recsys::store {
+namespace {
+
+service::Exposure Row(int n) {
+  service::Exposure e;
+  e.tenant_id = "00000000-0000-4000-8000-000000000001";
+  e.occurred_at = NowUs();
+  e.request_id = NewUuidV4();
+  e.surface = "home";
+  e.segment = "default";
+  e.user_key = crypto::HmacSha256("secret", "user-" + std::to_string(n));
+  e.algo_version = "test";
+  e.request_json = R"({"surface": "home", "note": "tab\there \\ and newline\n"})";
+  e.response_json = R"({"items": []})";
+  return e;
+}
+
+std::string Count(PgConnection& conn) {
+  auto r = conn.Query("SELECT count(*) FROM exposure_events");
+  return r.ok() ? std::string(r.value().Get(0, 0)) : "error";
+}
+
+TEST(ExposureWriterTest, WritesEveryRecordedRowBeforeStopReturns) {
+  auto db = testing::TestDatabase::Create("exposure_writer");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  ExposureWriterOptions options{db->url(), spill, 100000, 100, 20};
+  ExposureWriter writer(options);
+  writer.Start();
+  for (int i = 0; i < 1234; ++i) writer.Record(Row(i));
+  writer.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "1234");
+  EXPECT_EQ(writer.stats().written, 1234u);
+  auto r = conn.Query("SELECT request->>'note', length(user_key) FROM exposure_events LIMIT 1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().Get(0, 0), "tab\there \\ and newline\n");
+  EXPECT_EQ(r.value().Get(0, 1), "32");
+  std::filesystem::remove_all(spill);
+}
+
+TEST(ExposureWriterTest, SpillsWhenTheDatabaseIsDownAndReplaysLater) {
+  auto db = testing::TestDatabase::Create("exposure_spill");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  {
+    ExposureWriter down({"postgresql://nobody@127.0.0.1:1/none", spill, 50, 10, 10});
+    down.Start();
+    for (int i = 0; i < 200; ++i) down.Record(Row(i));  // 50 fit the queue; the rest spill at once
+    down.Stop();
+    EXPECT_EQ(down.stats().written, 0u);
+    EXPECT_EQ(down.stats().spilled, 200u);
+  }
+  ASSERT_FALSE(std::filesystem::is_empty(spill));
+
+  ExposureWriter up({db->url(), spill, 1000, 100, 10});
+  up.Start();
+  PgConnection conn = db->Connect();
+  for (int i = 0; i < 100 && Count(conn) != "200"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  up.Stop();
+  EXPECT_EQ(Count(conn), "200");
+  EXPECT_EQ(up.stats().replayed, 200u);
+  EXPECT_TRUE(std::filesystem::is_empty(spill));
+  std::filesystem::remove_all(spill);
+}
+
+}  // namespace
+}  // namespace recsys::store

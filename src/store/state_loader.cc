@@ -1,0 +1,161 @@
+#include "store/state_loader.h"
+
+#include <chrono>
+#include <map>
+
+#include "obs/log.h"
+#include "store/copy_stream.h"
+
+namespace recsys::store {
+namespace {
+
+using service::ServingState;
+using service::TenantState;
+
+// Popularity rows older than this many half-lives weigh < 0.4 % and are not loaded.
+constexpr double kPopularityHorizonHalfLives = 8;
+
+double ParseDouble(std::string_view s) { return std::strtod(std::string(s).c_str(), nullptr); }
+
+}  // namespace
+
+Result<PgConnection*> StateLoader::Connection() {
+  if (conn_ && conn_->IsHealthy()) return &*conn_;
+  conn_.reset();
+  auto conn = PgConnection::Connect(url_, 3);
+  if (!conn.ok()) return conn.status();
+  conn_.emplace(std::move(conn).value());
+  return &*conn_;
+}
+
+Result<std::string> StateLoader::ChangeMarker() {
+  auto conn = Connection();
+  if (!conn.ok()) return conn.status();
+  auto r = conn.value()->Query(
+      "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text || '/' || current_date "
+      "FROM pg_stat_user_tables WHERE relname IN ('item_tags', 'item_popularity_daily', "
+      "'item_covisit_daily', 'tenants', 'tenant_configs_current', 'tenant_rules_current')");
+  if (!r.ok()) {
+    conn_.reset();
+    return r.status();
+  }
+  return std::string(r.value().Get(0, 0));
+}
+
+Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, TimestampUs now) {
+  const int32_t today = DayOf(now);
+  const RankingParams& ranking = tenant.config.ranking;
+  const std::string tenant_literal = QuoteLiteral(conn, tenant.id);
+  std::map<std::string, SnapshotBuilder, std::less<>> builders;
+  auto builder = [&](std::string_view ns) -> SnapshotBuilder& {
+    auto it = builders.find(ns);
+    if (it == builders.end()) {
+      it = builders.emplace(std::string(ns), SnapshotBuilder(today, ranking.half_life_days)).first;
+    }
+    return it->second;
+  };
+
+  RETURN_IF_ERROR(StreamCopyOut(
+      conn,
+      "COPY (SELECT namespace, item_id, t FROM item_tags LEFT JOIN LATERAL unnest(tags) t ON true "
+      "WHERE tenant_id = " + tenant_literal + ") TO STDOUT",
+      [&](const CopyRow& row) { builder(row.fields[0]).AddTag(row.fields[1], row.fields[2]); }));
+
+  const int horizon = static_cast<int>(ranking.half_life_days * kPopularityHorizonHalfLives) + 1;
+  RETURN_IF_ERROR(StreamCopyOut(
+      conn,
+      "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score FROM item_popularity_daily "
+      "WHERE tenant_id = " + tenant_literal + " AND day >= DATE '1970-01-01' + " +
+          std::to_string(today - horizon) + ") TO STDOUT",
+      [&](const CopyRow& row) {
+        builder(row.fields[0]).AddPopularity(row.fields[1], std::atoi(std::string(row.fields[2]).c_str()),
+                                             ParseDouble(row.fields[3]));
+      }));
+
+  RETURN_IF_ERROR(StreamCopyOut(
+      conn,
+      "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
+      "WHERE tenant_id = " + tenant_literal + " AND day > DATE '1970-01-01' + " +
+          std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
+      [&](const CopyRow& row) {
+        builder(row.fields[0]).AddCovisit(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
+      }));
+
+  for (auto& [ns, b] : builders) tenant.snapshots[ns] = b.Build();
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
+                                                               bool reload_signals,
+                                                               TimestampUs now) {
+  auto conn_or = Connection();
+  if (!conn_or.ok()) return conn_or.status();
+  PgConnection& conn = *conn_or.value();
+  const auto started = std::chrono::steady_clock::now();
+
+  auto rows = conn.Query(
+      "SELECT t.id, t.external_id, t.status, cv.config::text, cv.etag, rv.rules::text, rv.etag "
+      "FROM tenants t "
+      "LEFT JOIN tenant_configs_current cc ON cc.tenant_id = t.id "
+      "LEFT JOIN tenant_config_versions cv ON cv.id = cc.config_version_id "
+      "LEFT JOIN tenant_rules_current rc ON rc.tenant_id = t.id "
+      "LEFT JOIN tenant_rule_versions rv ON rv.id = rc.rules_version_id");
+  if (!rows.ok()) {
+    conn_.reset();
+    return rows.status();
+  }
+  auto state = std::make_shared<ServingState>();
+  state->loaded_at = now;
+  state->signals_loaded = true;
+  size_t items = 0;
+  for (int r = 0; r < rows.value().rows(); ++r) {
+    const PgResult& res = rows.value();
+    auto tenant = std::make_shared<TenantState>();
+    tenant->id = res.Get(r, 0);
+    tenant->external_id = res.Get(r, 1);
+    tenant->status = res.Get(r, 2);
+    if (!res.IsNull(r, 3)) {
+      auto config = ParseTenantConfig(res.Get(r, 3));
+      if (!config.ok()) {
+        // A stored config that no longer validates must not take the tenant down: keep defaults.
+        obs::Log(obs::Level::kError, "stored config invalid; serving defaults")
+            .Str("tenant", tenant->external_id).Str("error", config.status().message());
+      } else {
+        tenant->config = std::move(config).value();
+      }
+      tenant->config_etag = res.Get(r, 4);
+    }
+    if (!res.IsNull(r, 5)) {
+      auto rules = ParseRules(res.Get(r, 5));
+      if (!rules.ok()) {
+        obs::Log(obs::Level::kError, "stored rules invalid; serving without rules")
+            .Str("tenant", tenant->external_id).Str("error", rules.status().message());
+      } else {
+        tenant->rules = std::move(rules).value();
+      }
+      tenant->rules_etag = res.Get(r, 6);
+    }
+    const TenantState* old = previous ? previous->Find(tenant->external_id) : nullptr;
+    const bool reuse = !reload_signals && old != nullptr && old->config_etag == tenant->config_etag;
+    if (reuse) {
+      tenant->snapshots = old->snapshots;
+    } else if (tenant->status == "active") {
+      if (Status s = LoadSignals(conn, *tenant, now); !s.ok()) {
+        if (s.code() == StatusCode::kUnavailable) conn_.reset();
+        return s;
+      }
+    }
+    for (const auto& [ns, snap] : tenant->snapshots) items += snap->item_count();
+    state->tenants.emplace(tenant->external_id, std::move(tenant));
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  obs::Log(obs::Level::kInfo, "serving state loaded")
+      .Int("tenants", static_cast<int64_t>(state->tenants.size()))
+      .Int("items", static_cast<int64_t>(items))
+      .Bool("signals_reloaded", reload_signals)
+      .Int("duration_ms", ms);
+  return std::shared_ptr<const ServingState>(std::move(state));
+}
+
+}  // namespace recsys::store

@@ -1,0 +1,39 @@
+// Builds a ServingState from PostgreSQL: tenants, current config and rules, and per tenant and
+// namespace a signal snapshot, each table read with one streaming COPY.
+//
+// Not thread-safe: one loader per thread (the refresher's). It keeps its own connection and
+// reconnects after an error.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "service/serving_state.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+class StateLoader {
+ public:
+  explicit StateLoader(std::string database_url) : url_(std::move(database_url)) {}
+
+  // Loads tenants, configs and rules; reuses `previous`'s snapshots for tenants whose config
+  // did not change when `reload_signals` is false. Returns the new state.
+  Result<std::shared_ptr<const service::ServingState>> Load(
+      const service::ServingState* previous, bool reload_signals, TimestampUs now);
+
+  // A number that changes whenever a signal table or tenant registry table is written (from
+  // PostgreSQL's statistics; may lag up to ~10 s), so a caller can skip unchanged reloads.
+  Result<std::string> ChangeMarker();
+
+ private:
+  Result<PgConnection*> Connection();
+  Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
+
+  std::string url_;
+  std::optional<PgConnection> conn_;
+};
+
+}  // namespace recsys::store

@@ -1,0 +1,86 @@
+#include "store/state_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "store/demo_seed.h"
+#include "testing/test_db.h"
+
+namespace recsys::store {
+namespace {
+
+std::string One(PgConnection& conn, const std::string& sql) {
+  auto r = conn.Query(sql);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
+}
+
+TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
+  auto db = testing::TestDatabase::Create("state_loader");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(SeedDemo(conn).ok());
+
+  StateLoader loader(db->url());
+  auto state = loader.Load(nullptr, true, NowUs());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const service::TenantState* demo = state.value()->Find("demo");
+  ASSERT_NE(demo, nullptr);
+  EXPECT_EQ(demo->status, "active");
+  EXPECT_EQ(demo->config_etag,
+            One(conn, "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                      "ON v.id = c.config_version_id"));
+  EXPECT_EQ(demo->config.weights.cooc, 0.5);
+  bool fell_back = false;
+  const SignalSnapshot* snap = demo->SnapshotFor("home", &fell_back);
+  ASSERT_NE(snap, nullptr);
+  EXPECT_TRUE(fell_back);
+  EXPECT_EQ(snap->item_count(), 300u);
+
+  // The same order as the reference service's per-request SQL.
+  auto top = conn.Query(
+      "SELECT item_id, sum(score * exp(-ln(2) * (current_date - day) / 30.0)) AS pop "
+      "FROM item_popularity_daily GROUP BY item_id ORDER BY pop DESC, item_id LIMIT 5");
+  ASSERT_TRUE(top.ok());
+  for (int i = 0; i < 5; ++i) {
+    const ItemIndex item = snap->by_popularity()[i];
+    EXPECT_EQ(snap->item_id(item), top.value().Get(i, 0));
+    EXPECT_NEAR(snap->popularity(item), std::stod(std::string(top.value().Get(i, 1))), 0.01);
+  }
+  auto brand = snap->FindTag("brand:acme");
+  ASSERT_TRUE(brand.has_value());
+  EXPECT_EQ(snap->posting(*brand).size(), 25u);
+  EXPECT_GT(snap->neighbours(*snap->Find("item-0001")).size(), 0u);
+}
+
+TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
+  auto db = testing::TestDatabase::Create("state_loader_changes");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(SeedDemo(conn).ok());
+  StateLoader loader(db->url());
+  auto first = loader.Load(nullptr, true, NowUs());
+  ASSERT_TRUE(first.ok());
+
+  ASSERT_TRUE(conn.Exec(R"sql(
+    WITH t AS (SELECT id FROM tenants WHERE external_id = 'demo'),
+    v AS (INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub)
+          SELECT id, '[{"id": "p", "action": "pin", "target_type": "item", "item_ids": ["item-0300"]}]',
+                 'test' FROM t RETURNING id, tenant_id)
+    UPDATE tenant_rules_current c SET rules_version_id = v.id, updated_by_sub = 'test'
+      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+  auto second = loader.Load(first.value().get(), false, NowUs());
+  ASSERT_TRUE(second.ok());
+  const service::TenantState* demo = second.value()->Find("demo");
+  ASSERT_EQ(demo->rules.size(), 1u);
+  EXPECT_NE(demo->rules_etag, first.value()->Find("demo")->rules_etag);
+  // Signals were not reloaded: the same snapshot object is shared.
+  EXPECT_EQ(demo->snapshots.at("default"), first.value()->Find("demo")->snapshots.at("default"));
+}
+
+TEST(StateLoaderTest, AnUnreachableDatabaseIsAnError) {
+  StateLoader loader("postgresql://nobody@127.0.0.1:1/none");
+  auto state = loader.Load(nullptr, true, NowUs());
+  EXPECT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace recsys::store
