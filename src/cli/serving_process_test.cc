@@ -1,1 +1,317 @@
+// /v1/recommend, /v1/similar and /v1/recommend/validate end to end: a real `serve` process on a
+// real PostgreSQL with the demo tenant.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "store/demo_seed.h"
+#include "store/pg.h"
+#include "testing/http_client.h"
+#include "testing/test_db.h"
+
+namespace recsys {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::HttpCall;
+using testing::HttpResult;
+
+class Serve {
+ public:
+  Serve(const std::string& url, std::map<std::string, std::string> env = {}) : port_(testing::FreePort()) {
+    env["DATABASE_URL"] = url;
+    env["RECSYS_HTTP_ADDR"] = "127.0.0.1:" + std::to_string(port_);
+    env["RECSYS_DEV_AUTH_ENABLED"] = "true";
+    env["RECSYS_REFRESH_INTERVAL_MS"] = "200";
+    env["RECSYS_READINESS_INTERVAL_MS"] = "100";
+    env["RECSYS_LOG_LEVEL"] = "warn";
+    env["RECSYS_USER_KEY_SECRET"] = "test-secret-0123456789";
+    env.emplace("RECSYS_SPILL_DIR", "/tmp/recsys-serve-spill-" + std::to_string(getpid()));
+    pid_ = fork();
+    if (pid_ == 0) {
+      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+      execl(RECSYS_BINARY, RECSYS_BINARY, "serve", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 300 && HttpCall(port_, "GET", "/readyz").status != 200; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+  ~Serve() {
+    if (pid_ > 0) Terminate();
+  }
+  int Terminate() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  int port() const { return port_; }
+
+  HttpResult Post(const std::string& path, const std::string& body,
+                  std::vector<std::pair<std::string, std::string>> headers = {
+                      {"X-Dev-User-Id", "tester"}, {"X-Dev-Org-Id", "demo"},
+                      {"Content-Type", "application/json"}}) {
+    return HttpCall(port_, "POST", path, headers, body);
+  }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+rapidjson::Document Parse(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << body;
+  return doc;
+}
+
+std::string One(store::PgConnection& conn, const std::string& sql) {
+  auto r = conn.Query(sql);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
+}
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+class ServingTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = testing::TestDatabase::Create("serving").release();
+    store::PgConnection conn = db_->Connect();
+    ASSERT_TRUE(store::SeedDemo(conn).ok());
+    serve_ = new Serve(db_->url());
+  }
+  static void TearDownTestSuite() {
+    delete serve_;
+    delete db_;
+  }
+  static testing::TestDatabase* db_;
+  static Serve* serve_;
+};
+testing::TestDatabase* ServingTest::db_ = nullptr;
+Serve* ServingTest::serve_ = nullptr;
+
+TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
+  const std::string request_id = "123e4567-e89b-42d3-a456-426614174000";
+  HttpResult r = HttpCall(serve_->port(), "POST", "/v1/recommend",
+                          {{"X-Dev-User-Id", "u1"}, {"X-Dev-Org-Id", "demo"},
+                           {"Content-Type", "application/json"}, {"X-Request-Id", request_id}},
+                          R"({"surface": "home", "k": 5, "user": {"user_id": "u1"},
+                              "weights": {"pop": 1, "cooc": 0, "emb": 0},
+                              "options": {"include_reasons": true, "explain": "summary"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.headers.find("X-Request-Id: " + request_id), std::string::npos) << r.headers;
+  auto doc = Parse(r.body);
+  const auto& items = doc["items"];
+  ASSERT_EQ(items.Size(), 5u);
+  store::PgConnection conn = db_->Connect();
+  auto top = conn.Query(
+      "SELECT item_id FROM item_popularity_daily GROUP BY item_id "
+      "ORDER BY sum(score * exp(-ln(2) * (current_date - day) / 30.0)) DESC, item_id LIMIT 5");
+  ASSERT_TRUE(top.ok());
+  for (rapidjson::SizeType i = 0; i < 5; ++i) {
+    EXPECT_EQ(std::string(items[i]["item_id"].GetString()), top.value().Get(static_cast<int>(i), 0));
+    EXPECT_EQ(items[i]["rank"].GetInt(), static_cast<int>(i) + 1);
+    EXPECT_STREQ(items[i]["reasons"][0].GetString(), "popularity");
+    EXPECT_TRUE(items[i]["explain"]["signals"]["pop"].IsNumber());
+  }
+  const auto& meta = doc["meta"];
+  EXPECT_STREQ(meta["tenant_id"].GetString(), "demo");
+  EXPECT_STREQ(meta["surface"].GetString(), "home");
+  EXPECT_STREQ(meta["segment"].GetString(), "default");
+  EXPECT_STREQ(meta["request_id"].GetString(), request_id.c_str());
+  EXPECT_EQ(std::string(meta["config_version"].GetString()),
+            One(conn, "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                      "ON v.id = c.config_version_id"));
+  EXPECT_EQ(std::string(meta["rules_version"].GetString()).size(), 64u);
+  EXPECT_TRUE(meta["algo_version"].IsString());
+  EXPECT_TRUE(meta["counts"]["candidates_considered"].IsInt());
+  EXPECT_EQ(meta["counts"]["returned"].GetInt(), 5);
+  EXPECT_TRUE(meta["timings_ms"]["total"].IsInt64());
+  EXPECT_TRUE(meta["timings_us"]["rank"].IsInt64());
+  bool fallback = false, segment_default = false;
+  for (const auto& w : doc["warnings"].GetArray()) {
+    fallback |= std::string(w["code"].GetString()) == "FALLBACK_NAMESPACE";
+    segment_default |= std::string(w["code"].GetString()) == "DEFAULT_APPLIED";
+  }
+  EXPECT_TRUE(fallback);
+  EXPECT_TRUE(segment_default);
+}
+
+TEST_F(ServingTest, BadInputGetsProblemsWithStableCodes) {
+  const struct {
+    std::string body;
+    int status;
+    const char* code;
+  } cases[] = {
+      {"{not json", 400, "RECSYS_INVALID_REQUEST"},
+      {R"({"surface": "home"})", 422, "RECSYS_UNPROCESSABLE_ENTITY"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 500})", 422, "RECSYS_UNPROCESSABLE_ENTITY"},
+      {R"({"surface": ["home"], "user": {"user_id": "u"}})", 400, "RECSYS_INVALID_REQUEST"},
+      {R"({"surface": "home'; DROP TABLE tenants; --", "user": {"user_id": ")" + std::string(300, 'x') + "\"}}",
+       422, "RECSYS_UNPROCESSABLE_ENTITY"},
+  };
+  for (const auto& c : cases) {
+    HttpResult r = serve_->Post("/v1/recommend", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
+    EXPECT_NE(r.headers.find("application/problem+json"), std::string::npos);
+    EXPECT_NE(r.body.find(c.code), std::string::npos) << r.body;
+  }
+  const std::string ok = R"({"surface": "home", "user": {"user_id": "u"}})";
+  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "nope"}}).status, 403);
+  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"},
+                                               {"X-Org-Id", "other"}}).status, 403);
+  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {}).status, 401);
+  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"},
+                                               {"Content-Type", "text/plain"}}).status, 400);
+  HttpResult big = serve_->Post("/v1/recommend", std::string(2 << 20, ' '));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_NE(big.body.find("RECSYS_PAYLOAD_TOO_LARGE"), std::string::npos);
+  EXPECT_EQ(HttpCall(serve_->port(), "GET", "/healthz").status, 200);  // still alive
+}
+
+TEST_F(ServingTest, ValidateNormalizesWithoutRanking) {
+  HttpResult r = serve_->Post("/v1/recommend/validate",
+                              R"({"surface": "home", "user": {"user_id": "u"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = Parse(r.body);
+  EXPECT_EQ(doc["normalized_request"]["k"].GetInt(), 20);
+  EXPECT_STREQ(doc["normalized_request"]["segment"].GetString(), "default");
+  EXPECT_FALSE(doc.HasMember("items"));
+  EXPECT_TRUE(doc["warnings"].IsArray());
+  EXPECT_EQ(serve_->Post("/v1/recommend/validate", R"({"surface": "home"})").status, 422);
+}
+
+TEST_F(ServingTest, SimilarNeverReturnsTheItemAndWarnsOnUnknown) {
+  HttpResult r = serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "item-0001", "k": 10})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = Parse(r.body);
+  ASSERT_GT(doc["items"].Size(), 0u);
+  for (const auto& item : doc["items"].GetArray()) EXPECT_STRNE(item["item_id"].GetString(), "item-0001");
+  r = serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "no-such-item"})");
+  ASSERT_EQ(r.status, 200);
+  doc = Parse(r.body);
+  EXPECT_EQ(doc["items"].Size(), 0u);
+  EXPECT_GT(doc["warnings"].Size(), 0u);
+}
+
+TEST_F(ServingTest, ExposureRowsAreWrittenWithHashedUsers) {
+  const std::string request_id = "00000000-0000-4000-8000-00000000abcd";
+  HttpResult r = HttpCall(serve_->port(), "POST", "/v1/recommend",
+                          {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"X-Request-Id", request_id}},
+                          R"({"surface": "home", "k": 3, "user": {"user_id": "raw-user-42"}})");
+  ASSERT_EQ(r.status, 200);
+  store::PgConnection conn = db_->Connect();
+  const std::string where = " FROM exposure_events WHERE request_id = '" + request_id + "'";
+  ASSERT_TRUE(WaitFor([&] { return One(conn, "SELECT count(*)" + where) == "1"; }, 5s));
+  EXPECT_EQ(One(conn, "SELECT length(user_key)" + where), "32");
+  EXPECT_EQ(One(conn, "SELECT count(*)" + where + " AND (request::text LIKE '%raw-user-42%' OR "
+                      "response::text LIKE '%raw-user-42%' OR meta::text LIKE '%raw-user-42%')"), "0");
+  EXPECT_EQ(One(conn, "SELECT jsonb_array_length(response->'items')" + where), "3");
+  EXPECT_EQ(One(conn, "SELECT config_etag IS NOT NULL AND rules_etag IS NOT NULL" + where), "t");
+}
+
+TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
+  store::PgConnection conn = db_->Connect();
+  ASSERT_TRUE(conn.Exec(R"sql(
+    WITH t AS (SELECT id FROM tenants WHERE external_id = 'demo'),
+    v AS (INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub)
+          SELECT id, '[{"id": "pin-tail", "action": "pin", "target_type": "item",
+                        "item_ids": ["item-0299", "item-0298"]}]', 'test' FROM t
+          RETURNING id, tenant_id)
+    UPDATE tenant_rules_current c SET rules_version_id = v.id, updated_by_sub = 'test'
+      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+  const std::string body = R"({"surface": "home", "k": 4, "user": {"user_id": "u"},
+                               "options": {"include_reasons": true}})";
+  ASSERT_TRUE(WaitFor([&] {
+    auto doc = Parse(serve_->Post("/v1/recommend", body).body);
+    return doc["items"].Size() == 4 && std::string(doc["items"][0]["item_id"].GetString()) == "item-0299";
+  }, 10s));
+  auto doc = Parse(serve_->Post("/v1/recommend", body).body);
+  EXPECT_STREQ(doc["items"][1]["item_id"].GetString(), "item-0298");
+  EXPECT_STREQ(doc["items"][0]["reasons"][0].GetString(), "rule.pin");
+  EXPECT_EQ(std::string(doc["meta"]["rules_version"].GetString()),
+            One(conn, "SELECT v.etag FROM tenant_rules_current c JOIN tenant_rule_versions v "
+                      "ON v.id = c.rules_version_id"));
+
+  // A config change in the tables too: limits.max_k drops to 3.
+  ASSERT_TRUE(conn.Exec(R"sql(
+    WITH t AS (SELECT id FROM tenants WHERE external_id = 'demo'),
+    v AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub)
+          SELECT id, '{"limits": {"max_k": 3}}', 'test' FROM t RETURNING id, tenant_id)
+    UPDATE tenant_configs_current c SET config_version_id = v.id, updated_by_sub = 'test'
+      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+  EXPECT_TRUE(WaitFor([&] { return serve_->Post("/v1/recommend", body).status == 422; }, 10s));
+}
+
+TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {
+  testing::PrivateCluster cluster;
+  {
+    std::string out;
+    ASSERT_EQ(testing::RunShell("DATABASE_URL='" + cluster.AdminUrl() + "' " + RECSYS_BINARY +
+                                    " migrate up && DATABASE_URL='" + cluster.AdminUrl() + "' " +
+                                    RECSYS_BINARY + " demo seed", &out), 0) << out;
+  }
+  Serve serve(cluster.AdminUrl());
+  const std::string body = R"({"surface": "home", "k": 5, "user": {"user_id": "u"}})";
+  ASSERT_EQ(serve.Post("/v1/recommend", body).status, 200);
+  cluster.Stop();
+  ASSERT_TRUE(WaitFor([&] { return HttpCall(serve.port(), "GET", "/readyz").status == 503; }, 10s));
+  for (int i = 0; i < 20; ++i) {
+    HttpResult r = serve.Post("/v1/recommend", body);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Parse(r.body)["items"].Size(), 5u);
+    std::this_thread::sleep_for(20ms);  // spans several failed refreshes
+  }
+  cluster.Start();
+  EXPECT_TRUE(WaitFor([&] { return HttpCall(serve.port(), "GET", "/readyz").status == 200; }, 15s));
+}
+
+TEST(ServingResilienceTest, SigtermUnderLoadLosesNoExposureRow) {
+  auto db = testing::TestDatabase::Create("sigterm");
+  {
+    store::PgConnection conn = db->Connect();
+    ASSERT_TRUE(store::SeedDemo(conn).ok());
+  }
+  Serve serve(db->url());
+  std::atomic<int> ok{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        HttpResult r = serve.Post("/v1/recommend", R"({"surface": "home", "k": 10, "user": {"user_id": "u"}})");
+        if (r.status == 200) ++ok;
+        if (r.status == 0) break;  // the server is gone
+      }
+    });
+  }
+  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(serve.Terminate(), 0);
+  stop = true;
+  for (auto& c : clients) c.join();
+  ASSERT_GT(ok.load(), 50);
+  store::PgConnection conn = db->Connect();
+  EXPECT_EQ(One(conn, "SELECT count(*) FROM exposure_events"), std::to_string(ok.load()));
+}
+
+}  // namespace
+}  // namespace recsys
