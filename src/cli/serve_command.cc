@@ -38,13 +38,14 @@ int Refuse(const char* what, const Status& status, int code) {
   return code;
 }
 
-// Blocks SIGINT and SIGTERM in this thread, and so in every thread started after it; the main
-// thread then takes them synchronously with sigwait.
-sigset_t BlockShutdownSignals() {
+// Blocks SIGINT, SIGTERM (shut down) and SIGHUP (reload state now) in this thread, and so in
+// every thread started after it; the main thread then takes them synchronously with sigwait.
+sigset_t BlockHandledSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -52,7 +53,7 @@ sigset_t BlockShutdownSignals() {
 }  // namespace
 
 int RunServe() {
-  const sigset_t shutdown_signals = BlockShutdownSignals();
+  const sigset_t handled_signals = BlockHandledSignals();
   auto loaded = LoadServeConfig(ProcessEnv(), static_cast<int>(std::thread::hardware_concurrency()));
   if (!loaded.ok()) {
     std::fprintf(stderr, "recsys-service: configuration error: %s\n",
@@ -139,7 +140,10 @@ int RunServe() {
       .Int("threads", config.http_threads);
 
   int signal_number = 0;
-  sigwait(&shutdown_signals, &signal_number);
+  while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    obs::Log(obs::Level::kInfo, "SIGHUP: reloading tenants, config, rules and signals");
+    refresher.RequestReload();
+  }
   obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
   server.Stop();
   if (exposures) exposures->Stop();  // flush every accepted exposure before exit

@@ -30,7 +30,7 @@ class Serve {
     env["DATABASE_URL"] = url;
     env["RECSYS_HTTP_ADDR"] = "127.0.0.1:" + std::to_string(port_);
     env["RECSYS_DEV_AUTH_ENABLED"] = "true";
-    env["RECSYS_REFRESH_INTERVAL_MS"] = "200";
+    env.emplace("RECSYS_REFRESH_INTERVAL_MS", "200");
     env["RECSYS_READINESS_INTERVAL_MS"] = "100";
     env["RECSYS_LOG_LEVEL"] = "warn";
     env["RECSYS_USER_KEY_SECRET"] = "test-secret-0123456789";
@@ -56,6 +56,7 @@ class Serve {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   int port() const { return port_; }
+  void Signal(int sig) { kill(pid_, sig); }
 
   HttpResult Post(const std::string& path, const std::string& body,
                   std::vector<std::pair<std::string, std::string>> headers = {
@@ -260,6 +261,19 @@ TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
     UPDATE tenant_configs_current c SET config_version_id = v.id, updated_by_sub = 'test'
       FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
   EXPECT_TRUE(WaitFor([&] { return serve_->Post("/v1/recommend", body).status == 422; }, 10s));
+}
+
+TEST(ServingReloadTest, SighupReloadsAtOnce) {
+  auto db = testing::TestDatabase::Create("sighup");
+  store::PgConnection conn = db->Connect();
+  ASSERT_TRUE(store::SeedDemo(conn).ok());
+  Serve serve(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
+  ASSERT_TRUE(conn.Exec("UPDATE tenants SET status = 'suspended' WHERE external_id = 'demo'").ok());
+  const std::string body = R"({"surface": "home", "user": {"user_id": "u"}})";
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(serve.Post("/v1/recommend", body).status, 200);  // hourly refresh: not seen yet
+  serve.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return serve.Post("/v1/recommend", body).status == 403; }, 5s));
 }
 
 TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {

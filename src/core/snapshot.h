@@ -125,9 +125,16 @@ class SnapshotBuilder {
   TagIndex InternTag(std::string_view tag);
 
   std::unique_ptr<SignalSnapshot> snap_;
+  // Rows usually arrive grouped by item (physical order), so one cached lookup saves most hashing.
+  std::string last_item_;
+  ItemIndex last_index_ = 0;
   std::vector<std::vector<TagIndex>> tags_;
   std::vector<std::pair<ItemIndex, SignalSnapshot::DayScore>> day_rows_;
-  std::unordered_map<uint64_t, float> covisit_;
+  struct CovisitRow {
+    ItemIndex item, neighbour;
+    float score;
+  };
+  std::vector<CovisitRow> covisit_;  // summed per pair at Build()
 };
 
 }  // namespace recsys

@@ -129,7 +129,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
-    if (ec || !keep_alive) return Close();
+    if (ec) return Close();
+    if (!keep_alive) return LingerClose();
     response_.reset();
     Read();
   }
@@ -137,6 +138,25 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  // After a final response (e.g. a 413 before the body was read), stop sending but keep reading
+  // and discarding for a while: closing with unread input would reset the connection and could
+  // destroy the response before the client reads it.
+  void LingerClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(5));
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](
+                                                      beast::error_code ec, std::size_t) {
+      if (ec) return self->stream_.close();
+      self->Discard();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -147,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
   Clock::time_point started_;
+  char drain_[4096];
 };
 
 }  // namespace

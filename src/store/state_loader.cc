@@ -1,5 +1,6 @@
 #include "store/state_loader.h"
 
+#include <charconv>
 #include <chrono>
 #include <map>
 
@@ -15,7 +16,17 @@ using service::TenantState;
 // Popularity rows older than this many half-lives weigh < 0.4 % and are not loaded.
 constexpr double kPopularityHorizonHalfLives = 8;
 
-double ParseDouble(std::string_view s) { return std::strtod(std::string(s).c_str(), nullptr); }
+double ParseDouble(std::string_view s) {
+  double value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+int32_t ParseInt(std::string_view s) {
+  int32_t value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
 
 }  // namespace
 
@@ -68,7 +79,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
       "WHERE tenant_id = " + tenant_literal + " AND day >= DATE '1970-01-01' + " +
           std::to_string(today - horizon) + ") TO STDOUT",
       [&](const CopyRow& row) {
-        builder(row.fields[0]).AddPopularity(row.fields[1], std::atoi(std::string(row.fields[2]).c_str()),
+        builder(row.fields[0]).AddPopularity(row.fields[1], ParseInt(row.fields[2]),
                                              ParseDouble(row.fields[3]));
       }));
 

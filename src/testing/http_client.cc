@@ -22,6 +22,7 @@ HttpResult HttpCall(int port, const std::string& method, const std::string& path
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   timeval timeout{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
     return result;
