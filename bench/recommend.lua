@@ -1,8 +1,7 @@
 -- wrk script: a realistic /v1/recommend mix for the benchmark tenant.
 --   popularity-only 40 %, 1-5 anchors 30 %, tag constraints 20 %, 100 excluded ids 10 %; k 10..50.
--- Set WRK_DELAY_MS (env) to pace each connection (for the half-load run).
+-- Set WRK_DELAY_MS (env) to pace each connection (for the half-load run). Run from the repo root.
 local items = tonumber(os.getenv("BENCH_ITEMS") or "1000000")
-local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
 local bodies = {}
 
 local function item(n) return string.format('"item-%07d"', n) end
@@ -46,15 +45,4 @@ function request()
   }, b)
 end
 
-if delay_ms > 0 then
-  function delay() return delay_ms end
-end
-
-function done(summary, latency, requests)
-  io.write(string.format('WRK_JSON {"requests": %d, "duration_us": %d, "errors": %d, "non2xx": %d, ' ..
-    '"rps": %.1f, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-end
+dofile("bench/wrk_common.lua")

@@ -14,6 +14,7 @@
 
 #include "store/migration.h"
 #include "store/pg.h"
+#include "testing/http_client.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -21,39 +22,18 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::RunShell;
+using testing::WaitFor;
 using testing::TestDatabase;
 
 std::string Binary() { return RECSYS_BINARY; }
 
-int FreePort() {
-  std::string out;
-  RunShell(std::string(RECSYS_SOURCE_DIR) + "/scripts/pg-cluster free-port", &out);
-  return std::atoi(out.c_str());
-}
+using testing::FreePort;
 
 // GET http://127.0.0.1:port/path; returns the status code, or 0 when nothing answered.
 int HttpGetStatus(int port, const std::string& path, std::string* body = nullptr) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return 0;
-  }
-  std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-  (void)!write(fd, request.data(), request.size());
-  std::string response;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
-  close(fd);
-  if (response.size() < 12) return 0;
-  if (body) *body = response.substr(response.find("\r\n\r\n") + 4);
-  return std::atoi(response.substr(9, 3).c_str());
+  testing::HttpResult r = testing::HttpCall(port, "GET", path);
+  if (body) *body = r.body;
+  return r.status;
 }
 
 // `recsys-service serve` in the background; SIGTERM and reaped on destruction.
@@ -90,14 +70,6 @@ class ServeProcess {
   bool exited_ = false;
 };
 
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
 
 TEST(ProcessTest, ServeRefusesAnUnmigratedDatabaseAndNamesTheFix) {
   auto db = TestDatabase::Create("serve_unmigrated", /*migrate=*/false);

@@ -23,6 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::HttpCall;
 using testing::HttpResult;
+using testing::WaitFor;
 
 class Serve {
  public:
@@ -83,14 +84,6 @@ std::string One(store::PgConnection& conn, const std::string& sql) {
   return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
 }
 
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
 
 class ServingTest : public ::testing::Test {
  protected:

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "store/migrator.h"
 
@@ -37,6 +38,15 @@ std::string SharedClusterAdminUrl() {
   std::getline(in, url);
   if (url.empty()) ADD_FAILURE() << "no test cluster URL in " << dir << "/url";
   return url;
+}
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
 }
 
 int RunShell(const std::string& command, std::string* output) {

@@ -3,6 +3,8 @@
 // Test-only code; aborts the calling test with a gtest failure on any setup error.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +49,9 @@ class PrivateCluster {
   std::string dir_;
   int port_ = 0;
 };
+
+// Polls `condition` every 50 ms until it holds or `limit` passes; returns its last value.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
 // Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
 int RunShell(const std::string& command, std::string* output = nullptr);
