@@ -16,7 +16,6 @@ namespace {
 using json::Member;
 using json::Value;
 
-constexpr size_t kMaxIdLength = 256;
 constexpr size_t kMaxAnchors = 50;
 constexpr size_t kMaxExclude = 5000;
 constexpr size_t kMaxInclude = 5000;
@@ -78,7 +77,7 @@ class Reader {
       const std::string at = field + "[" + std::to_string(i) + "]";
       if (!id.IsString()) return Fail(400, at, "must be a string");
       std::string_view text(id.GetString(), id.GetStringLength());
-      if (!ValidId(text)) return Fail(422, at, "must be 1..256 printable characters");
+      if (!IsValidId(text)) return Fail(422, at, "must be 1..256 printable characters");
       if (seen.insert(text).second) out->emplace_back(text);
     }
     return true;
@@ -94,13 +93,6 @@ class Reader {
       if (std::find(out->begin(), out->end(), tag) == out->end()) out->push_back(std::move(tag));
     }
     return true;
-  }
-
-  static bool ValidId(std::string_view id) {
-    if (id.empty() || id.size() > kMaxIdLength) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-      return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-    });
   }
 
  private:
@@ -191,7 +183,7 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
     for (auto [name, value] : {std::pair{"user.user_id", &q->user_id},
                                std::pair{"user.anonymous_id", &q->anonymous_id},
                                std::pair{"user.session_id", &q->session_id}}) {
-      if (Member(*section, name + 5) != nullptr && !Reader::ValidId(*value)) {
+      if (Member(*section, name + 5) != nullptr && !IsValidId(*value)) {
         return r.Fail(422, name, "must be 1..256 printable characters");
       }
     }
@@ -261,10 +253,10 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
         !r.String(*section, "variant", "experiment", &q->experiment_variant)) {
       return false;
     }
-    if (!Reader::ValidId(q->experiment_id)) {
+    if (!IsValidId(q->experiment_id)) {
       return r.Fail(422, "experiment.id", "must be 1..256 printable characters");
     }
-    if (!Reader::ValidId(q->experiment_variant)) {
+    if (!IsValidId(q->experiment_variant)) {
       return r.Fail(422, "experiment.variant", "must be 1..256 printable characters");
     }
   }
@@ -309,7 +301,7 @@ std::optional<RecommendRequest> ParseSimilarRequest(std::string_view body,
   Reader r(error);
   if (!ParseCommon(*doc, config, r, &q)) return std::nullopt;
   if (!r.String(*doc, "item_id", "", &q.item_id)) return std::nullopt;
-  if (!Reader::ValidId(q.item_id)) {
+  if (!IsValidId(q.item_id)) {
     r.Fail(422, "item_id", "required: 1..256 printable characters");
     return std::nullopt;
   }

@@ -20,13 +20,6 @@ Status Invalid(const std::string& path, const std::string& why) {
   return Status::InvalidArgument(path + ": " + why);
 }
 
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 256) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-  });
-}
-
 Status ReadTime(const Value& rule, const char* key, const std::string& path,
                 std::optional<TimestampUs>* out) {
   std::string text;
@@ -41,7 +34,7 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
   if (!v.IsObject()) return Invalid(path, "must be an object");
   rule->index = index;
   RETURN_IF_ERROR(json::ReadString(v, "id", path, &rule->id));
-  if (Member(v, "id") != nullptr && !ValidId(rule->id)) {
+  if (Member(v, "id") != nullptr && !IsValidId(rule->id)) {
     return Invalid(path + ".id", "must be 1..256 printable characters");
   }
   if (rule->id.empty()) rule->id = "rule-" + std::to_string(index);
@@ -71,7 +64,7 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
     }
     for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
       const Value& id = (*items)[i];
-      if (!id.IsString() || !ValidId({id.GetString(), id.GetStringLength()})) {
+      if (!id.IsString() || !IsValidId({id.GetString(), id.GetStringLength()})) {
         return Invalid(path + ".item_ids[" + std::to_string(i) + "]",
                        "must be a string of 1..256 printable characters");
       }
@@ -112,6 +105,13 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
 }
 
 }  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > 256) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  });
+}
 
 std::string NormalizeTag(std::string_view tag) {
   size_t b = 0, e = tag.size();

@@ -43,6 +43,9 @@ Result<std::vector<Rule>> ParseRules(std::string_view json);
 std::vector<const Rule*> ApplicableRules(const std::vector<Rule>& rules, std::string_view surface,
                                          std::string_view segment, TimestampUs now);
 
+// Whether `id` is a valid item, user or rule id: 1..256 printable characters (api.md).
+bool IsValidId(std::string_view id);
+
 // Trims ASCII whitespace and lower-cases ASCII letters.
 std::string NormalizeTag(std::string_view tag);
 
