@@ -1,9 +1,6 @@
 // The recsys-service binary as an operator runs it: exit codes, messages, /readyz.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

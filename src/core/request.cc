@@ -277,35 +277,39 @@ std::optional<rapidjson::Document> ParseBody(std::string_view body, RequestError
   return doc;
 }
 
-}  // namespace
+bool ParseSimilarOnly(const Value& doc, const TenantConfig&, Reader& r, RecommendRequest* q) {
+  if (!r.String(doc, "item_id", "", &q->item_id)) return false;
+  if (!IsValidId(q->item_id)) return r.Fail(422, "item_id", "required: 1..256 printable characters");
+  return true;
+}
 
-std::optional<RecommendRequest> ParseRecommendRequest(std::string_view body,
-                                                      const TenantConfig& config,
-                                                      RequestError* error) {
+// Parses the body, then the fields every endpoint shares, then the endpoint's own.
+std::optional<RecommendRequest> Parse(std::string_view body, const TenantConfig& config,
+                                      RequestError* error,
+                                      bool (*endpoint_fields)(const Value&, const TenantConfig&,
+                                                              Reader&, RecommendRequest*)) {
   auto doc = ParseBody(body, error);
   if (!doc) return std::nullopt;
   RecommendRequest q;
   Reader r(error);
-  if (!ParseCommon(*doc, config, r, &q) || !ParseRecommendOnly(*doc, config, r, &q)) {
+  if (!ParseCommon(*doc, config, r, &q) || !endpoint_fields(*doc, config, r, &q)) {
     return std::nullopt;
   }
   return q;
 }
 
+}  // namespace
+
+std::optional<RecommendRequest> ParseRecommendRequest(std::string_view body,
+                                                      const TenantConfig& config,
+                                                      RequestError* error) {
+  return Parse(body, config, error, &ParseRecommendOnly);
+}
+
 std::optional<RecommendRequest> ParseSimilarRequest(std::string_view body,
                                                     const TenantConfig& config,
                                                     RequestError* error) {
-  auto doc = ParseBody(body, error);
-  if (!doc) return std::nullopt;
-  RecommendRequest q;
-  Reader r(error);
-  if (!ParseCommon(*doc, config, r, &q)) return std::nullopt;
-  if (!r.String(*doc, "item_id", "", &q.item_id)) return std::nullopt;
-  if (!IsValidId(q.item_id)) {
-    r.Fail(422, "item_id", "required: 1..256 printable characters");
-    return std::nullopt;
-  }
-  return q;
+  return Parse(body, config, error, &ParseSimilarOnly);
 }
 
 std::string_view PrimaryUserKey(const RecommendRequest& q) {

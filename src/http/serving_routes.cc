@@ -236,7 +236,7 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
   w.EndObject();
   std::string body(buffer.GetString(), buffer.GetSize());
   service.RecordExposure(served, request.request_id, body,
-                         std::string(meta_buffer.GetString(), meta_buffer.GetSize()));
+                         std::string_view(meta_buffer.GetString(), meta_buffer.GetSize()));
   return Json(200, std::move(body));
 }
 

@@ -1,9 +1,10 @@
 // Where served responses are recorded (exposure_events). Implemented by store::ExposureWriter;
-// tests may implement it in memory. Record() must not block the caller for long and must be
-// thread-safe.
+// tests may implement it in memory. Record() must not block the caller for long, must be
+// thread-safe, and must copy what it keeps.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/time.h"
 
@@ -17,7 +18,10 @@ struct Exposure {
   std::string user_key;  // raw keyed-hash bytes of the user id; never the id itself
   std::string session_id, experiment_id, experiment_variant;
   std::string algo_version, config_etag, rules_etag;
-  std::string request_json, response_json, meta_json;
+  std::string request_json;  // the normalized request without user ids
+  // The response as sent and its meta: views, valid only during Record(), so that the hot path
+  // does not copy the response body once more.
+  std::string_view response_json, meta_json;
 };
 
 class ExposureSink {

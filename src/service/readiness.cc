@@ -10,18 +10,12 @@ ReadinessMonitor::ReadinessMonitor(std::vector<Probe> probes, std::chrono::milli
   verdict_.failed_probe = "startup";
 }
 
-ReadinessMonitor::~ReadinessMonitor() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 void ReadinessMonitor::Start() {
   RunProbes();
-  thread_ = std::thread([this] { Loop(); });
+  thread_.Start(interval_, [this](bool) {
+    RunProbes();
+    return interval_;
+  });
 }
 
 ReadinessMonitor::Verdict ReadinessMonitor::Current() const {
@@ -46,17 +40,6 @@ void ReadinessMonitor::RunProbes() {
     if (!next.ready) line.Str("probe", next.failed_probe).Str("reason", next.reason);
   }
   verdict_ = std::move(next);
-}
-
-void ReadinessMonitor::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    RunProbes();
-    lock.lock();
-  }
 }
 
 }  // namespace recsys::service

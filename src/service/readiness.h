@@ -5,17 +5,14 @@
 // reason reported to the caller. Current() is thread-safe. The thread stops in the destructor.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
-#include <utility>
 #include <vector>
 
 #include "core/status.h"
+#include "service/periodic_thread.h"
 
 namespace recsys::service {
 
@@ -32,7 +29,6 @@ class ReadinessMonitor {
   };
 
   ReadinessMonitor(std::vector<Probe> probes, std::chrono::milliseconds interval);
-  ~ReadinessMonitor();
   ReadinessMonitor(const ReadinessMonitor&) = delete;
   ReadinessMonitor& operator=(const ReadinessMonitor&) = delete;
 
@@ -42,15 +38,12 @@ class ReadinessMonitor {
 
  private:
   void RunProbes();
-  void Loop();
 
   std::vector<Probe> probes_;
   std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
   Verdict verdict_;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::service

@@ -71,7 +71,8 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
 }
 
 void RecommendService::RecordExposure(const Served& served, const std::string& request_id,
-                                      std::string response_json, std::string meta_json) const {
+                                      std::string_view response_json,
+                                      std::string_view meta_json) const {
   if (sink_ == nullptr) return;
   const RecommendRequest& q = served.request;
   Exposure e;
@@ -89,8 +90,8 @@ void RecommendService::RecordExposure(const Served& served, const std::string& r
   e.config_etag = served.tenant->config_etag;
   e.rules_etag = served.tenant->rules_etag;
   e.request_json = NormalizedRequestJson(q, /*include_user_ids=*/false);
-  e.response_json = std::move(response_json);
-  e.meta_json = std::move(meta_json);
+  e.response_json = response_json;
+  e.meta_json = meta_json;
   sink_->Record(e);
 }
 

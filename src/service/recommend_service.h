@@ -47,7 +47,7 @@ class RecommendService {
 
   // Records what was served. `response_json` is the body sent; user ids are hashed here.
   void RecordExposure(const Served& served, const std::string& request_id,
-                      std::string response_json, std::string meta_json) const;
+                      std::string_view response_json, std::string_view meta_json) const;
 
   // The keyed hash of a user identifier (raw bytes).
   std::string UserKey(std::string_view user_id) const;

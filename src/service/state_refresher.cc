@@ -8,28 +8,16 @@ StateRefresher::StateRefresher(StateHolder& holder, LoadFn load, MarkerFn marker
                                std::chrono::milliseconds period)
     : holder_(holder), load_(std::move(load)), marker_(std::move(marker)), period_(period) {}
 
-StateRefresher::~StateRefresher() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 Status StateRefresher::Start() {
   Status first = RefreshOnce(/*force_signals=*/true);
-  thread_ = std::thread([this] { Loop(); });
+  thread_.Start(period_, [this](bool woken) {
+    (void)RefreshOnce(/*force_signals=*/woken);
+    return period_;
+  });
   return first;
 }
 
-void StateRefresher::RequestReload() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    reload_requested_ = true;
-  }
-  wake_.notify_all();
-}
+void StateRefresher::RequestReload() { thread_.Wake(); }
 
 Status StateRefresher::RefreshOnce(bool force_signals) {
   std::shared_ptr<const ServingState> previous = holder_.Get();
@@ -49,19 +37,6 @@ Status StateRefresher::RefreshOnce(bool force_signals) {
   if (signals) last_marker_ = marker.value();
   holder_.Publish(std::move(state).value());
   return Status::Ok();
-}
-
-void StateRefresher::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    wake_.wait_for(lock, period_, [this] { return stopping_ || reload_requested_; });
-    if (stopping_) break;
-    const bool forced = reload_requested_;
-    reload_requested_ = false;
-    lock.unlock();
-    (void)RefreshOnce(forced);
-    lock.lock();
-  }
 }
 
 }  // namespace recsys::service

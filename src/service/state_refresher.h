@@ -5,14 +5,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/status.h"
+#include "service/periodic_thread.h"
 #include "service/serving_state.h"
 
 namespace recsys::service {
@@ -27,7 +25,6 @@ class StateRefresher {
 
   StateRefresher(StateHolder& holder, LoadFn load, MarkerFn marker,
                  std::chrono::milliseconds period);
-  ~StateRefresher();
 
   // Loads once synchronously (so serving starts with signals when the database is up), then
   // refreshes in the background. Returns the first load's status.
@@ -37,18 +34,13 @@ class StateRefresher {
 
  private:
   Status RefreshOnce(bool force_signals);
-  void Loop();
 
   StateHolder& holder_;
   LoadFn load_;
   MarkerFn marker_;
   std::chrono::milliseconds period_;
-  std::string last_marker_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool reload_requested_ = false;
-  std::thread thread_;
+  std::string last_marker_;  // touched only by Start() and then the thread
+  PeriodicThread thread_;     // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::service

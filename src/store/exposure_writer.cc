@@ -153,7 +153,7 @@ bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
   return false;
 }
 
-void ExposureWriter::Spill(const std::string& data, size_t rows) {
+std::string ExposureWriter::AppendToSpillFile(const std::string& data) {
   std::lock_guard<std::mutex> lock(spill_mu_);
   std::error_code ec;
   fs::create_directories(options_.spill_dir, ec);
@@ -162,21 +162,29 @@ void ExposureWriter::Spill(const std::string& data, size_t rows) {
   std::ofstream out(path, std::ios::app | std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
   out.flush();
-  uint64_t total;
-  {
-    std::lock_guard<std::mutex> stats_lock(mu_);
-    stats_.spilled += rows;
-    total = stats_.spilled;
-  }
   if (!out) {
     obs::Log(obs::Level::kError, "exposure spill write failed: rows lost")
-        .Str("path", path).Int("rows", static_cast<int64_t>(rows));
-    return;
+        .Str("path", path)
+        .Int("rows", static_cast<int64_t>(std::count(data.begin(), data.end(), '\n')));
+    return "";
+  }
+  return path;
+}
+
+void ExposureWriter::Spill(const std::string& data, size_t rows) {
+  const std::string path = AppendToSpillFile(data);
+  if (path.empty()) return;
+  uint64_t total;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.spilled += rows;
+    total = stats_.spilled;
   }
   // One line per 1000 spilled rows keeps the log readable under sustained overload.
   if (rows > 1 || total % 1000 == 1) {
     obs::Log(obs::Level::kWarn, "exposure rows spilled to disk")
-        .Str("path", path).Int("rows", static_cast<int64_t>(rows))
+        .Str("path", path)
+        .Int("rows", static_cast<int64_t>(rows))
         .Int("spilled_total", static_cast<int64_t>(total));
   }
 }
@@ -231,9 +239,8 @@ void ExposureWriter::ReplaySpills() {
     std::error_code ec;
     fs::remove(file, ec);
     if (!rest.empty()) {
-      Spill(rest, static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')));
-      std::lock_guard<std::mutex> lock(mu_);
-      stats_.spilled -= static_cast<uint64_t>(std::count(rest.begin(), rest.end(), '\n'));
+      // Already counted as spilled once: put the rows back on disk without counting them again.
+      AppendToSpillFile(rest);
       break;  // the database is failing again; retry later
     }
     obs::Log(obs::Level::kInfo, "exposure spill replayed").Str("file", file.string());

@@ -51,6 +51,10 @@ class ExposureWriter : public service::ExposureSink {
  private:
   void Loop();
   bool WriteBatch(const std::string& data, size_t rows);
+  // Appends COPY lines to this process's current spill file; returns its path, or "" (logged)
+  // when the write failed.
+  std::string AppendToSpillFile(const std::string& data);
+  // AppendToSpillFile, counted in stats and logged.
   void Spill(const std::string& data, size_t rows);
   void ReplaySpills();
 

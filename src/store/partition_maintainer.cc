@@ -9,17 +9,11 @@ PartitionMaintainer::PartitionMaintainer(std::string database_url, int months_ah
                                          std::chrono::seconds period, std::chrono::seconds retry)
     : url_(std::move(database_url)), months_ahead_(months_ahead), period_(period), retry_(retry) {}
 
-PartitionMaintainer::~PartitionMaintainer() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 void PartitionMaintainer::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_.Start(period_, [this](bool) -> std::chrono::milliseconds {
+    if (RunOnce()) return period_;
+    return retry_;
+  });
 }
 
 bool PartitionMaintainer::RunOnce() {
@@ -39,16 +33,6 @@ bool PartitionMaintainer::RunOnce() {
       .Str("error", status.ToString())
       .Int("retry_in_s", retry_.count());
   return false;
-}
-
-void PartitionMaintainer::Loop() {
-  std::chrono::seconds wait = period_;
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!wake_.wait_for(lock, wait, [this] { return stopping_; })) {
-    lock.unlock();
-    wait = RunOnce() ? period_ : retry_;
-    lock.lock();
-  }
 }
 
 }  // namespace recsys::store

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
+
+#include "service/periodic_thread.h"
 
 namespace recsys::store {
 
@@ -16,7 +15,6 @@ class PartitionMaintainer {
   PartitionMaintainer(std::string database_url, int months_ahead,
                       std::chrono::seconds period = std::chrono::hours(24),
                       std::chrono::seconds retry = std::chrono::hours(1));
-  ~PartitionMaintainer();
   PartitionMaintainer(const PartitionMaintainer&) = delete;
   PartitionMaintainer& operator=(const PartitionMaintainer&) = delete;
 
@@ -26,16 +24,12 @@ class PartitionMaintainer {
 
  private:
   bool RunOnce();
-  void Loop();
 
   std::string url_;
   int months_ahead_;
   std::chrono::seconds period_;
   std::chrono::seconds retry_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  service::PeriodicThread thread_;  // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::store
