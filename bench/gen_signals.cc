@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
       for (int j = 0; j < 10; ++j) {
         const int d = static_cast<int>((i * 7 + j * 3) % 30);
         const double noise = 0.5 + static_cast<double>(Mix(i * 131 + j) % 1000) / 1000.0;
-        std::printf("%s\tdefault\titem-%07ld\t%s\t%.4f\n", tenant, i, days[d].c_str(), weight * noise);
+        std::printf("%s\tdefault\titem-%07ld\t%s\t%.4f\n", tenant, i, days[d].c_str(),
+                    weight * noise);
       }
     } else if (table == "covisit") {
       for (int j = 0; j < 10; ++j) {

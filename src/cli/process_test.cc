@@ -19,8 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::RunShell;
-using testing::WaitFor;
 using testing::TestDatabase;
+using testing::WaitFor;
 
 std::string Binary() { return RECSYS_BINARY; }
 
@@ -67,7 +67,6 @@ class ServeProcess {
   bool exited_ = false;
 };
 
-
 TEST(ProcessTest, ServeRefusesAnUnmigratedDatabaseAndNamesTheFix) {
   auto db = TestDatabase::Create("serve_unmigrated", /*migrate=*/false);
   std::string output;
@@ -81,9 +80,9 @@ TEST(ProcessTest, ServeRefusesAnUnmigratedDatabaseAndNamesTheFix) {
 
 TEST(ProcessTest, ServeRejectsBadConfigurationNamingTheVariable) {
   std::string output;
-  int rc = RunShell("DATABASE_URL=postgresql://x@127.0.0.1/x RECSYS_HTTP_ADDR=nonsense " +
-                        Binary() + " serve",
-                    &output);
+  int rc = RunShell(
+      "DATABASE_URL=postgresql://x@127.0.0.1/x RECSYS_HTTP_ADDR=nonsense " + Binary() + " serve",
+      &output);
   EXPECT_EQ(rc, 2);
   EXPECT_NE(output.find("RECSYS_HTTP_ADDR"), std::string::npos) << output;
   rc = RunShell("env -u DATABASE_URL " + Binary() + " serve", &output);
@@ -95,10 +94,12 @@ TEST(ProcessTest, TwoConcurrentMigrateUpsEndWithOneAppliedSet) {
   auto db = TestDatabase::Create("concurrent_migrate", /*migrate=*/false);
   const std::string env = "DATABASE_URL='" + db->url() + "' ";
   std::string output;
-  int rc = RunShell("(" + env + Binary() + " migrate up > /tmp/recsys-mig-a.$$ 2>&1; echo a=$?) & (" +
-                        env + Binary() + " migrate up > /tmp/recsys-mig-b.$$ 2>&1; echo b=$?) & wait;"
-                        " cat /tmp/recsys-mig-a.$$ /tmp/recsys-mig-b.$$; rm -f /tmp/recsys-mig-?.$$",
-                    &output);
+  int rc =
+      RunShell("(" + env + Binary() + " migrate up > /tmp/recsys-mig-a.$$ 2>&1; echo a=$?) & (" +
+                   env + Binary() +
+                   " migrate up > /tmp/recsys-mig-b.$$ 2>&1; echo b=$?) & wait;"
+                   " cat /tmp/recsys-mig-a.$$ /tmp/recsys-mig-b.$$; rm -f /tmp/recsys-mig-?.$$",
+               &output);
   ASSERT_EQ(rc, 0);
   EXPECT_NE(output.find("a=0"), std::string::npos) << output;
   EXPECT_NE(output.find("b=0"), std::string::npos) << output;
@@ -119,7 +120,8 @@ TEST(ProcessTest, ReadyzFollowsTheDatabaseGoingAwayAndComingBack) {
   testing::PrivateCluster cluster;
   const std::string url = cluster.AdminUrl();
   std::string output;
-  ASSERT_EQ(RunShell("DATABASE_URL='" + url + "' " + Binary() + " migrate up", &output), 0) << output;
+  ASSERT_EQ(RunShell("DATABASE_URL='" + url + "' " + Binary() + " migrate up", &output), 0)
+      << output;
 
   const int port = FreePort();
   ServeProcess serve(url, port);

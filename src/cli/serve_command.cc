@@ -12,9 +12,9 @@
 #include "core/time.h"
 #include "http/auth.h"
 #include "http/ops_routes.h"
-#include "http/serving_routes.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/serving_routes.h"
 #include "obs/log.h"
 #include "service/readiness.h"
 #include "service/recommend_service.h"
@@ -54,7 +54,8 @@ sigset_t BlockHandledSignals() {
 
 int RunServe() {
   const sigset_t handled_signals = BlockHandledSignals();
-  auto loaded = LoadServeConfig(ProcessEnv(), static_cast<int>(std::thread::hardware_concurrency()));
+  auto loaded =
+      LoadServeConfig(ProcessEnv(), static_cast<int>(std::thread::hardware_concurrency()));
   if (!loaded.ok()) {
     std::fprintf(stderr, "recsys-service: configuration error: %s\n",
                  loaded.status().message().c_str());
@@ -75,13 +76,15 @@ int RunServe() {
     }
   }
   if (config.dev_auth_enabled) {
-    obs::Log(obs::Level::kWarn, "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
-                                "X-Dev-Org-Id are trusted; never enable this in production");
+    obs::Log(obs::Level::kWarn,
+             "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
+             "X-Dev-Org-Id are trusted; never enable this in production");
   }
 
   if (config.user_key_secret_generated) {
-    obs::Log(obs::Level::kWarn, "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
-                                "use a random per-process secret and will not join across restarts");
+    obs::Log(obs::Level::kWarn,
+             "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
+             "use a random per-process secret and will not join across restarts");
   }
 
   store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
@@ -117,8 +120,9 @@ int RunServe() {
       {{"database", [probe] { return probe->Check(); }},
        {"snapshots",
         [&state] {
-          return state.Get()->signals_loaded ? Status::Ok()
-                                             : Status::Unavailable("signal snapshots not loaded yet");
+          return state.Get()->signals_loaded
+                     ? Status::Ok()
+                     : Status::Unavailable("signal snapshots not loaded yet");
         }}},
       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();

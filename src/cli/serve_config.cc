@@ -39,9 +39,12 @@ Status ReadInt(const EnvLookup& env, const char* name, long long lo, long long h
 Status ReadBool(const EnvLookup& env, const char* name, bool* out) {
   auto value = env(name);
   if (!value) return Status::Ok();
-  if (*value == "true" || *value == "1") *out = true;
-  else if (*value == "false" || *value == "0") *out = false;
-  else return Bad(name, *value, "want true or false");
+  if (*value == "true" || *value == "1")
+    *out = true;
+  else if (*value == "false" || *value == "0")
+    *out = false;
+  else
+    return Bad(name, *value, "want true or false");
   return Status::Ok();
 }
 
@@ -80,8 +83,9 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
 
   auto url = env("DATABASE_URL");
   if (!url || url->empty()) {
-    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL, e.g. "
-                                   "postgresql://user@127.0.0.1:5432/recsys)");
+    return Status::InvalidArgument(
+        "DATABASE_URL is not set (want a libpq URL, e.g. "
+        "postgresql://user@127.0.0.1:5432/recsys)");
   }
   if (url->rfind("postgresql://", 0) != 0 && url->rfind("postgres://", 0) != 0 &&
       url->find('=') == std::string::npos) {

@@ -37,20 +37,25 @@ TEST(ServeConfigTest, MissingDatabaseUrlNamesTheVariable) {
 
 TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"RECSYS_HTTP_ADDR", "127.0.0.1"},        {"RECSYS_HTTP_ADDR", "nowhere:80"},
-      {"RECSYS_HTTP_THREADS", "0"},             {"RECSYS_MAX_BODY_BYTES", "lots"},
-      {"RECSYS_DEV_AUTH_ENABLED", "yes please"}, {"RECSYS_LOG_LEVEL", "loud"},
-      {"RECSYS_PARTITIONS_AHEAD", "-1"},        {"RECSYS_READINESS_INTERVAL_MS", "1"},
-      {"DATABASE_URL", "mysql://x"},           {"RECSYS_USER_KEY_SECRET", "short"},
-      {"RECSYS_REFRESH_INTERVAL_MS", "10"},    {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
+      {"RECSYS_HTTP_ADDR", "127.0.0.1"},
+      {"RECSYS_HTTP_ADDR", "nowhere:80"},
+      {"RECSYS_HTTP_THREADS", "0"},
+      {"RECSYS_MAX_BODY_BYTES", "lots"},
+      {"RECSYS_DEV_AUTH_ENABLED", "yes please"},
+      {"RECSYS_LOG_LEVEL", "loud"},
+      {"RECSYS_PARTITIONS_AHEAD", "-1"},
+      {"RECSYS_READINESS_INTERVAL_MS", "1"},
+      {"DATABASE_URL", "mysql://x"},
+      {"RECSYS_USER_KEY_SECRET", "short"},
+      {"RECSYS_REFRESH_INTERVAL_MS", "10"},
+      {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
   };
   for (const auto& [name, value] : bad) {
     std::map<std::string, std::string> vars = {{"DATABASE_URL", kUrl}};
     vars[name] = value;
     auto config = LoadServeConfig(FakeEnv(vars), 2);
     ASSERT_FALSE(config.ok()) << name << "=" << value;
-    EXPECT_NE(config.status().message().find(name), std::string::npos)
-        << config.status().message();
+    EXPECT_NE(config.status().message().find(name), std::string::npos) << config.status().message();
   }
 }
 

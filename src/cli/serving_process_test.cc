@@ -27,7 +27,8 @@ using testing::WaitFor;
 
 class Serve {
  public:
-  Serve(const std::string& url, std::map<std::string, std::string> env = {}) : port_(testing::FreePort()) {
+  Serve(const std::string& url, std::map<std::string, std::string> env = {})
+      : port_(testing::FreePort()) {
     env["DATABASE_URL"] = url;
     env["RECSYS_HTTP_ADDR"] = "127.0.0.1:" + std::to_string(port_);
     env["RECSYS_DEV_AUTH_ENABLED"] = "true";
@@ -61,7 +62,8 @@ class Serve {
 
   HttpResult Post(const std::string& path, const std::string& body,
                   std::vector<std::pair<std::string, std::string>> headers = {
-                      {"X-Dev-User-Id", "tester"}, {"X-Dev-Org-Id", "demo"},
+                      {"X-Dev-User-Id", "tester"},
+                      {"X-Dev-Org-Id", "demo"},
                       {"Content-Type", "application/json"}}) {
     return HttpCall(port_, "POST", path, headers, body);
   }
@@ -84,7 +86,6 @@ std::string One(store::PgConnection& conn, const std::string& sql) {
   return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
 }
 
-
 class ServingTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -106,8 +107,10 @@ Serve* ServingTest::serve_ = nullptr;
 TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
   const std::string request_id = "123e4567-e89b-42d3-a456-426614174000";
   HttpResult r = HttpCall(serve_->port(), "POST", "/v1/recommend",
-                          {{"X-Dev-User-Id", "u1"}, {"X-Dev-Org-Id", "demo"},
-                           {"Content-Type", "application/json"}, {"X-Request-Id", request_id}},
+                          {{"X-Dev-User-Id", "u1"},
+                           {"X-Dev-Org-Id", "demo"},
+                           {"Content-Type", "application/json"},
+                           {"X-Request-Id", request_id}},
                           R"({"surface": "home", "k": 5, "user": {"user_id": "u1"},
                               "weights": {"pop": 1, "cooc": 0, "emb": 0},
                               "options": {"include_reasons": true, "explain": "summary"}})");
@@ -122,7 +125,8 @@ TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
       "ORDER BY sum(score * exp(-ln(2) * (current_date - day) / 30.0)) DESC, item_id LIMIT 5");
   ASSERT_TRUE(top.ok());
   for (rapidjson::SizeType i = 0; i < 5; ++i) {
-    EXPECT_EQ(std::string(items[i]["item_id"].GetString()), top.value().Get(static_cast<int>(i), 0));
+    EXPECT_EQ(std::string(items[i]["item_id"].GetString()),
+              top.value().Get(static_cast<int>(i), 0));
     EXPECT_EQ(items[i]["rank"].GetInt(), static_cast<int>(i) + 1);
     EXPECT_STREQ(items[i]["reasons"][0].GetString(), "popularity");
     EXPECT_TRUE(items[i]["explain"]["signals"]["pop"].IsNumber());
@@ -133,8 +137,9 @@ TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
   EXPECT_STREQ(meta["segment"].GetString(), "default");
   EXPECT_STREQ(meta["request_id"].GetString(), request_id.c_str());
   EXPECT_EQ(std::string(meta["config_version"].GetString()),
-            One(conn, "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
-                      "ON v.id = c.config_version_id"));
+            One(conn,
+                "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                "ON v.id = c.config_version_id"));
   EXPECT_EQ(std::string(meta["rules_version"].GetString()).size(), 64u);
   EXPECT_TRUE(meta["algo_version"].IsString());
   EXPECT_TRUE(meta["counts"]["candidates_considered"].IsInt());
@@ -158,9 +163,11 @@ TEST_F(ServingTest, BadInputGetsProblemsWithStableCodes) {
   } cases[] = {
       {"{not json", 400, "RECSYS_INVALID_REQUEST"},
       {R"({"surface": "home"})", 422, "RECSYS_UNPROCESSABLE_ENTITY"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 500})", 422, "RECSYS_UNPROCESSABLE_ENTITY"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 500})", 422,
+       "RECSYS_UNPROCESSABLE_ENTITY"},
       {R"({"surface": ["home"], "user": {"user_id": "u"}})", 400, "RECSYS_INVALID_REQUEST"},
-      {R"({"surface": "home'; DROP TABLE tenants; --", "user": {"user_id": ")" + std::string(300, 'x') + "\"}}",
+      {R"({"surface": "home'; DROP TABLE tenants; --", "user": {"user_id": ")" +
+           std::string(300, 'x') + "\"}}",
        422, "RECSYS_UNPROCESSABLE_ENTITY"},
   };
   for (const auto& c : cases) {
@@ -170,12 +177,21 @@ TEST_F(ServingTest, BadInputGetsProblemsWithStableCodes) {
     EXPECT_NE(r.body.find(c.code), std::string::npos) << r.body;
   }
   const std::string ok = R"({"surface": "home", "user": {"user_id": "u"}})";
-  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "nope"}}).status, 403);
-  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"},
-                                               {"X-Org-Id", "other"}}).status, 403);
+  EXPECT_EQ(
+      serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "nope"}}).status,
+      403);
+  EXPECT_EQ(serve_
+                ->Post("/v1/recommend", ok,
+                       {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"X-Org-Id", "other"}})
+                .status,
+            403);
   EXPECT_EQ(serve_->Post("/v1/recommend", ok, {}).status, 401);
-  EXPECT_EQ(serve_->Post("/v1/recommend", ok, {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"},
-                                               {"Content-Type", "text/plain"}}).status, 400);
+  EXPECT_EQ(
+      serve_
+          ->Post("/v1/recommend", ok,
+                 {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"Content-Type", "text/plain"}})
+          .status,
+      400);
   HttpResult big = serve_->Post("/v1/recommend", std::string(2 << 20, ' '));
   EXPECT_EQ(big.status, 413);
   EXPECT_NE(big.body.find("RECSYS_PAYLOAD_TOO_LARGE"), std::string::npos);
@@ -183,8 +199,8 @@ TEST_F(ServingTest, BadInputGetsProblemsWithStableCodes) {
 }
 
 TEST_F(ServingTest, ValidateNormalizesWithoutRanking) {
-  HttpResult r = serve_->Post("/v1/recommend/validate",
-                              R"({"surface": "home", "user": {"user_id": "u"}})");
+  HttpResult r =
+      serve_->Post("/v1/recommend/validate", R"({"surface": "home", "user": {"user_id": "u"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto doc = Parse(r.body);
   EXPECT_EQ(doc["normalized_request"]["k"].GetInt(), 20);
@@ -195,11 +211,13 @@ TEST_F(ServingTest, ValidateNormalizesWithoutRanking) {
 }
 
 TEST_F(ServingTest, SimilarNeverReturnsTheItemAndWarnsOnUnknown) {
-  HttpResult r = serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "item-0001", "k": 10})");
+  HttpResult r =
+      serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "item-0001", "k": 10})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto doc = Parse(r.body);
   ASSERT_GT(doc["items"].Size(), 0u);
-  for (const auto& item : doc["items"].GetArray()) EXPECT_STRNE(item["item_id"].GetString(), "item-0001");
+  for (const auto& item : doc["items"].GetArray())
+    EXPECT_STRNE(item["item_id"].GetString(), "item-0001");
   r = serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "no-such-item"})");
   ASSERT_EQ(r.status, 200);
   doc = Parse(r.body);
@@ -209,16 +227,20 @@ TEST_F(ServingTest, SimilarNeverReturnsTheItemAndWarnsOnUnknown) {
 
 TEST_F(ServingTest, ExposureRowsAreWrittenWithHashedUsers) {
   const std::string request_id = "00000000-0000-4000-8000-00000000abcd";
-  HttpResult r = HttpCall(serve_->port(), "POST", "/v1/recommend",
-                          {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"X-Request-Id", request_id}},
-                          R"({"surface": "home", "k": 3, "user": {"user_id": "raw-user-42"}})");
+  HttpResult r =
+      HttpCall(serve_->port(), "POST", "/v1/recommend",
+               {{"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"X-Request-Id", request_id}},
+               R"({"surface": "home", "k": 3, "user": {"user_id": "raw-user-42"}})");
   ASSERT_EQ(r.status, 200);
   store::PgConnection conn = db_->Connect();
   const std::string where = " FROM exposure_events WHERE request_id = '" + request_id + "'";
   ASSERT_TRUE(WaitFor([&] { return One(conn, "SELECT count(*)" + where) == "1"; }, 5s));
   EXPECT_EQ(One(conn, "SELECT length(user_key)" + where), "32");
-  EXPECT_EQ(One(conn, "SELECT count(*)" + where + " AND (request::text LIKE '%raw-user-42%' OR "
-                      "response::text LIKE '%raw-user-42%' OR meta::text LIKE '%raw-user-42%')"), "0");
+  EXPECT_EQ(
+      One(conn, "SELECT count(*)" + where +
+                    " AND (request::text LIKE '%raw-user-42%' OR "
+                    "response::text LIKE '%raw-user-42%' OR meta::text LIKE '%raw-user-42%')"),
+      "0");
   EXPECT_EQ(One(conn, "SELECT jsonb_array_length(response->'items')" + where), "3");
   EXPECT_EQ(One(conn, "SELECT config_etag IS NOT NULL AND rules_etag IS NOT NULL" + where), "t");
 }
@@ -232,19 +254,24 @@ TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
                         "item_ids": ["item-0299", "item-0298"]}]', 'test' FROM t
           RETURNING id, tenant_id)
     UPDATE tenant_rules_current c SET rules_version_id = v.id, updated_by_sub = 'test'
-      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+      FROM v WHERE c.tenant_id = v.tenant_id)sql")
+                  .ok());
   const std::string body = R"({"surface": "home", "k": 4, "user": {"user_id": "u"},
                                "options": {"include_reasons": true}})";
-  ASSERT_TRUE(WaitFor([&] {
-    auto doc = Parse(serve_->Post("/v1/recommend", body).body);
-    return doc["items"].Size() == 4 && std::string(doc["items"][0]["item_id"].GetString()) == "item-0299";
-  }, 10s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto doc = Parse(serve_->Post("/v1/recommend", body).body);
+        return doc["items"].Size() == 4 &&
+               std::string(doc["items"][0]["item_id"].GetString()) == "item-0299";
+      },
+      10s));
   auto doc = Parse(serve_->Post("/v1/recommend", body).body);
   EXPECT_STREQ(doc["items"][1]["item_id"].GetString(), "item-0298");
   EXPECT_STREQ(doc["items"][0]["reasons"][0].GetString(), "rule.pin");
   EXPECT_EQ(std::string(doc["meta"]["rules_version"].GetString()),
-            One(conn, "SELECT v.etag FROM tenant_rules_current c JOIN tenant_rule_versions v "
-                      "ON v.id = c.rules_version_id"));
+            One(conn,
+                "SELECT v.etag FROM tenant_rules_current c JOIN tenant_rule_versions v "
+                "ON v.id = c.rules_version_id"));
 
   // A config change in the tables too: limits.max_k drops to 3.
   ASSERT_TRUE(conn.Exec(R"sql(
@@ -252,7 +279,8 @@ TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
     v AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub)
           SELECT id, '{"limits": {"max_k": 3}}', 'test' FROM t RETURNING id, tenant_id)
     UPDATE tenant_configs_current c SET config_version_id = v.id, updated_by_sub = 'test'
-      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+      FROM v WHERE c.tenant_id = v.tenant_id)sql")
+                  .ok());
   EXPECT_TRUE(WaitFor([&] { return serve_->Post("/v1/recommend", body).status == 422; }, 10s));
 }
 
@@ -275,7 +303,10 @@ TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {
     std::string out;
     ASSERT_EQ(testing::RunShell("DATABASE_URL='" + cluster.AdminUrl() + "' " + RECSYS_BINARY +
                                     " migrate up && DATABASE_URL='" + cluster.AdminUrl() + "' " +
-                                    RECSYS_BINARY + " demo seed", &out), 0) << out;
+                                    RECSYS_BINARY + " demo seed",
+                                &out),
+              0)
+        << out;
   }
   Serve serve(cluster.AdminUrl());
   const std::string body = R"({"surface": "home", "k": 5, "user": {"user_id": "u"}})";
@@ -305,7 +336,8 @@ TEST(ServingResilienceTest, SigtermUnderLoadLosesNoExposureRow) {
   for (int t = 0; t < 4; ++t) {
     clients.emplace_back([&] {
       while (!stop) {
-        HttpResult r = serve.Post("/v1/recommend", R"({"surface": "home", "k": 10, "user": {"user_id": "u"}})");
+        HttpResult r = serve.Post("/v1/recommend",
+                                  R"({"surface": "home", "k": 10, "user": {"user_id": "u"}})");
         if (r.status == 200) ++ok;
         if (r.status == 0) break;  // the server is gone
       }

@@ -9,9 +9,9 @@ namespace {
 
 enum Flag : uint8_t {
   kCandidate = 1,
-  kExcluded = 2,   // exclude_ids, and anchors when flags.exclude_anchors
-  kIncluded = 4,   // in include_ids
-  kBlocked = 8,    // by an item block rule
+  kExcluded = 2,  // exclude_ids, and anchors when flags.exclude_anchors
+  kIncluded = 4,  // in include_ids
+  kBlocked = 8,   // by an item block rule
   kPinned = 16,
   kSelected = 32,
   kRejected = 64,  // failed a hard constraint (counted once)
@@ -42,8 +42,10 @@ class Ranking {
     exact_pop_ = day_ != snap_.reference_day();
     for (const std::string& tag : q_.required_tags) {
       auto t = snap_.FindTag(tag);
-      if (!t) impossible_ = true;  // nothing carries it
-      else required_.push_back(*t);
+      if (!t)
+        impossible_ = true;  // nothing carries it
+      else
+        required_.push_back(*t);
     }
     for (const std::string& tag : q_.forbidden_tags) {
       if (auto t = snap_.FindTag(tag)) forbidden_.push_back(*t);
@@ -289,7 +291,8 @@ class Ranking {
 
   bool FitsCaps(ItemIndex i) {
     const RankingParams& r = in_.config.ranking;
-    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag && brand_counts_[snap_.brand(i)] >= r.brand_cap) {
+    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag &&
+        brand_counts_[snap_.brand(i)] >= r.brand_cap) {
       return false;
     }
     if (r.category_cap > 0 && snap_.category(i) != kNoTag &&
@@ -354,7 +357,9 @@ class Ranking {
           const RankedItem& c = candidates_[order[o]];
           if (!FitsCaps(c.item)) continue;
           double overlap = 0;
-          for (int s : chosen) overlap = std::max(overlap, Jaccard(snap_.tags(c.item), snap_.tags(candidates_[s].item)));
+          for (int s : chosen)
+            overlap =
+                std::max(overlap, Jaccard(snap_.tags(c.item), snap_.tags(candidates_[s].item)));
           const double mmr = lambda * c.score / max_score - (1 - lambda) * overlap;
           if (best < 0 || mmr > best_mmr) {
             best = static_cast<int>(o);
@@ -515,7 +520,8 @@ RankResult Similar(const RankInput& in, RankScratch& scratch) {
     c.raw_cooc = scratch.cooc(c.item);
     c.cooc = c.raw_cooc > 0 ? c.raw_cooc / (c.raw_cooc + 1) : 0;
     c.sim = Jaccard(in.snapshot.tags(c.item), in.snapshot.tags(*item));
-    // Co-visitation neighbours score in (0.5, 1], tag-only items in [0, 0.5]: one scale, tiers kept.
+    // Co-visitation neighbours score in (0.5, 1], tag-only items in [0, 0.5]: one scale, tiers
+    // kept.
     c.score = c.cooc > 0 ? 0.5 + 0.5 * c.cooc : 0.5 * c.sim;
     c.reasons = (c.cooc > 0 ? kReasonCoVisitation : 0) | (c.sim > 0 ? kReasonSimilarity : 0);
   }

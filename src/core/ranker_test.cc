@@ -82,8 +82,8 @@ TEST_F(RankerTest, EmptySnapshotReturnsNothing) {
 
 TEST_F(RankerTest, ContextNowChangesTheDecay) {
   // 30 days later every row has aged one more half-life: the order stays, the raw values halve.
-  RankResult later = Recommend({Request(1), *snap_, config_, {}, now_ + 30LL * 86400 * 1000000},
-                               scratch_);
+  RankResult later =
+      Recommend({Request(1), *snap_, config_, {}, now_ + 30LL * 86400 * 1000000}, scratch_);
   EXPECT_NEAR(later.items[0].raw_pop, 50.0, 1e-3);
 }
 
@@ -294,7 +294,8 @@ TEST_F(RankerTest, SimilarUsesNeighboursThenTagsAndNeverTheItem) {
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "i01"), 0);
   EXPECT_GT(r.items[1].score, r.items[2].score);
 
-  std::vector<Rule> rules = {MakeRule(RuleAction::kBlock, {"i07"}), MakeRule(RuleAction::kPin, {"i10"})};
+  std::vector<Rule> rules = {MakeRule(RuleAction::kBlock, {"i07"}),
+                             MakeRule(RuleAction::kPin, {"i10"})};
   ids = Ids(Similar({q, *snap_, config_, rules, now_}, scratch_));
   EXPECT_EQ(ids[0], "i09");  // blocked neighbour gone, pin ignored
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "i10"), 0);

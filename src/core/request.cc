@@ -68,8 +68,9 @@ class Reader {
     const std::string field = json::Join(path, key);
     if (!v->IsArray()) return Fail(400, field, "must be an array of strings");
     if (v->Size() > max) {
-      return Fail(422, field, "at most " + std::to_string(max) + " ids (got " +
-                                  std::to_string(v->Size()) + ")");
+      return Fail(
+          422, field,
+          "at most " + std::to_string(max) + " ids (got " + std::to_string(v->Size()) + ")");
     }
     std::unordered_set<std::string_view> seen;
     for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
@@ -119,7 +120,8 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
     const int64_t value = k->GetInt64();
     if (value < 1 || value > 200) return r.Fail(422, "k", "must be from 1 to 200");
     if (value > config.max_k) {
-      return r.Fail(422, "k", "exceeds this tenant's limits.max_k (" + std::to_string(config.max_k) + ")");
+      return r.Fail(422, "k",
+                    "exceeds this tenant's limits.max_k (" + std::to_string(config.max_k) + ")");
     }
     q->k = static_cast<int>(value);
   } else {
@@ -154,10 +156,14 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
   if (section) {
     std::string explain = "none";
     if (!r.String(*section, "explain", "options", &explain)) return false;
-    if (explain == "none") q->explain = ExplainLevel::kNone;
-    else if (explain == "summary") q->explain = ExplainLevel::kSummary;
-    else if (explain == "full") q->explain = ExplainLevel::kFull;
-    else return r.Fail(422, "options.explain", "must be none, summary or full");
+    if (explain == "none")
+      q->explain = ExplainLevel::kNone;
+    else if (explain == "summary")
+      q->explain = ExplainLevel::kSummary;
+    else if (explain == "full")
+      q->explain = ExplainLevel::kFull;
+    else
+      return r.Fail(422, "options.explain", "must be none, summary or full");
     if (!r.Bool(*section, "include_reasons", "options", &q->include_reasons) ||
         !r.Bool(*section, "include_trace", "options", &q->include_trace)) {
       return false;
@@ -180,9 +186,9 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
         !r.String(*section, "session_id", "user", &q->session_id)) {
       return false;
     }
-    for (auto [name, value] : {std::pair{"user.user_id", &q->user_id},
-                               std::pair{"user.anonymous_id", &q->anonymous_id},
-                               std::pair{"user.session_id", &q->session_id}}) {
+    for (auto [name, value] :
+         {std::pair{"user.user_id", &q->user_id}, std::pair{"user.anonymous_id", &q->anonymous_id},
+          std::pair{"user.session_id", &q->session_id}}) {
       if (Member(*section, name + 5) != nullptr && !IsValidId(*value)) {
         return r.Fail(422, name, "must be 1..256 printable characters");
       }
@@ -217,7 +223,8 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
       }
       q->max_anchors = static_cast<int>(max->GetInt64());
     }
-    if (static_cast<int>(q->anchor_ids.size()) > q->max_anchors) q->anchor_ids.resize(q->max_anchors);
+    if (static_cast<int>(q->anchor_ids.size()) > q->max_anchors)
+      q->anchor_ids.resize(q->max_anchors);
   }
 
   if (!r.Object(doc, "candidates", "", &section)) return false;
@@ -236,13 +243,15 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
 
   if (!r.Object(doc, "weights", "", &section)) return false;
   if (section) {
-    for (auto [key, slot] : {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
-                             std::pair{"emb", &q->weights.emb}, std::pair{"hist", &q->weights.hist}}) {
+    for (auto [key, slot] :
+         {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
+          std::pair{"emb", &q->weights.emb}, std::pair{"hist", &q->weights.hist}}) {
       const Value* w = Member(*section, key);
       if (w == nullptr) continue;
       const std::string path = std::string("weights.") + key;
       if (!w->IsNumber()) return r.Fail(400, path, "must be a number");
-      if (w->GetDouble() < 0 || w->GetDouble() > 1e6) return r.Fail(422, path, "must be from 0 to 1e6");
+      if (w->GetDouble() < 0 || w->GetDouble() > 1e6)
+        return r.Fail(422, path, "must be from 0 to 1e6");
       *slot = w->GetDouble();
     }
   }
@@ -279,7 +288,8 @@ std::optional<rapidjson::Document> ParseBody(std::string_view body, RequestError
 
 bool ParseSimilarOnly(const Value& doc, const TenantConfig&, Reader& r, RecommendRequest* q) {
   if (!r.String(doc, "item_id", "", &q->item_id)) return false;
-  if (!IsValidId(q->item_id)) return r.Fail(422, "item_id", "required: 1..256 printable characters");
+  if (!IsValidId(q->item_id))
+    return r.Fail(422, "item_id", "required: 1..256 printable characters");
   return true;
 }
 
@@ -343,17 +353,38 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   if (include_user_ids) {
     w.Key("user");
     w.StartObject();
-    if (!q.user_id.empty()) { w.Key("user_id"); str(q.user_id); }
-    if (!q.anonymous_id.empty()) { w.Key("anonymous_id"); str(q.anonymous_id); }
-    if (!q.session_id.empty()) { w.Key("session_id"); str(q.session_id); }
+    if (!q.user_id.empty()) {
+      w.Key("user_id");
+      str(q.user_id);
+    }
+    if (!q.anonymous_id.empty()) {
+      w.Key("anonymous_id");
+      str(q.anonymous_id);
+    }
+    if (!q.session_id.empty()) {
+      w.Key("session_id");
+      str(q.session_id);
+    }
     w.EndObject();
   }
   w.Key("context");
   w.StartObject();
-  if (!q.locale.empty()) { w.Key("locale"); str(q.locale); }
-  if (!q.device.empty()) { w.Key("device"); str(q.device); }
-  if (!q.country.empty()) { w.Key("country"); str(q.country); }
-  if (q.now) { w.Key("now"); str(FormatRfc3339(*q.now)); }
+  if (!q.locale.empty()) {
+    w.Key("locale");
+    str(q.locale);
+  }
+  if (!q.device.empty()) {
+    w.Key("device");
+    str(q.device);
+  }
+  if (!q.country.empty()) {
+    w.Key("country");
+    str(q.country);
+  }
+  if (q.now) {
+    w.Key("now");
+    str(FormatRfc3339(*q.now));
+  }
   w.EndObject();
   w.Key("anchors");
   w.StartObject();
@@ -364,7 +395,10 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   w.EndObject();
   w.Key("candidates");
   w.StartObject();
-  if (q.has_include) { w.Key("include_ids"); list(q.include_ids); }
+  if (q.has_include) {
+    w.Key("include_ids");
+    list(q.include_ids);
+  }
   w.Key("exclude_ids");
   list(q.exclude_ids);
   w.EndObject();
@@ -386,19 +420,26 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   w.StartObject();
   for (auto [key, value] : {std::pair{"pop", q.weights.pop}, std::pair{"cooc", q.weights.cooc},
                             std::pair{"emb", q.weights.emb}, std::pair{"hist", q.weights.hist}}) {
-    if (value) { w.Key(key); w.Double(*value); }
+    if (value) {
+      w.Key(key);
+      w.Double(*value);
+    }
   }
   w.EndObject();
   w.Key("options");
   w.StartObject();
   w.Key("explain");
-  w.String(q.explain == ExplainLevel::kNone ? "none"
-                                             : q.explain == ExplainLevel::kSummary ? "summary" : "full");
+  w.String(q.explain == ExplainLevel::kNone      ? "none"
+           : q.explain == ExplainLevel::kSummary ? "summary"
+                                                 : "full");
   w.Key("include_reasons");
   w.Bool(q.include_reasons);
   w.Key("include_trace");
   w.Bool(q.include_trace);
-  if (q.seed) { w.Key("seed"); w.Int64(*q.seed); }
+  if (q.seed) {
+    w.Key("seed");
+    w.Int64(*q.seed);
+  }
   w.EndObject();
   if (!q.experiment_id.empty()) {
     w.Key("experiment");

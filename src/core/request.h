@@ -20,7 +20,7 @@ namespace recsys {
 enum class ExplainLevel { kNone, kSummary, kFull };
 
 struct Warning {
-  std::string code;    // DEFAULT_APPLIED, SIGNAL_UNAVAILABLE, FALLBACK_NAMESPACE, ...
+  std::string code;  // DEFAULT_APPLIED, SIGNAL_UNAVAILABLE, FALLBACK_NAMESPACE, ...
   std::string detail;
 };
 
@@ -40,8 +40,8 @@ struct RecommendRequest {
   bool has_include = false;
   std::vector<std::string> include_ids;
   std::vector<std::string> exclude_ids;
-  std::vector<std::string> required_tags;   // normalized
-  std::vector<std::string> forbidden_tags;  // normalized
+  std::vector<std::string> required_tags;                // normalized
+  std::vector<std::string> forbidden_tags;               // normalized
   std::vector<std::pair<std::string, int>> max_per_tag;  // normalized tag -> cap
   WeightOverrides weights;
   ExplainLevel explain = ExplainLevel::kNone;

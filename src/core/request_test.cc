@@ -68,10 +68,12 @@ TEST(RequestTest, BadRequestsGetTheRightStatusAndField) {
       {R"({"surface": "home", "user": {"user_id": "u"}, "k": "5"})", 400, "k"},
       {R"({"surface": "home", "user": {"user_id": "u"}, "k": 2.5})", 422, "k"},
       {R"({"surface": "home", "user": {"user_id": "u"},
-          "candidates": {"exclude_ids": ["a", "b", "c", "d"]}})", 422, "candidates.exclude_ids"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "candidates": {"exclude_ids": "a"}})",
-       400, "candidates.exclude_ids"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "weights": {"pop": -1}})", 422, "weights.pop"},
+          "candidates": {"exclude_ids": ["a", "b", "c", "d"]}})",
+       422, "candidates.exclude_ids"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "candidates": {"exclude_ids": "a"}})", 400,
+       "candidates.exclude_ids"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "weights": {"pop": -1}})", 422,
+       "weights.pop"},
       {R"({"surface": "home", "user": {"user_id": "u"}, "options": {"explain": "all"}})", 422,
        "options.explain"},
       {R"({"surface": "home", "user": {"user_id": "u"}, "context": {"now": "today"}})", 422,
@@ -79,7 +81,8 @@ TEST(RequestTest, BadRequestsGetTheRightStatusAndField) {
       {R"({"surface": "home", "user": {"user_id": "u"}, "anchors": {"max_anchors": 51}})", 422,
        "anchors.max_anchors"},
       {R"({"surface": "home", "user": {"user_id": "u"},
-          "constraints": {"max_per_tag": {"brand:x": -1}}})", 422, "constraints.max_per_tag.brand:x"},
+          "constraints": {"max_per_tag": {"brand:x": -1}}})",
+       422, "constraints.max_per_tag.brand:x"},
   };
   for (const auto& c : cases) {
     RequestError error;
@@ -92,7 +95,8 @@ TEST(RequestTest, BadRequestsGetTheRightStatusAndField) {
 
 TEST(RequestTest, LongAndControlCharacterIdsAreRejected) {
   RequestError error;
-  std::string body = R"({"surface": "home", "user": {"user_id": ")" + std::string(257, 'x') + "\"}}";
+  std::string body =
+      R"({"surface": "home", "user": {"user_id": ")" + std::string(257, 'x') + "\"}}";
   EXPECT_FALSE(ParseRecommendRequest(body, {}, &error).has_value());
   EXPECT_EQ(error.status, 422);
   body = R"({"surface": "home", "user": {"user_id": "a\u0001b"}})";

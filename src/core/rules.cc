@@ -41,18 +41,27 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
 
   std::string action;
   RETURN_IF_ERROR(json::ReadString(v, "action", path, &action));
-  if (action == "pin") rule->action = RuleAction::kPin;
-  else if (action == "block") rule->action = RuleAction::kBlock;
-  else if (action == "boost") rule->action = RuleAction::kBoost;
-  else return Invalid(path + ".action", "must be pin, block or boost");
+  if (action == "pin")
+    rule->action = RuleAction::kPin;
+  else if (action == "block")
+    rule->action = RuleAction::kBlock;
+  else if (action == "boost")
+    rule->action = RuleAction::kBoost;
+  else
+    return Invalid(path + ".action", "must be pin, block or boost");
 
   std::string target;
   RETURN_IF_ERROR(json::ReadString(v, "target_type", path, &target));
-  if (target == "item") rule->target = RuleTarget::kItem;
-  else if (target == "tag") rule->target = RuleTarget::kTag;
-  else if (target == "brand") rule->target = RuleTarget::kBrand;
-  else if (target == "category") rule->target = RuleTarget::kCategory;
-  else return Invalid(path + ".target_type", "must be item, tag, brand or category");
+  if (target == "item")
+    rule->target = RuleTarget::kItem;
+  else if (target == "tag")
+    rule->target = RuleTarget::kTag;
+  else if (target == "brand")
+    rule->target = RuleTarget::kBrand;
+  else if (target == "category")
+    rule->target = RuleTarget::kCategory;
+  else
+    return Invalid(path + ".target_type", "must be item, tag, brand or category");
 
   if (rule->target == RuleTarget::kItem) {
     const Value* items = Member(v, "item_ids");
@@ -80,13 +89,17 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
     if (key.empty() || key.size() > 256) {
       return Invalid(path + ".target_key", "required for tag, brand and category targets");
     }
-    if (rule->target == RuleTarget::kTag) rule->tag = key;
-    else if (rule->target == RuleTarget::kBrand) rule->tag = "brand:" + key;
-    else rule->tag = "category:" + key;
+    if (rule->target == RuleTarget::kTag)
+      rule->tag = key;
+    else if (rule->target == RuleTarget::kBrand)
+      rule->tag = "brand:" + key;
+    else
+      rule->tag = "category:" + key;
   }
 
   if (rule->action == RuleAction::kBoost) {
-    if (Member(v, "boost_value") == nullptr) return Invalid(path + ".boost_value", "required for boost");
+    if (Member(v, "boost_value") == nullptr)
+      return Invalid(path + ".boost_value", "required for boost");
     RETURN_IF_ERROR(json::ReadNumber(v, "boost_value", path, -1e6, 1e6, &rule->boost_value));
   }
   RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 1, 200, &rule->max_pins));
@@ -108,9 +121,8 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
 
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > 256) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-  });
+  return std::all_of(id.begin(), id.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
 }
 
 std::string NormalizeTag(std::string_view tag) {
@@ -132,12 +144,12 @@ Result<std::vector<Rule>> ParseRules(std::string_view text) {
   }
   std::vector<Rule> rules(doc.Size());
   for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
-    RETURN_IF_ERROR(ParseOne(doc[i], "rules[" + std::to_string(i) + "]", static_cast<int>(i),
-                             &rules[i]));
+    RETURN_IF_ERROR(
+        ParseOne(doc[i], "rules[" + std::to_string(i) + "]", static_cast<int>(i), &rules[i]));
     for (rapidjson::SizeType j = 0; j < i; ++j) {
       if (rules[j].id == rules[i].id) {
-        return Invalid("rules[" + std::to_string(i) + "].id", "duplicates rules[" +
-                                                                  std::to_string(j) + "].id");
+        return Invalid("rules[" + std::to_string(i) + "].id",
+                       "duplicates rules[" + std::to_string(j) + "].id");
       }
     }
   }

@@ -2,8 +2,9 @@
 //
 // ParseRules validates a rules document (a JSON array) and returns kInvalidArgument naming the
 // rule index and field, e.g. "rules[2].boost_value: required for boost". A rule without an id is
-// called "rule-<index>" here, so that serving stays deterministic; the admin API stores a UUID. Tags, brands and categories are normalized (trimmed, lower-cased) so that matching
-// is a plain string compare against the snapshot's normalized tags.
+// called "rule-<index>" here, so that serving stays deterministic; the admin API stores a UUID.
+// Tags, brands and categories are normalized (trimmed, lower-cased) so that matching is a plain
+// string compare against the snapshot's normalized tags.
 #pragma once
 
 #include <optional>

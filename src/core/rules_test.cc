@@ -29,7 +29,8 @@ TEST(RulesTest, ErrorsNameIndexAndField) {
       {R"([{"action": "pin", "target_type": "item"}])", "rules[0].item_ids"},
       {R"([{"action": "pin", "target_type": "item", "item_ids": []}])", "rules[0].item_ids"},
       {R"([{"action": "block", "target_type": "item", "item_ids": ["a"]},
-          {"action": "boost", "target_type": "tag", "target_key": "x"}])", "rules[1].boost_value"},
+          {"action": "boost", "target_type": "tag", "target_key": "x"}])",
+       "rules[1].boost_value"},
       {R"([{"action": "block", "target_type": "brand"}])", "rules[0].target_key"},
       {R"([{"action": "block", "target_type": "tag", "target_key": "x",
            "valid_from": "2027-01-01T00:00:00Z", "valid_until": "2026-01-01T00:00:00Z"}])",
@@ -39,7 +40,8 @@ TEST(RulesTest, ErrorsNameIndexAndField) {
       {R"([{"action": "block", "target_type": "tag", "target_key": "x", "priority": 1.5}])",
        "rules[0].priority"},
       {R"([{"id": "x", "action": "block", "target_type": "tag", "target_key": "x"},
-          {"id": "x", "action": "block", "target_type": "tag", "target_key": "y"}])", "rules[1].id"},
+          {"id": "x", "action": "block", "target_type": "tag", "target_key": "y"}])",
+       "rules[1].id"},
       {R"({"rules": []})", "rules"},
   };
   for (const auto& [doc, field] : cases) {

@@ -36,14 +36,18 @@ double SignalSnapshot::PopularityAt(ItemIndex i, int32_t day) const {
 
 size_t SignalSnapshot::MemoryBytes() const {
   size_t bytes = 0;
-  for (const auto& id : item_ids_) bytes += sizeof(std::string) + (id.size() > 15 ? id.size() + 1 : 0);
+  for (const auto& id : item_ids_)
+    bytes += sizeof(std::string) + (id.size() > 15 ? id.size() + 1 : 0);
   bytes += item_index_.size() * (sizeof(std::string) + sizeof(ItemIndex) + 2 * sizeof(void*));
   bytes += popularity_.capacity() * sizeof(float) + days_.capacity() * sizeof(DayScore);
   bytes += (day_offsets_.capacity() + neighbour_offsets_.capacity() + tag_offsets_.capacity() +
-            posting_offsets_.capacity() + popularity_rank_.capacity()) * sizeof(uint32_t);
-  bytes += by_popularity_.capacity() * sizeof(ItemIndex) + neighbours_.capacity() * sizeof(Neighbour);
-  bytes += (item_tags_.capacity() + postings_.capacity() + brand_.capacity() + category_.capacity()) *
+            posting_offsets_.capacity() + popularity_rank_.capacity()) *
            sizeof(uint32_t);
+  bytes +=
+      by_popularity_.capacity() * sizeof(ItemIndex) + neighbours_.capacity() * sizeof(Neighbour);
+  bytes +=
+      (item_tags_.capacity() + postings_.capacity() + brand_.capacity() + category_.capacity()) *
+      sizeof(uint32_t);
   return bytes;
 }
 
@@ -140,7 +144,8 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   std::vector<std::pair<ItemIndex, SignalSnapshot::Neighbour>> pairs;
   pairs.reserve(covisit_.size());
   for (const CovisitRow& row : covisit_) {
-    if (!pairs.empty() && pairs.back().first == row.item && pairs.back().second.item == row.neighbour) {
+    if (!pairs.empty() && pairs.back().first == row.item &&
+        pairs.back().second.item == row.neighbour) {
       pairs.back().second.score += row.score;
     } else {
       pairs.push_back({row.item, {row.neighbour, row.score}});
@@ -190,7 +195,8 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   tags_.clear();
   s.posting_offsets_.assign(tag_count + 1, 0);
   for (TagIndex t : s.item_tags_) ++s.posting_offsets_[t + 1];
-  std::partial_sum(s.posting_offsets_.begin(), s.posting_offsets_.end(), s.posting_offsets_.begin());
+  std::partial_sum(s.posting_offsets_.begin(), s.posting_offsets_.end(),
+                   s.posting_offsets_.begin());
   s.postings_.resize(s.item_tags_.size());
   {
     std::vector<uint32_t> cursor(s.posting_offsets_.begin(), s.posting_offsets_.end() - 1);

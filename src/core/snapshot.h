@@ -3,7 +3,8 @@
 // Items and tags are interned to dense uint32 indexes. Layout (architecture.md):
 //  - per item: its id, decayed popularity, and its daily popularity rows (for a request's own
 //    "now"), brand and category;
-//  - items pre-sorted by popularity (descending, ties by id), so popularity candidates are a prefix;
+//  - items pre-sorted by popularity (descending, ties by id), so popularity candidates are a
+//  prefix;
 //  - co-visitation neighbours in CSR form, top kMaxNeighbours per item, by score descending;
 //  - per item a sorted list of tag indexes, per tag a posting list in popularity order.
 // Built once by SnapshotBuilder, then shared read-only between threads (thread-safe to read).
@@ -54,7 +55,8 @@ class SignalSnapshot {
   uint32_t popularity_rank(ItemIndex i) const { return popularity_rank_[i]; }
 
   std::span<const Neighbour> neighbours(ItemIndex i) const {
-    return {neighbours_.data() + neighbour_offsets_[i], neighbours_.data() + neighbour_offsets_[i + 1]};
+    return {neighbours_.data() + neighbour_offsets_[i],
+            neighbours_.data() + neighbour_offsets_[i + 1]};
   }
 
   size_t tag_count() const { return tag_names_.size(); }

@@ -59,8 +59,10 @@ Status ReadExperiments(const Value& list, const TenantConfig& base, std::vector<
       variant.weights = base.weights;
       variant.ranking = base.ranking;
       RETURN_IF_ERROR(json::ReadString(v, "name", vpath, &variant.name));
-      if (variant.name.empty()) return Status::InvalidArgument(vpath + ".name: required, non-empty");
-      if (Member(v, "weight") == nullptr) return Status::InvalidArgument(vpath + ".weight: required");
+      if (variant.name.empty())
+        return Status::InvalidArgument(vpath + ".name: required, non-empty");
+      if (Member(v, "weight") == nullptr)
+        return Status::InvalidArgument(vpath + ".weight: required");
       RETURN_IF_ERROR(json::ReadNumber(v, "weight", vpath, 0, 1e9, &variant.weight));
       total += variant.weight;
       const Value* config = nullptr;

@@ -50,8 +50,8 @@ std::optional<TimestampUs> ParseRfc3339(std::string_view s) {
   if (s.size() < 20) return std::nullopt;
   auto day = ParseDate(s.substr(0, 10));
   if (!day || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &hh) ||
-      s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' || !Digits(s, 17, 2, &ss) ||
-      hh > 23 || mm > 59 || ss > 60) {
+      s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' || !Digits(s, 17, 2, &ss) || hh > 23 ||
+      mm > 59 || ss > 60) {
     return std::nullopt;
   }
   size_t pos = 19;

@@ -13,9 +13,9 @@ TEST(TimeTest, ParsesRfc3339WithZoneAndFraction) {
 }
 
 TEST(TimeTest, RejectsMalformedTimestamps) {
-  for (const char* bad : {"", "2026-11-26", "2026-11-26T10:00:00", "2026-13-01T00:00:00Z",
-                          "2026-02-30T00:00:00Z", "2026-11-26T25:00:00Z", "2026-11-26T10:00:00Zx",
-                          "2026-11-26T10:00:00.Z", "yesterday"}) {
+  for (const char* bad :
+       {"", "2026-11-26", "2026-11-26T10:00:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+        "2026-11-26T25:00:00Z", "2026-11-26T10:00:00Zx", "2026-11-26T10:00:00.Z", "yesterday"}) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
   }
 }

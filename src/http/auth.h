@@ -42,6 +42,7 @@ class DevHeaderAuthenticator : public Authenticator {
 
 // The tenant a request addresses: X-Org-Id, else the caller's own. A caller bound to a tenant
 // that addresses another gets 403. Returns the tenant external id or an error.
-std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request, const Caller& caller);
+std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,
+                                                   const Caller& caller);
 
 }  // namespace recsys::http

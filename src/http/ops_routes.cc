@@ -9,14 +9,13 @@
 
 namespace recsys::http {
 
-void AddOpsRoutes(Router& router,
-                  std::function<service::ReadinessMonitor::Verdict()> readiness) {
+void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness) {
   router.Add("GET", "/healthz", [](HttpRequest&) { return Json(200, R"({"status":"ok"})"); });
   router.Add("GET", "/readyz", [readiness = std::move(readiness)](HttpRequest& request) {
     const service::ReadinessMonitor::Verdict verdict = readiness();
     if (verdict.ready) return Json(200, R"({"status":"ready"})");
-    HttpResponse response = Problem(503, "RECSYS_UNAVAILABLE",
-                                    verdict.failed_probe + ": " + verdict.reason, request);
+    HttpResponse response =
+        Problem(503, "RECSYS_UNAVAILABLE", verdict.failed_probe + ": " + verdict.reason, request);
     // Add the machine-readable parts beside the standard problem members.
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

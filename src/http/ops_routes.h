@@ -10,8 +10,8 @@ namespace recsys::http {
 
 // /healthz answers 200 while the process runs. /readyz answers 200 {"status":"ready"} when
 // `readiness` says so, else 503 problem+json with code RECSYS_UNAVAILABLE plus `ready: false`,
-// the failing `probe` and its `reason`. REQUIRES: `readiness` is thread-safe and outlives the router.
-void AddOpsRoutes(Router& router,
-                  std::function<service::ReadinessMonitor::Verdict()> readiness);
+// the failing `probe` and its `reason`. REQUIRES: `readiness` is thread-safe and outlives the
+// router.
+void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness);
 
 }  // namespace recsys::http

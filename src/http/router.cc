@@ -41,7 +41,8 @@ bool Router::Match(const Route& route, std::string_view path,
     const std::string& want = route.segments[i];
     if (IsParam(want)) {
       if (parts[i].empty()) return false;
-      params->emplace_back(std::string_view(want).substr(1, want.size() - 2), std::string(parts[i]));
+      params->emplace_back(std::string_view(want).substr(1, want.size() - 2),
+                           std::string(parts[i]));
     } else if (want != parts[i]) {
       return false;
     }
@@ -63,9 +64,9 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
   if (allowed.empty()) {
     return Problem(404, "RECSYS_NOT_FOUND", "no route for " + std::string(request.path), request);
   }
-  HttpResponse response = Problem(405, "RECSYS_METHOD_NOT_ALLOWED",
-                                  std::string(request.method) + " is not allowed here; use " + allowed,
-                                  request);
+  HttpResponse response =
+      Problem(405, "RECSYS_METHOD_NOT_ALLOWED",
+              std::string(request.method) + " is not allowed here; use " + allowed, request);
   response.headers.emplace_back("Allow", allowed);
   return response;
 }

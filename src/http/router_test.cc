@@ -18,9 +18,8 @@ HttpRequest Req(std::string_view method, std::string_view path) {
 TEST(RouterTest, MatchesLiteralAndParameterSegments) {
   Router router;
   router.Add("GET", "/healthz", [](HttpRequest&) { return Json(200, "ok"); });
-  router.Add("GET", "/v1/admin/tenants/{tenant_id}/config", [](HttpRequest& r) {
-    return Json(200, std::string(r.PathParam("tenant_id")));
-  });
+  router.Add("GET", "/v1/admin/tenants/{tenant_id}/config",
+             [](HttpRequest& r) { return Json(200, std::string(r.PathParam("tenant_id"))); });
   auto health = Req("GET", "/healthz");
   EXPECT_EQ(router.Dispatch(health).body, "ok");
   auto config = Req("GET", "/v1/admin/tenants/demo/config");

@@ -31,7 +31,8 @@ HttpResponse Handle(const Router& router, HttpRequest& request) {
   try {
     return router.Dispatch(request);
   } catch (const std::exception& e) {
-    obs::Log(obs::Level::kError, "handler threw").Str("request_id", request.request_id)
+    obs::Log(obs::Level::kError, "handler threw")
+        .Str("request_id", request.request_id)
         .Str("error", e.what());
   } catch (...) {
     obs::Log(obs::Level::kError, "handler threw").Str("request_id", request.request_id);
@@ -73,11 +74,12 @@ class Session : public std::enable_shared_from_this<Session> {
     request.request_id = NewUuidV4();
     request.remote_ip = remote_ip_;
     if (ec == bhttp::error::body_limit) {
-      return Reply(request, Problem(413, "RECSYS_PAYLOAD_TOO_LARGE",
-                                    "request body exceeds " +
-                                        std::to_string(options_.max_body_bytes) + " bytes",
-                                    request),
-                   /*keep_alive=*/false);
+      return Reply(
+          request,
+          Problem(413, "RECSYS_PAYLOAD_TOO_LARGE",
+                  "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
+                  request),
+          /*keep_alive=*/false);
     }
     if (ec) {
       return Reply(request,
@@ -124,8 +126,8 @@ class Session : public std::enable_shared_from_this<Session> {
     out.body() = std::move(response.body);
     out.keep_alive(keep_alive);
     out.prepare_payload();
-    bhttp::async_write(stream_, out,
-                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+    bhttp::async_write(
+        stream_, out, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -152,11 +154,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Discard() {
-    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](
-                                                      beast::error_code ec, std::size_t) {
-      if (ec) return self->stream_.close();
-      self->Discard();
-    });
+    stream_.async_read_some(asio::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->stream_.close();
+                              self->Discard();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -175,7 +177,9 @@ class Session : public std::enable_shared_from_this<Session> {
 class HttpServer::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router), ioc_(options_.threads),
+      : options_(std::move(options)),
+        router_(router),
+        ioc_(options_.threads),
         acceptor_(asio::make_strand(ioc_)) {}
 
   Status Start() {

@@ -20,8 +20,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;
   int threads = 2;
-  size_t max_body_bytes = 1 << 20;      // larger bodies get 413
-  int idle_timeout_seconds = 30;        // keep-alive connections idle this long are closed
+  size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  int idle_timeout_seconds = 30;    // keep-alive connections idle this long are closed
 };
 
 class HttpServer {

@@ -100,14 +100,13 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
     w.StartObject();
     w.Key("candidates");
     w.StartObject();
-    for (auto [key, value] : {std::pair{"from_popularity", t.from_popularity},
-                              std::pair{"from_covisitation", t.from_covisitation},
-                              std::pair{"from_include", t.from_include},
-                              std::pair{"from_rules", t.from_rules},
-                              std::pair{"after_filters", t.after_filters},
-                              std::pair{"blocked", t.blocked}, std::pair{"boosted", t.boosted},
-                              std::pair{"pinned", t.pinned},
-                              std::pair{"dropped_by_caps", t.dropped_by_caps}}) {
+    for (auto [key, value] :
+         {std::pair{"from_popularity", t.from_popularity},
+          std::pair{"from_covisitation", t.from_covisitation},
+          std::pair{"from_include", t.from_include}, std::pair{"from_rules", t.from_rules},
+          std::pair{"after_filters", t.after_filters}, std::pair{"blocked", t.blocked},
+          std::pair{"boosted", t.boosted}, std::pair{"pinned", t.pinned},
+          std::pair{"dropped_by_caps", t.dropped_by_caps}}) {
       w.Key(key);
       w.Int(value);
     }
@@ -163,9 +162,10 @@ void WriteItems(Writer& w, const Served& s) {
       w.Key("rules");
       w.StartArray();
       for (const Rule* r : item.rules) {
-        Str(w, std::string(r->action == RuleAction::kPin ? "pin:" : r->action == RuleAction::kBoost
-                                                                       ? "boost:"
-                                                                       : "block:") + r->id);
+        Str(w, std::string(r->action == RuleAction::kPin     ? "pin:"
+                           : r->action == RuleAction::kBoost ? "boost:"
+                                                             : "block:") +
+                   r->id);
       }
       w.EndArray();
       if (q.explain == ExplainLevel::kFull) {
@@ -190,15 +190,18 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
                    Endpoint endpoint, HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto caller = auth.Authenticate(request);
-  if (auto* e = std::get_if<AuthError>(&caller)) return Problem(e->status, e->code, e->detail, request);
+  if (auto* e = std::get_if<AuthError>(&caller))
+    return Problem(e->status, e->code, e->detail, request);
   auto tenant = ResolveTenant(request, std::get<Caller>(caller));
-  if (auto* e = std::get_if<AuthError>(&tenant)) return Problem(e->status, e->code, e->detail, request);
+  if (auto* e = std::get_if<AuthError>(&tenant))
+    return Problem(e->status, e->code, e->detail, request);
   if (!IsJsonContentType(request.Header("Content-Type"))) {
     return Problem(400, "RECSYS_INVALID_REQUEST", "Content-Type must be application/json", request);
   }
 
   auto outcome = service.Handle(endpoint, std::get<std::string>(tenant), request.body);
-  if (auto* e = std::get_if<ServeError>(&outcome)) return Problem(e->status, e->code, e->detail, request);
+  if (auto* e = std::get_if<ServeError>(&outcome))
+    return Problem(e->status, e->code, e->detail, request);
   const Served& served = std::get<Served>(outcome);
 
   rapidjson::StringBuffer buffer;
@@ -211,7 +214,8 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
     WriteWarnings(w, served.warnings);
     w.Key("meta");
     const auto total = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - started).count();
+                           std::chrono::steady_clock::now() - started)
+                           .count();
     WriteMeta(w, served, request.request_id, total, 0, /*ranked=*/false);
     w.EndObject();
     return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
@@ -224,7 +228,8 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
     w.EndArray();
   }
   const auto before_meta = std::chrono::steady_clock::now();
-  const auto total = std::chrono::duration_cast<std::chrono::microseconds>(before_meta - started).count();
+  const auto total =
+      std::chrono::duration_cast<std::chrono::microseconds>(before_meta - started).count();
   const int64_t write_us = total - served.parse_us - served.rank_us;
   // meta is written separately too, for the exposure row.
   rapidjson::StringBuffer meta_buffer;

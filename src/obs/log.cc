@@ -13,20 +13,28 @@ namespace {
 
 spdlog::level::level_enum ToSpd(Level level) {
   switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -45,11 +53,16 @@ std::shared_ptr<spdlog::logger>& CurrentLogger() {
 }  // namespace
 
 bool ParseLevel(std::string_view text, Level* level) {
-  if (text == "debug") *level = Level::kDebug;
-  else if (text == "info") *level = Level::kInfo;
-  else if (text == "warn") *level = Level::kWarn;
-  else if (text == "error") *level = Level::kError;
-  else return false;
+  if (text == "debug")
+    *level = Level::kDebug;
+  else if (text == "info")
+    *level = Level::kInfo;
+  else if (text == "warn")
+    *level = Level::kWarn;
+  else if (text == "error")
+    *level = Level::kError;
+  else
+    return false;
   return true;
 }
 
@@ -133,11 +146,21 @@ LogLine& LogLine::Bool(std::string_view key, bool value) {
 void LogLine::AppendEscaped(std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '"': line_ += "\\\""; break;
-      case '\\': line_ += "\\\\"; break;
-      case '\n': line_ += "\\n"; break;
-      case '\r': line_ += "\\r"; break;
-      case '\t': line_ += "\\t"; break;
+      case '"':
+        line_ += "\\\"";
+        break;
+      case '\\':
+        line_ += "\\\\";
+        break;
+      case '\n':
+        line_ += "\\n";
+        break;
+      case '\r':
+        line_ += "\\r";
+        break;
+      case '\t':
+        line_ += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];

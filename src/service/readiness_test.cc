@@ -18,7 +18,8 @@ TEST(ReadinessMonitorTest, NotReadyBeforeStart) {
 TEST(ReadinessMonitorTest, ReportsFirstFailingProbeAndRecovers) {
   std::atomic<bool> db_up{false};
   ReadinessMonitor monitor(
-      {{"database", [&] { return db_up ? Status::Ok() : Status::Unavailable("connection refused"); }},
+      {{"database",
+        [&] { return db_up ? Status::Ok() : Status::Unavailable("connection refused"); }},
        {"schema", [] { return Status::Ok(); }}},
       milliseconds(5));
   monitor.Start();
@@ -28,7 +29,8 @@ TEST(ReadinessMonitorTest, ReportsFirstFailingProbeAndRecovers) {
   EXPECT_EQ(verdict.reason, "connection refused");
 
   db_up = true;
-  for (int i = 0; i < 400 && !monitor.Current().ready; ++i) std::this_thread::sleep_for(milliseconds(5));
+  for (int i = 0; i < 400 && !monitor.Current().ready; ++i)
+    std::this_thread::sleep_for(milliseconds(5));
   EXPECT_TRUE(monitor.Current().ready);
 }
 

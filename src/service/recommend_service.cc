@@ -9,7 +9,8 @@ namespace {
 
 int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                               start).count();
+                                                               start)
+      .count();
 }
 
 }  // namespace
@@ -40,9 +41,10 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
       endpoint == Endpoint::kSimilar ? ParseSimilarRequest(body, tenant.config, &error)
                                      : ParseRecommendRequest(body, tenant.config, &error);
   if (!request) {
-    return ServeError{error.status,
-                      error.status == 400 ? "RECSYS_INVALID_REQUEST" : "RECSYS_UNPROCESSABLE_ENTITY",
-                      error.detail};
+    return ServeError{
+        error.status,
+        error.status == 400 ? "RECSYS_INVALID_REQUEST" : "RECSYS_UNPROCESSABLE_ENTITY",
+        error.detail};
   }
   served.request = std::move(*request);
   served.parse_us = MicrosSince(started);
@@ -64,7 +66,8 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
   RankInput input{served.request, *served.snapshot, tenant.config, tenant.rules, now};
-  served.result = endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
+  served.result =
+      endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
   served.rank_us = MicrosSince(rank_started);
   return served;

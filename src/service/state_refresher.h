@@ -40,7 +40,7 @@ class StateRefresher {
   MarkerFn marker_;
   std::chrono::milliseconds period_;
   std::string last_marker_;  // touched only by Start() and then the thread
-  PeriodicThread thread_;     // last: stops before the members it uses go away
+  PeriodicThread thread_;    // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::service

@@ -26,11 +26,20 @@ void SplitRow(std::string_view line, std::string& storage, std::vector<std::stri
     if (c == '\\' && i + 1 < line.size()) {
       const char n = line[++i];
       switch (n) {
-        case 't': storage.push_back('\t'); break;
-        case 'n': storage.push_back('\n'); break;
-        case 'r': storage.push_back('\r'); break;
-        case 'N': null_marker = true; break;
-        default: storage.push_back(n);
+        case 't':
+          storage.push_back('\t');
+          break;
+        case 'n':
+          storage.push_back('\n');
+          break;
+        case 'r':
+          storage.push_back('\r');
+          break;
+        case 'N':
+          null_marker = true;
+          break;
+        default:
+          storage.push_back(n);
       }
     } else {
       storage.push_back(c);
@@ -83,11 +92,20 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
 void AppendCopyEscaped(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }

@@ -59,9 +59,10 @@ Status CopyIn(const std::string& url, const std::string& data) {
     return Status::Unavailable("exposure copy: connection lost");
   }
   PGresult* end = PQgetResult(raw);
-  Status status = PQresultStatus(end) == PGRES_COMMAND_OK
-                      ? Status::Ok()
-                      : Status::Unavailable(std::string("exposure copy: ") + PQresultErrorMessage(end));
+  Status status =
+      PQresultStatus(end) == PGRES_COMMAND_OK
+          ? Status::Ok()
+          : Status::Unavailable(std::string("exposure copy: ") + PQresultErrorMessage(end));
   PQclear(end);
   while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
   if (!status.ok()) writer_conn.reset();

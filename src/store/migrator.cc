@@ -70,7 +70,8 @@ Result<std::vector<Migrator::Applied>> Migrator::ReadApplied() {
   if (!rows.ok()) return rows.status();
   const PgResult& r = rows.value();
   for (int i = 0; i < r.rows(); ++i) {
-    applied.push_back({std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))});
+    applied.push_back(
+        {std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))});
   }
   return applied;
 }

@@ -45,7 +45,8 @@ std::string SchemaFingerprint(PgConnection& conn) {
 int CountTables(PgConnection& conn) {
   auto rows = conn.Query(
       "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations'");
+      "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> "
+      "'schema_migrations'");
   return rows.ok() ? std::stoi(std::string(rows.value().Get(0, 0))) : -1;
 }
 
@@ -122,7 +123,8 @@ TEST(MigratorTest, RefusesADatabaseMigratedByANewerBinary) {
   auto db = TestDatabase::Create("migrator_newer", /*migrate=*/true);
   PgConnection conn = db->Connect();
   std::vector<Migration> newer = EmbeddedMigrations();
-  newer.push_back(MakeMigration("9999_future", "CREATE TABLE future (id int)", "DROP TABLE future"));
+  newer.push_back(
+      MakeMigration("9999_future", "CREATE TABLE future (id int)", "DROP TABLE future"));
   ASSERT_TRUE(Migrator(conn, newer).Up().ok());
 
   Status check = Migrator(conn, EmbeddedMigrations()).CheckCurrent();
@@ -136,7 +138,8 @@ TEST(MigratorTest, AFailingMigrationRollsBackAndIsNotRecorded) {
   PgConnection conn = db->Connect();
   std::vector<Migration> broken = {
       MakeMigration("0001_ok", "CREATE TABLE a (id int)", "DROP TABLE a"),
-      MakeMigration("0002_bad", "CREATE TABLE b (id int); SELECT no_such_function()", "DROP TABLE b")};
+      MakeMigration("0002_bad", "CREATE TABLE b (id int); SELECT no_such_function()",
+                    "DROP TABLE b")};
   auto up = Migrator(conn, broken).Up();
   ASSERT_FALSE(up.ok());
   EXPECT_NE(up.status().message().find("0002_bad"), std::string::npos);

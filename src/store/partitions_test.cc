@@ -16,8 +16,8 @@ std::string One(PgConnection& conn, const std::string& sql, const std::vector<Pg
 }
 
 int PartitionCount(PgConnection& conn, const std::string& parent) {
-  return std::stoi(One(conn,
-                       "SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass", {parent}));
+  return std::stoi(
+      One(conn, "SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass", {parent}));
 }
 
 constexpr const char* kInsertExposure =
@@ -50,12 +50,13 @@ TEST(PartitionsTest, RowsInDefaultAreMovedWhenTheirPartitionIsCreated) {
   auto db = TestDatabase::Create("partitions_default");
   PgConnection conn = db->Connect();
   const std::string future = One(conn, "SELECT (now() + interval '5 years')::text");
-  const std::string month = One(conn, "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYYMM')",
-                                {future});
+  const std::string month =
+      One(conn, "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYYMM')", {future});
   ASSERT_EQ(One(conn, kInsertExposure, {future}), "exposure_events_default");
   ASSERT_TRUE(conn.Query("INSERT INTO interaction_events (tenant_id, occurred_at, event_type, "
                          "item_id) VALUES (gen_random_uuid(), $1::timestamptz, 'click', 'i1')",
-                         {future}).ok());
+                         {future})
+                  .ok());
 
   auto created = EnsurePartitions(conn, 61);
   ASSERT_TRUE(created.ok()) << created.status().ToString();

@@ -19,10 +19,12 @@ Result<PgConnection> PgConnection::Connect(const std::string& url, int connect_t
   if (raw == nullptr) return Status::Internal("libpq could not allocate a connection");
   if (PQstatus(raw) != CONNECTION_OK) {
     std::string message = PQerrorMessage(raw);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     return Status::Unavailable("cannot connect to PostgreSQL: " + message);
   }
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
   return conn;
 }
 
@@ -39,7 +41,8 @@ Status PgConnection::Exec(std::string_view sql) {
   const std::string text(sql);
   PGresult* raw = PQexec(conn_.get(), text.c_str());
   ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  Status status = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
+  Status status =
+      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
   PQclear(raw);
   return status;
 }

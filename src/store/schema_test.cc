@@ -50,15 +50,18 @@ TEST_F(SchemaTest, MatchesTheSharedSchemaContract) {
 
 TEST_F(SchemaTest, VersionTablesAndAuditLogAreAppendOnly) {
   const std::string tenant = NewTenant("append-only");
-  const std::string config = One(
-      "INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
-      "VALUES ($1, '{\"weights\":{\"pop\":1}}', 'test') RETURNING id", {tenant});
-  const std::string rules = One(
-      "INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub) "
-      "VALUES ($1, '[]', 'test') RETURNING id", {tenant});
-  const std::string audit = One(
-      "INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action) "
-      "VALUES ($1, 'test', 'user', 'config.update') RETURNING id", {tenant});
+  const std::string config =
+      One("INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
+          "VALUES ($1, '{\"weights\":{\"pop\":1}}', 'test') RETURNING id",
+          {tenant});
+  const std::string rules =
+      One("INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub) "
+          "VALUES ($1, '[]', 'test') RETURNING id",
+          {tenant});
+  const std::string audit =
+      One("INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action) "
+          "VALUES ($1, 'test', 'user', 'config.update') RETURNING id",
+          {tenant});
 
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"UPDATE tenant_config_versions SET comment = 'x' WHERE id = $1", config},
@@ -78,45 +81,54 @@ TEST_F(SchemaTest, VersionTablesAndAuditLogAreAppendOnly) {
 
 TEST_F(SchemaTest, AuditSurvivesTheRemovalOfItsTenant) {
   const std::string tenant = NewTenant("short-lived");
-  const std::string audit = One(
-      "INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action) "
-      "VALUES ($1, 'test', 'user', 'tenant.create') RETURNING id", {tenant});
+  const std::string audit =
+      One("INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action) "
+          "VALUES ($1, 'test', 'user', 'tenant.create') RETURNING id",
+          {tenant});
   ASSERT_TRUE(conn_->Query("DELETE FROM tenants WHERE id = $1", {tenant}).ok());
   EXPECT_EQ(One("SELECT coalesce(tenant_id::text, 'null') || ' ' || action FROM audit_log "
-                "WHERE id = $1::bigint", {audit}),
+                "WHERE id = $1::bigint",
+                {audit}),
             "null tenant.create");
 }
 
 TEST_F(SchemaTest, EtagIsTheSha256OfTheJsonTextAndUniquePerTenant) {
   const std::string a = NewTenant("etag-a");
   const std::string b = NewTenant("etag-b");
-  const std::string doc = R"({"weights": {"pop": 1, "cooc": 0.5}, "flags": {"enable_rules": true}})";
-  const std::string etag = One(
-      "INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
-      "VALUES ($1, $2::jsonb, 'test') RETURNING etag", {a, doc});
+  const std::string doc =
+      R"({"weights": {"pop": 1, "cooc": 0.5}, "flags": {"enable_rules": true}})";
+  const std::string etag =
+      One("INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
+          "VALUES ($1, $2::jsonb, 'test') RETURNING etag",
+          {a, doc});
   const std::string text = One("SELECT $1::jsonb::text", {doc});
   EXPECT_EQ(etag, crypto::Sha256Hex(text));
   EXPECT_EQ(etag.size(), 64u);
 
   auto again = conn_->Query(
       "INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
-      "VALUES ($1, $2::jsonb, 'test')", {a, doc});
+      "VALUES ($1, $2::jsonb, 'test')",
+      {a, doc});
   EXPECT_FALSE(again.ok());
   EXPECT_NE(again.status().message().find("duplicate key"), std::string::npos);
 
   // Re-saving identical content finds the existing version instead of adding one.
-  EXPECT_EQ(One("WITH ins AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
-                "VALUES ($1, $2::jsonb, 'test') ON CONFLICT (tenant_id, etag) DO NOTHING "
-                "RETURNING id) SELECT count(*) FROM ins", {a, doc}),
-            "0");
+  EXPECT_EQ(
+      One("WITH ins AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
+          "VALUES ($1, $2::jsonb, 'test') ON CONFLICT (tenant_id, etag) DO NOTHING "
+          "RETURNING id) SELECT count(*) FROM ins",
+          {a, doc}),
+      "0");
 
   // Another tenant may hold the same document.
   EXPECT_EQ(One("INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
-                "VALUES ($1, $2::jsonb, 'test') RETURNING etag", {b, doc}),
+                "VALUES ($1, $2::jsonb, 'test') RETURNING etag",
+                {b, doc}),
             etag);
-  const std::string rules_etag = One(
-      "INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub) "
-      "VALUES ($1, '[{\"action\": \"pin\"}]', 'test') RETURNING etag", {a});
+  const std::string rules_etag =
+      One("INSERT INTO tenant_rule_versions (tenant_id, rules, created_by_sub) "
+          "VALUES ($1, '[{\"action\": \"pin\"}]', 'test') RETURNING etag",
+          {a});
   EXPECT_EQ(rules_etag, crypto::Sha256Hex(R"([{"action": "pin"}])"));
 }
 

@@ -69,24 +69,28 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   RETURN_IF_ERROR(StreamCopyOut(
       conn,
       "COPY (SELECT namespace, item_id, t FROM item_tags LEFT JOIN LATERAL unnest(tags) t ON true "
-      "WHERE tenant_id = " + tenant_literal + ") TO STDOUT",
+      "WHERE tenant_id = " +
+          tenant_literal + ") TO STDOUT",
       [&](const CopyRow& row) { builder(row.fields[0]).AddTag(row.fields[1], row.fields[2]); }));
 
   const int horizon = static_cast<int>(ranking.half_life_days * kPopularityHorizonHalfLives) + 1;
-  RETURN_IF_ERROR(StreamCopyOut(
-      conn,
-      "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score FROM item_popularity_daily "
-      "WHERE tenant_id = " + tenant_literal + " AND day >= DATE '1970-01-01' + " +
-          std::to_string(today - horizon) + ") TO STDOUT",
-      [&](const CopyRow& row) {
-        builder(row.fields[0]).AddPopularity(row.fields[1], ParseInt(row.fields[2]),
-                                             ParseDouble(row.fields[3]));
-      }));
+  RETURN_IF_ERROR(StreamCopyOut(conn,
+                                "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "
+                                "FROM item_popularity_daily "
+                                "WHERE tenant_id = " +
+                                    tenant_literal + " AND day >= DATE '1970-01-01' + " +
+                                    std::to_string(today - horizon) + ") TO STDOUT",
+                                [&](const CopyRow& row) {
+                                  builder(row.fields[0])
+                                      .AddPopularity(row.fields[1], ParseInt(row.fields[2]),
+                                                     ParseDouble(row.fields[3]));
+                                }));
 
   RETURN_IF_ERROR(StreamCopyOut(
       conn,
       "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
-      "WHERE tenant_id = " + tenant_literal + " AND day > DATE '1970-01-01' + " +
+      "WHERE tenant_id = " +
+          tenant_literal + " AND day > DATE '1970-01-01' + " +
           std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
       [&](const CopyRow& row) {
         builder(row.fields[0]).AddCovisit(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
@@ -97,8 +101,8 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
 }
 
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
-                                                               bool reload_signals,
-                                                               TimestampUs now) {
+                                                              bool reload_signals,
+                                                              TimestampUs now) {
   auto conn_or = Connection();
   if (!conn_or.ok()) return conn_or.status();
   PgConnection& conn = *conn_or.value();
@@ -130,7 +134,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       if (!config.ok()) {
         // A stored config that no longer validates must not take the tenant down: keep defaults.
         obs::Log(obs::Level::kError, "stored config invalid; serving defaults")
-            .Str("tenant", tenant->external_id).Str("error", config.status().message());
+            .Str("tenant", tenant->external_id)
+            .Str("error", config.status().message());
       } else {
         tenant->config = std::move(config).value();
       }
@@ -140,7 +145,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       auto rules = ParseRules(res.Get(r, 5));
       if (!rules.ok()) {
         obs::Log(obs::Level::kError, "stored rules invalid; serving without rules")
-            .Str("tenant", tenant->external_id).Str("error", rules.status().message());
+            .Str("tenant", tenant->external_id)
+            .Str("error", rules.status().message());
       } else {
         tenant->rules = std::move(rules).value();
       }
@@ -160,7 +166,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     state->tenants.emplace(tenant->external_id, std::move(tenant));
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+                      std::chrono::steady_clock::now() - started)
+                      .count();
   obs::Log(obs::Level::kInfo, "serving state loaded")
       .Int("tenants", static_cast<int64_t>(state->tenants.size()))
       .Int("items", static_cast<int64_t>(items))

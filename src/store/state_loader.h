@@ -21,8 +21,8 @@ class StateLoader {
 
   // Loads tenants, configs and rules; reuses `previous`'s snapshots for tenants whose config
   // did not change when `reload_signals` is false. Returns the new state.
-  Result<std::shared_ptr<const service::ServingState>> Load(
-      const service::ServingState* previous, bool reload_signals, TimestampUs now);
+  Result<std::shared_ptr<const service::ServingState>> Load(const service::ServingState* previous,
+                                                            bool reload_signals, TimestampUs now);
 
   // A number that changes whenever a signal table or tenant registry table is written (from
   // PostgreSQL's statistics; may lag up to ~10 s), so a caller can skip unchanged reloads.

@@ -26,8 +26,9 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   ASSERT_NE(demo, nullptr);
   EXPECT_EQ(demo->status, "active");
   EXPECT_EQ(demo->config_etag,
-            One(conn, "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
-                      "ON v.id = c.config_version_id"));
+            One(conn,
+                "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                "ON v.id = c.config_version_id"));
   EXPECT_EQ(demo->config.weights.cooc, 0.5);
   bool fell_back = false;
   const SignalSnapshot* snap = demo->SnapshotFor("home", &fell_back);
@@ -65,7 +66,8 @@ TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
           SELECT id, '[{"id": "p", "action": "pin", "target_type": "item", "item_ids": ["item-0300"]}]',
                  'test' FROM t RETURNING id, tenant_id)
     UPDATE tenant_rules_current c SET rules_version_id = v.id, updated_by_sub = 'test'
-      FROM v WHERE c.tenant_id = v.tenant_id)sql").ok());
+      FROM v WHERE c.tenant_id = v.tenant_id)sql")
+                  .ok());
   auto second = loader.Load(first.value().get(), false, NowUs());
   ASSERT_TRUE(second.ok());
   const service::TenantState* demo = second.value()->Find("demo");

@@ -134,8 +134,8 @@ void PrivateCluster::Start() {
 
 void PrivateCluster::Stop() {
   std::string out;
-  int rc = RunShell(std::string(RECSYS_SOURCE_DIR) + "/scripts/pg-cluster stop " + dir_ + "/data",
-                    &out);
+  int rc =
+      RunShell(std::string(RECSYS_SOURCE_DIR) + "/scripts/pg-cluster stop " + dir_ + "/data", &out);
   EXPECT_EQ(rc, 0) << out;
 }
 
