@@ -12,6 +12,7 @@
 #include "store/migration.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
+#include "testing/serve_process.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -32,40 +33,6 @@ int HttpGetStatus(int port, const std::string& path, std::string* body = nullptr
   if (body) *body = r.body;
   return r.status;
 }
-
-// `recsys-service serve` in the background; SIGTERM and reaped on destruction.
-class ServeProcess {
- public:
-  ServeProcess(const std::string& database_url, int port) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      setenv("DATABASE_URL", database_url.c_str(), 1);
-      setenv("RECSYS_HTTP_ADDR", ("127.0.0.1:" + std::to_string(port)).c_str(), 1);
-      setenv("RECSYS_READINESS_INTERVAL_MS", "100", 1);
-      setenv("RECSYS_LOG_LEVEL", "warn", 1);
-      execl(RECSYS_BINARY, RECSYS_BINARY, "serve", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGTERM);
-      Wait();
-    }
-  }
-  // Waits for exit; returns the exit code.
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  void Terminate() { kill(pid_, SIGTERM); }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-};
 
 TEST(ProcessTest, ServeRefusesAnUnmigratedDatabaseAndNamesTheFix) {
   auto db = TestDatabase::Create("serve_unmigrated", /*migrate=*/false);
@@ -123,8 +90,8 @@ TEST(ProcessTest, ReadyzFollowsTheDatabaseGoingAwayAndComingBack) {
   ASSERT_EQ(RunShell("DATABASE_URL='" + url + "' " + Binary() + " migrate up", &output), 0)
       << output;
 
-  const int port = FreePort();
-  ServeProcess serve(url, port);
+  testing::ServeProcess serve(url, {}, /*wait_ready=*/false);
+  const int port = serve.port();
   ASSERT_TRUE(WaitFor([&] { return HttpGetStatus(port, "/readyz") == 200; }, 15s));
   EXPECT_EQ(HttpGetStatus(port, "/healthz"), 200);
 
@@ -138,8 +105,7 @@ TEST(ProcessTest, ReadyzFollowsTheDatabaseGoingAwayAndComingBack) {
   cluster.Start();
   EXPECT_TRUE(WaitFor([&] { return HttpGetStatus(port, "/readyz") == 200; }, 20s));
 
-  serve.Terminate();
-  EXPECT_EQ(serve.Wait(), 0);
+  EXPECT_EQ(serve.Terminate(), 0);
 }
 
 }  // namespace

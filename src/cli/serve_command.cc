@@ -10,16 +10,20 @@
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "core/time.h"
+#include "http/admin_routes.h"
 #include "http/auth.h"
 #include "http/ops_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/serving_routes.h"
 #include "obs/log.h"
+#include "service/admin_service.h"
 #include "service/readiness.h"
 #include "service/recommend_service.h"
 #include "service/serving_state.h"
 #include "service/state_refresher.h"
+#include "store/admin_repository.h"
+#include "store/change_listener.h"
 #include "store/exposure_writer.h"
 #include "store/migrator.h"
 #include "store/partition_maintainer.h"
@@ -101,6 +105,14 @@ int RunServe() {
       std::chrono::milliseconds(config.refresh_interval_ms));
   (void)refresher.Start();  // a failure is logged; readiness stays false until a load succeeds
 
+  // Admin changes on any instance arrive as NOTIFY; a reconnect reloads everything.
+  store::ChangeListener listener(config.database_url, [&refresher](const std::string& payload) {
+    const bool signals = payload.find("\"signals\"") != std::string::npos ||
+                         payload.find("\"all\"") != std::string::npos;
+    refresher.RequestReload(signals);
+  });
+  listener.Start();
+
   std::unique_ptr<store::ExposureWriter> exposures;
   if (config.exposure_log_enabled) {
     store::ExposureWriterOptions writer_options;
@@ -114,6 +126,9 @@ int RunServe() {
   }
   service::RecommendService recommend(state, exposures.get(), config.user_key_secret);
   http::DevHeaderAuthenticator auth(config.dev_auth_enabled);
+  store::PgAdminRepository admin_repository(config.database_url);
+  service::AdminService admin(admin_repository, state,
+                              [&refresher](bool signals) { refresher.RequestReload(signals); });
 
   auto probe = std::make_shared<store::SchemaProbe>(config.database_url);
   service::ReadinessMonitor readiness(
@@ -130,6 +145,7 @@ int RunServe() {
   http::Router router;
   http::AddOpsRoutes(router, [&readiness] { return readiness.Current(); });
   http::AddServingRoutes(router, auth, recommend);
+  http::AddAdminRoutes(router, auth, admin);
 
   http::ServerOptions options;
   options.host = config.http_host;
@@ -146,7 +162,7 @@ int RunServe() {
   int signal_number = 0;
   while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
     obs::Log(obs::Level::kInfo, "SIGHUP: reloading tenants, config, rules and signals");
-    refresher.RequestReload();
+    refresher.RequestReload(/*signals=*/true);
   }
   obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
   server.Stop();

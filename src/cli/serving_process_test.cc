@@ -15,6 +15,7 @@
 #include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
+#include "testing/serve_process.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -25,53 +26,7 @@ using testing::HttpCall;
 using testing::HttpResult;
 using testing::WaitFor;
 
-class Serve {
- public:
-  Serve(const std::string& url, std::map<std::string, std::string> env = {})
-      : port_(testing::FreePort()) {
-    env["DATABASE_URL"] = url;
-    env["RECSYS_HTTP_ADDR"] = "127.0.0.1:" + std::to_string(port_);
-    env["RECSYS_DEV_AUTH_ENABLED"] = "true";
-    env.emplace("RECSYS_REFRESH_INTERVAL_MS", "200");
-    env["RECSYS_READINESS_INTERVAL_MS"] = "100";
-    env["RECSYS_LOG_LEVEL"] = "warn";
-    env["RECSYS_USER_KEY_SECRET"] = "test-secret-0123456789";
-    env.emplace("RECSYS_SPILL_DIR", "/tmp/recsys-serve-spill-" + std::to_string(getpid()));
-    pid_ = fork();
-    if (pid_ == 0) {
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      execl(RECSYS_BINARY, RECSYS_BINARY, "serve", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 300 && HttpCall(port_, "GET", "/readyz").status != 200; ++i) {
-      std::this_thread::sleep_for(50ms);
-    }
-  }
-  ~Serve() {
-    if (pid_ > 0) Terminate();
-  }
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  int port() const { return port_; }
-  void Signal(int sig) { kill(pid_, sig); }
-
-  HttpResult Post(const std::string& path, const std::string& body,
-                  std::vector<std::pair<std::string, std::string>> headers = {
-                      {"X-Dev-User-Id", "tester"},
-                      {"X-Dev-Org-Id", "demo"},
-                      {"Content-Type", "application/json"}}) {
-    return HttpCall(port_, "POST", path, headers, body);
-  }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
+using Serve = testing::ServeProcess;
 
 rapidjson::Document Parse(const std::string& body) {
   rapidjson::Document doc;

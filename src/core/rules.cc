@@ -1,11 +1,14 @@
 #include "core/rules.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "core/json_fields.h"
+#include "core/uuid.h"
 
 namespace recsys {
 namespace {
@@ -118,6 +121,22 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
 }
 
 }  // namespace
+
+std::string WithRuleIds(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsArray()) return std::string(json);
+  for (auto& rule : doc.GetArray()) {
+    if (!rule.IsObject() || Member(rule, "id") != nullptr) continue;
+    const std::string id = NewUuidV4();
+    rule.RemoveMember("id");  // a null id counts as none
+    rule.AddMember("id", rapidjson::Value(id.c_str(), doc.GetAllocator()), doc.GetAllocator());
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  doc.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > 256) return false;

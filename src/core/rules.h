@@ -44,6 +44,10 @@ Result<std::vector<Rule>> ParseRules(std::string_view json);
 std::vector<const Rule*> ApplicableRules(const std::vector<Rule>& rules, std::string_view surface,
                                          std::string_view segment, TimestampUs now);
 
+// `json` (a rules document that ParseRules accepts) with a fresh UUID `id` added to every rule
+// that has none, as the admin API stores it.
+std::string WithRuleIds(std::string_view json);
+
 // Whether `id` is a valid item, user or rule id: 1..256 printable characters (api.md).
 bool IsValidId(std::string_view id);
 

@@ -51,6 +51,16 @@ TEST(RulesTest, ErrorsNameIndexAndField) {
   }
 }
 
+TEST(RulesTest, WithRuleIdsAddsUuidsOnlyWhereMissing) {
+  const std::string out = WithRuleIds(
+      R"([{"id": "keep", "action": "block", "target_type": "tag", "target_key": "x"},
+          {"action": "block", "target_type": "tag", "target_key": "y", "id": null}])");
+  auto rules = ParseRules(out);
+  ASSERT_TRUE(rules.ok()) << out;
+  EXPECT_EQ(rules.value()[0].id, "keep");
+  EXPECT_EQ(rules.value()[1].id.size(), 36u);
+}
+
 TEST(RulesTest, ApplicableRulesOrderByPriorityThenDocument) {
   auto rules = ParseRules(R"([
     {"id": "low", "action": "block", "target_type": "tag", "target_key": "x"},

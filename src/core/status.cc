@@ -12,6 +12,8 @@ const char* StatusCodeName(StatusCode code) {
       return "not_found";
     case StatusCode::kFailedPrecondition:
       return "failed_precondition";
+    case StatusCode::kConflict:
+      return "conflict";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -17,6 +17,7 @@ enum class StatusCode {
   kInvalidArgument,     // the caller sent something malformed
   kNotFound,            // the named thing does not exist
   kFailedPrecondition,  // the system is not in a state that allows the call (e.g. schema behind)
+  kConflict,            // the caller's view is stale (e.g. If-Match no longer current)
   kUnavailable,         // a dependency (the database) cannot be reached; retrying may help
   kInternal,            // a bug or an unexpected answer from a dependency
 };
@@ -37,6 +38,7 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string m) {
     return {StatusCode::kFailedPrecondition, std::move(m)};
   }
+  static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -13,7 +13,7 @@ std::variant<Caller, AuthError> DevHeaderAuthenticator::Authenticate(
     return AuthError{401, "RECSYS_UNAUTHORIZED",
                      "dev auth needs both X-Dev-User-Id and X-Dev-Org-Id headers"};
   }
-  return Caller{std::string(user), std::string(org), {"admin"}};
+  return Caller{std::string(user), "user", std::string(org), {"admin"}};
 }
 
 std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,

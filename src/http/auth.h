@@ -14,6 +14,7 @@ namespace recsys::http {
 
 struct Caller {
   std::string subject;  // user or key id, for audit
+  std::string type;     // user | api_key | jwt
   std::string tenant;   // the tenant external id the credential belongs to; empty: any
   std::vector<std::string> roles;
 };

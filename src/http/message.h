@@ -25,6 +25,8 @@ struct HttpRequest {
   std::string_view Header(std::string_view name) const;
   // The path parameter `name`, or empty.
   std::string_view PathParam(std::string_view name) const;
+  // The first query parameter `name`, percent-decoded ('+' is a space), or empty.
+  std::string QueryParam(std::string_view name) const;
 };
 
 struct HttpResponse {

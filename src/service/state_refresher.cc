@@ -10,14 +10,17 @@ StateRefresher::StateRefresher(StateHolder& holder, LoadFn load, MarkerFn marker
 
 Status StateRefresher::Start() {
   Status first = RefreshOnce(/*force_signals=*/true);
-  thread_.Start(period_, [this](bool woken) {
-    (void)RefreshOnce(/*force_signals=*/woken);
+  thread_.Start(period_, [this](bool) {
+    (void)RefreshOnce(/*force_signals=*/signals_requested_.exchange(false));
     return period_;
   });
   return first;
 }
 
-void StateRefresher::RequestReload() { thread_.Wake(); }
+void StateRefresher::RequestReload(bool signals) {
+  if (signals) signals_requested_ = true;
+  thread_.Wake();
+}
 
 Status StateRefresher::RefreshOnce(bool force_signals) {
   std::shared_ptr<const ServingState> previous = holder_.Get();

@@ -1,9 +1,10 @@
 // Keeps the published ServingState fresh: a background thread reloads tenants, config and rules
-// every period, and signals when the database reports signal writes (or the day changed), or
-// when asked to. A failed load keeps the previous state, is logged, and is retried next period;
-// the database going away never stops serving. The thread stops in the destructor.
+// every period and when asked to, and signals when the database reports signal writes (or the
+// day changed), or when asked to. A failed load keeps the previous state, is logged, and is retried
+// next period; the database going away never stops serving. The thread stops in the destructor.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -29,8 +30,9 @@ class StateRefresher {
   // Loads once synchronously (so serving starts with signals when the database is up), then
   // refreshes in the background. Returns the first load's status.
   Status Start();
-  // Reloads soon, signals included.
-  void RequestReload();
+  // Reloads tenants, config and rules now; with `signals`, every signal snapshot too.
+  // Thread-safe.
+  void RequestReload(bool signals);
 
  private:
   Status RefreshOnce(bool force_signals);
@@ -40,7 +42,8 @@ class StateRefresher {
   MarkerFn marker_;
   std::chrono::milliseconds period_;
   std::string last_marker_;  // touched only by Start() and then the thread
-  PeriodicThread thread_;    // last: stops before the members it uses go away
+  std::atomic<bool> signals_requested_{false};
+  PeriodicThread thread_;  // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::service

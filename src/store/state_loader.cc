@@ -45,7 +45,7 @@ Result<std::string> StateLoader::ChangeMarker() {
   auto r = conn.value()->Query(
       "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text || '/' || current_date "
       "FROM pg_stat_user_tables WHERE relname IN ('item_tags', 'item_popularity_daily', "
-      "'item_covisit_daily', 'tenants', 'tenant_configs_current', 'tenant_rules_current')");
+      "'item_covisit_daily')");
   if (!r.ok()) {
     conn_.reset();
     return r.status();
@@ -153,7 +153,11 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       tenant->rules_etag = res.Get(r, 6);
     }
     const TenantState* old = previous ? previous->Find(tenant->external_id) : nullptr;
-    const bool reuse = !reload_signals && old != nullptr && old->config_etag == tenant->config_etag;
+    // Snapshots depend on the config only through the decay half-life and co-visitation window.
+    const bool reuse =
+        !reload_signals && old != nullptr && old->status == "active" &&
+        old->config.ranking.half_life_days == tenant->config.ranking.half_life_days &&
+        old->config.ranking.covisit_window_days == tenant->config.ranking.covisit_window_days;
     if (reuse) {
       tenant->snapshots = old->snapshots;
     } else if (tenant->status == "active") {

@@ -19,13 +19,13 @@ class StateLoader {
  public:
   explicit StateLoader(std::string database_url) : url_(std::move(database_url)) {}
 
-  // Loads tenants, configs and rules; reuses `previous`'s snapshots for tenants whose config
-  // did not change when `reload_signals` is false. Returns the new state.
+  // Loads tenants, configs and rules. Unless `reload_signals`, a tenant keeps `previous`'s
+  // snapshots when its half-life and co-visitation window did not change. Returns the new state.
   Result<std::shared_ptr<const service::ServingState>> Load(const service::ServingState* previous,
                                                             bool reload_signals, TimestampUs now);
 
-  // A number that changes whenever a signal table or tenant registry table is written (from
-  // PostgreSQL's statistics; may lag up to ~10 s), so a caller can skip unchanged reloads.
+  // A value that changes whenever a signal table is written or the day changes (from PostgreSQL's
+  // statistics; may lag up to ~10 s), so a caller can skip unchanged signal reloads.
   Result<std::string> ChangeMarker();
 
  private:

@@ -1,0 +1,200 @@
+#include "http/admin_routes.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "http/problem.h"
+
+namespace recsys::http {
+namespace {
+
+using service::AdminError;
+using service::DocKind;
+using service::DocVersion;
+using service::TenantRef;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+int RoleRank(std::string_view role) {
+  if (role == "viewer") return 1;
+  if (role == "operator") return 2;
+  if (role == "admin") return 3;
+  return 0;
+}
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+HttpResponse ErrorResponse(const AdminError& e, const HttpRequest& request) {
+  return Problem(e.status, e.code, e.detail, request);
+}
+
+// "abc", W/"abc" and abc all name ETag abc.
+std::optional<std::string> IfMatch(const HttpRequest& request) {
+  std::string_view value = request.Header("If-Match");
+  if (value.empty()) return std::nullopt;
+  if (value.substr(0, 2) == "W/") value.remove_prefix(2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return std::string(value);
+}
+
+HttpResponse DocumentResponse(const TenantRef& tenant, DocKind kind, const DocVersion& version) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("tenant_id");
+  Str(w, tenant.external_id);
+  w.Key(kind == DocKind::kConfig ? "config_version" : "rules_version");
+  Str(w, version.etag);
+  w.Key(kind == DocKind::kConfig ? "config" : "rules");
+  w.RawValue(version.document.data(), version.document.size(),
+             kind == DocKind::kConfig ? rapidjson::kObjectType : rapidjson::kArrayType);
+  w.EndObject();
+  HttpResponse response = Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+  response.headers.emplace_back("ETag", version.etag);
+  return response;
+}
+
+// Authenticates, checks the role and the tenant; on success calls `handle(tenant, actor)`.
+template <typename Handle>
+HttpResponse Admin(const Authenticator& auth, const service::AdminService& admin,
+                   HttpRequest& request, std::string_view role, Handle&& handle) {
+  auto caller = auth.Authenticate(request);
+  if (auto* e = std::get_if<AuthError>(&caller))
+    return Problem(e->status, e->code, e->detail, request);
+  const Caller& who = std::get<Caller>(caller);
+  const std::string path_tenant(request.PathParam("tenant_id"));
+  if (!who.tenant.empty() && who.tenant != path_tenant) {
+    return Problem(403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours", request);
+  }
+  if (!HasRole(who, role)) {
+    return Problem(403, "RECSYS_FORBIDDEN", "this needs the " + std::string(role) + " role",
+                   request);
+  }
+  auto tenant = admin.Tenant(path_tenant);
+  if (auto* e = std::get_if<AdminError>(&tenant)) return ErrorResponse(*e, request);
+  service::Actor actor{who.subject, who.type, request.request_id, std::string(request.remote_ip),
+                       std::string(request.Header("User-Agent"))};
+  return handle(std::get<TenantRef>(tenant), actor);
+}
+
+void AddDocumentRoutes(Router& router, const Authenticator& auth,
+                       const service::AdminService& admin, DocKind kind) {
+  const std::string base = std::string("/v1/admin/tenants/{tenant_id}/") +
+                           (kind == DocKind::kConfig ? "config" : "rules");
+  router.Add("GET", base, [&auth, &admin, kind](HttpRequest& r) {
+    return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+      auto current = admin.Get(tenant, kind);
+      if (auto* e = std::get_if<AdminError>(&current)) return ErrorResponse(*e, r);
+      return DocumentResponse(tenant, kind, std::get<DocVersion>(current));
+    });
+  });
+  router.Add("PUT", base, [&auth, &admin, kind](HttpRequest& r) {
+    return Admin(auth, admin, r, "operator", [&](const TenantRef& tenant, const service::Actor& a) {
+      auto saved = admin.Put(tenant, kind, r.body, IfMatch(r), a);
+      if (auto* e = std::get_if<AdminError>(&saved)) return ErrorResponse(*e, r);
+      return DocumentResponse(tenant, kind, std::get<DocVersion>(saved));
+    });
+  });
+  router.Add("POST", base + "/rollback", [&auth, &admin, kind](HttpRequest& r) {
+    return Admin(auth, admin, r, "operator", [&](const TenantRef& tenant, const service::Actor& a) {
+      auto restored = admin.Rollback(tenant, kind, r.body, IfMatch(r), a);
+      if (auto* e = std::get_if<AdminError>(&restored)) return ErrorResponse(*e, r);
+      return DocumentResponse(tenant, kind, std::get<DocVersion>(restored));
+    });
+  });
+  router.Add("GET", base + "/versions", [&auth, &admin, kind](HttpRequest& r) {
+    return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+      auto versions = admin.Versions(tenant, kind, r.QueryParam("limit"), r.QueryParam("offset"));
+      if (auto* e = std::get_if<AdminError>(&versions)) return ErrorResponse(*e, r);
+      rapidjson::StringBuffer buffer;
+      Writer w(buffer);
+      w.StartObject();
+      w.Key("tenant_id");
+      Str(w, tenant.external_id);
+      w.Key("versions");
+      w.StartArray();
+      for (const DocVersion& v : std::get<std::vector<DocVersion>>(versions)) {
+        w.StartObject();
+        w.Key("version");
+        Str(w, v.etag);
+        w.Key("created_at");
+        Str(w, v.created_at);
+        w.Key("created_by");
+        Str(w, v.created_by);
+        if (!v.comment.empty()) {
+          w.Key("comment");
+          Str(w, v.comment);
+        }
+        w.Key("current");
+        w.Bool(v.current);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+      return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+    });
+  });
+}
+
+}  // namespace
+
+bool HasRole(const Caller& caller, std::string_view role) {
+  const int needed = RoleRank(role);
+  for (const std::string& held : caller.roles) {
+    if (RoleRank(held) >= needed && needed > 0) return true;
+  }
+  return false;
+}
+
+void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin) {
+  AddDocumentRoutes(router, auth, admin, DocKind::kConfig);
+  AddDocumentRoutes(router, auth, admin, DocKind::kRules);
+  router.Add("GET", "/v1/admin/tenants/{tenant_id}/audit", [&auth, &admin](HttpRequest& r) {
+    return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+      auto page = admin.Audit(tenant, r.QueryParam("limit"), r.QueryParam("before"),
+                              r.QueryParam("before_id"));
+      if (auto* e = std::get_if<AdminError>(&page)) return ErrorResponse(*e, r);
+      return Json(200, std::move(std::get<std::string>(page)));
+    });
+  });
+  router.Add(
+      "POST", "/v1/admin/tenants/{tenant_id}/cache/invalidate", [&auth, &admin](HttpRequest& r) {
+        return Admin(auth, admin, r, "operator",
+                     [&](const TenantRef& tenant, const service::Actor& a) {
+                       auto done = admin.Invalidate(tenant, r.body, a);
+                       if (auto* e = std::get_if<AdminError>(&done)) return ErrorResponse(*e, r);
+                       const service::Invalidation& inv = std::get<service::Invalidation>(done);
+                       rapidjson::StringBuffer buffer;
+                       Writer w(buffer);
+                       w.StartObject();
+                       w.Key("tenant_id");
+                       Str(w, tenant.external_id);
+                       w.Key("targets");
+                       w.StartArray();
+                       for (const std::string& t : inv.targets) Str(w, t);
+                       w.EndArray();
+                       if (!inv.surface.empty()) {
+                         w.Key("surface");
+                         Str(w, inv.surface);
+                       }
+                       w.Key("status");
+                       w.String("requested");
+                       w.Key("event_id");
+                       w.Int64(inv.event_id);
+                       w.Key("invalidated");
+                       w.StartObject();
+                       for (const auto& [target, count] : inv.invalidated) {
+                         w.Key(target.c_str());
+                         w.Int(count);
+                       }
+                       w.EndObject();
+                       w.EndObject();
+                       return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+                     });
+      });
+}
+
+}  // namespace recsys::http

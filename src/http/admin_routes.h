@@ -1,0 +1,18 @@
+// The admin API under /v1/admin/tenants/{tenant_id}/: config and rules (GET/PUT with ETag and
+// If-Match, versions, rollback), audit, cache invalidation. Roles: viewer may GET, operator may
+// also write, admin may do everything; a caller bound to a tenant may address only that tenant.
+#pragma once
+
+#include "http/auth.h"
+#include "http/router.h"
+#include "service/admin_service.h"
+
+namespace recsys::http {
+
+// REQUIRES: `auth` and `admin` outlive the router.
+void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin);
+
+// Whether `caller` holds `role` or a stronger one (viewer < operator < admin).
+bool HasRole(const Caller& caller, std::string_view role);
+
+}  // namespace recsys::http

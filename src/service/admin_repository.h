@@ -1,0 +1,78 @@
+// What the admin use cases need from storage. Implemented by store::PgAdminRepository against
+// PostgreSQL. Every write is one transaction that also writes its audit_log row and NOTIFYs the
+// other instances. Implementations are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace recsys::service {
+
+enum class DocKind { kConfig, kRules };
+
+struct TenantRef {
+  std::string id;           // uuid
+  std::string external_id;  // what clients send
+  std::string status;       // active | suspended | deleted
+};
+
+// Who did it, for the audit log.
+struct Actor {
+  std::string subject;
+  std::string type;  // user | api_key | cli
+  std::string request_id;
+  std::string ip;
+  std::string user_agent;
+};
+
+struct DocVersion {
+  std::string etag;
+  std::string document;    // JSON text; empty in version listings
+  std::string created_at;  // RFC 3339, UTC
+  std::string created_by;
+  std::string comment;
+  bool current = false;
+};
+
+struct AuditQuery {
+  int limit = 100;
+  std::optional<std::string> before;  // RFC 3339
+  std::optional<int64_t> before_id;
+};
+
+class AdminRepository {
+ public:
+  virtual ~AdminRepository() = default;
+
+  virtual Result<std::optional<TenantRef>> FindTenant(const std::string& external_id) = 0;
+  // The current version, or nullopt when the tenant has none yet.
+  virtual Result<std::optional<DocVersion>> Current(const TenantRef& tenant, DocKind kind) = 0;
+  // Stores `document` (reusing an identical existing version) and makes it current. kConflict
+  // when `if_match` is given and is not the current ETag.
+  virtual Result<DocVersion> Save(const TenantRef& tenant, DocKind kind,
+                                  const std::string& document,
+                                  const std::optional<std::string>& if_match,
+                                  const std::string& comment, const Actor& actor) = 0;
+  // Makes the existing version `etag` current. kNotFound when there is no such version;
+  // kConflict as Save.
+  virtual Result<DocVersion> Rollback(const TenantRef& tenant, DocKind kind,
+                                      const std::string& etag,
+                                      const std::optional<std::string>& if_match,
+                                      const Actor& actor) = 0;
+  // Versions newest first, without documents.
+  virtual Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind, int limit,
+                                                   int offset) = 0;
+  // A page of audit entries as a JSON object {tenant_id, entries, next_before?, next_before_id?}.
+  virtual Result<std::string> AuditPage(const TenantRef& tenant, const AuditQuery& query) = 0;
+  // Records a cache invalidation (and its audit row) and NOTIFYs; returns the event id.
+  virtual Result<int64_t> RecordInvalidation(const TenantRef& tenant,
+                                             const std::vector<std::string>& targets,
+                                             const std::string& surface, bool signals,
+                                             const Actor& actor) = 0;
+};
+
+}  // namespace recsys::service

@@ -1,0 +1,218 @@
+#include "service/admin_service.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+
+#include "core/rules.h"
+#include "core/tenant_config.h"
+#include "core/time.h"
+
+namespace recsys::service {
+namespace {
+
+constexpr const char* kTargets[] = {"config", "rules", "popularity", "covisit", "tags"};
+
+bool ParseIntParam(std::string_view text, long long lo, long long hi, long long* out) {
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+AdminError Unprocessable(std::string code, std::string detail) {
+  return AdminError{422, std::move(code), std::move(detail)};
+}
+
+}  // namespace
+
+AdminService::AdminService(AdminRepository& repo, const StateHolder& state,
+                           std::function<void(bool signals)> reload_local)
+    : repo_(repo), state_(state), reload_local_(std::move(reload_local)) {}
+
+AdminError AdminService::FromStatus(const Status& status) const {
+  switch (status.code()) {
+    case StatusCode::kConflict:
+      return {409, "RECSYS_VERSION_MISMATCH", status.message()};
+    case StatusCode::kNotFound:
+      return {404, "RECSYS_NOT_FOUND", status.message()};
+    case StatusCode::kUnavailable:
+      return {503, "RECSYS_UNAVAILABLE", "the database is unavailable; retry later"};
+    default:
+      return {503, "RECSYS_UNAVAILABLE", "storage error; retry later"};
+  }
+}
+
+AdminResult<TenantRef> AdminService::Tenant(const std::string& external_id) const {
+  auto tenant = repo_.FindTenant(external_id);
+  if (!tenant.ok()) return FromStatus(tenant.status());
+  if (!tenant.value() || tenant.value()->status != "active") {
+    return AdminError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
+  }
+  return *tenant.value();
+}
+
+AdminResult<DocVersion> AdminService::Get(const TenantRef& tenant, DocKind kind) const {
+  auto current = repo_.Current(tenant, kind);
+  if (!current.ok()) return FromStatus(current.status());
+  if (!current.value()) {
+    return AdminError{
+        404, "RECSYS_NOT_FOUND",
+        std::string("tenant has no ") + (kind == DocKind::kConfig ? "config" : "rules") + " yet"};
+  }
+  return *current.value();
+}
+
+AdminResult<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind,
+                                          std::string_view body,
+                                          const std::optional<std::string>& if_match,
+                                          const Actor& actor) const {
+  std::string document(body);
+  if (kind == DocKind::kConfig) {
+    auto config = ParseTenantConfig(body);
+    if (!config.ok()) return Unprocessable("RECSYS_INVALID_CONFIG", config.status().message());
+  } else {
+    auto rules = ParseRules(body);
+    if (!rules.ok()) return Unprocessable("RECSYS_INVALID_RULES", rules.status().message());
+    document = WithRuleIds(body);
+  }
+  auto saved = repo_.Save(tenant, kind, document, if_match, "", actor);
+  if (!saved.ok()) return FromStatus(saved.status());
+  reload_local_(false);
+  return std::move(saved).value();
+}
+
+AdminResult<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
+                                               std::string_view body,
+                                               const std::optional<std::string>& if_match,
+                                               const Actor& actor) const {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
+  }
+  auto version = doc.FindMember("version");
+  if (version == doc.MemberEnd() || !version->value.IsString() ||
+      version->value.GetStringLength() == 0) {
+    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "version: required, the ETag to restore");
+  }
+  auto restored = repo_.Rollback(tenant, kind, version->value.GetString(), if_match, actor);
+  if (!restored.ok()) return FromStatus(restored.status());
+  reload_local_(false);
+  return std::move(restored).value();
+}
+
+AdminResult<std::vector<DocVersion>> AdminService::Versions(const TenantRef& tenant, DocKind kind,
+                                                            std::string_view limit,
+                                                            std::string_view offset) const {
+  long long n = 50, skip = 0;
+  if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
+    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "limit: an integer from 1 to 200");
+  }
+  if (!offset.empty() && !ParseIntParam(offset, 0, 1000000, &skip)) {
+    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "offset: an integer >= 0");
+  }
+  auto versions = repo_.Versions(tenant, kind, static_cast<int>(n), static_cast<int>(skip));
+  if (!versions.ok()) return FromStatus(versions.status());
+  return std::move(versions).value();
+}
+
+AdminResult<std::string> AdminService::Audit(const TenantRef& tenant, std::string_view limit,
+                                             std::string_view before,
+                                             std::string_view before_id) const {
+  AuditQuery query;
+  long long n = 100;
+  if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
+    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "limit: an integer from 1 to 200");
+  }
+  query.limit = static_cast<int>(n);
+  if (!before.empty()) {
+    if (!ParseRfc3339(before)) {
+      return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "before: an RFC 3339 timestamp");
+    }
+    query.before = std::string(before);
+  }
+  if (!before_id.empty()) {
+    long long id = 0;
+    if (before.empty() || !ParseIntParam(before_id, 0, INT64_MAX, &id)) {
+      return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY",
+                           "before_id: an integer, given together with before");
+    }
+    query.before_id = id;
+  }
+  auto page = repo_.AuditPage(tenant, query);
+  if (!page.ok()) return FromStatus(page.status());
+  return std::move(page).value();
+}
+
+AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,
+                                                   const Actor& actor) const {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
+  }
+  Invalidation out;
+  auto targets = doc.FindMember("targets");
+  if (targets == doc.MemberEnd() || !targets->value.IsArray() || targets->value.Empty()) {
+    return Unprocessable("RECSYS_INVALID_TARGETS", "targets: a non-empty array");
+  }
+  for (rapidjson::SizeType i = 0; i < targets->value.Size(); ++i) {
+    const auto& t = targets->value[i];
+    const std::string name = t.IsString() ? t.GetString() : "";
+    const bool known = std::any_of(std::begin(kTargets), std::end(kTargets),
+                                   [&](const char* k) { return name == k; });
+    if (name == "all") {
+      out.targets.assign(std::begin(kTargets), std::end(kTargets));
+      break;
+    }
+    if (!known) {
+      return Unprocessable("RECSYS_INVALID_TARGETS",
+                           "targets[" + std::to_string(i) +
+                               "]: must be config, rules, popularity, covisit, tags or all");
+    }
+    if (std::find(out.targets.begin(), out.targets.end(), name) == out.targets.end()) {
+      out.targets.push_back(name);
+    }
+  }
+  if (auto surface = doc.FindMember("surface");
+      surface != doc.MemberEnd() && !surface->value.IsNull()) {
+    if (!surface->value.IsString()) {
+      return AdminError{400, "RECSYS_INVALID_REQUEST", "surface: must be a string"};
+    }
+    out.surface = surface->value.GetString();
+  }
+  const bool signals = std::any_of(
+      out.targets.begin(), out.targets.end(),
+      [](const std::string& t) { return t == "popularity" || t == "covisit" || t == "tags"; });
+  auto id = repo_.RecordInvalidation(tenant, out.targets, out.surface, signals, actor);
+  if (!id.ok()) return FromStatus(id.status());
+  out.event_id = id.value();
+
+  // What this instance drops: the tenant's compiled config/rules, and its snapshots (all, or
+  // the surface's), which the reload below rebuilds.
+  auto state = state_.Get();
+  const TenantState* cached = state->Find(tenant.external_id);
+  for (const std::string& target : out.targets) {
+    int count = 0;
+    if (cached != nullptr) {
+      if (target == "config" || target == "rules") {
+        count = 1;
+      } else if (out.surface.empty()) {
+        count = static_cast<int>(cached->snapshots.size());
+      } else {
+        count = cached->snapshots.count(out.surface) ? 1 : 0;
+      }
+    }
+    out.invalidated.emplace_back(target, count);
+  }
+  reload_local_(signals);
+  return out;
+}
+
+}  // namespace recsys::service

@@ -1,0 +1,70 @@
+// The admin use cases (api.md "Admin"): config and rules with ETags, versions and rollback,
+// audit pages, cache invalidation. Validation happens here (core parsers); storage, audit and
+// NOTIFY happen in the AdminRepository. Thread-safe when the repository is.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "service/admin_repository.h"
+#include "service/serving_state.h"
+
+namespace recsys::service {
+
+struct AdminError {
+  int status;
+  std::string code;
+  std::string detail;
+};
+
+template <typename T>
+using AdminResult = std::variant<T, AdminError>;
+
+struct Invalidation {
+  int64_t event_id = 0;
+  std::vector<std::string> targets;  // expanded ("all" becomes every target)
+  std::string surface;
+  std::vector<std::pair<std::string, int>> invalidated;  // target -> cached entries dropped here
+};
+
+class AdminService {
+ public:
+  // `reload_local(signals)` makes this instance reload at once (others follow the NOTIFY).
+  // REQUIRES: `repo` and `state` outlive the service.
+  AdminService(AdminRepository& repo, const StateHolder& state,
+               std::function<void(bool signals)> reload_local);
+
+  // The addressed tenant; unknown, suspended and deleted tenants are the same 403.
+  AdminResult<TenantRef> Tenant(const std::string& external_id) const;
+
+  AdminResult<DocVersion> Get(const TenantRef& tenant, DocKind kind) const;
+  // Validates and saves `body` (the whole document). `if_match`: the ETag the caller last saw.
+  AdminResult<DocVersion> Put(const TenantRef& tenant, DocKind kind, std::string_view body,
+                              const std::optional<std::string>& if_match, const Actor& actor) const;
+  // `body`: {"version": "<etag>"}.
+  AdminResult<DocVersion> Rollback(const TenantRef& tenant, DocKind kind, std::string_view body,
+                                   const std::optional<std::string>& if_match,
+                                   const Actor& actor) const;
+  AdminResult<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind,
+                                                std::string_view limit,
+                                                std::string_view offset) const;
+  // Query values as given (strings from the URL); validated here.
+  AdminResult<std::string> Audit(const TenantRef& tenant, std::string_view limit,
+                                 std::string_view before, std::string_view before_id) const;
+  // `body`: {"targets": [...], "surface"?: "..."}.
+  AdminResult<Invalidation> Invalidate(const TenantRef& tenant, std::string_view body,
+                                       const Actor& actor) const;
+
+ private:
+  AdminError FromStatus(const Status& status) const;
+
+  AdminRepository& repo_;
+  const StateHolder& state_;
+  std::function<void(bool)> reload_local_;
+};
+
+}  // namespace recsys::service

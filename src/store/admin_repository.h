@@ -1,0 +1,59 @@
+// service::AdminRepository on PostgreSQL.
+//
+// Admin traffic is rare, so one connection guarded by a mutex serves every caller (thread-safe;
+// calls are serialized). A lost connection is reopened on the next call.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "service/admin_repository.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+class PgAdminRepository : public service::AdminRepository {
+ public:
+  explicit PgAdminRepository(std::string database_url) : url_(std::move(database_url)) {}
+
+  Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;
+  Result<std::optional<service::DocVersion>> Current(const service::TenantRef& tenant,
+                                                     service::DocKind kind) override;
+  Result<service::DocVersion> Save(const service::TenantRef& tenant, service::DocKind kind,
+                                   const std::string& document,
+                                   const std::optional<std::string>& if_match,
+                                   const std::string& comment,
+                                   const service::Actor& actor) override;
+  Result<service::DocVersion> Rollback(const service::TenantRef& tenant, service::DocKind kind,
+                                       const std::string& etag,
+                                       const std::optional<std::string>& if_match,
+                                       const service::Actor& actor) override;
+  Result<std::vector<service::DocVersion>> Versions(const service::TenantRef& tenant,
+                                                    service::DocKind kind, int limit,
+                                                    int offset) override;
+  Result<std::string> AuditPage(const service::TenantRef& tenant,
+                                const service::AuditQuery& query) override;
+  Result<int64_t> RecordInvalidation(const service::TenantRef& tenant,
+                                     const std::vector<std::string>& targets,
+                                     const std::string& surface, bool signals,
+                                     const service::Actor& actor) override;
+
+ private:
+  // Runs `body` with the connection inside one transaction; rolls back on error.
+  template <typename T, typename Body>
+  Result<T> InTransaction(Body&& body);
+  Result<PgConnection*> Connection();
+  // Points `kind`'s current pointer at version `version_id`, audits and notifies.
+  Status MakeCurrent(PgConnection& conn, const service::TenantRef& tenant, service::DocKind kind,
+                     const std::string& version_id, const std::string& action,
+                     const service::Actor& actor);
+  Result<service::DocVersion> ReadVersion(PgConnection& conn, service::DocKind kind,
+                                          const std::string& version_id);
+
+  std::string url_;
+  std::mutex mu_;
+  std::optional<PgConnection> conn_;
+};
+
+}  // namespace recsys::store

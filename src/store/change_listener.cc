@@ -1,0 +1,62 @@
+#include "store/change_listener.h"
+
+#include <sys/select.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "obs/log.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+ChangeListener::ChangeListener(std::string database_url, Callback callback)
+    : url_(std::move(database_url)), callback_(std::move(callback)) {}
+
+ChangeListener::~ChangeListener() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void ChangeListener::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ChangeListener::Loop() {
+  bool ever_connected = false;
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    auto conn = PgConnection::Connect(url_, 2);
+    if (!conn.ok() || !conn.value().Exec(std::string("LISTEN ") + kChangeChannel).ok()) {
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    if (ever_connected) {
+      obs::Log(obs::Level::kInfo, "change listener reconnected; reloading everything");
+      callback_(R"({"scope": "all"})");
+    }
+    ever_connected = true;
+    PGconn* raw = conn.value().raw();
+    const int socket = PQsocket(raw);
+    while (!stopping_) {
+      fd_set fds;
+      FD_ZERO(&fds);
+      FD_SET(socket, &fds);
+      timeval timeout{0, 200000};  // wake up to notice Stop()
+      if (select(socket + 1, &fds, nullptr, nullptr, &timeout) < 0) break;
+      if (PQconsumeInput(raw) == 0) break;  // connection lost
+      while (PGnotify* notify = PQnotifies(raw)) {
+        callback_(notify->extra);
+        PQfreemem(notify);
+      }
+      if (PQstatus(raw) != CONNECTION_OK) break;
+    }
+    if (!stopping_) {
+      obs::Log(obs::Level::kWarn, "change listener lost its connection; reconnecting");
+    }
+  }
+}
+
+}  // namespace recsys::store
