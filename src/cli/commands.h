@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace recsys::cli {
 
@@ -16,5 +17,15 @@ int RunPartitionsEnsure(int months_ahead);
 int RunPartitionsPrune(int older_than_days);
 
 int RunDemoSeed();
+
+int RunTenantsCreate(const std::string& external_id, const std::string& name);
+int RunTenantsList();
+int RunTenantsSetStatus(const std::string& external_id, const std::string& status);
+
+// `roles` is comma-separated.
+int RunKeysCreate(const std::string& tenant, const std::string& name, const std::string& roles,
+                  int expires_in_days);
+int RunKeysList(const std::string& tenant);
+int RunKeysRevoke(const std::string& key_id);
 
 }  // namespace recsys::cli

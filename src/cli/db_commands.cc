@@ -1,4 +1,4 @@
-// migrate, partitions and demo: one-shot commands against DATABASE_URL.
+// migrate, partitions, demo, tenants and keys: one-shot commands against DATABASE_URL.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "store/migrator.h"
 #include "store/partitions.h"
 #include "store/pg.h"
+#include "store/registry.h"
 
 namespace recsys::cli {
 namespace {
@@ -92,6 +93,85 @@ int RunDemoSeed() {
   if (!conn.ok()) return Fail(conn.status());
   if (Status s = store::SeedDemo(conn.value()); !s.ok()) return Fail(s);
   std::printf("demo tenant '%s' seeded (%d items)\n", store::kDemoTenant, store::kDemoItemCount);
+  return 0;
+}
+
+namespace {
+
+// Who runs the command, for the audit log.
+std::string CliActor() {
+  auto user = ProcessEnv()("USER");
+  return "cli:" + (user && !user->empty() ? *user : std::string("unknown"));
+}
+
+int PrintRows(const Result<std::vector<std::string>>& rows) {
+  if (!rows.ok()) return Fail(rows.status());
+  for (const std::string& row : rows.value()) std::printf("%s\n", row.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int RunTenantsCreate(const std::string& external_id, const std::string& name) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  auto id = store::Registry(conn.value(), CliActor()).CreateTenant(external_id, name);
+  if (!id.ok()) return Fail(id.status());
+  std::printf("tenant %s created (id %s)\n", external_id.c_str(), id.value().c_str());
+  return 0;
+}
+
+int RunTenantsList() {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  return PrintRows(store::Registry(conn.value(), CliActor()).ListTenants());
+}
+
+int RunTenantsSetStatus(const std::string& external_id, const std::string& status) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  if (Status s = store::Registry(conn.value(), CliActor()).SetTenantStatus(external_id, status);
+      !s.ok()) {
+    return Fail(s);
+  }
+  std::printf("tenant %s is %s\n", external_id.c_str(), status.c_str());
+  return 0;
+}
+
+int RunKeysCreate(const std::string& tenant, const std::string& name, const std::string& roles,
+                  int expires_in_days) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  std::vector<std::string> role_list;
+  size_t start = 0;
+  while (start <= roles.size()) {
+    size_t end = roles.find(',', start);
+    if (end == std::string::npos) end = roles.size();
+    if (end > start) role_list.push_back(roles.substr(start, end - start));
+    start = end + 1;
+  }
+  const std::string secret = ProcessEnv()("RECSYS_API_KEY_SECRET").value_or("");
+  auto key = store::Registry(conn.value(), CliActor())
+                 .CreateKey(tenant, name, role_list, expires_in_days, secret);
+  if (!key.ok()) return Fail(key.status());
+  std::fprintf(stderr, "key %s created for tenant %s; it is shown once, store it now:\n",
+               key.value().id.c_str(), tenant.c_str());
+  std::printf("%s\n", key.value().raw_key.c_str());
+  return 0;
+}
+
+int RunKeysList(const std::string& tenant) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  return PrintRows(store::Registry(conn.value(), CliActor()).ListKeys(tenant));
+}
+
+int RunKeysRevoke(const std::string& key_id) {
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return Fail(conn.status());
+  if (Status s = store::Registry(conn.value(), CliActor()).RevokeKey(key_id); !s.ok())
+    return Fail(s);
+  std::printf("key %s revoked\n", key_id.c_str());
   return 0;
 }
 

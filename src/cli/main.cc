@@ -32,6 +32,34 @@ int main(int argc, char** argv) {
   demo->require_subcommand(1);
   auto* seed = demo->add_subcommand("seed", "Create the demo tenant with a small catalog");
 
+  auto* tenants = app.add_subcommand("tenants", "Create, list and suspend tenants");
+  tenants->require_subcommand(1);
+  std::string tenant_id, tenant_name;
+  auto* tenants_create = tenants->add_subcommand("create", "Register a tenant");
+  tenants_create->add_option("TENANT_ID", tenant_id, "External id clients send")->required();
+  tenants_create->add_option("--name", tenant_name, "Display name (default: the id)");
+  auto* tenants_list = tenants->add_subcommand("list", "List tenants");
+  auto* tenants_suspend = tenants->add_subcommand("suspend", "Suspend a tenant (403 everywhere)");
+  tenants_suspend->add_option("TENANT_ID", tenant_id)->required();
+  auto* tenants_activate = tenants->add_subcommand("activate", "Re-activate a suspended tenant");
+  tenants_activate->add_option("TENANT_ID", tenant_id)->required();
+
+  auto* keys = app.add_subcommand("keys", "Create, list and revoke API keys");
+  keys->require_subcommand(1);
+  std::string key_name, key_roles = "viewer", key_id;
+  int expires_days = 0;
+  auto* keys_create =
+      keys->add_subcommand("create", "Create a key; prints it once (needs RECSYS_API_KEY_SECRET)");
+  keys_create->add_option("--tenant", tenant_id, "Tenant external id")->required();
+  keys_create->add_option("--name", key_name, "What the key is for");
+  keys_create->add_option("--roles", key_roles, "Comma-separated: viewer, operator, admin");
+  keys_create->add_option("--expires-in-days", expires_days, "0: never")
+      ->check(CLI::Range(0, 3650));
+  auto* keys_list = keys->add_subcommand("list", "List a tenant's keys (never the keys)");
+  keys_list->add_option("--tenant", tenant_id)->required();
+  auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key by id");
+  keys_revoke->add_option("KEY_ID", key_id)->required();
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace recsys::cli;
@@ -42,5 +70,12 @@ int main(int argc, char** argv) {
   if (ensure->parsed()) return RunPartitionsEnsure(ahead);
   if (prune->parsed()) return RunPartitionsPrune(older_than);
   if (seed->parsed()) return RunDemoSeed();
+  if (tenants_create->parsed()) return RunTenantsCreate(tenant_id, tenant_name);
+  if (tenants_list->parsed()) return RunTenantsList();
+  if (tenants_suspend->parsed()) return RunTenantsSetStatus(tenant_id, "suspended");
+  if (tenants_activate->parsed()) return RunTenantsSetStatus(tenant_id, "active");
+  if (keys_create->parsed()) return RunKeysCreate(tenant_id, key_name, key_roles, expires_days);
+  if (keys_list->parsed()) return RunKeysList(tenant_id);
+  if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
   return 2;
 }

@@ -25,6 +25,7 @@
 #include "store/admin_repository.h"
 #include "store/change_listener.h"
 #include "store/exposure_writer.h"
+#include "store/key_usage.h"
 #include "store/migrator.h"
 #include "store/partition_maintainer.h"
 #include "store/partitions.h"
@@ -125,7 +126,23 @@ int RunServe() {
     obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
   }
   service::RecommendService recommend(state, exposures.get(), config.user_key_secret);
-  http::DevHeaderAuthenticator auth(config.dev_auth_enabled);
+  store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
+  key_usage.Start();
+  http::ApiKeyAuthenticator api_keys(state, config.api_key_secret,
+                                     [&key_usage](const std::string& id) { key_usage.Record(id); });
+  crypto::JwtOptions jwt;
+  jwt.hs256_secret = config.jwt_hs256_secret;
+  jwt.public_key_pem = config.jwt_public_key_pem;
+  jwt.issuer = config.jwt_issuer;
+  jwt.audience = config.jwt_audience;
+  jwt.tenant_claim = config.jwt_tenant_claim;
+  jwt.roles_claim = config.jwt_roles_claim;
+  http::BearerAuthenticator bearer(jwt);
+  http::DevHeaderAuthenticator dev(config.dev_auth_enabled);
+  http::ChainAuthenticator auth(
+      config.api_key_secret.empty() ? nullptr : &api_keys,
+      jwt.hs256_secret.empty() && jwt.public_key_pem.empty() ? nullptr : &bearer,
+      config.dev_auth_enabled ? &dev : nullptr);
   store::PgAdminRepository admin_repository(config.database_url);
   service::AdminService admin(admin_repository, state,
                               [&refresher](bool signals) { refresher.RequestReload(signals); });

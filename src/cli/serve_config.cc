@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "core/uuid.h"
 
@@ -137,6 +139,37 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (auto dir = env("RECSYS_SPILL_DIR")) {
     if (dir->empty()) return Bad("RECSYS_SPILL_DIR", *dir, "want a folder path");
     config.spill_dir = *dir;
+  }
+
+  if (auto secret = env("RECSYS_API_KEY_SECRET")) {
+    if (secret->size() < 16) {
+      return Bad("RECSYS_API_KEY_SECRET", "(hidden)", "want at least 16 characters");
+    }
+    config.api_key_secret = *secret;
+  }
+  if (auto secret = env("RECSYS_JWT_HS256_SECRET")) {
+    if (secret->size() < 32) {
+      return Bad("RECSYS_JWT_HS256_SECRET", "(hidden)", "want at least 32 characters");
+    }
+    config.jwt_hs256_secret = *secret;
+  }
+  if (auto path = env("RECSYS_JWT_PUBLIC_KEY_FILE")) {
+    std::ifstream in(*path);
+    std::stringstream text;
+    text << in.rdbuf();
+    config.jwt_public_key_pem = text.str();
+    if (!in || config.jwt_public_key_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+      return Bad("RECSYS_JWT_PUBLIC_KEY_FILE", *path, "want a readable PEM public key file");
+    }
+  }
+  for (auto [name, slot] : {std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},
+                            std::pair{"RECSYS_JWT_AUDIENCE", &config.jwt_audience},
+                            std::pair{"RECSYS_JWT_TENANT_CLAIM", &config.jwt_tenant_claim},
+                            std::pair{"RECSYS_JWT_ROLES_CLAIM", &config.jwt_roles_claim}}) {
+    if (auto value = env(name)) {
+      if (value->empty()) return Bad(name, *value, "must not be empty");
+      *slot = *value;
+    }
   }
 
   if (Status s = ReadBool(env, "RECSYS_EXPOSURE_LOG_ENABLED", &config.exposure_log_enabled);

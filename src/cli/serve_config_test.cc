@@ -48,6 +48,10 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"DATABASE_URL", "mysql://x"},
       {"RECSYS_USER_KEY_SECRET", "short"},
       {"RECSYS_REFRESH_INTERVAL_MS", "10"},
+      {"RECSYS_API_KEY_SECRET", "short"},
+      {"RECSYS_JWT_HS256_SECRET", "short"},
+      {"RECSYS_JWT_PUBLIC_KEY_FILE", "/nonexistent.pem"},
+      {"RECSYS_JWT_TENANT_CLAIM", ""},
       {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
   };
   for (const auto& [name, value] : bad) {

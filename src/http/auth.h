@@ -1,14 +1,19 @@
 // Who is calling: the one small interface every authentication mode implements.
 //
-// This issue ships the dev-header mode only (X-Dev-User-Id / X-Dev-Org-Id, on when
-// RECSYS_DEV_AUTH_ENABLED=true). Authenticate() is thread-safe.
+// Modes (api.md "Auth"): API keys (X-API-Key), bearer JWTs, and dev headers (X-Dev-User-Id /
+// X-Dev-Org-Id, only when RECSYS_DEV_AUTH_ENABLED=true). Every refusal is the same 401 so that a
+// caller learns nothing about why. Authenticate() is thread-safe.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "crypto/jwt_verifier.h"
 #include "http/message.h"
+#include "service/serving_state.h"
 
 namespace recsys::http {
 
@@ -39,6 +44,46 @@ class DevHeaderAuthenticator : public Authenticator {
 
  private:
   bool enabled_;
+};
+
+// X-API-Key: looked up by keyed hash in the published state (no SQL). Unknown, revoked and
+// expired keys are one 401. `on_used(key_id)` is told about each successful use.
+class ApiKeyAuthenticator : public Authenticator {
+ public:
+  ApiKeyAuthenticator(const service::StateHolder& state, std::string secret,
+                      std::function<void(const std::string& key_id)> on_used);
+  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+
+ private:
+  const service::StateHolder& state_;
+  std::string secret_;
+  std::function<void(const std::string&)> on_used_;
+};
+
+// Authorization: Bearer <JWT>.
+class BearerAuthenticator : public Authenticator {
+ public:
+  explicit BearerAuthenticator(crypto::JwtOptions options) : verifier_(std::move(options)) {}
+  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+
+ private:
+  crypto::JwtVerifier verifier_;
+};
+
+// Picks the mode by the credential the request carries: X-API-Key, else a bearer token, else
+// dev headers; a mode that is not configured answers 401.
+class ChainAuthenticator : public Authenticator {
+ public:
+  // Any of the three may be null (that mode is off).
+  ChainAuthenticator(const Authenticator* api_key, const Authenticator* bearer,
+                     const Authenticator* dev)
+      : api_key_(api_key), bearer_(bearer), dev_(dev) {}
+  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+
+ private:
+  const Authenticator* api_key_;
+  const Authenticator* bearer_;
+  const Authenticator* dev_;
 };
 
 // The tenant a request addresses: X-Org-Id, else the caller's own. A caller bound to a tenant

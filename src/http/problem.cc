@@ -8,6 +8,8 @@
 namespace recsys::http {
 namespace {
 
+constexpr size_t kMaxInstanceLength = 256;
+
 const char* ReasonPhrase(int status) {
   switch (status) {
     case 400:
@@ -59,8 +61,10 @@ HttpResponse Problem(int status, std::string_view code, std::string_view detail,
   w.String(detail.data(), static_cast<rapidjson::SizeType>(detail.size()));
   w.Key("code");
   w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  // Bounded, so that a huge path is not reflected back whole.
+  const std::string_view instance = request.path.substr(0, kMaxInstanceLength);
   w.Key("instance");
-  w.String(request.path.data(), static_cast<rapidjson::SizeType>(request.path.size()));
+  w.String(instance.data(), static_cast<rapidjson::SizeType>(instance.size()));
   w.Key("request_id");
   w.String(request.request_id.data(), static_cast<rapidjson::SizeType>(request.request_id.size()));
   w.EndObject();

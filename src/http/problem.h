@@ -8,7 +8,8 @@
 namespace recsys::http {
 
 // A problem response: {type, title, status, detail, code, instance, request_id}. The title is the
-// standard reason phrase of `status`; `type` is a stable URN built from `code`.
+// standard reason phrase of `status`; `type` is a stable URN built from `code`; `instance` is the
+// path, cut to 256 bytes.
 HttpResponse Problem(int status, std::string_view code, std::string_view detail,
                      const HttpRequest& request);
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,9 +36,18 @@ struct TenantState {
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;
 };
 
+struct ApiKeyEntry {
+  std::string id;      // tenant_api_keys.id
+  std::string tenant;  // external id
+  std::vector<std::string> roles;
+  std::optional<TimestampUs> expires_at;
+};
+
 struct ServingState {
   std::unordered_map<std::string, std::shared_ptr<const TenantState>, StringHash, std::equal_to<>>
       tenants;  // by external id
+  // Unrevoked API keys by key_hash (hex HMAC), so authentication needs no SQL.
+  std::unordered_map<std::string, ApiKeyEntry, StringHash, std::equal_to<>> api_keys;
   TimestampUs loaded_at = 0;
   bool signals_loaded = false;
 

@@ -169,6 +169,26 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     for (const auto& [ns, snap] : tenant->snapshots) items += snap->item_count();
     state->tenants.emplace(tenant->external_id, std::move(tenant));
   }
+  auto keys = conn.Query(
+      "SELECT k.id, k.key_hash, t.external_id, array_to_string(k.roles, ','), "
+      "(extract(epoch FROM k.expires_at) * 1000000)::bigint "
+      "FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.revoked_at IS NULL");
+  if (!keys.ok()) {
+    conn_.reset();
+    return keys.status();
+  }
+  for (int r = 0; r < keys.value().rows(); ++r) {
+    const PgResult& k = keys.value();
+    service::ApiKeyEntry entry{std::string(k.Get(r, 0)), std::string(k.Get(r, 2)), {}, {}};
+    std::string_view roles = k.Get(r, 3);
+    while (!roles.empty()) {
+      const size_t comma = roles.find(',');
+      entry.roles.emplace_back(roles.substr(0, comma));
+      roles = comma == std::string_view::npos ? std::string_view() : roles.substr(comma + 1);
+    }
+    if (!k.IsNull(r, 4)) entry.expires_at = std::stoll(std::string(k.Get(r, 4)));
+    state->api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
+  }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
