@@ -220,6 +220,41 @@ TEST_F(AdminTest, AuditPagesThrough500EntriesWithEqualTimestamps) {
       422);
 }
 
+TEST(ExperimentTest, AssignedVariantIsAppliedAndRecordedOnTheExposure) {
+  auto db = testing::TestDatabase::Create("experiment");
+  store::PgConnection conn = db->Connect();
+  ASSERT_TRUE(store::SeedDemo(conn).ok());
+  ServeProcess serve(db->url());
+  // One variant only, with weights that rank by co-visitation: every user lands in it.
+  HttpResult put = HttpCall(serve.port(), "PUT", "/v1/admin/tenants/demo/config", kDemoAdmin,
+                            R"({"experiments": [{"id": "exp1", "surface": "home", "variants": [
+                                 {"name": "only", "weight": 1,
+                                  "config": {"weights": {"pop": 0, "cooc": 1}}}]}]})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  const std::string body = R"({"surface": "home", "k": 3, "user": {"user_id": "u7"},
+                               "anchors": {"item_ids": ["item-0001"]},
+                               "options": {"include_reasons": true}})";
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto doc = Parse(serve.Post("/v1/recommend", body, kDemoAdmin).body);
+        return doc["meta"].HasMember("experiment");
+      },
+      5s));
+  HttpResult r = serve.Post("/v1/recommend", body, kDemoAdmin);
+  auto doc = Parse(r.body);
+  EXPECT_STREQ(doc["meta"]["experiment"]["variant"].GetString(), "only");
+  EXPECT_STREQ(doc["items"][0]["reasons"][0].GetString(), "co_visitation");  // pop weight 0
+  const std::string request_id = doc["meta"]["request_id"].GetString();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return One(conn,
+                   "SELECT experiment_id || '/' || experiment_variant FROM exposure_events "
+                   "WHERE request_id = $1",
+                   {request_id}) == "exp1/only";
+      },
+      5s));
+}
+
 TEST(AdminPropagationTest, TwoInstancesSeeARulesChangeWithinOneSecond) {
   auto db = testing::TestDatabase::Create("propagation");
   {

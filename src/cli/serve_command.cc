@@ -125,7 +125,8 @@ int RunServe() {
   } else {
     obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
   }
-  service::RecommendService recommend(state, exposures.get(), config.user_key_secret);
+  service::RecommendService recommend(state, exposures.get(), config.user_key_secret,
+                                      config.experiment_salt);
   store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
   key_usage.Start();
   http::ApiKeyAuthenticator api_keys(state, config.api_key_secret,

@@ -162,7 +162,8 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
       return Bad("RECSYS_JWT_PUBLIC_KEY_FILE", *path, "want a readable PEM public key file");
     }
   }
-  for (auto [name, slot] : {std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},
+  for (auto [name, slot] : {std::pair{"RECSYS_EXPERIMENT_SALT", &config.experiment_salt},
+                            std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},
                             std::pair{"RECSYS_JWT_AUDIENCE", &config.jwt_audience},
                             std::pair{"RECSYS_JWT_TENANT_CLAIM", &config.jwt_tenant_claim},
                             std::pair{"RECSYS_JWT_ROLES_CLAIM", &config.jwt_roles_claim}}) {

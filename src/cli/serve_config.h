@@ -16,28 +16,29 @@
 namespace recsys::cli {
 
 struct ServeConfig {
-  std::string database_url;                    // DATABASE_URL (required)
-  std::string http_host = "127.0.0.1";         // RECSYS_HTTP_ADDR host part
-  uint16_t http_port = 8000;                   // RECSYS_HTTP_ADDR port part
-  int http_threads = 2;                        // RECSYS_HTTP_THREADS, default: number of cores
-  size_t max_body_bytes = 1 << 20;             // RECSYS_MAX_BODY_BYTES
-  bool dev_auth_enabled = false;               // RECSYS_DEV_AUTH_ENABLED
-  obs::Level log_level = obs::Level::kInfo;    // RECSYS_LOG_LEVEL
-  int partitions_ahead = 3;                    // RECSYS_PARTITIONS_AHEAD (months)
-  int readiness_interval_ms = 1000;            // RECSYS_READINESS_INTERVAL_MS
-  int refresh_interval_ms = 60000;             // RECSYS_REFRESH_INTERVAL_MS (state and signals)
-  std::string user_key_secret;                 // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
-  bool user_key_secret_generated = false;      // no secret configured: a random per-process one
-  bool exposure_log_enabled = true;            // RECSYS_EXPOSURE_LOG_ENABLED
-  std::string spill_dir = ".recsys-spill";     // RECSYS_SPILL_DIR
-  int exposure_queue_rows = 100000;            // RECSYS_EXPOSURE_QUEUE_ROWS
-  std::string api_key_secret;                  // RECSYS_API_KEY_SECRET; empty: API keys off
-  std::string jwt_hs256_secret;                // RECSYS_JWT_HS256_SECRET; empty: HS256 off
-  std::string jwt_public_key_pem;              // contents of RECSYS_JWT_PUBLIC_KEY_FILE
-  std::string jwt_issuer;                      // RECSYS_JWT_ISSUER; empty: not checked
-  std::string jwt_audience;                    // RECSYS_JWT_AUDIENCE; empty: not checked
-  std::string jwt_tenant_claim = "tenant_id";  // RECSYS_JWT_TENANT_CLAIM
-  std::string jwt_roles_claim = "roles";       // RECSYS_JWT_ROLES_CLAIM
+  std::string database_url;                  // DATABASE_URL (required)
+  std::string http_host = "127.0.0.1";       // RECSYS_HTTP_ADDR host part
+  uint16_t http_port = 8000;                 // RECSYS_HTTP_ADDR port part
+  int http_threads = 2;                      // RECSYS_HTTP_THREADS, default: number of cores
+  size_t max_body_bytes = 1 << 20;           // RECSYS_MAX_BODY_BYTES
+  bool dev_auth_enabled = false;             // RECSYS_DEV_AUTH_ENABLED
+  obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
+  int partitions_ahead = 3;                  // RECSYS_PARTITIONS_AHEAD (months)
+  int readiness_interval_ms = 1000;          // RECSYS_READINESS_INTERVAL_MS
+  int refresh_interval_ms = 60000;           // RECSYS_REFRESH_INTERVAL_MS (state and signals)
+  std::string user_key_secret;               // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
+  bool user_key_secret_generated = false;    // no secret configured: a random per-process one
+  bool exposure_log_enabled = true;          // RECSYS_EXPOSURE_LOG_ENABLED
+  std::string spill_dir = ".recsys-spill";   // RECSYS_SPILL_DIR
+  int exposure_queue_rows = 100000;          // RECSYS_EXPOSURE_QUEUE_ROWS
+  std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
+  std::string api_key_secret;                          // RECSYS_API_KEY_SECRET; empty: API keys off
+  std::string jwt_hs256_secret;                        // RECSYS_JWT_HS256_SECRET; empty: HS256 off
+  std::string jwt_public_key_pem;                      // contents of RECSYS_JWT_PUBLIC_KEY_FILE
+  std::string jwt_issuer;                              // RECSYS_JWT_ISSUER; empty: not checked
+  std::string jwt_audience;                            // RECSYS_JWT_AUDIENCE; empty: not checked
+  std::string jwt_tenant_claim = "tenant_id";          // RECSYS_JWT_TENANT_CLAIM
+  std::string jwt_roles_claim = "roles";               // RECSYS_JWT_ROLES_CLAIM
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

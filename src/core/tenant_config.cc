@@ -88,6 +88,33 @@ Status ReadExperiments(const Value& list, const TenantConfig& base, std::vector<
 
 }  // namespace
 
+const Experiment* ExperimentFor(const TenantConfig& config, std::string_view surface) {
+  for (const Experiment& e : *config.experiments) {
+    if (e.surface.empty() || e.surface == surface) return &e;
+  }
+  return nullptr;
+}
+
+const ExperimentVariant& PickVariant(const Experiment& experiment, uint64_t hash) {
+  double total = 0;
+  for (const ExperimentVariant& v : experiment.variants) total += v.weight;
+  // A point in [0, total) from the top 53 bits of the hash.
+  const double point = static_cast<double>(hash >> 11) / static_cast<double>(1ULL << 53) * total;
+  double upto = 0;
+  for (const ExperimentVariant& v : experiment.variants) {
+    upto += v.weight;
+    if (point < upto) return v;
+  }
+  return experiment.variants.back();
+}
+
+TenantConfig WithVariant(const TenantConfig& config, const ExperimentVariant& variant) {
+  TenantConfig out = config;
+  if (variant.has_weights) out.weights = variant.weights;
+  if (variant.has_ranking) out.ranking = variant.ranking;
+  return out;
+}
+
 Result<TenantConfig> ParseTenantConfig(std::string_view text) {
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
@@ -111,7 +138,9 @@ Result<TenantConfig> ParseTenantConfig(std::string_view text) {
   RETURN_IF_ERROR(ObjectAt(doc, "ranking", "", &section));
   if (section) RETURN_IF_ERROR(ReadRanking(*section, "ranking", &config.ranking));
   if (const Value* experiments = Member(doc, "experiments")) {
-    RETURN_IF_ERROR(ReadExperiments(*experiments, config, &config.experiments));
+    std::vector<Experiment> list;
+    RETURN_IF_ERROR(ReadExperiments(*experiments, config, &list));
+    config.experiments = std::make_shared<const std::vector<Experiment>>(std::move(list));
   }
   return config;
 }

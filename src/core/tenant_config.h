@@ -6,6 +6,8 @@
 // which are the reference service's defaults.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,8 +55,20 @@ struct TenantConfig {
   int max_k = 200;
   int max_exclude_ids = 5000;
   RankingParams ranking;
-  std::vector<Experiment> experiments;
+  // Shared, so that a per-request copy with a variant's overrides stays cheap. Never null.
+  std::shared_ptr<const std::vector<Experiment>> experiments =
+      std::make_shared<const std::vector<Experiment>>();
 };
+
+// The experiment running on `surface` (the first whose surface is empty or equal), or null.
+const Experiment* ExperimentFor(const TenantConfig& config, std::string_view surface);
+
+// The variant a 64-bit hash of (experiment, user) falls in, by the variants' weights. Every hash
+// maps to some variant; equal hashes to the same one.
+const ExperimentVariant& PickVariant(const Experiment& experiment, uint64_t hash);
+
+// `config` with `variant`'s overrides applied.
+TenantConfig WithVariant(const TenantConfig& config, const ExperimentVariant& variant);
 
 Result<TenantConfig> ParseTenantConfig(std::string_view json);
 

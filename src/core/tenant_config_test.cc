@@ -30,10 +30,29 @@ TEST(TenantConfigTest, ReadsEveryField) {
   EXPECT_FALSE(t.enable_rules);
   EXPECT_EQ(t.max_k, 50);
   EXPECT_EQ(t.ranking.mmr_lambda, 0.7);
-  ASSERT_EQ(t.experiments.size(), 1u);
-  EXPECT_TRUE(t.experiments[0].variants[1].has_weights);
-  EXPECT_EQ(t.experiments[0].variants[1].weights.cooc, 1);
-  EXPECT_EQ(t.experiments[0].variants[1].weights.pop, 0.5);  // inherits the base
+  ASSERT_EQ(t.experiments->size(), 1u);
+  const ExperimentVariant& b = (*t.experiments)[0].variants[1];
+  EXPECT_TRUE(b.has_weights);
+  EXPECT_EQ(b.weights.cooc, 1);
+  EXPECT_EQ(b.weights.pop, 0.5);  // inherits the base
+  EXPECT_EQ(ExperimentFor(t, "home"), &(*t.experiments)[0]);
+  EXPECT_EQ(ExperimentFor(t, "pdp"), nullptr);
+  EXPECT_EQ(WithVariant(t, b).weights.cooc, 1);
+  EXPECT_EQ(WithVariant(t, b).ranking.mmr_lambda, 0.7);
+}
+
+TEST(TenantConfigTest, PickVariantFollowsTheWeights) {
+  Experiment e;
+  e.id = "e";
+  e.variants.resize(2);
+  e.variants[0].name = "a";
+  e.variants[0].weight = 1;
+  e.variants[1].name = "b";
+  e.variants[1].weight = 3;
+  EXPECT_EQ(PickVariant(e, 0).name, "a");
+  EXPECT_EQ(PickVariant(e, UINT64_MAX).name, "b");
+  EXPECT_EQ(PickVariant(e, UINT64_MAX / 4 - 4096).name, "a");
+  EXPECT_EQ(PickVariant(e, UINT64_MAX / 4 + 4096).name, "b");
 }
 
 TEST(TenantConfigTest, ErrorsNameTheField) {

@@ -65,6 +65,15 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
   }
   w.Key("request_id");
   Str(w, request_id);
+  if (!s.request.experiment_id.empty()) {
+    w.Key("experiment");
+    w.StartObject();
+    w.Key("id");
+    Str(w, s.request.experiment_id);
+    w.Key("variant");
+    Str(w, s.request.experiment_variant);
+    w.EndObject();
+  }
   if (ranked) {
     w.Key("counts");
     w.StartObject();

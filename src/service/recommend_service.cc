@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "crypto/digest.h"
+#include "service/experiments.h"
 
 namespace recsys::service {
 namespace {
@@ -16,8 +17,11 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
-                                   std::string user_key_secret)
-    : holder_(holder), sink_(sink), user_key_secret_(std::move(user_key_secret)) {}
+                                   std::string user_key_secret, std::string experiment_salt)
+    : holder_(holder),
+      sink_(sink),
+      user_key_secret_(std::move(user_key_secret)),
+      experiment_salt_(std::move(experiment_salt)) {}
 
 std::string RecommendService::UserKey(std::string_view user_id) const {
   return crypto::HmacSha256(user_key_secret_, user_id);
@@ -62,10 +66,21 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
     served.warnings.push_back({"SIGNAL_UNAVAILABLE", "no signals loaded for this tenant"});
     return served;
   }
+  const TenantConfig* config = &tenant.config;
+  if (endpoint == Endpoint::kRecommend) {
+    RecommendRequest& q = served.request;
+    if (auto a = AssignExperiment(tenant.config, q.surface, PrimaryUserKey(q), experiment_salt_,
+                                  q.experiment_id, q.experiment_variant)) {
+      q.experiment_id = std::move(a->experiment_id);
+      q.experiment_variant = std::move(a->variant);
+      served.variant_config = std::move(a->config);
+      config = &*served.variant_config;
+    }
+  }
   const auto rank_started = std::chrono::steady_clock::now();
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
-  RankInput input{served.request, *served.snapshot, tenant.config, tenant.rules, now};
+  RankInput input{served.request, *served.snapshot, *config, tenant.rules, now};
   served.result =
       endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));

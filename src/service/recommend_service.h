@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -31,7 +32,8 @@ struct Served {
   std::shared_ptr<const ServingState> state;  // keeps tenant and snapshot alive
   const TenantState* tenant = nullptr;
   const SignalSnapshot* snapshot = nullptr;  // null when the tenant has no signals
-  RecommendRequest request;
+  RecommendRequest request;  // experiment_id/variant filled in when one was assigned
+  std::optional<TenantConfig> variant_config;  // the experiment variant's config, when it differs
   RankResult result;
   std::vector<Warning> warnings;  // request defaults + signal warnings + ranking warnings
   int64_t parse_us = 0, rank_us = 0;
@@ -40,7 +42,9 @@ struct Served {
 class RecommendService {
  public:
   // REQUIRES: `holder` outlives the service; `sink` may be null (no exposure logging).
-  RecommendService(const StateHolder& holder, ExposureSink* sink, std::string user_key_secret);
+  // `experiment_salt` keys variant assignment; keep it stable across deploys.
+  RecommendService(const StateHolder& holder, ExposureSink* sink, std::string user_key_secret,
+                   std::string experiment_salt);
 
   std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
                                           std::string_view body) const;
@@ -56,6 +60,7 @@ class RecommendService {
   const StateHolder& holder_;
   ExposureSink* sink_;
   std::string user_key_secret_;
+  std::string experiment_salt_;
 };
 
 }  // namespace recsys::service
