@@ -125,8 +125,9 @@ int RunServe() {
   } else {
     obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
   }
-  service::RecommendService recommend(state, exposures.get(), config.user_key_secret,
-                                      config.experiment_salt);
+  service::RecommendService recommend(
+      state, exposures.get(),
+      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps});
   store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
   key_usage.Start();
   http::ApiKeyAuthenticator api_keys(state, config.api_key_secret,
@@ -170,6 +171,9 @@ int RunServe() {
   options.port = config.http_port;
   options.threads = config.http_threads;
   options.max_body_bytes = config.max_body_bytes;
+  options.request_timeout_ms = config.request_timeout_ms;
+  options.max_connections = config.max_connections;
+  options.cors_origins = config.cors_origins;
   http::HttpServer server(options, router);
   if (Status s = server.Start(); !s.ok()) return Refuse("cannot start", s, 1);
   obs::Log(obs::Level::kInfo, "listening")

@@ -122,6 +122,34 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (Status s = ReadInt(env, "RECSYS_REFRESH_INTERVAL_MS", 100, 86400000, &v); !s.ok()) return s;
   config.refresh_interval_ms = static_cast<int>(v);
 
+  v = 0;
+  if (Status s = ReadInt(env, "RECSYS_RATE_LIMIT_RPS", 0, 1000000, &v); !s.ok()) return s;
+  config.rate_limit_rps = static_cast<double>(v);
+
+  v = config.max_connections;
+  if (Status s = ReadInt(env, "RECSYS_MAX_CONNECTIONS", 1, 1000000, &v); !s.ok()) return s;
+  config.max_connections = static_cast<int>(v);
+
+  v = config.request_timeout_ms;
+  if (Status s = ReadInt(env, "RECSYS_REQUEST_TIMEOUT_MS", 100, 3600000, &v); !s.ok()) return s;
+  config.request_timeout_ms = static_cast<int>(v);
+
+  if (auto origins = env("RECSYS_CORS_ORIGINS")) {
+    size_t start = 0;
+    while (start <= origins->size()) {
+      size_t end = origins->find(',', start);
+      if (end == std::string::npos) end = origins->size();
+      std::string origin = origins->substr(start, end - start);
+      if (!origin.empty()) {
+        if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+          return Bad("RECSYS_CORS_ORIGINS", *origins, "want http(s)://host[:port] origins or *");
+        }
+        config.cors_origins.push_back(origin);
+      }
+      start = end + 1;
+    }
+  }
+
   v = config.exposure_queue_rows;
   if (Status s = ReadInt(env, "RECSYS_EXPOSURE_QUEUE_ROWS", 100, 10000000, &v); !s.ok()) return s;
   config.exposure_queue_rows = static_cast<int>(v);

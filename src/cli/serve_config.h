@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "obs/log.h"
@@ -32,13 +33,17 @@ struct ServeConfig {
   std::string spill_dir = ".recsys-spill";   // RECSYS_SPILL_DIR
   int exposure_queue_rows = 100000;          // RECSYS_EXPOSURE_QUEUE_ROWS
   std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
-  std::string api_key_secret;                          // RECSYS_API_KEY_SECRET; empty: API keys off
-  std::string jwt_hs256_secret;                        // RECSYS_JWT_HS256_SECRET; empty: HS256 off
-  std::string jwt_public_key_pem;                      // contents of RECSYS_JWT_PUBLIC_KEY_FILE
-  std::string jwt_issuer;                              // RECSYS_JWT_ISSUER; empty: not checked
-  std::string jwt_audience;                            // RECSYS_JWT_AUDIENCE; empty: not checked
-  std::string jwt_tenant_claim = "tenant_id";          // RECSYS_JWT_TENANT_CLAIM
-  std::string jwt_roles_claim = "roles";               // RECSYS_JWT_ROLES_CLAIM
+  double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
+  int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503
+  int request_timeout_ms = 30000;  // RECSYS_REQUEST_TIMEOUT_MS: to read a request, and idle
+  std::vector<std::string> cors_origins;       // RECSYS_CORS_ORIGINS (comma-separated; empty = off)
+  std::string api_key_secret;                  // RECSYS_API_KEY_SECRET; empty: API keys off
+  std::string jwt_hs256_secret;                // RECSYS_JWT_HS256_SECRET; empty: HS256 off
+  std::string jwt_public_key_pem;              // contents of RECSYS_JWT_PUBLIC_KEY_FILE
+  std::string jwt_issuer;                      // RECSYS_JWT_ISSUER; empty: not checked
+  std::string jwt_audience;                    // RECSYS_JWT_AUDIENCE; empty: not checked
+  std::string jwt_tenant_claim = "tenant_id";  // RECSYS_JWT_TENANT_CLAIM
+  std::string jwt_roles_claim = "roles";       // RECSYS_JWT_ROLES_CLAIM
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

@@ -52,6 +52,10 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_JWT_HS256_SECRET", "short"},
       {"RECSYS_JWT_PUBLIC_KEY_FILE", "/nonexistent.pem"},
       {"RECSYS_JWT_TENANT_CLAIM", ""},
+      {"RECSYS_RATE_LIMIT_RPS", "-5"},
+      {"RECSYS_MAX_CONNECTIONS", "0"},
+      {"RECSYS_CORS_ORIGINS", "evil.example"},
+      {"RECSYS_REQUEST_TIMEOUT_MS", "1"},
       {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
   };
   for (const auto& [name, value] : bad) {

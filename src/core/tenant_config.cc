@@ -134,6 +134,10 @@ Result<TenantConfig> ParseTenantConfig(std::string_view text) {
     RETURN_IF_ERROR(json::ReadInt(*section, "max_k", "limits", 1, 200, &config.max_k));
     RETURN_IF_ERROR(
         json::ReadInt(*section, "max_exclude_ids", "limits", 0, 5000, &config.max_exclude_ids));
+    RETURN_IF_ERROR(
+        json::ReadNumber(*section, "rate_limit_rps", "limits", 0, 1e6, &config.rate_limit_rps));
+    RETURN_IF_ERROR(
+        json::ReadNumber(*section, "rate_limit_burst", "limits", 0, 1e7, &config.rate_limit_burst));
   }
   RETURN_IF_ERROR(ObjectAt(doc, "ranking", "", &section));
   if (section) RETURN_IF_ERROR(ReadRanking(*section, "ranking", &config.ranking));

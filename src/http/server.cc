@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/uuid.h"
+#include "http/cors.h"
 #include "http/problem.h"
 #include "obs/log.h"
 
@@ -26,10 +28,13 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
-// Runs the handler with the request id set and turns any escaping exception into a 500.
-HttpResponse Handle(const Router& router, HttpRequest& request) {
+// Runs the handler (or answers a CORS preflight) and turns any escaping exception into a 500.
+HttpResponse Handle(const Router& router, const CorsPolicy& cors, HttpRequest& request) {
   try {
-    return router.Dispatch(request);
+    if (auto preflight = cors.Preflight(request)) return std::move(*preflight);
+    HttpResponse response = router.Dispatch(request);
+    cors.Decorate(request, response);
+    return response;
   } catch (const std::exception& e) {
     obs::Log(obs::Level::kError, "handler threw")
         .Str("request_id", request.request_id)
@@ -42,12 +47,20 @@ HttpResponse Handle(const Router& router, HttpRequest& request) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, const Router& router, const ServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {
+  Session(tcp::socket&& socket, const Router& router, const CorsPolicy& cors,
+          const ServerOptions& options, std::atomic<int>& open_connections)
+      : stream_(std::move(socket)),
+        router_(router),
+        cors_(cors),
+        options_(options),
+        open_connections_(open_connections),
+        over_capacity_(open_connections.fetch_add(1) >= options.max_connections) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
   }
+
+  ~Session() { open_connections_.fetch_sub(1); }
 
   void Run() {
     asio::dispatch(stream_.get_executor(),
@@ -59,7 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(64 * 1024);
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    stream_.expires_after(std::chrono::milliseconds(options_.request_timeout_ms));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -100,7 +113,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const std::string_view given_id = request.Header("X-Request-Id");
     if (IsUuid(given_id)) request.request_id = std::string(given_id);
-    HttpResponse response = Handle(router_, request);
+    if (over_capacity_) {
+      HttpResponse busy =
+          Problem(503, "RECSYS_UNAVAILABLE", "too many connections; retry shortly", request);
+      busy.headers.emplace_back("Retry-After", "1");
+      return Reply(request, std::move(busy), /*keep_alive=*/false);
+    }
+    HttpResponse response = Handle(router_, cors_, request);
     Reply(request, std::move(response), message.keep_alive());
   }
 
@@ -164,7 +183,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   const Router& router_;
+  const CorsPolicy& cors_;
   const ServerOptions& options_;
+  std::atomic<int>& open_connections_;
+  const bool over_capacity_;
   std::string remote_ip_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
@@ -179,6 +201,7 @@ class HttpServer::Impl {
   Impl(ServerOptions options, const Router& router)
       : options_(std::move(options)),
         router_(router),
+        cors_(options_.cors_origins),
         ioc_(options_.threads),
         acceptor_(asio::make_strand(ioc_)) {}
 
@@ -222,7 +245,7 @@ class HttpServer::Impl {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(s), router_, options_)->Run();
+        std::make_shared<Session>(std::move(s), router_, cors_, options_, open_connections_)->Run();
       } else {
         obs::Log(obs::Level::kWarn, "accept failed").Str("error", ec.message());
       }
@@ -232,6 +255,8 @@ class HttpServer::Impl {
 
   ServerOptions options_;
   const Router& router_;
+  CorsPolicy cors_;
+  std::atomic<int> open_connections_{0};
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

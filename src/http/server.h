@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "http/router.h"
@@ -21,7 +22,9 @@ struct ServerOptions {
   uint16_t port = 8000;
   int threads = 2;
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
-  int idle_timeout_seconds = 30;    // keep-alive connections idle this long are closed
+  int request_timeout_ms = 30000;   // a request must arrive within this; idle connections close
+  int max_connections = 4096;       // connections beyond this get a 503 and are closed
+  std::vector<std::string> cors_origins;  // see CorsPolicy; empty: CORS off
 };
 
 class HttpServer {

@@ -209,8 +209,13 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
   }
 
   auto outcome = service.Handle(endpoint, std::get<std::string>(tenant), request.body);
-  if (auto* e = std::get_if<ServeError>(&outcome))
-    return Problem(e->status, e->code, e->detail, request);
+  if (auto* e = std::get_if<ServeError>(&outcome)) {
+    HttpResponse problem = Problem(e->status, e->code, e->detail, request);
+    if (e->retry_after_s > 0) {
+      problem.headers.emplace_back("Retry-After", std::to_string(e->retry_after_s));
+    }
+    return problem;
+  }
   const Served& served = std::get<Served>(outcome);
 
   rapidjson::StringBuffer buffer;

@@ -1,5 +1,6 @@
 #include "service/recommend_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "crypto/digest.h"
@@ -17,14 +18,11 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
-                                   std::string user_key_secret, std::string experiment_salt)
-    : holder_(holder),
-      sink_(sink),
-      user_key_secret_(std::move(user_key_secret)),
-      experiment_salt_(std::move(experiment_salt)) {}
+                                   RecommendOptions options)
+    : holder_(holder), sink_(sink), options_(std::move(options)) {}
 
 std::string RecommendService::UserKey(std::string_view user_id) const {
-  return crypto::HmacSha256(user_key_secret_, user_id);
+  return crypto::HmacSha256(options_.user_key_secret, user_id);
 }
 
 std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
@@ -38,6 +36,16 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
     return ServeError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
   }
   const TenantState& tenant = *served.tenant;
+  const double rate = tenant.config.rate_limit_rps > 0 ? tenant.config.rate_limit_rps
+                                                       : options_.default_rate_limit_rps;
+  if (rate > 0) {
+    const double burst = tenant.config.rate_limit_burst > 0 ? tenant.config.rate_limit_burst
+                                                            : std::max(1.0, 2 * rate);
+    if (int retry = limiter_.Take(tenant.external_id, rate, burst, NowUs()); retry > 0) {
+      return ServeError{429, "RECSYS_RATE_LIMITED", "this tenant's request rate limit is exceeded",
+                        retry};
+    }
+  }
 
   const auto started = std::chrono::steady_clock::now();
   RequestError error;
@@ -69,8 +77,9 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   const TenantConfig* config = &tenant.config;
   if (endpoint == Endpoint::kRecommend) {
     RecommendRequest& q = served.request;
-    if (auto a = AssignExperiment(tenant.config, q.surface, PrimaryUserKey(q), experiment_salt_,
-                                  q.experiment_id, q.experiment_variant)) {
+    if (auto a =
+            AssignExperiment(tenant.config, q.surface, PrimaryUserKey(q), options_.experiment_salt,
+                             q.experiment_id, q.experiment_variant)) {
       q.experiment_id = std::move(a->experiment_id);
       q.experiment_variant = std::move(a->variant);
       served.variant_config = std::move(a->config);

@@ -14,6 +14,7 @@
 #include "core/ranker.h"
 #include "core/request.h"
 #include "service/exposure_sink.h"
+#include "service/rate_limiter.h"
 #include "service/serving_state.h"
 
 namespace recsys::service {
@@ -26,6 +27,13 @@ struct ServeError {
   int status;
   std::string code;  // RECSYS_*
   std::string detail;
+  int retry_after_s = 0;  // for 429
+};
+
+struct RecommendOptions {
+  std::string user_key_secret;        // HMAC key of exposure user_key
+  std::string experiment_salt;        // keys variant assignment; keep it stable across deploys
+  double default_rate_limit_rps = 0;  // per tenant, when its config sets none; 0: unlimited
 };
 
 struct Served {
@@ -42,9 +50,7 @@ struct Served {
 class RecommendService {
  public:
   // REQUIRES: `holder` outlives the service; `sink` may be null (no exposure logging).
-  // `experiment_salt` keys variant assignment; keep it stable across deploys.
-  RecommendService(const StateHolder& holder, ExposureSink* sink, std::string user_key_secret,
-                   std::string experiment_salt);
+  RecommendService(const StateHolder& holder, ExposureSink* sink, RecommendOptions options);
 
   std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
                                           std::string_view body) const;
@@ -59,8 +65,8 @@ class RecommendService {
  private:
   const StateHolder& holder_;
   ExposureSink* sink_;
-  std::string user_key_secret_;
-  std::string experiment_salt_;
+  RecommendOptions options_;
+  mutable RateLimiter limiter_;
 };
 
 }  // namespace recsys::service
