@@ -132,6 +132,26 @@ TEST_F(SchemaTest, EtagIsTheSha256OfTheJsonTextAndUniquePerTenant) {
   EXPECT_EQ(rules_etag, crypto::Sha256Hex(R"([{"action": "pin"}])"));
 }
 
+TEST_F(SchemaTest, RowLevelSecurityShowsTheReaderOnlyItsTenant) {
+  const std::string a = NewTenant("rls-a");
+  const std::string b = NewTenant("rls-b");
+  ASSERT_TRUE(
+      conn_
+          ->Query("INSERT INTO item_tags (tenant_id, item_id) VALUES ($1, 'a1'), ($1, 'a2'), "
+                  "($2, 'b1')",
+                  {a, b})
+          .ok());
+  ASSERT_TRUE(conn_->Exec("BEGIN; SET LOCAL ROLE recsys_reader").ok());
+  EXPECT_EQ(One("SELECT count(*) FROM item_tags"), "0");  // no tenant set: nothing
+  ASSERT_TRUE(conn_->Query("SELECT set_config('app.tenant_id', $1, true)", {a}).ok());
+  EXPECT_EQ(One("SELECT count(*) FROM item_tags"), "2");  // no WHERE clause, still only a's
+  EXPECT_EQ(One("SELECT count(*) FROM item_tags WHERE tenant_id = $1", {b}), "0");
+  auto write = conn_->Query("DELETE FROM item_tags");
+  EXPECT_FALSE(write.ok());  // the reader cannot write
+  ASSERT_TRUE(conn_->Exec("ROLLBACK").ok());
+  EXPECT_EQ(One("SELECT count(*) FROM item_tags WHERE tenant_id IN ($1, $2)", {a, b}), "3");
+}
+
 TEST_F(SchemaTest, UpdatedAtIsMaintained) {
   const std::string tenant = NewTenant("touch");
   const std::string before = One("SELECT updated_at FROM tenants WHERE id = $1", {tenant});

@@ -100,6 +100,16 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   return Status::Ok();
 }
 
+Status StateLoader::LoadSignalsIsolated(PgConnection& conn, TenantState& tenant, TimestampUs now) {
+  // As recsys_reader with app.tenant_id set, row-level security hides every other tenant's rows
+  // even if a query here forgot its tenant filter.
+  RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY; SET LOCAL ROLE recsys_reader"));
+  Status s = conn.Query("SELECT set_config('app.tenant_id', $1, true)", {tenant.id}).status();
+  if (s.ok()) s = LoadSignals(conn, tenant, now);
+  const Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  return s.ok() ? end : s;
+}
+
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
                                                               bool reload_signals,
                                                               TimestampUs now) {
@@ -161,7 +171,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     if (reuse) {
       tenant->snapshots = old->snapshots;
     } else if (tenant->status == "active") {
-      if (Status s = LoadSignals(conn, *tenant, now); !s.ok()) {
+      if (Status s = LoadSignalsIsolated(conn, *tenant, now); !s.ok()) {
         if (s.code() == StatusCode::kUnavailable) conn_.reset();
         return s;
       }

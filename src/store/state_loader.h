@@ -31,6 +31,8 @@ class StateLoader {
  private:
   Result<PgConnection*> Connection();
   Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
+  // LoadSignals in a read-only transaction as recsys_reader, scoped to the tenant by RLS.
+  Status LoadSignalsIsolated(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
 
   std::string url_;
   std::optional<PgConnection> conn_;
