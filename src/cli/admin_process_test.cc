@@ -146,6 +146,45 @@ TEST_F(AdminTest, RulesGetIdsAreValidatedAndRollBack) {
   EXPECT_EQ(One(conn, "SELECT count(*) FROM audit_log WHERE action = 'rules.rollback'"), "1");
 }
 
+TEST_F(AdminTest, RulesDryRunShowsMatchesAndChangesWithoutSaving) {
+  const std::string rules_before = Parse(Call("GET", "/rules").body)["rules_version"].GetString();
+  HttpResult r = Call("POST", "/rules/dry-run", R"({
+      "rules": [{"id": "pin-tail", "action": "pin", "target_type": "item", "item_ids": ["item-0299"]},
+                {"id": "no-acme", "action": "block", "target_type": "brand", "target_key": "acme"},
+                {"id": "elsewhere", "action": "block", "target_type": "tag", "target_key": "x",
+                 "surface": "pdp"}],
+      "request": {"surface": "home", "k": 5, "user": {"user_id": "u"},
+                  "weights": {"pop": 1, "cooc": 0, "emb": 0}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = Parse(r.body);
+  ASSERT_EQ(doc["after"].Size(), 5u);
+  EXPECT_STREQ(doc["after"][0].GetString(), "item-0299");  // a stark item: not blocked
+  ASSERT_GE(doc["changes"]["entered"].Size(), 1u);
+  EXPECT_STREQ(doc["changes"]["entered"][0].GetString(), "item-0299");
+  EXPECT_GE(doc["changes"]["left"].Size(), 1u);
+  ASSERT_EQ(doc["rules"][0]["matched"].Size(), 1u);
+  EXPECT_STREQ(doc["rules"][0]["matched"][0].GetString(), "item-0299");
+  EXPECT_TRUE(doc["rules"][1]["applicable"].GetBool());
+  for (const auto& id : doc["after"].GetArray()) {
+    for (const auto& blocked : doc["rules"][1]["matched"].GetArray()) {
+      EXPECT_STRNE(id.GetString(), blocked.GetString());  // acme items are gone
+    }
+  }
+  EXPECT_FALSE(doc["rules"][2]["applicable"].GetBool());
+  // Nothing saved, nothing audited.
+  EXPECT_EQ(Parse(Call("GET", "/rules").body)["rules_version"].GetString(), rules_before);
+  store::PgConnection conn = db_->Connect();
+  EXPECT_EQ(One(conn,
+                "SELECT count(*) FROM audit_log WHERE action LIKE 'rules.%' AND "
+                "after_state::text LIKE '%pin-tail%'"),
+            "0");
+  HttpResult bad = Call(
+      "POST", "/rules/dry-run",
+      R"({"rules": [{"action": "x"}], "request": {"surface": "home", "user": {"user_id": "u"}}})");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("rules[0].action"), std::string::npos);
+}
+
 TEST_F(AdminTest, OtherTenantsAndMissingDocuments) {
   store::PgConnection conn = db_->Connect();
   ASSERT_TRUE(conn.Exec("INSERT INTO tenants (external_id, name) VALUES ('empty', 'Empty')").ok());

@@ -164,7 +164,7 @@ int RunServe() {
   http::Router router;
   http::AddOpsRoutes(router, [&readiness] { return readiness.Current(); });
   http::AddServingRoutes(router, auth, recommend);
-  http::AddAdminRoutes(router, auth, admin);
+  http::AddAdminRoutes(router, auth, admin, recommend);
 
   http::ServerOptions options;
   options.host = config.http_host;

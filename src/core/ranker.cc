@@ -144,16 +144,7 @@ class Ranking {
     }
   }
 
-  bool RuleMatches(const Rule& r, ItemIndex i) {
-    if (r.target == RuleTarget::kItem) {
-      for (const std::string& id : r.item_ids) {
-        if (snap_.item_id(i) == id) return true;
-      }
-      return false;
-    }
-    auto t = snap_.FindTag(r.tag);
-    return t && snap_.HasTag(i, *t);
-  }
+  bool RuleMatches(const Rule& r, ItemIndex i) { return RuleTargets(r, snap_, i); }
 
   bool IsBlocked(ItemIndex i) {
     if (Has(i, kBlocked)) return true;
@@ -420,6 +411,17 @@ void RankScratch::Reset(size_t item_count) {
     cooc_[i] = 0;
   }
   touched_.clear();
+}
+
+bool RuleTargets(const Rule& rule, const SignalSnapshot& snapshot, ItemIndex item) {
+  if (rule.target == RuleTarget::kItem) {
+    for (const std::string& id : rule.item_ids) {
+      if (snapshot.item_id(item) == id) return true;
+    }
+    return false;
+  }
+  auto tag = snapshot.FindTag(rule.tag);
+  return tag && snapshot.HasTag(item, *tag);
 }
 
 double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b) {

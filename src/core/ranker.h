@@ -77,6 +77,9 @@ RankResult Recommend(const RankInput& input, RankScratch& scratch);
 // /v1/similar: neighbours of request.item_id, then tag overlap; block rules only.
 RankResult Similar(const RankInput& input, RankScratch& scratch);
 
+// Whether `rule`'s target (its items, or its tag/brand/category) covers `item`.
+bool RuleTargets(const Rule& rule, const SignalSnapshot& snapshot, ItemIndex item);
+
 // Jaccard overlap of two sorted tag lists, in [0, 1].
 double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b);
 

@@ -1,5 +1,6 @@
 #include "http/admin_routes.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -139,6 +140,80 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
   });
 }
 
+// POST .../rules/dry-run {"rules": [...draft...], "request": {...a /v1/recommend body...}}.
+HttpResponse DryRunResponse(const service::RecommendService& recommend, const TenantRef& tenant,
+                            HttpRequest& r) {
+  rapidjson::Document doc;
+  doc.Parse(r.body.data(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("rules") ||
+      !doc.HasMember("request") || !doc["request"].IsObject()) {
+    return Problem(400, "RECSYS_INVALID_REQUEST",
+                   "body: want {\"rules\": [...], \"request\": {...}}", r);
+  }
+  auto text = [](const rapidjson::Value& v) {
+    rapidjson::StringBuffer b;
+    Writer w(b);
+    v.Accept(w);
+    return std::string(b.GetString(), b.GetSize());
+  };
+  auto result = recommend.DryRunRules(tenant.external_id, text(doc["rules"]), text(doc["request"]));
+  if (auto* e = std::get_if<service::ServeError>(&result)) {
+    return Problem(e->status, e->code, e->detail, r);
+  }
+  const service::DryRun& run = std::get<service::DryRun>(result);
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  auto list = [&](const char* key, const std::vector<std::string>& items) {
+    w.Key(key);
+    w.StartArray();
+    for (const std::string& id : items) Str(w, id);
+    w.EndArray();
+  };
+  w.StartObject();
+  w.Key("tenant_id");
+  Str(w, tenant.external_id);
+  if (!run.rules_version.empty()) {
+    w.Key("rules_version");
+    Str(w, run.rules_version);
+  }
+  list("before", run.before);
+  list("after", run.after);
+  w.Key("changes");
+  w.StartObject();
+  list("entered", run.entered);
+  list("left", run.left);
+  w.Key("moved");
+  w.StartArray();
+  for (const service::DryRunMove& m : run.moved) {
+    w.StartObject();
+    w.Key("item_id");
+    Str(w, m.item_id);
+    w.Key("from");
+    w.Int(m.from);
+    w.Key("to");
+    w.Int(m.to);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.Key("rules");
+  w.StartArray();
+  for (const service::DryRunRule& rule : run.rules) {
+    w.StartObject();
+    w.Key("index");
+    w.Int(rule.index);
+    w.Key("id");
+    Str(w, rule.id);
+    w.Key("applicable");
+    w.Bool(rule.applicable);
+    list("matched", rule.matched);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
 }  // namespace
 
 bool HasRole(const Caller& caller, std::string_view role) {
@@ -149,7 +224,15 @@ bool HasRole(const Caller& caller, std::string_view role) {
   return false;
 }
 
-void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin) {
+void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin,
+                    const service::RecommendService& recommend) {
+  router.Add("POST", "/v1/admin/tenants/{tenant_id}/rules/dry-run",
+             [&auth, &admin, &recommend](HttpRequest& r) {
+               return Admin(auth, admin, r, "operator",
+                            [&](const TenantRef& tenant, const service::Actor&) {
+                              return DryRunResponse(recommend, tenant, r);
+                            });
+             });
   AddDocumentRoutes(router, auth, admin, DocKind::kConfig);
   AddDocumentRoutes(router, auth, admin, DocKind::kRules);
   router.Add("GET", "/v1/admin/tenants/{tenant_id}/audit", [&auth, &admin](HttpRequest& r) {

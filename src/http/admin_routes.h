@@ -6,11 +6,13 @@
 #include "http/auth.h"
 #include "http/router.h"
 #include "service/admin_service.h"
+#include "service/recommend_service.h"
 
 namespace recsys::http {
 
-// REQUIRES: `auth` and `admin` outlive the router.
-void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin);
+// REQUIRES: `auth`, `admin` and `recommend` outlive the router.
+void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin,
+                    const service::RecommendService& recommend);
 
 // Whether `caller` holds `role` or a stronger one (viewer < operator < admin).
 bool HasRole(const Caller& caller, std::string_view role);

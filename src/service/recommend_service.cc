@@ -97,6 +97,71 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   return served;
 }
 
+std::variant<DryRun, ServeError> RecommendService::DryRunRules(
+    std::string_view tenant_external_id, std::string_view draft_rules_json,
+    std::string_view request_json) const {
+  auto draft = ParseRules(draft_rules_json);
+  if (!draft.ok()) return ServeError{422, "RECSYS_INVALID_RULES", draft.status().message()};
+  auto current = Handle(Endpoint::kRecommend, tenant_external_id, request_json);
+  if (auto* e = std::get_if<ServeError>(&current)) return *e;
+  const Served& before = std::get<Served>(current);
+  DryRun out;
+  out.rules_version = before.tenant->rules_etag;
+  if (before.snapshot == nullptr) return out;
+  const SignalSnapshot& snap = *before.snapshot;
+
+  const TenantConfig& config =
+      before.variant_config ? *before.variant_config : before.tenant->config;
+  const TimestampUs now = before.request.now.value_or(NowUs());
+  thread_local RankScratch scratch;
+  RankResult after = Recommend({before.request, snap, config, draft.value(), now}, scratch);
+
+  std::vector<ItemIndex> shown;
+  for (const RankedItem& item : before.result.items) {
+    out.before.emplace_back(snap.item_id(item.item));
+    shown.push_back(item.item);
+  }
+  for (const RankedItem& item : after.items) {
+    out.after.emplace_back(snap.item_id(item.item));
+    shown.push_back(item.item);
+  }
+  auto rank_in = [](const std::vector<std::string>& list, const std::string& id) {
+    auto it = std::find(list.begin(), list.end(), id);
+    return it == list.end() ? 0 : static_cast<int>(it - list.begin()) + 1;
+  };
+  for (const std::string& id : out.after) {
+    const int from = rank_in(out.before, id), to = rank_in(out.after, id);
+    if (from == 0)
+      out.entered.push_back(id);
+    else if (from != to)
+      out.moved.push_back({id, from, to});
+  }
+  for (const std::string& id : out.before) {
+    if (rank_in(out.after, id) == 0) out.left.push_back(id);
+  }
+  const std::vector<const Rule*> applicable =
+      ApplicableRules(draft.value(), before.request.surface, before.request.segment, now);
+  for (const Rule& rule : draft.value()) {
+    DryRunRule report{rule.index,
+                      rule.id,
+                      std::find(applicable.begin(), applicable.end(), &rule) != applicable.end(),
+                      {}};
+    std::vector<ItemIndex> candidates = shown;
+    for (const std::string& id : rule.item_ids) {
+      if (auto i = snap.Find(id)) candidates.push_back(*i);
+    }
+    for (ItemIndex i : candidates) {
+      const std::string id(snap.item_id(i));
+      if (RuleTargets(rule, snap, i) &&
+          std::find(report.matched.begin(), report.matched.end(), id) == report.matched.end()) {
+        report.matched.push_back(id);
+      }
+    }
+    out.rules.push_back(std::move(report));
+  }
+  return out;
+}
+
 void RecommendService::RecordExposure(const Served& served, const std::string& request_id,
                                       std::string_view response_json,
                                       std::string_view meta_json) const {

@@ -47,6 +47,27 @@ struct Served {
   int64_t parse_us = 0, rank_us = 0;
 };
 
+// What a draft rule set would change for one request (POST .../rules/dry-run).
+struct DryRunRule {
+  int index = 0;
+  std::string id;
+  bool applicable = false;           // enabled, surface/segment/time match the request
+  std::vector<std::string> matched;  // items it targets among those shown or named
+};
+
+struct DryRunMove {
+  std::string item_id;
+  int from = 0, to = 0;  // ranks, 1-based
+};
+
+struct DryRun {
+  std::string rules_version;               // the current rules it is compared with
+  std::vector<std::string> before, after;  // item ids in rank order
+  std::vector<std::string> entered, left;  // in `after` only / in `before` only
+  std::vector<DryRunMove> moved;           // in both, at another rank
+  std::vector<DryRunRule> rules;
+};
+
 class RecommendService {
  public:
   // REQUIRES: `holder` outlives the service; `sink` may be null (no exposure logging).
@@ -54,6 +75,12 @@ class RecommendService {
 
   std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
                                           std::string_view body) const;
+
+  // Ranks `request_json` with the tenant's current rules and with `draft_rules_json`; saves and
+  // logs nothing. Errors: 403 tenant, 422 RECSYS_INVALID_RULES, 400/422 request as Handle.
+  std::variant<DryRun, ServeError> DryRunRules(std::string_view tenant_external_id,
+                                               std::string_view draft_rules_json,
+                                               std::string_view request_json) const;
 
   // Records what was served. `response_json` is the body sent; user ids are hashed here.
   void RecordExposure(const Served& served, const std::string& request_id,
