@@ -25,20 +25,6 @@ const std::vector<std::pair<std::string, std::string>> kDemoAdmin = {
     {"Content-Type", "application/json"},
     {"User-Agent", "admin-test/1.0"}};
 
-rapidjson::Document Parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
-std::string One(store::PgConnection& conn, const std::string& sql,
-                const std::vector<store::PgParam>& params = {}) {
-  auto r = conn.Query(sql, params);
-  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
-}
-
 std::string Header(const HttpResult& r, const std::string& name) {
   const size_t at = r.headers.find(name + ": ");
   if (at == std::string::npos) return "";
@@ -73,7 +59,7 @@ ServeProcess* AdminTest::serve_ = nullptr;
 TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
   HttpResult got = Call("GET", "/config");
   ASSERT_EQ(got.status, 200) << got.body;
-  const std::string etag = Parse(got.body)["config_version"].GetString();
+  const std::string etag = testing::ParseJson(got.body)["config_version"].GetString();
   EXPECT_EQ(Header(got, "ETag"), etag);
 
   const std::string config = R"({"weights": {"pop": 1, "cooc": 0.3}, "limits": {"max_k": 100}})";
@@ -81,7 +67,7 @@ TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
       "PUT", "/config", config,
       {{"If-Match", "\"" + etag + "\""}, {"X-Request-Id", "11111111-2222-4333-8444-555555555555"}});
   ASSERT_EQ(put.status, 200) << put.body;
-  auto doc = Parse(put.body);
+  auto doc = testing::ParseJson(put.body);
   const std::string next = doc["config_version"].GetString();
   EXPECT_NE(next, etag);
   EXPECT_EQ(doc["config"]["limits"]["max_k"].GetInt(), 100);
@@ -90,14 +76,16 @@ TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
   HttpResult stale = Call("PUT", "/config", R"({"weights": {"pop": 2}})", {{"If-Match", etag}});
   EXPECT_EQ(stale.status, 409);
   EXPECT_NE(stale.body.find("RECSYS_VERSION_MISMATCH"), std::string::npos);
-  EXPECT_EQ(Parse(Call("GET", "/config").body)["config_version"].GetString(), next);
+  EXPECT_EQ(testing::ParseJson(Call("GET", "/config").body)["config_version"].GetString(), next);
 
   // Identical content reuses its version.
-  auto versions_before = Parse(Call("GET", "/config/versions").body)["versions"].Size();
+  auto versions_before =
+      testing::ParseJson(Call("GET", "/config/versions").body)["versions"].Size();
   HttpResult again = Call("PUT", "/config", config);
   ASSERT_EQ(again.status, 200);
-  EXPECT_EQ(Parse(again.body)["config_version"].GetString(), next);
-  EXPECT_EQ(Parse(Call("GET", "/config/versions").body)["versions"].Size(), versions_before);
+  EXPECT_EQ(testing::ParseJson(again.body)["config_version"].GetString(), next);
+  EXPECT_EQ(testing::ParseJson(Call("GET", "/config/versions").body)["versions"].Size(),
+            versions_before);
 
   HttpResult bad = Call("PUT", "/config", R"({"ranking": {"mmr_lambda": 3}})");
   EXPECT_EQ(bad.status, 422);
@@ -109,22 +97,25 @@ TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
       " FROM audit_log WHERE action = 'config.update' AND request_id = "
       "'11111111-2222-4333-8444-555555555555'";
   EXPECT_EQ(
-      One(conn,
+      testing::QueryOne(
+          conn,
           "SELECT actor_sub || ' ' || actor_type || ' ' || host(ip) || ' ' || user_agent" + where),
       "alice user 127.0.0.1 admin-test/1.0");
   EXPECT_EQ(
-      One(conn,
+      testing::QueryOne(
+          conn,
           "SELECT (before_state->'weights'->>'cooc') || ' ' || (after_state->'weights'->>'cooc')" +
               where),
       "0.5 0.3");
 }
 
 TEST_F(AdminTest, RulesGetIdsAreValidatedAndRollBack) {
-  const std::string first = Parse(Call("GET", "/rules").body)["rules_version"].GetString();
+  const std::string first =
+      testing::ParseJson(Call("GET", "/rules").body)["rules_version"].GetString();
   HttpResult put = Call("PUT", "/rules",
                         R"([{"action": "pin", "target_type": "item", "item_ids": ["item-0250"]}])");
   ASSERT_EQ(put.status, 200) << put.body;
-  auto doc = Parse(put.body);
+  auto doc = testing::ParseJson(put.body);
   EXPECT_EQ(std::string(doc["rules"][0]["id"].GetString()).size(), 36u);  // a UUID was assigned
 
   HttpResult bad =
@@ -134,20 +125,23 @@ TEST_F(AdminTest, RulesGetIdsAreValidatedAndRollBack) {
   EXPECT_NE(bad.body.find("RECSYS_INVALID_RULES"), std::string::npos);
   EXPECT_NE(bad.body.find("rules[1].boost_value"), std::string::npos);
 
-  auto versions = Parse(Call("GET", "/rules/versions?limit=10").body);
+  auto versions = testing::ParseJson(Call("GET", "/rules/versions?limit=10").body);
   ASSERT_GE(versions["versions"].Size(), 2u);
   EXPECT_TRUE(versions["versions"][0]["current"].GetBool());
 
   HttpResult back = Call("POST", "/rules/rollback", R"({"version": ")" + first + "\"}");
   ASSERT_EQ(back.status, 200) << back.body;
-  EXPECT_EQ(Parse(Call("GET", "/rules").body)["rules_version"].GetString(), first);
+  EXPECT_EQ(testing::ParseJson(Call("GET", "/rules").body)["rules_version"].GetString(), first);
   EXPECT_EQ(Call("POST", "/rules/rollback", R"({"version": "nope"})").status, 404);
   store::PgConnection conn = db_->Connect();
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM audit_log WHERE action = 'rules.rollback'"), "1");
+  EXPECT_EQ(
+      testing::QueryOne(conn, "SELECT count(*) FROM audit_log WHERE action = 'rules.rollback'"),
+      "1");
 }
 
 TEST_F(AdminTest, RulesDryRunShowsMatchesAndChangesWithoutSaving) {
-  const std::string rules_before = Parse(Call("GET", "/rules").body)["rules_version"].GetString();
+  const std::string rules_before =
+      testing::ParseJson(Call("GET", "/rules").body)["rules_version"].GetString();
   HttpResult r = Call("POST", "/rules/dry-run", R"({
       "rules": [{"id": "pin-tail", "action": "pin", "target_type": "item", "item_ids": ["item-0299"]},
                 {"id": "no-acme", "action": "block", "target_type": "brand", "target_key": "acme"},
@@ -156,7 +150,7 @@ TEST_F(AdminTest, RulesDryRunShowsMatchesAndChangesWithoutSaving) {
       "request": {"surface": "home", "k": 5, "user": {"user_id": "u"},
                   "weights": {"pop": 1, "cooc": 0, "emb": 0}}})");
   ASSERT_EQ(r.status, 200) << r.body;
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   ASSERT_EQ(doc["after"].Size(), 5u);
   EXPECT_STREQ(doc["after"][0].GetString(), "item-0299");  // a stark item: not blocked
   ASSERT_GE(doc["changes"]["entered"].Size(), 1u);
@@ -172,11 +166,12 @@ TEST_F(AdminTest, RulesDryRunShowsMatchesAndChangesWithoutSaving) {
   }
   EXPECT_FALSE(doc["rules"][2]["applicable"].GetBool());
   // Nothing saved, nothing audited.
-  EXPECT_EQ(Parse(Call("GET", "/rules").body)["rules_version"].GetString(), rules_before);
+  EXPECT_EQ(testing::ParseJson(Call("GET", "/rules").body)["rules_version"].GetString(),
+            rules_before);
   store::PgConnection conn = db_->Connect();
-  EXPECT_EQ(One(conn,
-                "SELECT count(*) FROM audit_log WHERE action LIKE 'rules.%' AND "
-                "after_state::text LIKE '%pin-tail%'"),
+  EXPECT_EQ(testing::QueryOne(conn,
+                              "SELECT count(*) FROM audit_log WHERE action LIKE 'rules.%' AND "
+                              "after_state::text LIKE '%pin-tail%'"),
             "0");
   HttpResult bad = Call(
       "POST", "/rules/dry-run",
@@ -205,20 +200,24 @@ TEST_F(AdminTest, OtherTenantsAndMissingDocuments) {
 TEST_F(AdminTest, CacheInvalidationIsRecordedAndAudited) {
   HttpResult r = Call("POST", "/cache/invalidate", R"({"targets": ["popularity", "rules"]})");
   ASSERT_EQ(r.status, 200) << r.body;
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   EXPECT_EQ(doc["invalidated"]["popularity"].GetInt(), 1);  // the demo's one namespace
   EXPECT_EQ(doc["invalidated"]["rules"].GetInt(), 1);
   store::PgConnection conn = db_->Connect();
-  EXPECT_EQ(One(conn, "SELECT array_to_string(targets, ',') FROM cache_invalidation_events"),
+  EXPECT_EQ(testing::QueryOne(
+                conn, "SELECT array_to_string(targets, ',') FROM cache_invalidation_events"),
             "popularity,rules");
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM audit_log WHERE action = 'cache.invalidate'"), "1");
+  EXPECT_EQ(
+      testing::QueryOne(conn, "SELECT count(*) FROM audit_log WHERE action = 'cache.invalidate'"),
+      "1");
 
   HttpResult bad = Call("POST", "/cache/invalidate", R"({"targets": ["everything"]})");
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("RECSYS_INVALID_TARGETS"), std::string::npos);
-  EXPECT_EQ(
-      Parse(Call("POST", "/cache/invalidate", R"({"targets": ["all"]})").body)["targets"].Size(),
-      5u);
+  EXPECT_EQ(testing::ParseJson(
+                Call("POST", "/cache/invalidate", R"({"targets": ["all"]})").body)["targets"]
+                .Size(),
+            5u);
 }
 
 TEST_F(AdminTest, AuditPagesThrough500EntriesWithEqualTimestamps) {
@@ -239,7 +238,7 @@ TEST_F(AdminTest, AuditPagesThrough500EntriesWithEqualTimestamps) {
     HttpResult r =
         HttpCall(serve_->port(), "GET", "/v1/admin/tenants/audited/audit" + query, headers);
     ASSERT_EQ(r.status, 200) << r.body;
-    auto doc = Parse(r.body);
+    auto doc = testing::ParseJson(r.body);
     for (const auto& e : doc["entries"].GetArray()) {
       const int64_t id = e["id"].GetInt64();
       EXPECT_LT(id, last);  // newest first, strictly
@@ -275,18 +274,19 @@ TEST(ExperimentTest, AssignedVariantIsAppliedAndRecordedOnTheExposure) {
                                "options": {"include_reasons": true}})";
   ASSERT_TRUE(WaitFor(
       [&] {
-        auto doc = Parse(serve.Post("/v1/recommend", body, kDemoAdmin).body);
+        auto doc = testing::ParseJson(serve.Post("/v1/recommend", body, kDemoAdmin).body);
         return doc["meta"].HasMember("experiment");
       },
       5s));
   HttpResult r = serve.Post("/v1/recommend", body, kDemoAdmin);
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   EXPECT_STREQ(doc["meta"]["experiment"]["variant"].GetString(), "only");
   EXPECT_STREQ(doc["items"][0]["reasons"][0].GetString(), "co_visitation");  // pop weight 0
   const std::string request_id = doc["meta"]["request_id"].GetString();
   ASSERT_TRUE(WaitFor(
       [&] {
-        return One(conn,
+        return testing::QueryOne(
+                   conn,
                    "SELECT experiment_id || '/' || experiment_variant FROM exposure_events "
                    "WHERE request_id = $1",
                    {request_id}) == "exp1/only";
@@ -304,8 +304,9 @@ TEST(AdminPropagationTest, TwoInstancesSeeARulesChangeWithinOneSecond) {
   ServeProcess a(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
   ServeProcess b(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
   const std::string body = R"({"surface": "home", "k": 3, "user": {"user_id": "u"}})";
-  ASSERT_NE(Parse(b.Post("/v1/recommend", body).body)["items"][0]["item_id"].GetString(),
-            std::string("item-0277"));
+  ASSERT_NE(
+      testing::ParseJson(b.Post("/v1/recommend", body).body)["items"][0]["item_id"].GetString(),
+      std::string("item-0277"));
   HttpResult put =
       HttpCall(a.port(), "PUT", "/v1/admin/tenants/demo/rules", kDemoAdmin,
                R"([{"action": "pin", "target_type": "item", "item_ids": ["item-0277"]}])");
@@ -314,8 +315,8 @@ TEST(AdminPropagationTest, TwoInstancesSeeARulesChangeWithinOneSecond) {
   ASSERT_TRUE(WaitFor(
       [&] {
         return std::string(
-                   Parse(b.Post("/v1/recommend", body).body)["items"][0]["item_id"].GetString()) ==
-               "item-0277";
+                   testing::ParseJson(b.Post("/v1/recommend", body).body)["items"][0]["item_id"]
+                       .GetString()) == "item-0277";
       },
       5s));
   EXPECT_LT(std::chrono::steady_clock::now() - saved, 1s);

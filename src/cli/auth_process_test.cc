@@ -1,13 +1,13 @@
 // Authentication, authorization and tenant isolation end to end, hostile cases first: a real
 // `serve` with API keys and HS256 JWTs on, dev headers off.
 #include <gtest/gtest.h>
-#include <jwt.h>
 
 #include <chrono>
 #include <cstdlib>
 
 #include "store/demo_seed.h"
 #include "store/pg.h"
+#include "testing/jwt_signer.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
 
@@ -27,16 +27,7 @@ const std::string kRecommend = R"({"surface": "home", "k": 3, "user": {"user_id"
 
 std::string Token(const std::string& claims, jwt_alg_t alg = JWT_ALG_HS256,
                   const std::string& key = kJwtSecret) {
-  jwt_t* jwt = nullptr;
-  jwt_new(&jwt);
-  jwt_add_grants_json(jwt, claims.c_str());
-  jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(key.data()),
-              static_cast<int>(key.size()));
-  char* token = jwt_encode_str(jwt);
-  std::string out = token ? token : "";
-  free(token);
-  jwt_free(jwt);
-  return out;
+  return testing::SignJwt(alg, key, claims);
 }
 
 std::string Claims(const std::string& tenant, const std::string& roles, int64_t exp_offset = 300) {

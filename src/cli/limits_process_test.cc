@@ -25,21 +25,6 @@ const std::vector<std::pair<std::string, std::string>> kDemo = {
     {"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"Content-Type", "application/json"}};
 const std::string kBody = R"({"surface": "home", "k": 2, "user": {"user_id": "u"}})";
 
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 class LimitsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -73,8 +58,8 @@ TEST_F(LimitsTest, TenantRateLimitAnswers429WithRetryAfter) {
 
 TEST_F(LimitsTest, ConnectionsBeyondTheCapGet503) {
   ServeProcess serve(db_->url(), {{"RECSYS_MAX_CONNECTIONS", "2"}});
-  int a = Connect(serve.port());
-  int b = Connect(serve.port());
+  int a = testing::ConnectTcp(serve.port());
+  int b = testing::ConnectTcp(serve.port());
   ASSERT_GE(a, 0);
   ASSERT_GE(b, 0);
   std::this_thread::sleep_for(100ms);  // both accepted
@@ -89,7 +74,7 @@ TEST_F(LimitsTest, ConnectionsBeyondTheCapGet503) {
 
 TEST_F(LimitsTest, SlowRequestsAreCutAfterTheTimeout) {
   ServeProcess serve(db_->url(), {{"RECSYS_REQUEST_TIMEOUT_MS", "300"}});
-  int fd = Connect(serve.port());
+  int fd = testing::ConnectTcp(serve.port());
   ASSERT_GE(fd, 0);
   const std::string partial = "POST /v1/recommend HTTP/1.1\r\nHost: x\r\n";  // never finished
   ASSERT_EQ(write(fd, partial.data(), partial.size()), static_cast<ssize_t>(partial.size()));

@@ -28,19 +28,6 @@ using testing::WaitFor;
 
 using Serve = testing::ServeProcess;
 
-rapidjson::Document Parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
-std::string One(store::PgConnection& conn, const std::string& sql) {
-  auto r = conn.Query(sql);
-  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
-}
-
 class ServingTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -71,7 +58,7 @@ TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
                               "options": {"include_reasons": true, "explain": "summary"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.headers.find("X-Request-Id: " + request_id), std::string::npos) << r.headers;
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   const auto& items = doc["items"];
   ASSERT_EQ(items.Size(), 5u);
   store::PgConnection conn = db_->Connect();
@@ -91,10 +78,11 @@ TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
   EXPECT_STREQ(meta["surface"].GetString(), "home");
   EXPECT_STREQ(meta["segment"].GetString(), "default");
   EXPECT_STREQ(meta["request_id"].GetString(), request_id.c_str());
-  EXPECT_EQ(std::string(meta["config_version"].GetString()),
-            One(conn,
-                "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
-                "ON v.id = c.config_version_id"));
+  EXPECT_EQ(
+      std::string(meta["config_version"].GetString()),
+      testing::QueryOne(conn,
+                        "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                        "ON v.id = c.config_version_id"));
   EXPECT_EQ(std::string(meta["rules_version"].GetString()).size(), 64u);
   EXPECT_TRUE(meta["algo_version"].IsString());
   EXPECT_TRUE(meta["counts"]["candidates_considered"].IsInt());
@@ -157,7 +145,7 @@ TEST_F(ServingTest, ValidateNormalizesWithoutRanking) {
   HttpResult r =
       serve_->Post("/v1/recommend/validate", R"({"surface": "home", "user": {"user_id": "u"}})");
   ASSERT_EQ(r.status, 200) << r.body;
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   EXPECT_EQ(doc["normalized_request"]["k"].GetInt(), 20);
   EXPECT_STREQ(doc["normalized_request"]["segment"].GetString(), "default");
   EXPECT_FALSE(doc.HasMember("items"));
@@ -169,13 +157,13 @@ TEST_F(ServingTest, SimilarNeverReturnsTheItemAndWarnsOnUnknown) {
   HttpResult r =
       serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "item-0001", "k": 10})");
   ASSERT_EQ(r.status, 200) << r.body;
-  auto doc = Parse(r.body);
+  auto doc = testing::ParseJson(r.body);
   ASSERT_GT(doc["items"].Size(), 0u);
   for (const auto& item : doc["items"].GetArray())
     EXPECT_STRNE(item["item_id"].GetString(), "item-0001");
   r = serve_->Post("/v1/similar", R"({"surface": "pdp", "item_id": "no-such-item"})");
   ASSERT_EQ(r.status, 200);
-  doc = Parse(r.body);
+  doc = testing::ParseJson(r.body);
   EXPECT_EQ(doc["items"].Size(), 0u);
   EXPECT_GT(doc["warnings"].Size(), 0u);
 }
@@ -189,15 +177,19 @@ TEST_F(ServingTest, ExposureRowsAreWrittenWithHashedUsers) {
   ASSERT_EQ(r.status, 200);
   store::PgConnection conn = db_->Connect();
   const std::string where = " FROM exposure_events WHERE request_id = '" + request_id + "'";
-  ASSERT_TRUE(WaitFor([&] { return One(conn, "SELECT count(*)" + where) == "1"; }, 5s));
-  EXPECT_EQ(One(conn, "SELECT length(user_key)" + where), "32");
+  ASSERT_TRUE(
+      WaitFor([&] { return testing::QueryOne(conn, "SELECT count(*)" + where) == "1"; }, 5s));
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT length(user_key)" + where), "32");
   EXPECT_EQ(
-      One(conn, "SELECT count(*)" + where +
+      testing::QueryOne(
+          conn, "SELECT count(*)" + where +
                     " AND (request::text LIKE '%raw-user-42%' OR "
                     "response::text LIKE '%raw-user-42%' OR meta::text LIKE '%raw-user-42%')"),
       "0");
-  EXPECT_EQ(One(conn, "SELECT jsonb_array_length(response->'items')" + where), "3");
-  EXPECT_EQ(One(conn, "SELECT config_etag IS NOT NULL AND rules_etag IS NOT NULL" + where), "t");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT jsonb_array_length(response->'items')" + where), "3");
+  EXPECT_EQ(
+      testing::QueryOne(conn, "SELECT config_etag IS NOT NULL AND rules_etag IS NOT NULL" + where),
+      "t");
 }
 
 TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
@@ -215,18 +207,19 @@ TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
                                "options": {"include_reasons": true}})";
   ASSERT_TRUE(WaitFor(
       [&] {
-        auto doc = Parse(serve_->Post("/v1/recommend", body).body);
+        auto doc = testing::ParseJson(serve_->Post("/v1/recommend", body).body);
         return doc["items"].Size() == 4 &&
                std::string(doc["items"][0]["item_id"].GetString()) == "item-0299";
       },
       10s));
-  auto doc = Parse(serve_->Post("/v1/recommend", body).body);
+  auto doc = testing::ParseJson(serve_->Post("/v1/recommend", body).body);
   EXPECT_STREQ(doc["items"][1]["item_id"].GetString(), "item-0298");
   EXPECT_STREQ(doc["items"][0]["reasons"][0].GetString(), "rule.pin");
-  EXPECT_EQ(std::string(doc["meta"]["rules_version"].GetString()),
-            One(conn,
-                "SELECT v.etag FROM tenant_rules_current c JOIN tenant_rule_versions v "
-                "ON v.id = c.rules_version_id"));
+  EXPECT_EQ(
+      std::string(doc["meta"]["rules_version"].GetString()),
+      testing::QueryOne(conn,
+                        "SELECT v.etag FROM tenant_rules_current c JOIN tenant_rule_versions v "
+                        "ON v.id = c.rules_version_id"));
 
   // A config change in the tables too: limits.max_k drops to 3.
   ASSERT_TRUE(conn.Exec(R"sql(
@@ -271,7 +264,7 @@ TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {
   for (int i = 0; i < 20; ++i) {
     HttpResult r = serve.Post("/v1/recommend", body);
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(Parse(r.body)["items"].Size(), 5u);
+    EXPECT_EQ(testing::ParseJson(r.body)["items"].Size(), 5u);
     std::this_thread::sleep_for(20ms);  // spans several failed refreshes
   }
   cluster.Start();
@@ -304,7 +297,8 @@ TEST(ServingResilienceTest, SigtermUnderLoadLosesNoExposureRow) {
   for (auto& c : clients) c.join();
   ASSERT_GT(ok.load(), 50);
   store::PgConnection conn = db->Connect();
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM exposure_events"), std::to_string(ok.load()));
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events"),
+            std::to_string(ok.load()));
 }
 
 }  // namespace

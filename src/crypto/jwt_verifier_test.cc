@@ -1,9 +1,9 @@
 #include "crypto/jwt_verifier.h"
 
 #include <gtest/gtest.h>
-#include <jwt.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "testing/jwt_signer.h"
 
 #include <cstdio>
 #include <fstream>
@@ -21,17 +21,8 @@ JwtOptions Hs256(const std::string& secret) {
   return options;
 }
 
-std::string Sign(jwt_alg_t alg, const std::string& key, const std::string& grants_json) {
-  jwt_t* jwt = nullptr;
-  jwt_new(&jwt);
-  jwt_add_grants_json(jwt, grants_json.c_str());
-  jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(key.data()),
-              static_cast<int>(key.size()));
-  char* token = jwt_encode_str(jwt);
-  std::string out = token ? token : "";
-  free(token);
-  jwt_free(jwt);
-  return out;
+std::string Sign(jwt_alg_t alg, const std::string& key, const std::string& claims) {
+  return testing::SignJwt(alg, key, claims);
 }
 
 std::string Claims(int64_t exp, const std::string& extra = "") {

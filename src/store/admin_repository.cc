@@ -36,28 +36,19 @@ std::string Field(const PgResult& r, int row, int col) { return std::string(r.Ge
 
 }  // namespace
 
-Result<PgConnection*> PgAdminRepository::Connection() {
-  if (conn_ && conn_->IsHealthy()) return &*conn_;
-  conn_.reset();
-  auto conn = PgConnection::Connect(url_, 3);
-  if (!conn.ok()) return conn.status();
-  conn_.emplace(std::move(conn).value());
-  return &*conn_;
-}
-
 template <typename T, typename Body>
 Result<T> PgAdminRepository::InTransaction(Body&& body) {
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   PgConnection& c = *conn.value();
   if (Status s = c.Exec("BEGIN"); !s.ok()) {
-    conn_.reset();
+    conn_.Reset();
     return s;
   }
   Result<T> result = body(c);
   Status end = c.Exec(result.ok() ? "COMMIT" : "ROLLBACK");
   if (!end.ok()) {
-    conn_.reset();
+    conn_.Reset();
     if (result.ok()) return end;
   }
   return result;
@@ -65,7 +56,7 @@ Result<T> PgAdminRepository::InTransaction(Body&& body) {
 
 Result<std::optional<TenantRef>> PgAdminRepository::FindTenant(const std::string& external_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   auto r = conn.value()->Query("SELECT id, external_id, status FROM tenants WHERE external_id = $1",
                                {external_id});
@@ -95,7 +86,7 @@ Result<DocVersion> PgAdminRepository::ReadVersion(PgConnection& conn, DocKind ki
 Result<std::optional<DocVersion>> PgAdminRepository::Current(const TenantRef& tenant,
                                                              DocKind kind) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   const Tables t = TablesFor(kind);
   auto id = conn.value()->Query(
@@ -216,7 +207,7 @@ Result<DocVersion> PgAdminRepository::Rollback(const TenantRef& tenant, DocKind 
 Result<std::vector<DocVersion>> PgAdminRepository::Versions(const TenantRef& tenant, DocKind kind,
                                                             int limit, int offset) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   const Tables t = TablesFor(kind);
   auto r = conn.value()->Query(
@@ -239,7 +230,7 @@ Result<std::vector<DocVersion>> PgAdminRepository::Versions(const TenantRef& ten
 Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
                                                  const service::AuditQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   // Keyset pagination on (occurred_at, id), newest first; PostgreSQL writes the JSON.
   auto r =

@@ -15,7 +15,7 @@ namespace recsys::store {
 
 class PgAdminRepository : public service::AdminRepository {
  public:
-  explicit PgAdminRepository(std::string database_url) : url_(std::move(database_url)) {}
+  explicit PgAdminRepository(std::string database_url) : conn_(std::move(database_url), 3) {}
 
   Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;
   Result<std::optional<service::DocVersion>> Current(const service::TenantRef& tenant,
@@ -43,7 +43,6 @@ class PgAdminRepository : public service::AdminRepository {
   // Runs `body` with the connection inside one transaction; rolls back on error.
   template <typename T, typename Body>
   Result<T> InTransaction(Body&& body);
-  Result<PgConnection*> Connection();
   // Points `kind`'s current pointer at version `version_id`, audits and notifies.
   Status MakeCurrent(PgConnection& conn, const service::TenantRef& tenant, service::DocKind kind,
                      const std::string& version_id, const std::string& action,
@@ -51,9 +50,8 @@ class PgAdminRepository : public service::AdminRepository {
   Result<service::DocVersion> ReadVersion(PgConnection& conn, service::DocKind kind,
                                           const std::string& version_id);
 
-  std::string url_;
   std::mutex mu_;
-  std::optional<PgConnection> conn_;
+  ReconnectingConnection conn_;
 };
 
 }  // namespace recsys::store

@@ -9,15 +9,9 @@ namespace {
 
 using testing::TestDatabase;
 
-std::string One(PgConnection& conn, const std::string& sql, const std::vector<PgParam>& p = {}) {
-  auto r = conn.Query(sql, p);
-  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
-}
-
 int PartitionCount(PgConnection& conn, const std::string& parent) {
-  return std::stoi(
-      One(conn, "SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass", {parent}));
+  return std::stoi(testing::QueryOne(
+      conn, "SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass", {parent}));
 }
 
 constexpr const char* kInsertExposure =
@@ -30,8 +24,9 @@ TEST(PartitionsTest, MigrationCreatesThisMonthAndThreeAheadPlusDefault) {
   PgConnection conn = db->Connect();
   EXPECT_EQ(PartitionCount(conn, "exposure_events"), 5);
   EXPECT_EQ(PartitionCount(conn, "interaction_events"), 5);
-  const std::string this_month = One(conn, "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMM')");
-  EXPECT_EQ(One(conn, kInsertExposure, {"now"}), "exposure_events_p" + this_month);
+  const std::string this_month =
+      testing::QueryOne(conn, "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMM')");
+  EXPECT_EQ(testing::QueryOne(conn, kInsertExposure, {"now"}), "exposure_events_p" + this_month);
 }
 
 TEST(PartitionsTest, EnsureIsIdempotent) {
@@ -49,10 +44,10 @@ TEST(PartitionsTest, EnsureIsIdempotent) {
 TEST(PartitionsTest, RowsInDefaultAreMovedWhenTheirPartitionIsCreated) {
   auto db = TestDatabase::Create("partitions_default");
   PgConnection conn = db->Connect();
-  const std::string future = One(conn, "SELECT (now() + interval '5 years')::text");
-  const std::string month =
-      One(conn, "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYYMM')", {future});
-  ASSERT_EQ(One(conn, kInsertExposure, {future}), "exposure_events_default");
+  const std::string future = testing::QueryOne(conn, "SELECT (now() + interval '5 years')::text");
+  const std::string month = testing::QueryOne(
+      conn, "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYYMM')", {future});
+  ASSERT_EQ(testing::QueryOne(conn, kInsertExposure, {future}), "exposure_events_default");
   ASSERT_TRUE(conn.Query("INSERT INTO interaction_events (tenant_id, occurred_at, event_type, "
                          "item_id) VALUES (gen_random_uuid(), $1::timestamptz, 'click', 'i1')",
                          {future})
@@ -61,28 +56,32 @@ TEST(PartitionsTest, RowsInDefaultAreMovedWhenTheirPartitionIsCreated) {
   auto created = EnsurePartitions(conn, 61);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
 
-  EXPECT_EQ(One(conn, "SELECT tableoid::regclass::text FROM exposure_events"),
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT tableoid::regclass::text FROM exposure_events"),
             "exposure_events_p" + month);
-  EXPECT_EQ(One(conn, "SELECT tableoid::regclass::text FROM interaction_events"),
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT tableoid::regclass::text FROM interaction_events"),
             "interaction_events_p" + month);
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM exposure_events_default"), "0");
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM exposure_events"), "1");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events_default"), "0");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events"), "1");
 }
 
 TEST(PartitionsTest, PruneDropsOnlyMonthsPastRetention) {
   auto db = TestDatabase::Create("partitions_prune");
   PgConnection conn = db->Connect();
-  ASSERT_EQ(One(conn, "SELECT recsys_ensure_partition('exposure_events', date '2020-01-15')"),
+  ASSERT_EQ(testing::QueryOne(
+                conn, "SELECT recsys_ensure_partition('exposure_events', date '2020-01-15')"),
             "exposure_events_p202001");
-  ASSERT_EQ(One(conn, kInsertExposure, {"2020-01-20T10:00:00Z"}), "exposure_events_p202001");
-  ASSERT_EQ(One(conn, kInsertExposure, {"2019-06-01T00:00:00Z"}), "exposure_events_default");
+  ASSERT_EQ(testing::QueryOne(conn, kInsertExposure, {"2020-01-20T10:00:00Z"}),
+            "exposure_events_p202001");
+  ASSERT_EQ(testing::QueryOne(conn, kInsertExposure, {"2019-06-01T00:00:00Z"}),
+            "exposure_events_default");
 
   auto dropped = PrunePartitions(conn, 365);
   ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
   ASSERT_EQ(dropped.value().size(), 1u);
   EXPECT_EQ(dropped.value()[0], "exposure_events_p202001");
-  EXPECT_EQ(One(conn, "SELECT to_regclass('exposure_events_p202001') IS NULL"), "t");
-  EXPECT_EQ(One(conn, "SELECT count(*) FROM exposure_events"), "1");  // DEFAULT is never pruned
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT to_regclass('exposure_events_p202001') IS NULL"), "t");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events"),
+            "1");  // DEFAULT is never pruned
   EXPECT_EQ(PartitionCount(conn, "exposure_events"), 5);
 
   auto again = PrunePartitions(conn, 365);

@@ -62,6 +62,15 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<P
   return PgResult(raw);
 }
 
+Result<PgConnection*> ReconnectingConnection::Get() {
+  if (conn_ && conn_->IsHealthy()) return &*conn_;
+  conn_.reset();
+  auto conn = PgConnection::Connect(url_, timeout_s_);
+  if (!conn.ok()) return conn.status();
+  conn_.emplace(std::move(conn).value());
+  return &*conn_;
+}
+
 std::string QuoteIdentifier(PgConnection& conn, std::string_view name) {
   char* quoted = PQescapeIdentifier(conn.raw(), name.data(), name.size());
   std::string out = quoted ? quoted : "";

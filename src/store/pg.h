@@ -63,6 +63,24 @@ class PgConnection {
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
 };
 
+// One connection opened on first use and reopened after it was lost or dropped. For long-lived
+// components that each own a connection. Not thread-safe.
+class ReconnectingConnection {
+ public:
+  ReconnectingConnection(std::string url, int connect_timeout_s)
+      : url_(std::move(url)), timeout_s_(connect_timeout_s) {}
+
+  // The open connection, connecting first when needed.
+  Result<PgConnection*> Get();
+  // Drops the connection (after an error that may have left it unusable).
+  void Reset() { conn_.reset(); }
+
+ private:
+  std::string url_;
+  int timeout_s_;
+  std::optional<PgConnection> conn_;
+};
+
 // Quotes an identifier for SQL text (uses libpq's escaping rules).
 std::string QuoteIdentifier(PgConnection& conn, std::string_view name);
 

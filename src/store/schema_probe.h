@@ -14,14 +14,13 @@ namespace recsys::store {
 
 class SchemaProbe {
  public:
-  explicit SchemaProbe(std::string database_url) : url_(std::move(database_url)) {}
+  explicit SchemaProbe(std::string database_url) : conn_(std::move(database_url), 2) {}
 
   // OK when the database answers and every embedded migration is applied, unchanged.
   Status Check();
 
  private:
-  std::string url_;
-  std::optional<PgConnection> conn_;
+  ReconnectingConnection conn_;
 };
 
 }  // namespace recsys::store

@@ -30,24 +30,15 @@ int32_t ParseInt(std::string_view s) {
 
 }  // namespace
 
-Result<PgConnection*> StateLoader::Connection() {
-  if (conn_ && conn_->IsHealthy()) return &*conn_;
-  conn_.reset();
-  auto conn = PgConnection::Connect(url_, 3);
-  if (!conn.ok()) return conn.status();
-  conn_.emplace(std::move(conn).value());
-  return &*conn_;
-}
-
 Result<std::string> StateLoader::ChangeMarker() {
-  auto conn = Connection();
+  auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   auto r = conn.value()->Query(
       "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text || '/' || current_date "
       "FROM pg_stat_user_tables WHERE relname IN ('item_tags', 'item_popularity_daily', "
       "'item_covisit_daily')");
   if (!r.ok()) {
-    conn_.reset();
+    conn_.Reset();
     return r.status();
   }
   return std::string(r.value().Get(0, 0));
@@ -113,7 +104,7 @@ Status StateLoader::LoadSignalsIsolated(PgConnection& conn, TenantState& tenant,
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
                                                               bool reload_signals,
                                                               TimestampUs now) {
-  auto conn_or = Connection();
+  auto conn_or = conn_.Get();
   if (!conn_or.ok()) return conn_or.status();
   PgConnection& conn = *conn_or.value();
   const auto started = std::chrono::steady_clock::now();
@@ -126,7 +117,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       "LEFT JOIN tenant_rules_current rc ON rc.tenant_id = t.id "
       "LEFT JOIN tenant_rule_versions rv ON rv.id = rc.rules_version_id");
   if (!rows.ok()) {
-    conn_.reset();
+    conn_.Reset();
     return rows.status();
   }
   auto state = std::make_shared<ServingState>();
@@ -172,7 +163,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       tenant->snapshots = old->snapshots;
     } else if (tenant->status == "active") {
       if (Status s = LoadSignalsIsolated(conn, *tenant, now); !s.ok()) {
-        if (s.code() == StatusCode::kUnavailable) conn_.reset();
+        if (s.code() == StatusCode::kUnavailable) conn_.Reset();
         return s;
       }
     }
@@ -184,7 +175,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       "(extract(epoch FROM k.expires_at) * 1000000)::bigint "
       "FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.revoked_at IS NULL");
   if (!keys.ok()) {
-    conn_.reset();
+    conn_.Reset();
     return keys.status();
   }
   for (int r = 0; r < keys.value().rows(); ++r) {

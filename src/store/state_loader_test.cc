@@ -8,12 +8,6 @@
 namespace recsys::store {
 namespace {
 
-std::string One(PgConnection& conn, const std::string& sql) {
-  auto r = conn.Query(sql);
-  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
-}
-
 TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   auto db = testing::TestDatabase::Create("state_loader");
   PgConnection conn = db->Connect();
@@ -25,10 +19,11 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   const service::TenantState* demo = state.value()->Find("demo");
   ASSERT_NE(demo, nullptr);
   EXPECT_EQ(demo->status, "active");
-  EXPECT_EQ(demo->config_etag,
-            One(conn,
-                "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
-                "ON v.id = c.config_version_id"));
+  EXPECT_EQ(
+      demo->config_etag,
+      testing::QueryOne(conn,
+                        "SELECT v.etag FROM tenant_configs_current c JOIN tenant_config_versions v "
+                        "ON v.id = c.config_version_id"));
   EXPECT_EQ(demo->config.weights.cooc, 0.5);
   bool fell_back = false;
   const SignalSnapshot* snap = demo->SnapshotFor("home", &fell_back);

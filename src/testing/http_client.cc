@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 
 #include "testing/test_db.h"
@@ -15,18 +17,8 @@ HttpResult HttpCall(int port, const std::string& method, const std::string& path
                     const std::vector<std::pair<std::string, std::string>>& headers,
                     const std::string& body) {
   HttpResult result;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return result;
-  }
+  const int fd = ConnectTcp(port);
+  if (fd < 0) return result;
   std::string request =
       method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
@@ -51,6 +43,29 @@ HttpResult HttpCall(int port, const std::string& method, const std::string& path
   result.headers = response.substr(0, split);
   result.body = response.substr(split + 4);
   return result;
+}
+
+int ConnectTcp(int port, int timeout_seconds) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  timeval timeout{timeout_seconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+rapidjson::Document ParseJson(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << body;
+  return doc;
 }
 
 int FreePort() {

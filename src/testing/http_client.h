@@ -1,6 +1,8 @@
 // A minimal blocking HTTP/1.1 client for tests (one request per connection).
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,12 @@ struct HttpResult {
 HttpResult HttpCall(int port, const std::string& method, const std::string& path,
                     const std::vector<std::pair<std::string, std::string>>& headers = {},
                     const std::string& body = "");
+
+// `body` parsed as JSON; a parse error is a test failure.
+rapidjson::Document ParseJson(const std::string& body);
+
+// A connected TCP socket to 127.0.0.1:port with send/receive timeouts, or -1.
+int ConnectTcp(int port, int timeout_seconds = 10);
 
 // A free TCP port on 127.0.0.1.
 int FreePort();

@@ -40,6 +40,13 @@ std::string SharedClusterAdminUrl() {
   return url;
 }
 
+std::string QueryOne(store::PgConnection& conn, const std::string& sql,
+                     const std::vector<store::PgParam>& params) {
+  auto r = conn.Query(sql, params);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  return r.ok() && r.value().rows() > 0 ? std::string(r.value().Get(0, 0)) : "";
+}
+
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {

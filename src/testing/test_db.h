@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/pg.h"
 
@@ -52,6 +53,11 @@ class PrivateCluster {
 
 // Polls `condition` every 50 ms until it holds or `limit` passes; returns its last value.
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit);
+
+// The first cell of `sql`'s result as text ("" when there is no row); a failed query is a test
+// failure.
+std::string QueryOne(store::PgConnection& conn, const std::string& sql,
+                     const std::vector<store::PgParam>& params = {});
 
 // Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
 int RunShell(const std::string& command, std::string* output = nullptr);
