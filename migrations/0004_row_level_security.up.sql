@@ -17,28 +17,17 @@ EXCEPTION WHEN insufficient_privilege THEN
 END $$;
 
 GRANT USAGE ON SCHEMA public TO recsys_reader;
-GRANT SELECT ON item_tags, item_popularity_daily, item_covisit_daily, tenant_config_versions,
-  tenant_rule_versions, exposure_events, interaction_events TO recsys_reader;
 
-ALTER TABLE item_tags ENABLE ROW LEVEL SECURITY;
-ALTER TABLE item_popularity_daily ENABLE ROW LEVEL SECURITY;
-ALTER TABLE item_covisit_daily ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenant_config_versions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenant_rule_versions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE exposure_events ENABLE ROW LEVEL SECURITY;
-ALTER TABLE interaction_events ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY tenant_isolation ON item_tags FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON item_popularity_daily FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON item_covisit_daily FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON tenant_config_versions FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON tenant_rule_versions FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON exposure_events FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
-CREATE POLICY tenant_isolation ON interaction_events FOR SELECT TO recsys_reader
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['item_tags', 'item_popularity_daily', 'item_covisit_daily',
+                           'tenant_config_versions', 'tenant_rule_versions', 'exposure_events',
+                           'interaction_events'] LOOP
+    EXECUTE format('GRANT SELECT ON %I TO recsys_reader', t);
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('CREATE POLICY tenant_isolation ON %I FOR SELECT TO recsys_reader '
+                   'USING (tenant_id = nullif(current_setting(''app.tenant_id'', true), '''')::uuid)', t);
+  END LOOP;
+END $$;
