@@ -135,16 +135,16 @@ int RunServe() {
   crypto::JwtOptions jwt;
   jwt.hs256_secret = config.jwt_hs256_secret;
   jwt.public_key_pem = config.jwt_public_key_pem;
+  if (!config.jwt_jwks_json.empty()) jwt.jwks = crypto::ParseJwks(config.jwt_jwks_json).value();
   jwt.issuer = config.jwt_issuer;
   jwt.audience = config.jwt_audience;
   jwt.tenant_claim = config.jwt_tenant_claim;
   jwt.roles_claim = config.jwt_roles_claim;
   http::BearerAuthenticator bearer(jwt);
   http::DevHeaderAuthenticator dev(config.dev_auth_enabled);
-  http::ChainAuthenticator auth(
-      config.api_key_secret.empty() ? nullptr : &api_keys,
-      jwt.hs256_secret.empty() && jwt.public_key_pem.empty() ? nullptr : &bearer,
-      config.dev_auth_enabled ? &dev : nullptr);
+  http::ChainAuthenticator auth(config.api_key_secret.empty() ? nullptr : &api_keys,
+                                bearer.enabled() ? &bearer : nullptr,
+                                config.dev_auth_enabled ? &dev : nullptr);
   store::PgAdminRepository admin_repository(config.database_url);
   service::AdminService admin(admin_repository, state,
                               [&refresher](bool signals) { refresher.RequestReload(signals); });

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/uuid.h"
+#include "crypto/jwks.h"
 
 namespace recsys::cli {
 namespace {
@@ -189,6 +190,15 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
     if (!in || config.jwt_public_key_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
       return Bad("RECSYS_JWT_PUBLIC_KEY_FILE", *path, "want a readable PEM public key file");
     }
+  }
+  if (auto path = env("RECSYS_JWT_JWKS_FILE")) {
+    std::ifstream in(*path);
+    std::stringstream text;
+    text << in.rdbuf();
+    config.jwt_jwks_json = text.str();
+    if (!in) return Bad("RECSYS_JWT_JWKS_FILE", *path, "want a readable JWKS file");
+    auto keys = crypto::ParseJwks(config.jwt_jwks_json);
+    if (!keys.ok()) return Bad("RECSYS_JWT_JWKS_FILE", *path, keys.status().message());
   }
   for (auto [name, slot] : {std::pair{"RECSYS_EXPERIMENT_SALT", &config.experiment_salt},
                             std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},

@@ -39,6 +39,7 @@ struct ServeConfig {
   std::vector<std::string> cors_origins;       // RECSYS_CORS_ORIGINS (comma-separated; empty = off)
   std::string api_key_secret;                  // RECSYS_API_KEY_SECRET; empty: API keys off
   std::string jwt_hs256_secret;                // RECSYS_JWT_HS256_SECRET; empty: HS256 off
+  std::string jwt_jwks_json;                   // contents of RECSYS_JWT_JWKS_FILE
   std::string jwt_public_key_pem;              // contents of RECSYS_JWT_PUBLIC_KEY_FILE
   std::string jwt_issuer;                      // RECSYS_JWT_ISSUER; empty: not checked
   std::string jwt_audience;                    // RECSYS_JWT_AUDIENCE; empty: not checked

@@ -56,6 +56,7 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_MAX_CONNECTIONS", "0"},
       {"RECSYS_CORS_ORIGINS", "evil.example"},
       {"RECSYS_REQUEST_TIMEOUT_MS", "1"},
+      {"RECSYS_JWT_JWKS_FILE", "/nonexistent.json"},
       {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
   };
   for (const auto& [name, value] : bad) {

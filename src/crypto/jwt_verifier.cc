@@ -1,5 +1,7 @@
 #include "crypto/jwt_verifier.h"
 
+#include "crypto/jwks.h"
+
 #include <jwt.h>
 #include <rapidjson/document.h>
 
@@ -10,47 +12,23 @@
 namespace recsys::crypto {
 namespace {
 
-std::string Base64UrlDecode(std::string_view in) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      v = 62;
-    else if (c == '_' || c == '/')
-      v = 63;
-    else if (c == '=')
-      break;
-    else
-      return "";
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
-}
+struct Header {
+  std::string alg, kid;
+};
 
-// The "alg" of the token's header, without verifying anything.
-std::string HeaderAlg(std::string_view token) {
+// The token's header fields, without verifying anything.
+Header ReadHeader(std::string_view token) {
   const size_t dot = token.find('.');
-  if (dot == std::string_view::npos) return "";
-  const std::string header = Base64UrlDecode(token.substr(0, dot));
+  if (dot == std::string_view::npos) return {};
+  bool ok = false;
+  const std::string text = Base64UrlDecode(token.substr(0, dot), &ok);
   rapidjson::Document doc;
-  doc.Parse(header.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("alg") || !doc["alg"].IsString()) {
-    return "";
-  }
-  return doc["alg"].GetString();
+  doc.Parse(text.c_str());
+  if (!ok || doc.HasParseError() || !doc.IsObject()) return {};
+  Header header;
+  if (doc.HasMember("alg") && doc["alg"].IsString()) header.alg = doc["alg"].GetString();
+  if (doc.HasMember("kid") && doc["kid"].IsString()) header.kid = doc["kid"].GetString();
+  return header;
 }
 
 using JwtPtr = std::unique_ptr<jwt_t, decltype(&jwt_free)>;
@@ -85,22 +63,35 @@ std::vector<std::string> StringList(jwt_t* jwt, const std::string& claim) {
 }  // namespace
 
 Result<JwtClaims> JwtVerifier::Verify(std::string_view token, int64_t now) const {
-  const std::string alg = HeaderAlg(token);
-  jwt_alg_t expected;
-  const std::string* key;
-  if (alg == "HS256" && !options_.hs256_secret.empty()) {
-    expected = JWT_ALG_HS256;
-    key = &options_.hs256_secret;
-  } else if ((alg == "RS256" || alg == "ES256") && !options_.public_key_pem.empty()) {
-    expected = alg == "RS256" ? JWT_ALG_RS256 : JWT_ALG_ES256;
-    key = &options_.public_key_pem;
-  } else {
-    return Status::InvalidArgument("algorithm \"" + alg + "\" is not accepted");
-  }
-  jwt_t* raw = nullptr;
+  const Header header = ReadHeader(token);
   const std::string text(token);
-  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key->data()),
-                 static_cast<int>(key->size())) != 0 ||
+  if (header.alg == "HS256" && !options_.hs256_secret.empty()) {
+    return VerifyWith(text, JWT_ALG_HS256, options_.hs256_secret, now);
+  }
+  if (header.alg != "RS256" && header.alg != "ES256") {
+    return Status::InvalidArgument("algorithm \"" + header.alg + "\" is not accepted");
+  }
+  const jwt_alg_t alg = header.alg == "RS256" ? JWT_ALG_RS256 : JWT_ALG_ES256;
+  const std::string kty = header.alg == "RS256" ? "RSA" : "EC";
+  std::vector<const std::string*> keys;
+  if (!options_.public_key_pem.empty()) keys.push_back(&options_.public_key_pem);
+  for (const PublicKey& k : options_.jwks) {
+    if (k.kty == kty && (header.kid.empty() || k.kid == header.kid)) keys.push_back(&k.pem);
+  }
+  if (keys.empty()) return Status::InvalidArgument("no key for this token");
+  Result<JwtClaims> last = Status::InvalidArgument("no key verified the token");
+  for (const std::string* key : keys) {
+    last = VerifyWith(text, alg, *key, now);
+    if (last.ok()) break;
+  }
+  return last;
+}
+
+Result<JwtClaims> JwtVerifier::VerifyWith(const std::string& text, jwt_alg_t expected,
+                                          const std::string& key, int64_t now) const {
+  jwt_t* raw = nullptr;
+  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
+                 static_cast<int>(key.size())) != 0 ||
       raw == nullptr) {
     return Status::InvalidArgument("signature or format invalid");
   }

@@ -64,6 +64,7 @@ class ApiKeyAuthenticator : public Authenticator {
 class BearerAuthenticator : public Authenticator {
  public:
   explicit BearerAuthenticator(crypto::JwtOptions options) : verifier_(std::move(options)) {}
+  bool enabled() const { return verifier_.enabled(); }
   std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
 
  private:

@@ -8,7 +8,8 @@
 namespace recsys::testing {
 
 // A token with the JSON object `claims`, signed with `alg` and `key` (secret or PEM private key;
-// JWT_ALG_NONE with an empty key makes an unsigned token).
-std::string SignJwt(jwt_alg_t alg, const std::string& key, const std::string& claims);
+// JWT_ALG_NONE with an empty key makes an unsigned token), with a "kid" header when given.
+std::string SignJwt(jwt_alg_t alg, const std::string& key, const std::string& claims,
+                    const std::string& kid = "");
 
 }  // namespace recsys::testing
