@@ -106,6 +106,38 @@ void SnapshotBuilder::AddCovisit(std::string_view item_id, std::string_view neig
   covisit_.push_back({a, b, static_cast<float>(score)});
 }
 
+uint32_t CovisitBatch::Local(std::string_view id) {
+  if (!ids_.empty() && id == last_id_) return last_local_;
+  auto it = index_.find(id);
+  uint32_t local;
+  if (it != index_.end()) {
+    local = it->second;
+  } else {
+    local = static_cast<uint32_t>(ids_.size());
+    ids_.emplace_back(id);
+    index_.emplace(std::string(id), local);
+  }
+  last_id_.assign(id);
+  last_local_ = local;
+  return local;
+}
+
+void CovisitBatch::Add(std::string_view item_id, std::string_view neighbour_id, double score) {
+  const uint32_t item = Local(item_id);
+  rows_.push_back({item, Local(neighbour_id), static_cast<float>(score)});
+}
+
+void SnapshotBuilder::AddCovisitBatch(const CovisitBatch& batch) {
+  std::vector<ItemIndex> global(batch.ids_.size());
+  for (size_t i = 0; i < batch.ids_.size(); ++i) global[i] = Intern(batch.ids_[i]);
+  covisit_.reserve(covisit_.size() + batch.rows_.size());
+  for (const CovisitBatch::Row& row : batch.rows_) {
+    if (row.item != row.neighbour) {
+      covisit_.push_back({global[row.item], global[row.neighbour], row.score});
+    }
+  }
+}
+
 std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   SignalSnapshot& s = *snap_;
   const size_t n = s.item_ids_.size();

@@ -106,6 +106,28 @@ class SignalSnapshot {
   std::vector<TagIndex> category_;
 };
 
+// Co-visitation rows gathered apart from any builder (for instance on another thread while the
+// builder takes other rows), with ids interned locally. Not thread-safe; one per thread.
+class CovisitBatch {
+ public:
+  void Add(std::string_view item_id, std::string_view neighbour_id, double score);
+  size_t rows() const { return rows_.size(); }
+
+ private:
+  friend class SnapshotBuilder;
+  struct Row {
+    uint32_t item, neighbour;
+    float score;
+  };
+  uint32_t Local(std::string_view id);
+
+  std::vector<std::string> ids_;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
+  std::string last_id_;
+  uint32_t last_local_ = 0;
+  std::vector<Row> rows_;
+};
+
 // Accumulates signal rows, then builds a SignalSnapshot. Rows may come in any order; an item
 // mentioned by any table becomes part of the catalog. Not thread-safe; single use.
 class SnapshotBuilder {
@@ -119,6 +141,8 @@ class SnapshotBuilder {
   void AddPopularity(std::string_view item_id, int32_t day, double score);
   // Co-visitation summed over the window; repeated pairs add up.
   void AddCovisit(std::string_view item_id, std::string_view neighbour_id, double score);
+  // Adds every row of `batch` (interning its ids once each).
+  void AddCovisitBatch(const CovisitBatch& batch);
 
   std::shared_ptr<const SignalSnapshot> Build();
 

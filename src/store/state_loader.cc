@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <thread>
 
 #include "obs/log.h"
 #include "store/copy_stream.h"
@@ -28,6 +30,25 @@ int32_t ParseInt(std::string_view s) {
   return value;
 }
 
+// Runs `body` in a read-only transaction as recsys_reader with app.tenant_id set, so that
+// row-level security hides every other tenant's rows even if a query forgot its tenant filter.
+Status InTenantReadTransaction(PgConnection& conn, const std::string& tenant_id,
+                               const std::function<Status(PgConnection&)>& body) {
+  RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY; SET LOCAL ROLE recsys_reader"));
+  Status s = conn.Query("SELECT set_config('app.tenant_id', $1, true)", {tenant_id}).status();
+  if (s.ok()) s = body(conn);
+  const Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  return s.ok() ? end : s;
+}
+
+// InTenantReadTransaction on a connection of its own (for work on another thread).
+Status WithTenantReader(const std::string& url, const std::string& tenant_id,
+                        const std::function<Status(PgConnection&)>& body) {
+  auto conn = PgConnection::Connect(url, 3);
+  if (!conn.ok()) return conn.status();
+  return InTenantReadTransaction(conn.value(), tenant_id, body);
+}
+
 }  // namespace
 
 Result<std::string> StateLoader::ChangeMarker() {
@@ -48,6 +69,28 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   const int32_t today = DayOf(now);
   const RankingParams& ranking = tenant.config.ranking;
   const std::string tenant_literal = QuoteLiteral(conn, tenant.id);
+
+  // Co-visitation is the largest table: its COPY runs on a second connection meanwhile, into
+  // batches with their own ids, merged below.
+  std::map<std::string, CovisitBatch, std::less<>> covisit;
+  Status covisit_status;
+  std::thread covisit_thread([&] {
+    covisit_status = WithTenantReader(url_, tenant.id, [&](PgConnection& c) {
+      return StreamCopyOut(
+          c,
+          "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
+          "WHERE tenant_id = " +
+              tenant_literal + " AND day > DATE '1970-01-01' + " +
+              std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
+          [&](const CopyRow& row) {
+            auto it = covisit.find(row.fields[0]);
+            if (it == covisit.end())
+              it = covisit.emplace(std::string(row.fields[0]), CovisitBatch()).first;
+            it->second.Add(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
+          });
+    });
+  });
+
   std::map<std::string, SnapshotBuilder, std::less<>> builders;
   auto builder = [&](std::string_view ns) -> SnapshotBuilder& {
     auto it = builders.find(ns);
@@ -56,49 +99,37 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
     }
     return it->second;
   };
-
-  RETURN_IF_ERROR(StreamCopyOut(
+  Status status = StreamCopyOut(
       conn,
       "COPY (SELECT namespace, item_id, t FROM item_tags LEFT JOIN LATERAL unnest(tags) t ON true "
       "WHERE tenant_id = " +
           tenant_literal + ") TO STDOUT",
-      [&](const CopyRow& row) { builder(row.fields[0]).AddTag(row.fields[1], row.fields[2]); }));
-
+      [&](const CopyRow& row) { builder(row.fields[0]).AddTag(row.fields[1], row.fields[2]); });
   const int horizon = static_cast<int>(ranking.half_life_days * kPopularityHorizonHalfLives) + 1;
-  RETURN_IF_ERROR(StreamCopyOut(conn,
-                                "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "
-                                "FROM item_popularity_daily "
-                                "WHERE tenant_id = " +
-                                    tenant_literal + " AND day >= DATE '1970-01-01' + " +
-                                    std::to_string(today - horizon) + ") TO STDOUT",
-                                [&](const CopyRow& row) {
-                                  builder(row.fields[0])
-                                      .AddPopularity(row.fields[1], ParseInt(row.fields[2]),
-                                                     ParseDouble(row.fields[3]));
-                                }));
-
-  RETURN_IF_ERROR(StreamCopyOut(
-      conn,
-      "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
-      "WHERE tenant_id = " +
-          tenant_literal + " AND day > DATE '1970-01-01' + " +
-          std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
-      [&](const CopyRow& row) {
-        builder(row.fields[0]).AddCovisit(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
-      }));
-
+  if (status.ok()) {
+    status = StreamCopyOut(conn,
+                           "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "
+                           "FROM item_popularity_daily WHERE tenant_id = " +
+                               tenant_literal + " AND day >= DATE '1970-01-01' + " +
+                               std::to_string(today - horizon) + ") TO STDOUT",
+                           [&](const CopyRow& row) {
+                             builder(row.fields[0])
+                                 .AddPopularity(row.fields[1], ParseInt(row.fields[2]),
+                                                ParseDouble(row.fields[3]));
+                           });
+  }
+  covisit_thread.join();
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(covisit_status);
+  for (auto& [ns, batch] : covisit) builder(ns).AddCovisitBatch(batch);
+  covisit.clear();
   for (auto& [ns, b] : builders) tenant.snapshots[ns] = b.Build();
   return Status::Ok();
 }
 
 Status StateLoader::LoadSignalsIsolated(PgConnection& conn, TenantState& tenant, TimestampUs now) {
-  // As recsys_reader with app.tenant_id set, row-level security hides every other tenant's rows
-  // even if a query here forgot its tenant filter.
-  RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY; SET LOCAL ROLE recsys_reader"));
-  Status s = conn.Query("SELECT set_config('app.tenant_id', $1, true)", {tenant.id}).status();
-  if (s.ok()) s = LoadSignals(conn, tenant, now);
-  const Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
-  return s.ok() ? end : s;
+  return InTenantReadTransaction(conn, tenant.id,
+                                 [&](PgConnection& c) { return LoadSignals(c, tenant, now); });
 }
 
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,

@@ -17,7 +17,7 @@ namespace recsys::store {
 
 class StateLoader {
  public:
-  explicit StateLoader(std::string database_url) : conn_(std::move(database_url), 3) {}
+  explicit StateLoader(std::string database_url) : url_(database_url), conn_(database_url, 3) {}
 
   // Loads tenants, configs and rules. Unless `reload_signals`, a tenant keeps `previous`'s
   // snapshots when its half-life and co-visitation window did not change. Returns the new state.
@@ -29,10 +29,12 @@ class StateLoader {
   Result<std::string> ChangeMarker();
 
  private:
+  // Reads the tenant's signal tables (co-visitation on a second connection, in parallel).
   Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
   // LoadSignals in a read-only transaction as recsys_reader, scoped to the tenant by RLS.
   Status LoadSignalsIsolated(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
 
+  std::string url_;
   ReconnectingConnection conn_;
 };
 
