@@ -1,0 +1,57 @@
+#include "core/snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace recsys {
+namespace {
+
+std::vector<std::pair<std::string, float>> Neighbours(const SignalSnapshot& s,
+                                                      std::string_view id) {
+  std::vector<std::pair<std::string, float>> out;
+  for (const auto& n : s.neighbours(*s.Find(id))) out.emplace_back(s.item_id(n.item), n.score);
+  return out;
+}
+
+TEST(SnapshotTest, CovisitBatchesEqualDirectRows) {
+  SnapshotBuilder direct(100, 30);
+  SnapshotBuilder batched(100, 30);
+  CovisitBatch batch;
+  const std::vector<std::tuple<std::string, std::string, double>> rows = {
+      {"a", "b", 2}, {"a", "c", 1}, {"a", "b", 3}, {"b", "a", 1}, {"c", "c", 9}};
+  for (const auto& [x, y, score] : rows) {
+    direct.AddCovisit(x, y, score);
+    batch.Add(x, y, score);
+  }
+  batched.AddPopularity("z", 100, 1);  // ids known to the builder before the batch
+  batched.AddCovisitBatch(batch);
+  auto d = direct.Build();
+  auto b = batched.Build();
+  EXPECT_EQ(Neighbours(*d, "a"), (std::vector<std::pair<std::string, float>>{{"b", 5}, {"c", 1}}));
+  EXPECT_EQ(Neighbours(*b, "a"), Neighbours(*d, "a"));
+  EXPECT_EQ(Neighbours(*b, "b"), Neighbours(*d, "b"));
+  EXPECT_TRUE(Neighbours(*b, "c").empty());  // self pairs are dropped
+}
+
+TEST(SnapshotTest, KeepsTheTopNeighboursAndOrdersPostingsByPopularity) {
+  SnapshotBuilder builder(100, 30);
+  for (int i = 0; i < kMaxNeighbours + 50; ++i) {
+    builder.AddCovisit("hub", "n" + std::to_string(i), i);
+  }
+  builder.AddTags("low", {"Brand:X"});
+  builder.AddTags("high", {"brand:x "});
+  builder.AddPopularity("low", 100, 1);
+  builder.AddPopularity("high", 100, 50);
+  auto s = builder.Build();
+  auto hub = s->neighbours(*s->Find("hub"));
+  ASSERT_EQ(hub.size(), static_cast<size_t>(kMaxNeighbours));
+  EXPECT_EQ(s->item_id(hub[0].item), "n249");
+  auto tag = s->FindTag("brand:x");
+  ASSERT_TRUE(tag.has_value());
+  ASSERT_EQ(s->posting(*tag).size(), 2u);
+  EXPECT_EQ(s->item_id(s->posting(*tag)[0]), "high");
+  EXPECT_EQ(s->brand(*s->Find("low")), *tag);
+  EXPECT_NEAR(s->PopularityAt(*s->Find("high"), 130), 25, 1e-4);  // one half-life later
+}
+
+}  // namespace
+}  // namespace recsys
