@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "http/serving_routes.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 #include "service/admin_service.h"
 #include "service/readiness.h"
 #include "service/recommend_service.h"
@@ -53,6 +54,32 @@ sigset_t BlockHandledSignals() {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+// What /metrics reports beside the request counters.
+obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
+                                   const store::ExposureWriter* exposures,
+                                   const service::ReadinessMonitor& readiness) {
+  auto current = state.Get();
+  double items = 0;
+  for (const auto& [id, tenant] : current->tenants) {
+    for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
+  }
+  obs::Metrics::Gauges gauges = {
+      {"recsys_ready", readiness.Current().ready ? 1 : 0},
+      {"recsys_tenants", static_cast<double>(current->tenants.size())},
+      {"recsys_snapshot_items", items},
+      {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6}};
+  if (exposures != nullptr) {
+    const store::ExposureStats e = exposures->stats();
+    gauges.push_back({"recsys_exposure_enqueued_total", static_cast<double>(e.enqueued)});
+    gauges.push_back({"recsys_exposure_written_total", static_cast<double>(e.written)});
+    gauges.push_back({"recsys_exposure_spilled_total", static_cast<double>(e.spilled)});
+    gauges.push_back({"recsys_exposure_replayed_total", static_cast<double>(e.replayed)});
+    gauges.push_back(
+        {"recsys_exposure_failed_batches_total", static_cast<double>(e.failed_batches)});
+  }
+  return gauges;
 }
 
 }  // namespace
@@ -162,7 +189,9 @@ int RunServe() {
   readiness.Start();
 
   http::Router router;
-  http::AddOpsRoutes(router, [&readiness] { return readiness.Current(); });
+  http::AddOpsRoutes(
+      router, [&readiness] { return readiness.Current(); },
+      [&] { return CollectGauges(state, exposures.get(), readiness); });
   http::AddServingRoutes(router, auth, recommend);
   http::AddAdminRoutes(router, auth, admin, recommend);
 

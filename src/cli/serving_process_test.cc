@@ -141,6 +141,19 @@ TEST_F(ServingTest, BadInputGetsProblemsWithStableCodes) {
   EXPECT_EQ(HttpCall(serve_->port(), "GET", "/healthz").status, 200);  // still alive
 }
 
+TEST_F(ServingTest, MetricsCountRequestsAndReportState) {
+  ASSERT_EQ(
+      serve_->Post("/v1/recommend", R"({"surface": "home", "user": {"user_id": "m"}})").status,
+      200);
+  HttpResult r = HttpCall(serve_->port(), "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.headers.find("text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_http_requests_total{class=\"2xx\"}"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("recsys_snapshot_items 300\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("recsys_tenants 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_exposure_enqueued_total"), std::string::npos);
+}
+
 TEST_F(ServingTest, ValidateNormalizesWithoutRanking) {
   HttpResult r =
       serve_->Post("/v1/recommend/validate", R"({"surface": "home", "user": {"user_id": "u"}})");

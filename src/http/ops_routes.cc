@@ -9,7 +9,13 @@
 
 namespace recsys::http {
 
-void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness) {
+void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness,
+                  std::function<obs::Metrics::Gauges()> gauges) {
+  router.Add("GET", "/metrics", [gauges = std::move(gauges)](HttpRequest&) {
+    HttpResponse response = Json(200, obs::Metrics::Global().Render(gauges()));
+    response.content_type = "text/plain; version=0.0.4";
+    return response;
+  });
   router.Add("GET", "/healthz", [](HttpRequest&) { return Json(200, R"({"status":"ok"})"); });
   router.Add("GET", "/readyz", [readiness = std::move(readiness)](HttpRequest& request) {
     const service::ReadinessMonitor::Verdict verdict = readiness();

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "http/router.h"
+#include "obs/metrics.h"
 #include "service/readiness.h"
 
 namespace recsys::http {
@@ -12,6 +13,9 @@ namespace recsys::http {
 // `readiness` says so, else 503 problem+json with code RECSYS_UNAVAILABLE plus `ready: false`,
 // the failing `probe` and its `reason`. REQUIRES: `readiness` is thread-safe and outlives the
 // router.
-void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness);
+// GET /metrics: request counters and latency histogram plus `gauges()` (Prometheus text). It
+// carries counts only, no tenant data, and needs no credentials.
+void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdict()> readiness,
+                  std::function<obs::Metrics::Gauges()> gauges);
 
 }  // namespace recsys::http

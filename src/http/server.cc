@@ -16,6 +16,7 @@
 #include "http/cors.h"
 #include "http/problem.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 
 namespace recsys::http {
 namespace {
@@ -126,6 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Reply(const HttpRequest& request, HttpResponse&& response, bool keep_alive) {
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
+    obs::Metrics::Global().ObserveRequest(response.status, elapsed);
     obs::Log(obs::Level::kInfo, "request")
         .Str("request_id", request.request_id)
         .Str("method", request.method)
