@@ -2,13 +2,23 @@
 -- per-transaction setting app.tenant_id, and row-level security only shows that tenant's rows.
 -- The role is cluster-wide; creating it and granting it to the migrating user needs CREATEROLE
 -- (scripts/pg-cluster createdb does it for local databases).
+-- Several databases of one cluster may migrate at once: tolerate losing the race to create or
+-- grant the (cluster-wide) role.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'recsys_reader') THEN
-    CREATE ROLE recsys_reader NOLOGIN;
+    BEGIN
+      CREATE ROLE recsys_reader NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
   END IF;
   IF NOT pg_has_role(current_user, 'recsys_reader', 'MEMBER') THEN
-    EXECUTE format('GRANT recsys_reader TO %I', current_user);
+    BEGIN
+      EXECUTE format('GRANT recsys_reader TO %I', current_user);
+    EXCEPTION WHEN unique_violation THEN
+      NULL;
+    END;
   END IF;
 EXCEPTION WHEN insufficient_privilege THEN
   RAISE EXCEPTION 'migration 0004 needs role recsys_reader granted to %', current_user
