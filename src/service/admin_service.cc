@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include "core/json_fields.h"
 #include "core/rules.h"
 #include "core/tenant_config.h"
 #include "core/time.h"
@@ -96,12 +97,11 @@ AdminResult<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind 
   if (doc.HasParseError() || !doc.IsObject()) {
     return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
   }
-  auto version = doc.FindMember("version");
-  if (version == doc.MemberEnd() || !version->value.IsString() ||
-      version->value.GetStringLength() == 0) {
+  const rapidjson::Value* version = json::Member(doc, "version");
+  if (version == nullptr || !version->IsString() || version->GetStringLength() == 0) {
     return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "version: required, the ETag to restore");
   }
-  auto restored = repo_.Rollback(tenant, kind, version->value.GetString(), if_match, actor);
+  auto restored = repo_.Rollback(tenant, kind, version->GetString(), if_match, actor);
   if (!restored.ok()) return FromStatus(restored.status());
   reload_local_(false);
   return std::move(restored).value();
@@ -158,12 +158,12 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
     return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
   }
   Invalidation out;
-  auto targets = doc.FindMember("targets");
-  if (targets == doc.MemberEnd() || !targets->value.IsArray() || targets->value.Empty()) {
+  const rapidjson::Value* targets = json::Member(doc, "targets");
+  if (targets == nullptr || !targets->IsArray() || targets->Empty()) {
     return Unprocessable("RECSYS_INVALID_TARGETS", "targets: a non-empty array");
   }
-  for (rapidjson::SizeType i = 0; i < targets->value.Size(); ++i) {
-    const auto& t = targets->value[i];
+  for (rapidjson::SizeType i = 0; i < targets->Size(); ++i) {
+    const auto& t = (*targets)[i];
     const std::string name = t.IsString() ? t.GetString() : "";
     const bool known = std::any_of(std::begin(kTargets), std::end(kTargets),
                                    [&](const char* k) { return name == k; });
@@ -180,12 +180,11 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
       out.targets.push_back(name);
     }
   }
-  if (auto surface = doc.FindMember("surface");
-      surface != doc.MemberEnd() && !surface->value.IsNull()) {
-    if (!surface->value.IsString()) {
+  if (const rapidjson::Value* surface = json::Member(doc, "surface")) {
+    if (!surface->IsString()) {
       return AdminError{400, "RECSYS_INVALID_REQUEST", "surface: must be a string"};
     }
-    out.surface = surface->value.GetString();
+    out.surface = surface->GetString();
   }
   const bool signals = std::any_of(
       out.targets.begin(), out.targets.end(),
