@@ -1,7 +1,8 @@
 // service::AdminRepository on PostgreSQL.
 //
 // Admin traffic is rare, so one connection guarded by a mutex serves every caller (thread-safe;
-// calls are serialized). A lost connection is reopened on the next call.
+// calls are serialized). A lost connection is reopened on the next call. Statements time out
+// after 5 s (2 s waiting for a lock): a stuck database answers 503 instead of hanging a thread.
 #pragma once
 
 #include <mutex>
@@ -15,7 +16,9 @@ namespace recsys::store {
 
 class PgAdminRepository : public service::AdminRepository {
  public:
-  explicit PgAdminRepository(std::string database_url) : conn_(std::move(database_url), 3) {}
+  // Admin statements run on the I/O threads: bound how long one may take or wait for a lock.
+  explicit PgAdminRepository(std::string database_url)
+      : conn_(std::move(database_url), 3, "-c statement_timeout=5000 -c lock_timeout=2000") {}
 
   Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;
   Result<std::optional<service::DocVersion>> Current(const service::TenantRef& tenant,

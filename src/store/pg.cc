@@ -9,11 +9,14 @@ long PgResult::AffectedRows() const {
   return (n && *n) ? std::strtol(n, nullptr, 10) : 0;
 }
 
-Result<PgConnection> PgConnection::Connect(const std::string& url, int connect_timeout_s) {
-  // Pass the timeout as a separate keyword so that it works for URLs and key=value strings alike.
+Result<PgConnection> PgConnection::Connect(const std::string& url, int connect_timeout_s,
+                                           const std::string& server_options) {
+  // Pass settings as separate keywords so that they work for URLs and key=value strings alike.
   const std::string timeout = std::to_string(connect_timeout_s);
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
-  const char* values[] = {url.c_str(), timeout.c_str(), "recsys-service", nullptr};
+  const char* keys[] = {"dbname", "connect_timeout", "application_name",
+                        server_options.empty() ? nullptr : "options", nullptr};
+  const char* values[] = {url.c_str(), timeout.c_str(), "recsys-service", server_options.c_str(),
+                          nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   PgConnection conn(raw);
   if (raw == nullptr) return Status::Internal("libpq could not allocate a connection");
@@ -65,7 +68,7 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<P
 Result<PgConnection*> ReconnectingConnection::Get() {
   if (conn_ && conn_->IsHealthy()) return &*conn_;
   conn_.reset();
-  auto conn = PgConnection::Connect(url_, timeout_s_);
+  auto conn = PgConnection::Connect(url_, timeout_s_, server_options_);
   if (!conn.ok()) return conn.status();
   conn_.emplace(std::move(conn).value());
   return &*conn_;

@@ -41,8 +41,10 @@ using PgParam = std::optional<std::string>;
 class PgConnection {
  public:
   // Connects with `url` (a libpq URL or key=value string). Fails with kUnavailable when the server
-  // cannot be reached within `connect_timeout_s` seconds.
-  static Result<PgConnection> Connect(const std::string& url, int connect_timeout_s = 5);
+  // cannot be reached within `connect_timeout_s` seconds. `server_options`, when not empty, is
+  // libpq's "options" (e.g. "-c statement_timeout=5000") and replaces any the URL has.
+  static Result<PgConnection> Connect(const std::string& url, int connect_timeout_s = 5,
+                                      const std::string& server_options = "");
 
   PgConnection(PgConnection&&) noexcept = default;
   PgConnection& operator=(PgConnection&&) noexcept = default;
@@ -67,8 +69,10 @@ class PgConnection {
 // components that each own a connection. Not thread-safe.
 class ReconnectingConnection {
  public:
-  ReconnectingConnection(std::string url, int connect_timeout_s)
-      : url_(std::move(url)), timeout_s_(connect_timeout_s) {}
+  ReconnectingConnection(std::string url, int connect_timeout_s, std::string server_options = "")
+      : url_(std::move(url)),
+        timeout_s_(connect_timeout_s),
+        server_options_(std::move(server_options)) {}
 
   // The open connection, connecting first when needed.
   Result<PgConnection*> Get();
@@ -78,6 +82,7 @@ class ReconnectingConnection {
  private:
   std::string url_;
   int timeout_s_;
+  std::string server_options_;
   std::optional<PgConnection> conn_;
 };
 
