@@ -3,28 +3,16 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "crypto/base64url.h"
 #include "crypto/digest.h"
 
 namespace recsys::crypto {
 
 std::string NewApiKey() {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   unsigned char bytes[32];
   RAND_bytes(bytes, sizeof bytes);
-  std::string key = "rk_";
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      key.push_back(kAlphabet[(buffer >> (bits - 6)) & 63]);
-      bits -= 6;
-    }
-  }
-  if (bits > 0) key.push_back(kAlphabet[(buffer << (6 - bits)) & 63]);
-  return key;
+  return "rk_" +
+         Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 std::string ApiKeyPrefix(std::string_view key) { return std::string(key.substr(0, 10)); }

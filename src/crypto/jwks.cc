@@ -1,5 +1,7 @@
 #include "crypto/jwks.h"
 
+#include "crypto/base64url.h"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -75,39 +77,6 @@ std::string EcPem(const std::string& x, const std::string& y) {
 }
 
 }  // namespace
-
-std::string Base64UrlDecode(std::string_view in, bool* ok) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  *ok = true;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      v = 62;
-    else if (c == '_' || c == '/')
-      v = 63;
-    else if (c == '=')
-      break;
-    else {
-      *ok = false;
-      return "";
-    }
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
-}
 
 Result<std::vector<PublicKey>> ParseJwks(std::string_view json) {
   rapidjson::Document doc;

@@ -20,8 +20,4 @@ struct PublicKey {
 // offending key index when a supported key is malformed.
 Result<std::vector<PublicKey>> ParseJwks(std::string_view json);
 
-// Lower-level: base64url (padding optional) to bytes; nullopt-like empty string on bad input is
-// not distinguishable from empty input, so callers check `ok`.
-std::string Base64UrlDecode(std::string_view text, bool* ok);
-
 }  // namespace recsys::crypto

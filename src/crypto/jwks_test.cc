@@ -10,29 +10,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/base64url.h"
 #include "crypto/jwt_verifier.h"
 #include "testing/jwt_signer.h"
 
 namespace recsys::crypto {
 namespace {
 
-std::string Base64Url(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      out.push_back(kAlphabet[(buffer >> (bits - 6)) & 63]);
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 63]);
-  return out;
-}
+std::string Base64Url(const std::string& bytes) { return Base64UrlEncode(bytes); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

@@ -1,5 +1,6 @@
 #include "crypto/jwt_verifier.h"
 
+#include "crypto/base64url.h"
 #include "crypto/jwks.h"
 
 #include <jwt.h>
