@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "http/admin_routes.h"
 #include "http/auth.h"
+#include "http/data_routes.h"
 #include "http/ops_routes.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -24,7 +25,10 @@
 #include "service/serving_state.h"
 #include "service/state_refresher.h"
 #include "store/admin_repository.h"
+#include "store/catalog_store.h"
 #include "store/change_listener.h"
+#include "store/change_notice.h"
+#include "store/event_store.h"
 #include "store/exposure_writer.h"
 #include "store/key_usage.h"
 #include "store/migrator.h"
@@ -126,8 +130,8 @@ int RunServe() {
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
   service::StateRefresher refresher(
       state,
-      [loader](const service::ServingState* previous, bool signals) {
-        return loader->Load(previous, signals, NowUs());
+      [loader](const service::ServingState* previous, const service::SignalReload& reload) {
+        return loader->Load(previous, reload, NowUs());
       },
       [loader] { return loader->ChangeMarker(); },
       std::chrono::milliseconds(config.refresh_interval_ms));
@@ -135,9 +139,15 @@ int RunServe() {
 
   // Admin changes on any instance arrive as NOTIFY; a reconnect reloads everything.
   store::ChangeListener listener(config.database_url, [&refresher](const std::string& payload) {
-    const bool signals = payload.find("\"signals\"") != std::string::npos ||
-                         payload.find("\"all\"") != std::string::npos;
-    refresher.RequestReload(signals);
+    const auto notice = store::ParseChangeNotice(payload);
+    if (!notice || notice->scope == store::ChangeScope::kAll) {
+      refresher.RequestReload(/*signals=*/true);
+    } else if (notice->scope == store::ChangeScope::kControl) {
+      refresher.RequestReload(/*signals=*/false);
+    } else {
+      // Catalog: availability comes with the control reload, new items' tags with the snapshot.
+      refresher.RequestSignalReload(notice->tenant);
+    }
   });
   listener.Start();
 
@@ -194,6 +204,11 @@ int RunServe() {
       [&] { return CollectGauges(state, exposures.get(), readiness); });
   http::AddServingRoutes(router, auth, recommend);
   http::AddAdminRoutes(router, auth, admin, recommend);
+  store::PgEventStore event_store(config.database_url);
+  service::IngestService ingest(state, event_store, config.user_key_secret);
+  store::PgCatalogStore catalog_store(config.database_url);
+  service::CatalogService catalog(state, catalog_store);
+  http::AddDataRoutes(router, auth, ingest, catalog);
 
   http::ServerOptions options;
   options.host = config.http_host;

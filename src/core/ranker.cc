@@ -72,6 +72,7 @@ class Ranking {
   // The caller's hard constraints: include, exclude (and anchors), required and forbidden tags.
   bool PassesConstraints(ItemIndex i) {
     if (impossible_) return false;
+    if (in_.unavailable != nullptr && (*in_.unavailable)[i]) return false;
     const uint8_t f = scratch_.flags(i);
     if ((f & kExcluded) || (q_.has_include && !(f & kIncluded))) return false;
     for (TagIndex t : required_) {

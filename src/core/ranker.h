@@ -70,6 +70,8 @@ struct RankInput {
   const TenantConfig& config;
   const std::vector<Rule>& rules;
   TimestampUs now;  // the request's context.now, else the server clock
+  // Items never to return (the catalog's unavailable ones), by ItemIndex; null: none.
+  const std::vector<bool>* unavailable = nullptr;
 };
 
 // /v1/recommend.

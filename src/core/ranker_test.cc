@@ -168,6 +168,25 @@ TEST_F(RankerTest, PinNeverBreaksTheCallersConstraints) {
   EXPECT_EQ(Ids(Run(q, rules)), (std::vector<std::string>{"i02", "i03"}));
 }
 
+TEST_F(RankerTest, UnavailableItemsNeverAppearNotEvenPinnedOrBoosted) {
+  std::vector<bool> unavailable(snap_->item_count(), false);
+  unavailable[*snap_->Find("i01")] = true;
+  unavailable[*snap_->Find("i05")] = true;
+  std::vector<Rule> rules = {MakeRule(RuleAction::kPin, {"i05"}, 2),
+                             MakeRule(RuleAction::kBoost, {"i01"}, 1)};
+  rules[1].boost_value = 100;
+  RankResult r = Recommend({Request(), *snap_, config_, rules, now_, &unavailable}, scratch_);
+  const auto ids = Ids(r);
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "i01"), ids.end());
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "i05"), ids.end());
+  EXPECT_EQ(ids.size(), 8u);
+  RecommendRequest similar = Request();
+  similar.item_id = "i07";
+  const auto neighbours =
+      Ids(Similar({similar, *snap_, config_, {}, now_, &unavailable}, scratch_));
+  EXPECT_EQ(std::find(neighbours.begin(), neighbours.end(), "i01"), neighbours.end());
+}
+
 TEST_F(RankerTest, BlockRemovesAndReleasesThePinSlot) {
   config_.ranking.max_pins = 1;
   std::vector<Rule> rules = {MakeRule(RuleAction::kPin, {"i09", "i08"}, 1),

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "core/json_fields.h"
+#include "core/utf8.h"
 #include "core/uuid.h"
 
 namespace recsys {
@@ -141,7 +142,8 @@ std::string WithRuleIds(std::string_view json) {
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > 256) return false;
   return std::all_of(id.begin(), id.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; }) &&
+         IsValidUtf8(id);
 }
 
 std::string NormalizeTag(std::string_view tag) {

@@ -48,7 +48,8 @@ std::vector<const Rule*> ApplicableRules(const std::vector<Rule>& rules, std::st
 // that has none, as the admin API stores it.
 std::string WithRuleIds(std::string_view json);
 
-// Whether `id` is a valid item, user or rule id: 1..256 printable characters (api.md).
+// Whether `id` is a valid item, user or rule id: 1..256 printable characters (api.md) of valid
+// UTF-8.
 bool IsValidId(std::string_view id);
 
 // Trims ASCII whitespace and lower-cases ASCII letters.

@@ -10,10 +10,14 @@ const char* StatusCodeName(StatusCode code) {
       return "invalid_argument";
     case StatusCode::kNotFound:
       return "not_found";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
     case StatusCode::kFailedPrecondition:
       return "failed_precondition";
     case StatusCode::kConflict:
       return "conflict";
+    case StatusCode::kResourceExhausted:
+      return "resource_exhausted";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -16,8 +16,10 @@ enum class StatusCode {
   kOk,
   kInvalidArgument,     // the caller sent something malformed
   kNotFound,            // the named thing does not exist
+  kPermissionDenied,    // the caller may not do this (or the tenant is unknown or inactive)
   kFailedPrecondition,  // the system is not in a state that allows the call (e.g. schema behind)
   kConflict,            // the caller's view is stale (e.g. If-Match no longer current)
+  kResourceExhausted,   // a size or rate limit was exceeded
   kUnavailable,         // a dependency (the database) cannot be reached; retrying may help
   kInternal,            // a bug or an unexpected answer from a dependency
 };
@@ -35,10 +37,16 @@ class [[nodiscard]] Status {
     return {StatusCode::kInvalidArgument, std::move(m)};
   }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
+  }
   static Status FailedPrecondition(std::string m) {
     return {StatusCode::kFailedPrecondition, std::move(m)};
   }
   static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) {
+    return {StatusCode::kResourceExhausted, std::move(m)};
+  }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -1,5 +1,7 @@
 #include "http/message.h"
 
+#include <cctype>
+
 #include <strings.h>
 
 namespace recsys::http {
@@ -61,6 +63,17 @@ std::string HttpRequest::QueryParam(std::string_view name) const {
     start = end + 1;
   }
   return "";
+}
+
+bool IsJsonContentType(std::string_view type) {
+  if (type.empty()) return true;  // lenient: curl -d without -H
+  const size_t semi = type.find(';');
+  std::string_view base = type.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" ||
+         (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
 }
 
 }  // namespace recsys::http

@@ -36,4 +36,8 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// Whether a Content-Type names JSON (application/json or any +json type, parameters ignored). A
+// missing type counts as JSON, so that `curl -d` without -H works.
+bool IsJsonContentType(std::string_view type);
+
 }  // namespace recsys::http

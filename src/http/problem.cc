@@ -75,6 +75,25 @@ HttpResponse Problem(int status, std::string_view code, std::string_view detail,
   return response;
 }
 
+HttpResponse StatusProblem(const Status& status, const HttpRequest& request) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+      return Problem(400, "RECSYS_INVALID_REQUEST", status.message(), request);
+    case StatusCode::kPermissionDenied:
+      return Problem(403, "RECSYS_FORBIDDEN", status.message(), request);
+    case StatusCode::kNotFound:
+      return Problem(404, "RECSYS_NOT_FOUND", status.message(), request);
+    case StatusCode::kConflict:
+      return Problem(409, "RECSYS_VERSION_MISMATCH", status.message(), request);
+    case StatusCode::kResourceExhausted:
+      return Problem(413, "RECSYS_PAYLOAD_TOO_LARGE", status.message(), request);
+    case StatusCode::kUnavailable:
+      return Problem(503, "RECSYS_UNAVAILABLE", status.message(), request);
+    default:
+      return Problem(500, "RECSYS_INTERNAL", status.message(), request);
+  }
+}
+
 HttpResponse Json(int status, std::string body) {
   HttpResponse response;
   response.status = status;

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "core/status.h"
 #include "http/message.h"
 
 namespace recsys::http {
@@ -12,6 +13,11 @@ namespace recsys::http {
 // path, cut to 256 bytes.
 HttpResponse Problem(int status, std::string_view code, std::string_view detail,
                      const HttpRequest& request);
+
+// The problem for a failed Status: kInvalidArgument 400 RECSYS_INVALID_REQUEST, kPermissionDenied
+// 403, kNotFound 404, kConflict 409, kResourceExhausted 413, kUnavailable 503; anything else is a
+// 500 (a bug). The detail is the status message.
+HttpResponse StatusProblem(const Status& status, const HttpRequest& request);
 
 // A JSON response from an already serialized body.
 HttpResponse Json(int status, std::string body);

@@ -19,17 +19,6 @@ void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-bool IsJsonContentType(std::string_view type) {
-  if (type.empty()) return true;  // lenient: curl -d without -H
-  const size_t semi = type.find(';');
-  std::string_view base = type.substr(0, semi);
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  std::string lower(base);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" ||
-         (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
-}
-
 void WriteWarnings(Writer& w, const std::vector<Warning>& warnings) {
   w.Key("warnings");
   w.StartArray();

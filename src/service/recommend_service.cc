@@ -89,7 +89,12 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   const auto rank_started = std::chrono::steady_clock::now();
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
-  RankInput input{served.request, *served.snapshot, *config, tenant.rules, now};
+  RankInput input{served.request,
+                  *served.snapshot,
+                  *config,
+                  tenant.rules,
+                  now,
+                  tenant.UnavailableIn(served.snapshot)};
   served.result =
       endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
@@ -114,7 +119,9 @@ std::variant<DryRun, ServeError> RecommendService::DryRunRules(
       before.variant_config ? *before.variant_config : before.tenant->config;
   const TimestampUs now = before.request.now.value_or(NowUs());
   thread_local RankScratch scratch;
-  RankResult after = Recommend({before.request, snap, config, draft.value(), now}, scratch);
+  RankResult after = Recommend(
+      {before.request, snap, config, draft.value(), now, before.tenant->UnavailableIn(&snap)},
+      scratch);
 
   std::vector<ItemIndex> shown;
   for (const RankedItem& item : before.result.items) {

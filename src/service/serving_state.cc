@@ -16,6 +16,19 @@ const SignalSnapshot* TenantState::SnapshotFor(std::string_view surface, bool* f
   return nullptr;
 }
 
+const std::vector<bool>* TenantState::UnavailableIn(const SignalSnapshot* snapshot) const {
+  auto it = unavailable.find(snapshot);
+  return it == unavailable.end() ? nullptr : &it->second;
+}
+
+bool SignalReload::Covers(std::string_view external_id) const {
+  if (all) return true;
+  for (const std::string& tenant : tenants) {
+    if (tenant == external_id) return true;
+  }
+  return false;
+}
+
 const TenantState* ServingState::Find(std::string_view external_id) const {
   auto it = tenants.find(external_id);
   return it == tenants.end() ? nullptr : it->second.get();

@@ -31,9 +31,30 @@ struct TenantState {
   std::unordered_map<std::string, std::shared_ptr<const SignalSnapshot>, StringHash,
                      std::equal_to<>>
       snapshots;  // by namespace
+  // Per snapshot: the items the catalog marks unavailable (by ItemIndex), never served. A
+  // snapshot with none has no entry.
+  std::unordered_map<const SignalSnapshot*, std::vector<bool>> unavailable;
 
   // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;
+  // The unavailable-items bitmap of `snapshot` (one of `snapshots`), or null when all are
+  // available.
+  const std::vector<bool>* UnavailableIn(const SignalSnapshot* snapshot) const;
+};
+
+// Which tenants' signal snapshots a load must read again (the others are reused when their
+// decay parameters did not change).
+struct SignalReload {
+  bool all = false;
+  std::vector<std::string> tenants;  // external ids
+
+  static SignalReload All() {
+    SignalReload reload;
+    reload.all = true;
+    return reload;
+  }
+  bool Covers(std::string_view external_id) const;
+  bool empty() const { return !all && tenants.empty(); }
 };
 
 struct ApiKeyEntry {

@@ -1,5 +1,7 @@
 #include "service/state_refresher.h"
 
+#include <algorithm>
+
 #include "obs/log.h"
 
 namespace recsys::service {
@@ -22,6 +24,28 @@ void StateRefresher::RequestReload(bool signals) {
   thread_.Wake();
 }
 
+void StateRefresher::RequestSignalReload(const std::string& tenant) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (std::find(tenants_requested_.begin(), tenants_requested_.end(), tenant) ==
+        tenants_requested_.end()) {
+      tenants_requested_.push_back(tenant);
+    }
+  }
+  thread_.Wake();
+}
+
+Status StateRefresher::LoadAndPublish(const SignalReload& reload) {
+  auto state = load_(holder_.Get().get(), reload);
+  if (!state.ok()) {
+    obs::Log(obs::Level::kWarn, "state refresh failed; serving the previous state")
+        .Str("error", state.status().message());
+    return state.status();
+  }
+  holder_.Publish(std::move(state).value());
+  return Status::Ok();
+}
+
 Status StateRefresher::RefreshOnce(bool force_signals) {
   std::shared_ptr<const ServingState> previous = holder_.Get();
   auto marker = marker_();
@@ -30,15 +54,23 @@ Status StateRefresher::RefreshOnce(bool force_signals) {
         .Str("error", marker.status().message());
     return marker.status();
   }
-  const bool signals = force_signals || !previous->signals_loaded || marker.value() != last_marker_;
-  auto state = load_(previous.get(), signals);
-  if (!state.ok()) {
-    obs::Log(obs::Level::kWarn, "state refresh failed; serving the previous state")
-        .Str("error", state.status().message());
-    return state.status();
+  SignalReload reload;
+  reload.all = force_signals || !previous->signals_loaded || marker.value() != last_marker_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reload.tenants.swap(tenants_requested_);
   }
-  if (signals) last_marker_ = marker.value();
-  holder_.Publish(std::move(state).value());
+  // Control state (and availability) first: it is a few rows, snapshots may take seconds.
+  Status status = Status::Ok();
+  if (!reload.empty() && previous->signals_loaded) status = LoadAndPublish({});
+  if (status.ok()) status = LoadAndPublish(reload);
+  if (!status.ok()) {
+    // Try the tenants again next time rather than forget them.
+    std::lock_guard<std::mutex> lock(mu_);
+    for (std::string& t : reload.tenants) tenants_requested_.push_back(std::move(t));
+    return status;
+  }
+  if (reload.all) last_marker_ = marker.value();
   return Status::Ok();
 }
 

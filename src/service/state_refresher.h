@@ -8,7 +8,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "service/periodic_thread.h"
@@ -18,9 +20,10 @@ namespace recsys::service {
 
 class StateRefresher {
  public:
-  // Loads a new state; `previous` may be reused for unchanged signals unless `reload_signals`.
+  // Loads a new state; `previous`'s snapshots may be reused except for the tenants `reload`
+  // covers.
   using LoadFn = std::function<Result<std::shared_ptr<const ServingState>>(
-      const ServingState* previous, bool reload_signals)>;
+      const ServingState* previous, const SignalReload& reload)>;
   // A value that changes when signals were written.
   using MarkerFn = std::function<Result<std::string>()>;
 
@@ -30,12 +33,16 @@ class StateRefresher {
   // Loads once synchronously (so serving starts with signals when the database is up), then
   // refreshes in the background. Returns the first load's status.
   Status Start();
-  // Reloads tenants, config and rules now; with `signals`, every signal snapshot too.
-  // Thread-safe.
+  // Reloads tenants, config, rules and catalog availability now; with `signals`, every signal
+  // snapshot too. Thread-safe.
   void RequestReload(bool signals);
+  // Reloads the control state now, then publishes it, then reloads `tenant`'s signal snapshots
+  // (so that a slow snapshot build never delays a control or availability change). Thread-safe.
+  void RequestSignalReload(const std::string& tenant);
 
  private:
   Status RefreshOnce(bool force_signals);
+  Status LoadAndPublish(const SignalReload& reload);
 
   StateHolder& holder_;
   LoadFn load_;
@@ -43,7 +50,9 @@ class StateRefresher {
   std::chrono::milliseconds period_;
   std::string last_marker_;  // touched only by Start() and then the thread
   std::atomic<bool> signals_requested_{false};
-  PeriodicThread thread_;  // last: stops before the members it uses go away
+  std::mutex mu_;
+  std::vector<std::string> tenants_requested_;  // guarded by mu_
+  PeriodicThread thread_;                       // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::service

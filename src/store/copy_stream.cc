@@ -89,6 +89,32 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
   return status;
 }
 
+Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view data) {
+  PGconn* raw = conn.raw();
+  PGresult* start = PQexec(raw, copy_sql.c_str());
+  const bool in_copy = PQresultStatus(start) == PGRES_COPY_IN;
+  const std::string start_error = in_copy ? "" : PQresultErrorMessage(start);
+  PQclear(start);
+  if (!in_copy) {
+    if (PQstatus(raw) != CONNECTION_OK) return Status::Unavailable("copy: " + start_error);
+    return Status::Internal("copy: " + start_error);
+  }
+  if (PQputCopyData(raw, data.data(), static_cast<int>(data.size())) != 1 ||
+      PQputCopyEnd(raw, nullptr) != 1) {
+    return Status::Unavailable(std::string("copy: ") + PQerrorMessage(raw));
+  }
+  PGresult* end = PQgetResult(raw);
+  Status status = Status::Ok();
+  if (PQresultStatus(end) != PGRES_COMMAND_OK) {
+    const std::string message = std::string("copy: ") + PQresultErrorMessage(end);
+    status = PQstatus(raw) != CONNECTION_OK ? Status::Unavailable(message)
+                                            : Status::InvalidArgument(message);
+  }
+  PQclear(end);
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  return status;
+}
+
 void AppendCopyEscaped(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {

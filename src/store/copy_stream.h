@@ -23,6 +23,11 @@ struct CopyRow {
 Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                      const std::function<void(const CopyRow&)>& on_row);
 
+// Runs `copy_sql` (a "COPY ... FROM STDIN" statement, text format) sending `data` (whole lines).
+// Errors: kUnavailable when the connection is lost, kInvalidArgument when the server refuses the
+// data (e.g. a malformed value), with PostgreSQL's message.
+Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view data);
+
 // Appends `value` to `out` escaped for COPY text format (backslash, tab, newline, CR).
 void AppendCopyEscaped(std::string& out, std::string_view value);
 

@@ -57,7 +57,7 @@ Result<std::string> StateLoader::ChangeMarker() {
   auto r = conn.value()->Query(
       "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text || '/' || current_date "
       "FROM pg_stat_user_tables WHERE relname IN ('item_tags', 'item_popularity_daily', "
-      "'item_covisit_daily')");
+      "'item_covisit_daily', 'item_sequence_daily')");
   if (!r.ok()) {
     conn_.Reset();
     return r.status();
@@ -132,8 +132,42 @@ Status StateLoader::LoadSignalsIsolated(PgConnection& conn, TenantState& tenant,
                                  [&](PgConnection& c) { return LoadSignals(c, tenant, now); });
 }
 
+Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
+StateLoader::LoadUnavailable(PgConnection& conn) {
+  auto rows =
+      conn.Query("SELECT tenant_id::text, namespace, item_id FROM item_tags WHERE NOT available");
+  if (!rows.ok()) return rows.status();
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> out;
+  for (int r = 0; r < rows.value().rows(); ++r) {
+    out[std::string(rows.value().Get(r, 0))].emplace_back(rows.value().Get(r, 1),
+                                                          rows.value().Get(r, 2));
+  }
+  return out;
+}
+
+namespace {
+
+// An item is unavailable on a surface when the catalog says so for that namespace or for
+// `default`, where shops keep one catalog for every surface.
+void MarkUnavailable(TenantState& tenant,
+                     const std::vector<std::pair<std::string, std::string>>& items) {
+  for (const auto& [ns, snapshot] : tenant.snapshots) {
+    std::vector<bool> bitmap;
+    for (const auto& [item_ns, item_id] : items) {
+      if (item_ns != ns && item_ns != "default") continue;
+      auto index = snapshot->Find(item_id);
+      if (!index) continue;
+      if (bitmap.empty()) bitmap.assign(snapshot->item_count(), false);
+      bitmap[*index] = true;
+    }
+    if (!bitmap.empty()) tenant.unavailable.emplace(snapshot.get(), std::move(bitmap));
+  }
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
-                                                              bool reload_signals,
+                                                              const service::SignalReload& reload,
                                                               TimestampUs now) {
   auto conn_or = conn_.Get();
   if (!conn_or.ok()) return conn_or.status();
@@ -150,6 +184,11 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   if (!rows.ok()) {
     conn_.Reset();
     return rows.status();
+  }
+  auto unavailable = LoadUnavailable(conn);
+  if (!unavailable.ok()) {
+    conn_.Reset();
+    return unavailable.status();
   }
   auto state = std::make_shared<ServingState>();
   state->loaded_at = now;
@@ -187,7 +226,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     const TenantState* old = previous ? previous->Find(tenant->external_id) : nullptr;
     // Snapshots depend on the config only through the decay half-life and co-visitation window.
     const bool reuse =
-        !reload_signals && old != nullptr && old->status == "active" &&
+        !reload.Covers(tenant->external_id) && old != nullptr && old->status == "active" &&
         old->config.ranking.half_life_days == tenant->config.ranking.half_life_days &&
         old->config.ranking.covisit_window_days == tenant->config.ranking.covisit_window_days;
     if (reuse) {
@@ -197,6 +236,9 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
         if (s.code() == StatusCode::kUnavailable) conn_.Reset();
         return s;
       }
+    }
+    if (auto it = unavailable.value().find(tenant->id); it != unavailable.value().end()) {
+      MarkUnavailable(*tenant, it->second);
     }
     for (const auto& [ns, snap] : tenant->snapshots) items += snap->item_count();
     state->tenants.emplace(tenant->external_id, std::move(tenant));
@@ -227,7 +269,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   obs::Log(obs::Level::kInfo, "serving state loaded")
       .Int("tenants", static_cast<int64_t>(state->tenants.size()))
       .Int("items", static_cast<int64_t>(items))
-      .Bool("signals_reloaded", reload_signals)
+      .Bool("signals_reloaded", reload.all)
+      .Int("tenants_reloaded", static_cast<int64_t>(reload.tenants.size()))
       .Int("duration_ms", ms);
   return std::shared_ptr<const ServingState>(std::move(state));
 }

@@ -8,6 +8,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "service/serving_state.h"
@@ -19,10 +22,12 @@ class StateLoader {
  public:
   explicit StateLoader(std::string database_url) : url_(database_url), conn_(database_url, 3) {}
 
-  // Loads tenants, configs and rules. Unless `reload_signals`, a tenant keeps `previous`'s
-  // snapshots when its half-life and co-visitation window did not change. Returns the new state.
+  // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
+  // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
+  // change. Returns the new state.
   Result<std::shared_ptr<const service::ServingState>> Load(const service::ServingState* previous,
-                                                            bool reload_signals, TimestampUs now);
+                                                            const service::SignalReload& reload,
+                                                            TimestampUs now);
 
   // A value that changes whenever a signal table is written or the day changes (from PostgreSQL's
   // statistics; may lag up to ~10 s), so a caller can skip unchanged signal reloads.
@@ -31,6 +36,9 @@ class StateLoader {
  private:
   // Reads the tenant's signal tables (co-visitation on a second connection, in parallel).
   Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
+  // The catalog's unavailable items of every tenant: tenant uuid -> (namespace, item id).
+  Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
+  LoadUnavailable(PgConnection& conn);
   // LoadSignals in a read-only transaction as recsys_reader, scoped to the tenant by RLS.
   Status LoadSignalsIsolated(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
 

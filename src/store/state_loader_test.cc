@@ -14,7 +14,7 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   ASSERT_TRUE(SeedDemo(conn).ok());
 
   StateLoader loader(db->url());
-  auto state = loader.Load(nullptr, true, NowUs());
+  auto state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   const service::TenantState* demo = state.value()->Find("demo");
   ASSERT_NE(demo, nullptr);
@@ -52,7 +52,7 @@ TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
   PgConnection conn = db->Connect();
   ASSERT_TRUE(SeedDemo(conn).ok());
   StateLoader loader(db->url());
-  auto first = loader.Load(nullptr, true, NowUs());
+  auto first = loader.Load(nullptr, service::SignalReload::All(), NowUs());
   ASSERT_TRUE(first.ok());
 
   ASSERT_TRUE(conn.Exec(R"sql(
@@ -63,7 +63,7 @@ TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
     UPDATE tenant_rules_current c SET rules_version_id = v.id, updated_by_sub = 'test'
       FROM v WHERE c.tenant_id = v.tenant_id)sql")
                   .ok());
-  auto second = loader.Load(first.value().get(), false, NowUs());
+  auto second = loader.Load(first.value().get(), service::SignalReload{}, NowUs());
   ASSERT_TRUE(second.ok());
   const service::TenantState* demo = second.value()->Find("demo");
   ASSERT_EQ(demo->rules.size(), 1u);
@@ -74,7 +74,7 @@ TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
 
 TEST(StateLoaderTest, AnUnreachableDatabaseIsAnError) {
   StateLoader loader("postgresql://nobody@127.0.0.1:1/none");
-  auto state = loader.Load(nullptr, true, NowUs());
+  auto state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
   EXPECT_FALSE(state.ok());
   EXPECT_EQ(state.status().code(), StatusCode::kUnavailable);
 }

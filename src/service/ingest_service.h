@@ -1,0 +1,47 @@
+// The events use case (POST /v1/events, `import events`): validate, hash user ids, store.
+//
+// Handle() resolves the tenant from the published state (403 kPermissionDenied for an unknown or
+// inactive one), parses the batch with core's ParseEventBatch, and appends the valid events in one
+// transaction. Append() is the half the importer shares. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "service/event_store.h"
+#include "service/serving_state.h"
+
+namespace recsys::service {
+
+struct IngestResult {
+  int accepted = 0;
+  int duplicates = 0;  // inside the batch and already stored
+  std::vector<Rejection> rejected;
+};
+
+class IngestService {
+ public:
+  // REQUIRES: `holder` and `store` outlive the service. `user_key_secret` is the same HMAC key the
+  // serving path hashes user ids with, so history joins requests.
+  IngestService(const StateHolder& holder, EventStore& store, std::string user_key_secret);
+
+  // Errors: kPermissionDenied (tenant), kInvalidArgument (body), kResourceExhausted (over 1000
+  // events), kUnavailable (database).
+  Result<IngestResult> Handle(std::string_view tenant_external_id, std::string_view body) const;
+
+  // Hashes and stores already validated events of tenant `tenant_id` (uuid).
+  Result<AppendCounts> Append(const std::string& tenant_id, const std::vector<Event>& events) const;
+
+  // The keyed hash an event's user is stored under (user_id, else anonymous_id; else empty).
+  std::string UserKeyOf(const Event& event) const;
+
+ private:
+  const StateHolder& holder_;
+  EventStore& store_;
+  std::string user_key_secret_;
+};
+
+}  // namespace recsys::service

@@ -1,0 +1,50 @@
+#include "store/change_notice.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace recsys::store {
+namespace {
+
+constexpr const char* kScopeNames[] = {"control", "catalog", "signals", "all"};
+
+}  // namespace
+
+std::string EncodeChangeNotice(const ChangeNotice& notice) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("tenant");
+  w.String(notice.tenant.data(), static_cast<rapidjson::SizeType>(notice.tenant.size()));
+  w.Key("scope");
+  w.String(kScopeNames[static_cast<int>(notice.scope)]);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload) {
+  rapidjson::Document doc;
+  doc.Parse(payload.data(), payload.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  auto scope = doc.FindMember("scope");
+  if (scope == doc.MemberEnd() || !scope->value.IsString()) return std::nullopt;
+  ChangeNotice notice;
+  const std::string_view name(scope->value.GetString(), scope->value.GetStringLength());
+  bool known = false;
+  for (int s = 0; s < 4; ++s) {
+    if (name == kScopeNames[s]) {
+      notice.scope = static_cast<ChangeScope>(s);
+      known = true;
+    }
+  }
+  if (!known) return std::nullopt;
+  auto tenant = doc.FindMember("tenant");
+  if (tenant != doc.MemberEnd() && tenant->value.IsString()) {
+    notice.tenant.assign(tenant->value.GetString(), tenant->value.GetStringLength());
+  }
+  if (notice.scope != ChangeScope::kAll && notice.tenant.empty()) return std::nullopt;
+  return notice;
+}
+
+}  // namespace recsys::store

@@ -1,0 +1,25 @@
+// The one protocol of the `recsys_changes` NOTIFY channel: what changed, for which tenant.
+// Payload: {"tenant": "<external id>", "scope": "control" | "catalog" | "signals" | "all"}.
+// `control`: tenants, config, rules, keys; `catalog`: item availability and tags; `signals`: the
+// tenant's signal tables (a snapshot reload); `all`: everything (after a lost connection).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace recsys::store {
+
+enum class ChangeScope { kControl, kCatalog, kSignals, kAll };
+
+struct ChangeNotice {
+  std::string tenant;  // empty with kAll
+  ChangeScope scope = ChangeScope::kAll;
+};
+
+// The payload for `notice` (JSON, escaped).
+std::string EncodeChangeNotice(const ChangeNotice& notice);
+// Parses a payload; an unreadable one is nullopt (callers then reload everything).
+std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload);
+
+}  // namespace recsys::store
