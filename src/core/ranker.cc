@@ -130,19 +130,27 @@ class Ranking {
     return best;
   }
 
-  // Fills signals and the blended score of every candidate.
+  // Fills c's signals and its blended score: the one scoring path for every candidate, whether
+  // it came from the candidate stages or was injected by a rule.
+  void ScoreOne(RankedItem& c, const Weights& w) {
+    c.raw_pop = Pop(c.item);
+    c.raw_cooc = scratch_.cooc(c.item);
+    c.raw_seq = scratch_.seq(c.item);
+    c.pop = Squash(c.raw_pop);
+    c.cooc = Squash(c.raw_cooc);
+    c.seq = Squash(c.raw_seq);
+    c.hist = scratch_.own(c.item);
+    c.sim = (w.emb > 0 && !anchors_.empty()) ? std::clamp(Similarity(c.item), 0.0, 1.0) : 0;
+    c.score = w.pop * c.pop + w.cooc * c.cooc + w.emb * c.sim + w.hist * c.hist + w.seq * c.seq;
+    if (w.pop * c.pop > 0) c.reasons |= kReasonPopularity;
+    if (w.cooc * c.cooc > 0) c.reasons |= kReasonCoVisitation;
+    if (w.emb * c.sim > 0) c.reasons |= kReasonSimilarity;
+    if (w.hist * c.hist > 0) c.reasons |= kReasonPersonalization;
+    if (w.seq * c.seq > 0) c.reasons |= kReasonSequence;
+  }
+
   void Score(const Weights& w) {
-    for (RankedItem& c : candidates_) {
-      c.raw_pop = Pop(c.item);
-      c.raw_cooc = scratch_.cooc(c.item);
-      c.pop = Squash(c.raw_pop);
-      c.cooc = Squash(c.raw_cooc);
-      c.sim = (w.emb > 0 && !anchors_.empty()) ? std::clamp(Similarity(c.item), 0.0, 1.0) : 0;
-      c.score = w.pop * c.pop + w.cooc * c.cooc + w.emb * c.sim;
-      if (w.pop * c.pop > 0) c.reasons |= kReasonPopularity;
-      if (w.cooc * c.cooc > 0) c.reasons |= kReasonCoVisitation;
-      if (w.emb * c.sim > 0) c.reasons |= kReasonSimilarity;
-    }
+    for (RankedItem& c : candidates_) ScoreOne(c, w);
   }
 
   bool RuleMatches(const Rule& r, ItemIndex i) { return RuleTargets(r, snap_, i); }
@@ -170,11 +178,7 @@ class Ranking {
     Mark(i, kCandidate);
     RankedItem c;
     c.item = i;
-    c.raw_pop = Pop(i);
-    c.pop = Squash(c.raw_pop);
-    c.raw_cooc = scratch_.cooc(i);
-    c.cooc = Squash(c.raw_cooc);
-    c.score = w.pop * c.pop + w.cooc * c.cooc;
+    ScoreOne(c, w);
     candidates_.push_back(std::move(c));
     ++out_.trace.from_rules;
     return static_cast<int>(candidates_.size() - 1);
@@ -369,6 +373,9 @@ class Ranking {
     for (int c : chosen) out_.items.push_back(std::move(candidates_[c]));
   }
 
+  // Whether i is one of the user's history items (own(i) > 0).
+  bool InHistory(ItemIndex i) { return scratch_.own(i) > 0; }
+
   std::vector<RankedItem>& candidates() { return candidates_; }
   std::vector<ItemIndex>& anchors() { return anchors_; }
 
@@ -395,7 +402,66 @@ Weights EffectiveWeights(const RecommendRequest& q, const TenantConfig& config) 
   if (q.weights.cooc) w.cooc = *q.weights.cooc;
   if (q.weights.emb) w.emb = *q.weights.emb;
   if (q.weights.hist) w.hist = *q.weights.hist;
+  if (q.weights.seq) w.seq = *q.weights.seq;
   return w;
+}
+
+// At most this many history items serve as anchors when the request names none (ranking.md).
+constexpr size_t kMaxHistoryAnchors = 10;
+
+// Picks the anchors: the request's, else the user's most recent distinct items. Anchors are
+// "already seen" (flags.exclude_anchors) unless hist > 0 and they are the user's own items.
+void ChooseAnchors(const RankInput& in, const Weights& w, Ranking& r, RankResult& out) {
+  const RecommendRequest& q = in.request;
+  if (!q.anchor_ids.empty()) {
+    for (const std::string& id : q.anchor_ids) {
+      if (auto a = in.snapshot.Find(id)) r.anchors().push_back(*a);
+    }
+    if (r.anchors().empty()) {
+      out.warnings.push_back({"SIGNAL_UNAVAILABLE", "anchors: none of the anchor items is known"});
+    }
+  } else {
+    for (const HistoryItem& h : in.history) {
+      if (r.anchors().size() >= kMaxHistoryAnchors) break;
+      if (auto a = in.snapshot.Find(h.item_id)) r.anchors().push_back(*a);
+    }
+    out.trace.anchors_from_history = !r.anchors().empty();
+  }
+  for (ItemIndex a : r.anchors()) {
+    const bool own_item = w.hist > 0 && r.InHistory(a);
+    if (in.config.exclude_anchors && !own_item) r.Mark(a, kExcluded);
+  }
+  out.trace.anchors_used = r.anchors();
+}
+
+// own(i) for the user's items, and exclude_seen.
+void ApplyHistory(const RankInput& in, const Weights& w, RankScratch& scratch, Ranking& r,
+                  RankResult& out) {
+  if (w.hist > 0 && in.history.empty()) {
+    out.warnings.push_back({"SIGNAL_UNAVAILABLE", "hist: no recent history for this user"});
+  }
+  const bool exclude_seen = in.request.exclude_seen.value_or(in.config.ranking.exclude_seen);
+  for (const HistoryItem& h : in.history) {
+    auto i = in.snapshot.Find(h.item_id);
+    if (!i) continue;
+    scratch.Touch(*i);
+    scratch.own(*i) = static_cast<float>(h.own);
+    if (exclude_seen && (h.type_mask & in.config.ranking.exclude_seen_types) != 0) {
+      r.Mark(*i, kExcluded);
+    }
+  }
+}
+
+// seq(i) = Σ_anchors next(anchor, i) · 0.5^(anchor's recency rank); anchors are in recency order.
+void AccumulateSequences(const RankInput& in, RankScratch& scratch, Ranking& r) {
+  double factor = 1;
+  for (ItemIndex a : r.anchors()) {
+    for (const auto& n : in.snapshot.successors(a)) {
+      scratch.Touch(n.item);
+      scratch.seq(n.item) += static_cast<float>(n.score * factor);
+    }
+    factor *= 0.5;
+  }
 }
 
 }  // namespace
@@ -404,12 +470,16 @@ void RankScratch::Reset(size_t item_count) {
   if (flags_.size() != item_count) {
     flags_.assign(item_count, 0);
     cooc_.assign(item_count, 0);
+    seq_.assign(item_count, 0);
+    own_.assign(item_count, 0);
     touched_.clear();
     return;
   }
   for (ItemIndex i : touched_) {
     flags_[i] = 0;
     cooc_[i] = 0;
+    seq_[i] = 0;
+    own_[i] = 0;
   }
   touched_.clear();
 }
@@ -446,33 +516,32 @@ RankResult Recommend(const RankInput& in, RankScratch& scratch) {
   RankResult out;
   const RecommendRequest& q = in.request;
   const Weights w = EffectiveWeights(q, in.config);
-  if (w.hist > 0) {
-    out.warnings.push_back({"SIGNAL_UNAVAILABLE", "hist: no interaction history is indexed yet"});
-  }
   Ranking r(in, scratch, out);
+  ApplyHistory(in, w, scratch, r, out);
+  ChooseAnchors(in, w, r, out);
 
-  for (const std::string& id : q.anchor_ids) {
-    auto a = in.snapshot.Find(id);
-    if (!a) continue;
-    r.anchors().push_back(*a);
-    if (in.config.exclude_anchors) r.Mark(*a, kExcluded);
-  }
-  out.trace.anchors_used = r.anchors();
-  if (!q.anchor_ids.empty() && r.anchors().empty()) {
-    out.warnings.push_back({"SIGNAL_UNAVAILABLE", "anchors: none of the anchor items is known"});
-  }
-
-  // Co-visitation scores accumulate before candidates are added, so filters see them all.
+  // Signal scores accumulate before candidates are added, so filters see them all.
   for (ItemIndex a : r.anchors()) {
     for (const auto& n : in.snapshot.neighbours(a)) {
       scratch.Touch(n.item);
       scratch.cooc(n.item) += n.score;
     }
   }
+  if (w.seq > 0) AccumulateSequences(in, scratch, r);
   r.AddPopularityCandidates(std::max(10 * q.k, 200));
   for (ItemIndex a : r.anchors()) {
     for (const auto& n : in.snapshot.neighbours(a)) {
       if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
+    }
+    if (w.seq > 0) {
+      for (const auto& n : in.snapshot.successors(a)) {
+        if (r.AddCandidate(n.item)) ++out.trace.from_sequence;
+      }
+    }
+  }
+  if (w.hist > 0) {
+    for (const HistoryItem& h : in.history) {
+      if (auto i = in.snapshot.Find(h.item_id); i && r.AddCandidate(*i)) ++out.trace.from_history;
     }
   }
   r.AddIncludeCandidates();

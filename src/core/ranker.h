@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,21 +23,25 @@ enum Reason : uint8_t {
   kReasonSimilarity = 4,
   kReasonPin = 8,
   kReasonBoost = 16,
+  kReasonPersonalization = 32,  // the user's own history (hist)
+  kReasonSequence = 64,         // what users go on to next after the anchors (seq)
 };
 
 struct RankedItem {
   ItemIndex item = 0;
   double score = 0;
-  double raw_pop = 0, raw_cooc = 0;
-  double pop = 0, cooc = 0, sim = 0;  // normalized signals, in [0, 1]
-  double mmr = 0;                     // the MMR value it was selected with (0 when MMR is off)
+  double raw_pop = 0, raw_cooc = 0, raw_seq = 0;
+  double pop = 0, cooc = 0, sim = 0, hist = 0, seq = 0;  // normalized signals, in [0, 1]
+  double mmr = 0;  // the MMR value it was selected with (0 when MMR is off)
   uint8_t reasons = 0;
   std::vector<const Rule*> rules;  // rules that pinned or boosted it
 };
 
 struct RankTrace {
   int from_popularity = 0, from_covisitation = 0, from_include = 0, from_rules = 0;
+  int from_history = 0, from_sequence = 0;
   int after_filters = 0, blocked = 0, pinned = 0, boosted = 0, dropped_by_caps = 0;
+  bool anchors_from_history = false;
   std::vector<ItemIndex> anchors_used;
   std::vector<const Rule*> rules_evaluated;
 };
@@ -54,14 +60,25 @@ class RankScratch {
   void Reset(size_t item_count);
   uint8_t& flags(ItemIndex i) { return flags_[i]; }
   float& cooc(ItemIndex i) { return cooc_[i]; }
+  float& seq(ItemIndex i) { return seq_[i]; }
+  float& own(ItemIndex i) { return own_[i]; }
+  // REQUIRES: called before changing any of i's values, so that Reset() clears them.
   void Touch(ItemIndex i) {
-    if (flags_[i] == 0 && cooc_[i] == 0) touched_.push_back(i);
+    if (flags_[i] == 0 && cooc_[i] == 0 && seq_[i] == 0 && own_[i] == 0) touched_.push_back(i);
   }
 
  private:
   std::vector<uint8_t> flags_;
-  std::vector<float> cooc_;
+  std::vector<float> cooc_, seq_, own_;
   std::vector<ItemIndex> touched_;
+};
+
+// One item of the user's recent history (ranking.md "Users' recent history").
+struct HistoryItem {
+  std::string item_id;
+  TimestampUs last_at = 0;
+  double own = 0;         // own(i): decayed event weight over the user's maximum, in (0, 1]
+  uint8_t type_mask = 0;  // bit (1 << EventType) for each interaction type seen
 };
 
 struct RankInput {
@@ -72,6 +89,8 @@ struct RankInput {
   TimestampUs now;  // the request's context.now, else the server clock
   // Items never to return (the catalog's unavailable ones), by ItemIndex; null: none.
   const std::vector<bool>* unavailable = nullptr;
+  // The user's recent history, most recent first; empty for an unknown user.
+  std::span<const HistoryItem> history = {};
 };
 
 // /v1/recommend.

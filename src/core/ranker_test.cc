@@ -187,6 +187,74 @@ TEST_F(RankerTest, UnavailableItemsNeverAppearNotEvenPinnedOrBoosted) {
   EXPECT_EQ(std::find(neighbours.begin(), neighbours.end(), "i01"), neighbours.end());
 }
 
+TEST_F(RankerTest, SequenceFollowsTheMostRecentAnchorFirst) {
+  SnapshotBuilder b(kToday, 30);
+  for (const char* id : {"a", "b", "after-a", "after-b"}) b.AddPopularity(id, kToday, 1);
+  b.AddSequence("a", "after-a", 1);
+  b.AddSequence("b", "after-b", 1);
+  b.AddSequence("after-a", "a", 9);  // directed: does not count for anchor a
+  snap_ = b.Build();
+  RecommendRequest q = Request(2);
+  q.anchor_ids = {"b", "a"};  // b is the most recent
+  q.weights.pop = 0;
+  q.weights.seq = 1;
+  q.include_reasons = true;
+  RankResult r = Run(q);
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"after-b", "after-a"}));
+  EXPECT_NEAR(r.items[0].seq, 0.5, 1e-6);      // 1 / (1 + 1)
+  EXPECT_NEAR(r.items[1].seq, 1.0 / 3, 1e-6);  // 0.5 / (0.5 + 1)
+  EXPECT_TRUE(r.items[0].reasons & kReasonSequence);
+}
+
+TEST_F(RankerTest, OwnHistoryScoresTheUsersItemsAndKeepsThemAsCandidates) {
+  const std::vector<HistoryItem> history = {{"i09", 2, 1.0, 1 << 4}, {"i07", 1, 0.5, 1 << 1}};
+  RecommendRequest q = Request(3);
+  q.weights.pop = 0;
+  q.weights.hist = 1;
+  q.include_reasons = true;
+  RankResult r = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  ASSERT_GE(r.items.size(), 2u);
+  EXPECT_EQ(Ids(r)[0], "i09");
+  EXPECT_EQ(Ids(r)[1], "i07");
+  EXPECT_TRUE(r.items[0].reasons & kReasonPersonalization);
+  EXPECT_TRUE(r.trace.anchors_from_history);
+}
+
+TEST_F(RankerTest, HistoryAnchorsBringCoVisitationForAUserWithoutRequestAnchors) {
+  const std::vector<HistoryItem> history = {{"i01", 1, 1.0, 1 << 1}};
+  RecommendRequest q = Request(2);
+  q.weights.pop = 0;
+  q.weights.cooc = 1;
+  RankResult r = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"i07", "i09"}));  // i01 itself is excluded
+  EXPECT_EQ(r.trace.anchors_used.size(), 1u);
+}
+
+TEST_F(RankerTest, ExcludeSeenRemovesHistoryItemsOfTheChosenTypes) {
+  const std::vector<HistoryItem> history = {{"i02", 2, 1.0, 1 << 4}, {"i03", 1, 0.5, 1 << 1}};
+  RecommendRequest q = Request(10);
+  q.exclude_seen = true;
+  auto ids = Ids(Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_));
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "i02"), ids.end());
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "i03"), ids.end());
+  config_.ranking.exclude_seen = true;
+  config_.ranking.exclude_seen_types = 1 << 4;  // purchases only
+  config_.exclude_anchors = false;  // history items are anchors here; keep them candidates
+  q.exclude_seen.reset();
+  ids = Ids(Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_));
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "i02"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "i03"), ids.end());
+}
+
+TEST_F(RankerTest, HistWeightForAnUnknownUserWarns) {
+  RecommendRequest q = Request(3);
+  q.weights.hist = 1;
+  RankResult r = Run(q);
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_EQ(r.warnings[0].code, "SIGNAL_UNAVAILABLE");
+  EXPECT_EQ(r.items.size(), 3u);
+}
+
 TEST_F(RankerTest, BlockRemovesAndReleasesThePinSlot) {
   config_.ranking.max_pins = 1;
   std::vector<Rule> rules = {MakeRule(RuleAction::kPin, {"i09", "i08"}, 1),

@@ -168,6 +168,11 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
         !r.Bool(*section, "include_trace", "options", &q->include_trace)) {
       return false;
     }
+    if (const Value* exclude_seen = Member(*section, "exclude_seen")) {
+      if (!exclude_seen->IsBool())
+        return r.Fail(400, "options.exclude_seen", "must be true or false");
+      q->exclude_seen = exclude_seen->GetBool();
+    }
     if (const Value* seed = Member(*section, "seed")) {
       if (!seed->IsInt64()) return r.Fail(400, "options.seed", "must be an integer");
       q->seed = seed->GetInt64();
@@ -243,9 +248,9 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
 
   if (!r.Object(doc, "weights", "", &section)) return false;
   if (section) {
-    for (auto [key, slot] :
-         {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
-          std::pair{"emb", &q->weights.emb}, std::pair{"hist", &q->weights.hist}}) {
+    for (auto [key, slot] : {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
+                             std::pair{"emb", &q->weights.emb}, std::pair{"hist", &q->weights.hist},
+                             std::pair{"seq", &q->weights.seq}}) {
       const Value* w = Member(*section, key);
       if (w == nullptr) continue;
       const std::string path = std::string("weights.") + key;
@@ -419,7 +424,8 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   w.Key("weights");
   w.StartObject();
   for (auto [key, value] : {std::pair{"pop", q.weights.pop}, std::pair{"cooc", q.weights.cooc},
-                            std::pair{"emb", q.weights.emb}, std::pair{"hist", q.weights.hist}}) {
+                            std::pair{"emb", q.weights.emb}, std::pair{"hist", q.weights.hist},
+                            std::pair{"seq", q.weights.seq}}) {
     if (value) {
       w.Key(key);
       w.Double(*value);
@@ -439,6 +445,10 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   if (q.seed) {
     w.Key("seed");
     w.Int64(*q.seed);
+  }
+  if (q.exclude_seen) {
+    w.Key("exclude_seen");
+    w.Bool(*q.exclude_seen);
   }
   w.EndObject();
   if (!q.experiment_id.empty()) {

@@ -25,7 +25,7 @@ struct Warning {
 };
 
 struct WeightOverrides {
-  std::optional<double> pop, cooc, emb, hist;
+  std::optional<double> pop, cooc, emb, hist, seq;
 };
 
 struct RecommendRequest {
@@ -48,6 +48,7 @@ struct RecommendRequest {
   bool include_reasons = false;
   bool include_trace = false;
   std::optional<int64_t> seed;
+  std::optional<bool> exclude_seen;  // options.exclude_seen; absent: the config decides
   std::string experiment_id, experiment_variant;
   // /v1/similar only: the item to find neighbours of.
   std::string item_id;

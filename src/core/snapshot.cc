@@ -43,8 +43,9 @@ size_t SignalSnapshot::MemoryBytes() const {
   bytes += (day_offsets_.capacity() + neighbour_offsets_.capacity() + tag_offsets_.capacity() +
             posting_offsets_.capacity() + popularity_rank_.capacity()) *
            sizeof(uint32_t);
-  bytes +=
-      by_popularity_.capacity() * sizeof(ItemIndex) + neighbours_.capacity() * sizeof(Neighbour);
+  bytes += by_popularity_.capacity() * sizeof(ItemIndex) +
+           (neighbours_.capacity() + successors_.capacity()) * sizeof(Neighbour) +
+           successor_offsets_.capacity() * sizeof(uint32_t);
   bytes +=
       (item_tags_.capacity() + postings_.capacity() + brand_.capacity() + category_.capacity()) *
       sizeof(uint32_t);
@@ -106,6 +107,14 @@ void SnapshotBuilder::AddCovisit(std::string_view item_id, std::string_view neig
   covisit_.push_back({a, b, static_cast<float>(score)});
 }
 
+void SnapshotBuilder::AddSequence(std::string_view item_id, std::string_view next_id,
+                                  double score) {
+  const ItemIndex a = Intern(item_id);
+  const ItemIndex b = Intern(next_id);
+  if (a == b) return;
+  sequence_.push_back({a, b, static_cast<float>(score)});
+}
+
 uint32_t CovisitBatch::Local(std::string_view id) {
   if (!ids_.empty() && id == last_id_) return last_local_;
   auto it = index_.find(id);
@@ -138,6 +147,47 @@ void SnapshotBuilder::AddCovisitBatch(const CovisitBatch& batch) {
   }
 }
 
+void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
+                                          std::vector<uint32_t>& offsets,
+                                          std::vector<SignalSnapshot::Neighbour>& lists) {
+  const SignalSnapshot& s = *snap_;
+  const size_t n = s.item_ids_.size();
+  // Sum repeated pairs (rows of different days), then CSR with the top kMaxNeighbours per item
+  // by score, ties by neighbour id. Sorting a flat vector is several times faster than a hash map
+  // of pairs at 10M rows.
+  std::sort(rows.begin(), rows.end(), [](const PairRow& x, const PairRow& y) {
+    return x.item != y.item ? x.item < y.item : x.neighbour < y.neighbour;
+  });
+  std::vector<std::pair<ItemIndex, SignalSnapshot::Neighbour>> pairs;
+  pairs.reserve(rows.size());
+  for (const PairRow& row : rows) {
+    if (!pairs.empty() && pairs.back().first == row.item &&
+        pairs.back().second.item == row.neighbour) {
+      pairs.back().second.score += row.score;
+    } else {
+      pairs.push_back({row.item, {row.neighbour, row.score}});
+    }
+  }
+  rows.clear();
+  rows.shrink_to_fit();
+  std::sort(pairs.begin(), pairs.end(), [&s](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    if (x.second.score != y.second.score) return x.second.score > y.second.score;
+    return s.item_ids_[x.second.item] < s.item_ids_[y.second.item];
+  });
+  offsets.assign(n + 1, 0);
+  for (size_t p = 0; p < pairs.size();) {
+    const ItemIndex item = pairs[p].first;
+    size_t end = p;
+    while (end < pairs.size() && pairs[end].first == item) ++end;
+    const size_t keep = std::min<size_t>(end - p, kMaxNeighbours);
+    for (size_t q = p; q < p + keep; ++q) lists.push_back(pairs[q].second);
+    offsets[item + 1] = static_cast<uint32_t>(keep);
+    p = end;
+  }
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+}
+
 std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   SignalSnapshot& s = *snap_;
   const size_t n = s.item_ids_.size();
@@ -167,41 +217,8 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   s.popularity_rank_.resize(n);
   for (uint32_t r = 0; r < n; ++r) s.popularity_rank_[s.by_popularity_[r]] = r;
 
-  // Co-visitation: sum repeated pairs (rows of different days), then CSR with the top
-  // kMaxNeighbours per item by score, ties by neighbour id. Sorting a flat vector is several times
-  // faster than a hash map of pairs at 10M rows.
-  std::sort(covisit_.begin(), covisit_.end(), [](const CovisitRow& x, const CovisitRow& y) {
-    return x.item != y.item ? x.item < y.item : x.neighbour < y.neighbour;
-  });
-  std::vector<std::pair<ItemIndex, SignalSnapshot::Neighbour>> pairs;
-  pairs.reserve(covisit_.size());
-  for (const CovisitRow& row : covisit_) {
-    if (!pairs.empty() && pairs.back().first == row.item &&
-        pairs.back().second.item == row.neighbour) {
-      pairs.back().second.score += row.score;
-    } else {
-      pairs.push_back({row.item, {row.neighbour, row.score}});
-    }
-  }
-  covisit_.clear();
-  covisit_.shrink_to_fit();
-  std::sort(pairs.begin(), pairs.end(), [&s](const auto& x, const auto& y) {
-    if (x.first != y.first) return x.first < y.first;
-    if (x.second.score != y.second.score) return x.second.score > y.second.score;
-    return s.item_ids_[x.second.item] < s.item_ids_[y.second.item];
-  });
-  s.neighbour_offsets_.assign(n + 1, 0);
-  for (size_t p = 0; p < pairs.size();) {
-    const ItemIndex item = pairs[p].first;
-    size_t end = p;
-    while (end < pairs.size() && pairs[end].first == item) ++end;
-    const size_t keep = std::min<size_t>(end - p, kMaxNeighbours);
-    for (size_t q = p; q < p + keep; ++q) s.neighbours_.push_back(pairs[q].second);
-    s.neighbour_offsets_[item + 1] = static_cast<uint32_t>(keep);
-    p = end;
-  }
-  std::partial_sum(s.neighbour_offsets_.begin(), s.neighbour_offsets_.end(),
-                   s.neighbour_offsets_.begin());
+  BuildNeighbourLists(covisit_, s.neighbour_offsets_, s.neighbours_);
+  BuildNeighbourLists(sequence_, s.successor_offsets_, s.successors_);
 
   // Tags: per item sorted and unique; brand/category; posting lists in popularity order.
   const size_t tag_count = s.tag_names_.size();

@@ -6,6 +6,7 @@
 //  - items pre-sorted by popularity (descending, ties by id), so popularity candidates are a
 //  prefix;
 //  - co-visitation neighbours in CSR form, top kMaxNeighbours per item, by score descending;
+//  - sequence successors ("what users went on to next", directed) in the same form;
 //  - per item a sorted list of tag indexes, per tag a posting list in popularity order.
 // Built once by SnapshotBuilder, then shared read-only between threads (thread-safe to read).
 #pragma once
@@ -59,6 +60,12 @@ class SignalSnapshot {
             neighbours_.data() + neighbour_offsets_[i + 1]};
   }
 
+  // Items sessions went on to after item i, by summed 1/gap score descending.
+  std::span<const Neighbour> successors(ItemIndex i) const {
+    return {successors_.data() + successor_offsets_[i],
+            successors_.data() + successor_offsets_[i + 1]};
+  }
+
   size_t tag_count() const { return tag_names_.size(); }
   std::string_view tag_name(TagIndex t) const { return tag_names_[t]; }
   std::optional<TagIndex> FindTag(std::string_view normalized_tag) const;
@@ -96,6 +103,8 @@ class SignalSnapshot {
   std::vector<uint32_t> popularity_rank_;
   std::vector<uint32_t> neighbour_offsets_;  // item_count + 1
   std::vector<Neighbour> neighbours_;
+  std::vector<uint32_t> successor_offsets_;  // item_count + 1
+  std::vector<Neighbour> successors_;
   std::vector<std::string> tag_names_;
   std::unordered_map<std::string, TagIndex, StringHash, std::equal_to<>> tag_index_;
   std::vector<uint32_t> tag_offsets_;  // item_count + 1
@@ -143,6 +152,8 @@ class SnapshotBuilder {
   void AddCovisit(std::string_view item_id, std::string_view neighbour_id, double score);
   // Adds every row of `batch` (interning its ids once each).
   void AddCovisitBatch(const CovisitBatch& batch);
+  // A sequence row: after `item_id`, sessions went on to `next_id`; repeated pairs add up.
+  void AddSequence(std::string_view item_id, std::string_view next_id, double score);
 
   std::shared_ptr<const SignalSnapshot> Build();
 
@@ -156,11 +167,15 @@ class SnapshotBuilder {
   ItemIndex last_index_ = 0;
   std::vector<std::vector<TagIndex>> tags_;
   std::vector<std::pair<ItemIndex, SignalSnapshot::DayScore>> day_rows_;
-  struct CovisitRow {
+  struct PairRow {
     ItemIndex item, neighbour;
     float score;
   };
-  std::vector<CovisitRow> covisit_;  // summed per pair at Build()
+  std::vector<PairRow> covisit_;   // summed per pair at Build()
+  std::vector<PairRow> sequence_;  // likewise
+  // Sums repeated pairs of `rows` and keeps the top kMaxNeighbours per item in CSR form.
+  void BuildNeighbourLists(std::vector<PairRow>& rows, std::vector<uint32_t>& offsets,
+                           std::vector<SignalSnapshot::Neighbour>& lists);
 };
 
 }  // namespace recsys

@@ -1,5 +1,6 @@
 #include "core/tenant_config.h"
 
+#include "core/event.h"
 #include "core/json_fields.h"
 
 namespace recsys {
@@ -23,6 +24,7 @@ Status ReadWeights(const Value& v, const std::string& path, Weights* w) {
   RETURN_IF_ERROR(json::ReadNumber(v, "cooc", path, 0, kMaxWeight, &w->cooc));
   RETURN_IF_ERROR(json::ReadNumber(v, "emb", path, 0, kMaxWeight, &w->emb));
   RETURN_IF_ERROR(json::ReadNumber(v, "hist", path, 0, kMaxWeight, &w->hist));
+  RETURN_IF_ERROR(json::ReadNumber(v, "seq", path, 0, kMaxWeight, &w->seq));
   return Status::Ok();
 }
 
@@ -33,6 +35,36 @@ Status ReadRanking(const Value& v, const std::string& path, RankingParams* r) {
   RETURN_IF_ERROR(json::ReadInt(v, "brand_cap", path, 0, 1000, &r->brand_cap));
   RETURN_IF_ERROR(json::ReadInt(v, "category_cap", path, 0, 1000, &r->category_cap));
   RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 0, 200, &r->max_pins));
+  RETURN_IF_ERROR(json::ReadBool(v, "exclude_seen", path, &r->exclude_seen));
+  if (const Value* types = Member(v, "exclude_seen_types")) {
+    const std::string field = json::Join(path, "exclude_seen_types");
+    if (!types->IsArray())
+      return Status::InvalidArgument(field + ": must be an array of event types");
+    r->exclude_seen_types = 0;
+    for (const Value& type : types->GetArray()) {
+      std::optional<EventType> parsed;
+      if (type.IsString()) parsed = ParseEventType({type.GetString(), type.GetStringLength()});
+      if (!parsed) {
+        return Status::InvalidArgument(
+            field + ": each must be impression, view, click, add_to_cart or purchase");
+      }
+      r->exclude_seen_types |= static_cast<uint8_t>(1u << static_cast<int>(*parsed));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadSignals(const Value& v, SignalParams* s) {
+  const Value* weights = nullptr;
+  RETURN_IF_ERROR(ObjectAt(v, "event_weights", "signals", &weights));
+  if (weights != nullptr) {
+    for (int t = 0; t < kEventTypeCount; ++t) {
+      RETURN_IF_ERROR(json::ReadNumber(*weights, EventTypeName(static_cast<EventType>(t)),
+                                       "signals.event_weights", 0, 1e6, &s->event_weights[t]));
+    }
+  }
+  RETURN_IF_ERROR(json::ReadInt(v, "history_items", "signals", 1, 1000, &s->history_items));
+  RETURN_IF_ERROR(json::ReadInt(v, "history_days", "signals", 1, 3650, &s->history_days));
   return Status::Ok();
 }
 
@@ -141,6 +173,8 @@ Result<TenantConfig> ParseTenantConfig(std::string_view text) {
   }
   RETURN_IF_ERROR(ObjectAt(doc, "ranking", "", &section));
   if (section) RETURN_IF_ERROR(ReadRanking(*section, "ranking", &config.ranking));
+  RETURN_IF_ERROR(ObjectAt(doc, "signals", "", &section));
+  if (section) RETURN_IF_ERROR(ReadSignals(*section, &config.signals));
   if (const Value* experiments = Member(doc, "experiments")) {
     std::vector<Experiment> list;
     RETURN_IF_ERROR(ReadExperiments(*experiments, config, &list));

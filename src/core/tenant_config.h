@@ -21,6 +21,7 @@ struct Weights {
   double cooc = 0.0;
   double emb = 0.0;
   double hist = 0.0;
+  double seq = 0.0;
 };
 
 struct RankingParams {
@@ -30,6 +31,18 @@ struct RankingParams {
   int brand_cap = 0;        // 0 = no cap
   int category_cap = 0;     // 0 = no cap
   int max_pins = 3;
+  // Leave out every item in the user's recent history (ranking.md "Users' recent history"),
+  // counting only interactions whose type bit (1 << EventType) is in exclude_seen_types.
+  bool exclude_seen = false;
+  uint8_t exclude_seen_types = 0x1F;
+};
+
+// Building signals and the recent-history index (ranking.md): `signals` in the config.
+struct SignalParams {
+  // By EventType: impression, view, click, add_to_cart, purchase.
+  double event_weights[5] = {0, 1, 2, 3, 5};
+  int history_items = 50;  // per user
+  int history_days = 365;  // warm-up window
 };
 
 struct ExperimentVariant {
@@ -57,6 +70,7 @@ struct TenantConfig {
   double rate_limit_rps = 0;    // requests/s per tenant; 0: the server's RECSYS_RATE_LIMIT_RPS
   double rate_limit_burst = 0;  // bucket size; 0: twice the rate
   RankingParams ranking;
+  SignalParams signals;
   // Shared, so that a per-request copy with a variant's overrides stays cheap. Never null.
   std::shared_ptr<const std::vector<Experiment>> experiments =
       std::make_shared<const std::vector<Experiment>>();

@@ -102,6 +102,7 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
          {std::pair{"from_popularity", t.from_popularity},
           std::pair{"from_covisitation", t.from_covisitation},
           std::pair{"from_include", t.from_include}, std::pair{"from_rules", t.from_rules},
+          std::pair{"from_history", t.from_history}, std::pair{"from_sequence", t.from_sequence},
           std::pair{"after_filters", t.after_filters}, std::pair{"blocked", t.blocked},
           std::pair{"boosted", t.boosted}, std::pair{"pinned", t.pinned},
           std::pair{"dropped_by_caps", t.dropped_by_caps}}) {
@@ -113,6 +114,8 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
     w.StartArray();
     for (ItemIndex a : t.anchors_used) Str(w, s.snapshot->item_id(a));
     w.EndArray();
+    w.Key("anchors_from_history");
+    w.Bool(t.anchors_from_history);
     w.Key("rules_evaluated");
     w.StartArray();
     for (const Rule* r : t.rules_evaluated) Str(w, r->id);
@@ -141,6 +144,8 @@ void WriteItems(Writer& w, const Served& s) {
       if (item.reasons & kReasonPopularity) w.String("popularity");
       if (item.reasons & kReasonCoVisitation) w.String("co_visitation");
       if (item.reasons & kReasonSimilarity) w.String("similarity");
+      if (item.reasons & kReasonPersonalization) w.String("personalization");
+      if (item.reasons & kReasonSequence) w.String("sequence");
       if (item.reasons & kReasonPin) w.String("rule.pin");
       if (item.reasons & kReasonBoost) w.String("rule.boost");
       w.EndArray();
@@ -156,6 +161,10 @@ void WriteItems(Writer& w, const Served& s) {
       w.Double(item.cooc);
       w.Key("emb");
       w.Double(item.sim);
+      w.Key("hist");
+      w.Double(item.hist);
+      w.Key("seq");
+      w.Double(item.seq);
       w.EndObject();
       w.Key("rules");
       w.StartArray();
@@ -173,6 +182,8 @@ void WriteItems(Writer& w, const Served& s) {
         w.Double(item.raw_pop);
         w.Key("cooc");
         w.Double(item.raw_cooc);
+        w.Key("seq");
+        w.Double(item.raw_seq);
         w.EndObject();
         w.Key("mmr");
         w.Double(item.mmr);

@@ -118,6 +118,18 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
                                                 ParseDouble(row.fields[3]));
                            });
   }
+  if (status.ok()) {
+    status = StreamCopyOut(
+        conn,
+        "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_sequence_daily "
+        "WHERE tenant_id = " +
+            tenant_literal + " AND day > DATE '1970-01-01' + " +
+            std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
+        [&](const CopyRow& row) {
+          builder(row.fields[0])
+              .AddSequence(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
+        });
+  }
   covisit_thread.join();
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(covisit_status);
