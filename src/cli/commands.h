@@ -28,4 +28,7 @@ int RunKeysCreate(const std::string& tenant, const std::string& name, const std:
 int RunKeysList(const std::string& tenant);
 int RunKeysRevoke(const std::string& key_id);
 
+// `since`: YYYY-MM-DD or empty.
+int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full);
+
 }  // namespace recsys::cli

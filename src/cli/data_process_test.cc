@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/time.h"
 #include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
@@ -25,7 +26,7 @@ class DataInTest : public ::testing::Test {
     db_ = testing::TestDatabase::Create("data_in").release();
     store::PgConnection conn = db_->Connect();
     ASSERT_TRUE(store::SeedDemo(conn).ok());
-    serve_ = new testing::ServeProcess(db_->url());
+    serve_ = new testing::ServeProcess(db_->url(), {{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "300"}});
   }
   static void TearDownTestSuite() {
     delete serve_;
@@ -166,6 +167,54 @@ TEST_F(DataInTest, ADeletedItemIsNeverServedButKeepsItsSignals) {
   HttpResult bad = testing::HttpCall(serve_->port(), "DELETE", "/v1/catalog/items/x?namespace=",
                                      {{"X-Dev-User-Id", "ops"}, {"X-Dev-Org-Id", "demo"}});
   EXPECT_EQ(bad.status, 200);  // an empty namespace means the default one
+}
+
+// The raw popularity of `item` as /v1/recommend explains it (0 when not returned).
+double RawPopularity(testing::ServeProcess& serve, const std::string& item) {
+  HttpResult r =
+      serve.Post("/v1/recommend", R"({"surface": "home", "k": 1, "user": {"user_id": "p"},
+      "candidates": {"include_ids": [")" +
+                                      item + R"("]}, "options": {"explain": "full"}})");
+  if (r.status != 200) return -1;
+  auto doc = testing::ParseJson(r.body);
+  if (doc["items"].Empty()) return 0;
+  return doc["items"][0]["explain"]["raw"]["pop"].GetDouble();
+}
+
+TEST_F(DataInTest, AcceptedEventsShapeTheNextRequestOnEveryInstanceAndBecomeSignals) {
+  testing::ServeProcess other(db_->url(), {{"RECSYS_SIGNAL_BUILD_ENABLED", "false"}});
+  const std::string body = R"({"surface": "home", "k": 1, "user": {"user_id": "zed"},
+                               "weights": {"pop": 0, "hist": 1},
+                               "options": {"include_reasons": true}})";
+  auto first_item = [&] {
+    HttpResult r = other.Post("/v1/recommend", body);
+    auto doc = testing::ParseJson(r.body);
+    return doc["items"].Empty() ? std::string()
+                                : std::string(doc["items"][0]["item_id"].GetString());
+  };
+  ASSERT_NE(first_item(), "item-0250");
+  const double popularity_before = RawPopularity(other, "item-0250");
+
+  const std::string now = FormatRfc3339(NowUs());
+  std::string events = R"({"events": [)";
+  for (int i = 0; i < 40; ++i) {
+    events += std::string(i ? "," : "") + R"({"occurred_at": ")" + now + R"(", "user_id": ")" +
+              (i == 0 ? "zed" : "buyer" + std::to_string(i)) +
+              R"(", "event_type": "purchase", "item_id": "item-0250"})";
+  }
+  events += "]}";
+  HttpResult posted = serve_->Post("/v1/events", events);
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  const auto accepted_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(WaitFor([&] { return first_item() == "item-0250"; }, 3s))
+      << other.Post("/v1/recommend", body).body;
+  EXPECT_LT(std::chrono::steady_clock::now() - accepted_at, 1s);
+
+  // The schedule on the first instance builds today's signals; the second reloads on NOTIFY.
+  // 40 purchases weigh 200; the build replaces the demo's seeded row for today (a few points).
+  EXPECT_TRUE(
+      WaitFor([&] { return RawPopularity(other, "item-0250") >= popularity_before + 150; }, 10s))
+      << RawPopularity(other, "item-0250") << " vs " << popularity_before;
 }
 
 }  // namespace

@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
   auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key by id");
   keys_revoke->add_option("KEY_ID", key_id)->required();
 
+  auto* signals = app.add_subcommand("signals", "Build the daily signal tables from events");
+  signals->require_subcommand(1);
+  std::string since;
+  bool full = false;
+  auto* signals_build = signals->add_subcommand(
+      "build", "Build popularity, co-visitation and sequences for days with new events");
+  signals_build->add_option("--tenant", tenant_id, "Only this tenant (external id)");
+  signals_build->add_option("--since", since, "Only days on or after this one (YYYY-MM-DD)");
+  signals_build->add_flag("--full", full, "Every day with events, not only those with new ones");
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace recsys::cli;
@@ -77,5 +87,6 @@ int main(int argc, char** argv) {
   if (keys_create->parsed()) return RunKeysCreate(tenant_id, key_name, key_roles, expires_days);
   if (keys_list->parsed()) return RunKeysList(tenant_id);
   if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
+  if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full);
   return 2;
 }

@@ -20,6 +20,8 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "service/admin_service.h"
+#include "service/history_index.h"
+#include "service/periodic_thread.h"
 #include "service/readiness.h"
 #include "service/recommend_service.h"
 #include "service/serving_state.h"
@@ -30,12 +32,14 @@
 #include "store/change_notice.h"
 #include "store/event_store.h"
 #include "store/exposure_writer.h"
+#include "store/history_tailer.h"
 #include "store/key_usage.h"
 #include "store/migrator.h"
 #include "store/partition_maintainer.h"
 #include "store/partitions.h"
 #include "store/pg.h"
 #include "store/schema_probe.h"
+#include "store/signal_builder.h"
 #include "store/state_loader.h"
 
 namespace recsys::cli {
@@ -86,6 +90,37 @@ obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
   return gauges;
 }
 
+// The longest history window any tenant asks for (the warm-up reads that far back).
+int MaxHistoryDays(const service::ServingState& state) {
+  int days = SignalParams().history_days;
+  for (const auto& [id, tenant] : state.tenants) {
+    days = std::max(days, tenant->config.signals.history_days);
+  }
+  return days;
+}
+
+// One run of the background signal builder, logged.
+void RunScheduledBuild(store::SignalBuilder& builder) {
+  const auto started = std::chrono::steady_clock::now();
+  auto report = builder.Run({});
+  if (!report.ok()) {
+    // Another instance building is the normal case with several instances.
+    if (report.status().code() != StatusCode::kConflict) {
+      obs::Log(obs::Level::kWarn,
+               "signal build failed; remaining days stay marked for the next run")
+          .Str("error", report.status().message());
+    }
+    return;
+  }
+  if (report.value().days == 0) return;
+  obs::Log(obs::Level::kInfo, "signals built")
+      .Int("days", report.value().days)
+      .Int("events", report.value().events)
+      .Int("duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count());
+}
+
 }  // namespace
 
 int RunServe() {
@@ -126,6 +161,19 @@ int RunServe() {
   store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
   partitions.Start();
 
+  // Signals from events, on a schedule; one builder at a time across instances (advisory lock).
+  store::SignalBuilder signal_builder(config.database_url);
+  service::PeriodicThread signal_schedule;
+  if (config.signal_build_enabled) {
+    const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
+    signal_schedule.Start(interval, [&signal_builder, interval](bool) {
+      RunScheduledBuild(signal_builder);
+      return interval;
+    });
+  } else {
+    obs::Log(obs::Level::kWarn, "signal builder schedule is OFF (RECSYS_SIGNAL_BUILD_ENABLED)");
+  }
+
   service::StateHolder state;
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
   service::StateRefresher refresher(
@@ -162,9 +210,15 @@ int RunServe() {
   } else {
     obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
   }
+  // Users' recent history: warmed from the log, then tailed, on every instance.
+  service::HistoryIndex history(static_cast<size_t>(config.history_max_mb) << 20);
+  store::HistoryTailer history_tailer(config.database_url, history, state,
+                                      std::chrono::milliseconds(config.history_poll_ms),
+                                      MaxHistoryDays(*state.Get()));
+  history_tailer.Start();
   service::RecommendService recommend(
       state, exposures.get(),
-      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps});
+      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps}, &history);
   store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
   key_usage.Start();
   http::ApiKeyAuthenticator api_keys(state, config.api_key_secret,
@@ -201,7 +255,16 @@ int RunServe() {
   http::Router router;
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
-      [&] { return CollectGauges(state, exposures.get(), readiness); });
+      [&] {
+        auto gauges = CollectGauges(state, exposures.get(), readiness);
+        gauges.push_back({"recsys_history_users", static_cast<double>(history.users())});
+        gauges.push_back({"recsys_history_bytes", static_cast<double>(history.bytes())});
+        gauges.push_back(
+            {"recsys_history_evictions_total", static_cast<double>(history.evictions())});
+        gauges.push_back({"recsys_history_events_applied_total",
+                          static_cast<double>(history_tailer.events_applied())});
+        return gauges;
+      });
   http::AddServingRoutes(router, auth, recommend);
   http::AddAdminRoutes(router, auth, admin, recommend);
   store::PgEventStore event_store(config.database_url);

@@ -219,6 +219,19 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (Status s = ReadBool(env, "RECSYS_DEV_AUTH_ENABLED", &config.dev_auth_enabled); !s.ok()) {
     return s;
   }
+  if (Status s = ReadBool(env, "RECSYS_SIGNAL_BUILD_ENABLED", &config.signal_build_enabled);
+      !s.ok()) {
+    return s;
+  }
+  for (auto [name, slot, lo, hi] :
+       {std::tuple{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &config.signal_build_interval_ms, 100,
+                   86400000},
+        std::tuple{"RECSYS_HISTORY_POLL_MS", &config.history_poll_ms, 10, 500},
+        std::tuple{"RECSYS_HISTORY_MAX_MB", &config.history_max_mb, 1, 1 << 20}}) {
+    long long value = *slot;
+    if (Status s = ReadInt(env, name, lo, hi, &value); !s.ok()) return s;
+    *slot = static_cast<int>(value);
+  }
 
   if (auto level = env("RECSYS_LOG_LEVEL")) {
     if (!obs::ParseLevel(*level, &config.log_level)) {

@@ -18,8 +18,22 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
-                                   RecommendOptions options)
-    : holder_(holder), sink_(sink), options_(std::move(options)) {}
+                                   RecommendOptions options, const HistoryIndex* history)
+    : holder_(holder), sink_(sink), options_(std::move(options)), history_(history) {}
+
+std::vector<HistoryItem> RecommendService::RecentHistory(const TenantState& tenant,
+                                                         const RecommendRequest& q,
+                                                         TimestampUs now) const {
+  if (history_ == nullptr) return {};
+  const TimestampUs not_before =
+      now - static_cast<TimestampUs>(tenant.config.signals.history_days) * 86400 * 1000000;
+  if (!q.user_id.empty() || !q.anonymous_id.empty()) {
+    const std::string key = UserKey(q.user_id.empty() ? q.anonymous_id : q.user_id);
+    auto items = history_->Recent({tenant.id, HistoryKeyKind::kUser, key}, not_before);
+    if (!items.empty() || q.session_id.empty()) return items;
+  }
+  return history_->Recent({tenant.id, HistoryKeyKind::kSession, q.session_id}, not_before);
+}
 
 std::string RecommendService::UserKey(std::string_view user_id) const {
   return crypto::HmacSha256(options_.user_key_secret, user_id);
@@ -89,12 +103,15 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   const auto rank_started = std::chrono::steady_clock::now();
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
+  std::vector<HistoryItem> history;
+  if (endpoint == Endpoint::kRecommend) history = RecentHistory(tenant, served.request, now);
   RankInput input{served.request,
                   *served.snapshot,
                   *config,
                   tenant.rules,
                   now,
-                  tenant.UnavailableIn(served.snapshot)};
+                  tenant.UnavailableIn(served.snapshot),
+                  history};
   served.result =
       endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
@@ -119,9 +136,10 @@ std::variant<DryRun, ServeError> RecommendService::DryRunRules(
       before.variant_config ? *before.variant_config : before.tenant->config;
   const TimestampUs now = before.request.now.value_or(NowUs());
   thread_local RankScratch scratch;
-  RankResult after = Recommend(
-      {before.request, snap, config, draft.value(), now, before.tenant->UnavailableIn(&snap)},
-      scratch);
+  const std::vector<HistoryItem> history = RecentHistory(*before.tenant, before.request, now);
+  RankResult after = Recommend({before.request, snap, config, draft.value(), now,
+                                before.tenant->UnavailableIn(&snap), history},
+                               scratch);
 
   std::vector<ItemIndex> shown;
   for (const RankedItem& item : before.result.items) {

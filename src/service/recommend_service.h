@@ -14,6 +14,7 @@
 #include "core/ranker.h"
 #include "core/request.h"
 #include "service/exposure_sink.h"
+#include "service/history_index.h"
 #include "service/rate_limiter.h"
 #include "service/serving_state.h"
 
@@ -70,8 +71,10 @@ struct DryRun {
 
 class RecommendService {
  public:
-  // REQUIRES: `holder` outlives the service; `sink` may be null (no exposure logging).
-  RecommendService(const StateHolder& holder, ExposureSink* sink, RecommendOptions options);
+  // REQUIRES: `holder` and `history` outlive the service; `sink` may be null (no exposure
+  // logging); `history` may be null (no recent-history signals).
+  RecommendService(const StateHolder& holder, ExposureSink* sink, RecommendOptions options,
+                   const HistoryIndex* history = nullptr);
 
   std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
                                           std::string_view body) const;
@@ -89,11 +92,17 @@ class RecommendService {
   // The keyed hash of a user identifier (raw bytes).
   std::string UserKey(std::string_view user_id) const;
 
+  // The request's user's recent history within the tenant's window, most recent first: by
+  // user_id, else anonymous_id, else session_id. Empty without a history index.
+  std::vector<HistoryItem> RecentHistory(const TenantState& tenant, const RecommendRequest& request,
+                                         TimestampUs now) const;
+
  private:
   const StateHolder& holder_;
   ExposureSink* sink_;
   RecommendOptions options_;
   mutable RateLimiter limiter_;
+  const HistoryIndex* history_;
 };
 
 }  // namespace recsys::service

@@ -1,0 +1,89 @@
+#include "service/history_index.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+
+namespace recsys::service {
+namespace {
+
+constexpr TimestampUs kDay = 86400LL * 1000000;
+const TimestampUs kT0 = *ParseRfc3339("2026-11-01T00:00:00Z");
+
+HistoryKey User(std::string_view key, std::string_view tenant = "t1") {
+  return {tenant, HistoryKeyKind::kUser, key};
+}
+
+std::vector<std::string> Items(const std::vector<HistoryItem>& history) {
+  std::vector<std::string> out;
+  for (const HistoryItem& h : history) out.push_back(h.item_id);
+  return out;
+}
+
+TEST(HistoryIndexTest, MostRecentFirstWithOwnNormalizedToTheLargest) {
+  HistoryIndex index(1 << 20);
+  index.Add(User("alice"), "milk", kT0, EventType::kPurchase, 5, 30, 50);
+  index.Add(User("alice"), "milk", kT0 + kDay, EventType::kPurchase, 5, 30, 50);
+  index.Add(User("alice"), "bread", kT0 + 2 * kDay, EventType::kView, 1, 30, 50);
+  auto history = index.Recent(User("alice"), 0);
+  ASSERT_EQ(Items(history), (std::vector<std::string>{"bread", "milk"}));
+  EXPECT_DOUBLE_EQ(history[1].own, 1.0);
+  // own(bread) / own(milk) = 1 / (5 · 2^(-2/30) + 5 · 2^(-1/30)).
+  EXPECT_NEAR(history[0].own, 1 / (5 * std::exp2(-2.0 / 30) + 5 * std::exp2(-1.0 / 30)), 1e-9);
+  EXPECT_EQ(history[0].type_mask, 1 << static_cast<int>(EventType::kView));
+  EXPECT_EQ(history[1].last_at, kT0 + kDay);
+}
+
+TEST(HistoryIndexTest, TenantsKindsAndUsersAreSeparate) {
+  HistoryIndex index(1 << 20);
+  index.Add(User("alice", "t1"), "a", kT0, EventType::kView, 1, 30, 50);
+  EXPECT_TRUE(index.Recent(User("alice", "t2"), 0).empty());
+  EXPECT_TRUE(index.Recent(User("bob", "t1"), 0).empty());
+  EXPECT_TRUE(index.Recent({"t1", HistoryKeyKind::kSession, "alice"}, 0).empty());
+  EXPECT_EQ(index.Recent(User("alice", "t1"), 0).size(), 1u);
+}
+
+TEST(HistoryIndexTest, KeepsTheMostRecentItemsPerUserAndHonoursTheWindow) {
+  HistoryIndex index(1 << 20);
+  for (int i = 0; i < 10; ++i) {
+    index.Add(User("u"), "item" + std::to_string(i), kT0 + i * kDay, EventType::kView, 1, 30, 3);
+  }
+  index.Add(User("u"), "ancient", kT0 - 100 * kDay, EventType::kView, 1, 30, 3);  // too old
+  EXPECT_EQ(Items(index.Recent(User("u"), 0)),
+            (std::vector<std::string>{"item9", "item8", "item7"}));
+  EXPECT_EQ(Items(index.Recent(User("u"), kT0 + 9 * kDay)), (std::vector<std::string>{"item9"}));
+}
+
+TEST(HistoryIndexTest, EvictsLeastRecentlyUpdatedUsersUnderTheMemoryCap) {
+  HistoryIndex index(64 * 4096);  // about 4 KiB per shard
+  for (int u = 0; u < 20000; ++u) {
+    index.Add(User("user" + std::to_string(u)), "x", kT0, EventType::kView, 1, 30, 50);
+  }
+  EXPECT_LE(index.bytes(), 64u * 4096 + 64 * 1024);  // items dictionary aside
+  EXPECT_GT(index.evictions(), 0u);
+  EXPECT_LT(index.users(), 20000u);
+  EXPECT_FALSE(index.Recent(User("user19999"), 0).empty());  // the newest survive
+  EXPECT_TRUE(index.Recent(User("user0"), 0).empty());
+}
+
+TEST(HistoryIndexTest, ConcurrentWritersAndReaders) {
+  HistoryIndex index(64 << 20);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&index, t] {
+      for (int i = 0; i < 5000; ++i) {
+        const std::string user = "u" + std::to_string(i % 100);
+        index.Add(User(user), "i" + std::to_string((i + t) % 37), kT0 + i, EventType::kClick, 2, 30,
+                  50);
+        (void)index.Recent(User(user), 0);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(index.users(), 100u);
+  EXPECT_EQ(index.Recent(User("u7"), 0).size(), 37u);
+}
+
+}  // namespace
+}  // namespace recsys::service

@@ -1,0 +1,192 @@
+#include "store/history_tailer.h"
+
+#include <charconv>
+#include <unordered_map>
+
+#include "core/event.h"
+#include "obs/log.h"
+#include "store/copy_stream.h"
+
+namespace recsys::store {
+namespace {
+
+constexpr auto kMissingFor = std::chrono::seconds(10);
+constexpr size_t kMaxMissing = 100000;
+constexpr int kPollRows = 100000;
+
+constexpr const char* kColumns =
+    "SELECT id, tenant_id, encode(user_key, 'hex'), session_id, event_type, item_id, "
+    "(extract(epoch FROM occurred_at) * 1000000)::bigint FROM interaction_events ";
+
+int64_t ToInt(std::string_view s) {
+  int64_t value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+std::string FromHex(std::string_view hex) {
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    unsigned value = 0;
+    std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, value, 16);
+    out[i] = static_cast<char>(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct HistoryTailer::TenantParams {
+  const double* event_weights;
+  double half_life_days;
+  int items_per_user;
+};
+
+struct HistoryTailer::TenantParamsMap {
+  std::shared_ptr<const service::ServingState> state;  // keeps the keys and weights alive
+  std::unordered_map<std::string_view, TenantParams> by_id;
+  SignalParams defaults;
+
+  TenantParams For(std::string_view tenant_id) const {
+    auto it = by_id.find(tenant_id);
+    if (it != by_id.end()) return it->second;
+    return {defaults.event_weights, 30, defaults.history_items};
+  }
+};
+
+HistoryTailer::TenantParamsMap HistoryTailer::CurrentParams() const {
+  TenantParamsMap params;
+  params.state = state_.Get();
+  for (const auto& [external, tenant] : params.state->tenants) {
+    params.by_id.emplace(tenant->id, TenantParams{tenant->config.signals.event_weights,
+                                                  tenant->config.ranking.half_life_days,
+                                                  tenant->config.signals.history_items});
+  }
+  return params;
+}
+
+// Row: id, tenant_id, hex user_key, session_id, event_type, item_id, occurred_at (us).
+void HistoryTailer::ApplyRow(const CopyRow& row, const TenantParamsMap& params) {
+  auto type = ParseEventType(row.fields[4]);
+  if (!type) return;
+  const TenantParams p = params.For(row.fields[1]);
+  const double weight = p.event_weights[static_cast<int>(*type)];
+  const TimestampUs at = ToInt(row.fields[6]);
+  if (!row.is_null[2]) {
+    const std::string key = FromHex(row.fields[2]);
+    index_.Add({row.fields[1], service::HistoryKeyKind::kUser, key}, row.fields[5], at, *type,
+               weight, p.half_life_days, p.items_per_user);
+  }
+  if (!row.is_null[3]) {
+    index_.Add({row.fields[1], service::HistoryKeyKind::kSession, row.fields[3]}, row.fields[5], at,
+               *type, weight, p.half_life_days, p.items_per_user);
+  }
+}
+
+HistoryTailer::HistoryTailer(std::string database_url, service::HistoryIndex& index,
+                             const service::StateHolder& state, std::chrono::milliseconds poll,
+                             int warm_days)
+    : url_(std::move(database_url)),
+      index_(index),
+      state_(state),
+      poll_(poll),
+      warm_days_(warm_days) {}
+
+HistoryTailer::~HistoryTailer() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void HistoryTailer::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void HistoryTailer::Loop() {
+  ReconnectingConnection conn(url_, 3);
+  bool failing = false;
+  while (!stopping_) {
+    const auto started = std::chrono::steady_clock::now();
+    auto c = conn.Get();
+    Status status = c.ok() ? Step(*c.value()) : c.status();
+    if (!status.ok()) {
+      if (!failing) {
+        obs::Log(obs::Level::kWarn, "history tail failed; retrying").Str("error", status.message());
+      }
+      conn.Reset();
+    } else if (failing) {
+      obs::Log(obs::Level::kInfo, "history tail recovered");
+    }
+    failing = !status.ok();
+    const auto next = started + poll_;
+    while (!stopping_ && std::chrono::steady_clock::now() < next) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
+Status HistoryTailer::Step(PgConnection& conn) { return warmed_ ? Poll(conn) : Warm(conn); }
+
+Status HistoryTailer::Warm(PgConnection& conn) {
+  const auto started = std::chrono::steady_clock::now();
+  auto high = conn.Query("SELECT coalesce(max(id), 0) FROM interaction_events");
+  if (!high.ok()) return high.status();
+  const int64_t high_id = ToInt(high.value().Get(0, 0));
+  const TenantParamsMap params = CurrentParams();
+  uint64_t applied = 0;
+  auto apply = [&](const CopyRow& row) {
+    ApplyRow(row, params);
+    ++applied;
+  };
+  RETURN_IF_ERROR(StreamCopyOut(conn,
+                                "COPY (" + std::string(kColumns) +
+                                    "WHERE id <= " + std::to_string(high_id) +
+                                    " AND occurred_at >= now() - " + std::to_string(warm_days_) +
+                                    " * interval '1 day' AND event_type <> 'impression') TO STDOUT",
+                                apply));
+  high_id_ = high_id;
+  applied_ += applied;
+  warmed_ = true;
+  obs::Log(obs::Level::kInfo, "recent-history index warmed")
+      .Int("events", static_cast<int64_t>(applied))
+      .Int("users", static_cast<int64_t>(index_.users()))
+      .Int("bytes", static_cast<int64_t>(index_.bytes()))
+      .Int("duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count());
+  return Status::Ok();
+}
+
+Status HistoryTailer::Poll(PgConnection& conn) {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(missing_, [now](const auto& m) { return now - m.second > kMissingFor; });
+  std::string sql = "COPY ((" + std::string(kColumns) + "WHERE id > " + std::to_string(high_id_) +
+                    " ORDER BY id LIMIT " + std::to_string(kPollRows) + ")";
+  if (!missing_.empty()) {
+    std::string ids;
+    for (const auto& [id, since] : missing_) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    sql += " UNION ALL (" + std::string(kColumns) + "WHERE id IN (" + ids + "))";
+  }
+  sql += ") TO STDOUT";
+
+  const TenantParamsMap params = CurrentParams();
+  int64_t high = high_id_;
+  uint64_t applied = 0;
+  RETURN_IF_ERROR(StreamCopyOut(conn, sql, [&](const CopyRow& row) {
+    const int64_t id = ToInt(row.fields[0]);
+    if (id > high) {
+      for (int64_t skipped = high + 1; skipped < id && missing_.size() < kMaxMissing; ++skipped) {
+        missing_.emplace(skipped, now);
+      }
+      high = id;
+    } else {
+      missing_.erase(id);
+    }
+    ApplyRow(row, params);
+    ++applied;
+  }));
+  high_id_ = high;
+  applied_ += applied;
+  return Status::Ok();
+}
+
+}  // namespace recsys::store

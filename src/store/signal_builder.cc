@@ -1,0 +1,216 @@
+#include "store/signal_builder.h"
+
+#include <charconv>
+#include <vector>
+
+#include "core/event.h"
+#include "core/tenant_config.h"
+#include "obs/log.h"
+#include "store/change_notice.h"
+#include "store/copy_stream.h"
+
+namespace recsys::store {
+namespace {
+
+constexpr int64_t kBuilderLockKey = 0x7265637362756c64;  // "recsbuld"
+
+// The day's events, as every signal reads them (CREATE TABLE AS takes no parameters: %1 and %2
+// are replaced by quoted literals). Sessions (ranking.md): the event's session_id,
+// else its user key on that day (the table holds one day). Impressions are shows, not actions:
+// they count for popularity only through their weight (0 by default) and never pair items.
+constexpr const char* kDayEventsSql = R"sql(
+CREATE TEMP TABLE day_events ON COMMIT DROP AS
+SELECT coalesce(surface, 'default') AS ns, item_id, event_type, occurred_at, id,
+       coalesce('s:' || session_id, 'u:' || encode(user_key, 'hex')) AS session
+  FROM interaction_events
+ WHERE tenant_id = %1::uuid AND occurred_at >= %2::date::timestamp AT TIME ZONE 'UTC'
+   AND occurred_at < (%2::date + 1)::timestamp AT TIME ZONE 'UTC')sql";
+
+// `sql` with each %1 / %2 replaced by `first` / `second`.
+std::string Substitute(std::string sql, const std::string& first, const std::string& second) {
+  for (auto [marker, value] : {std::pair{"%1", &first}, std::pair{"%2", &second}}) {
+    for (size_t at = sql.find(marker); at != std::string::npos; at = sql.find(marker, at)) {
+      sql.replace(at, 2, *value);
+      at += value->size();
+    }
+  }
+  return sql;
+}
+
+// Σ event weights per item; $2 day, $3..$7 the weights of impression, view, click, add_to_cart,
+// purchase.
+constexpr const char* kPopularitySql = R"sql(
+INSERT INTO item_popularity_daily (tenant_id, namespace, item_id, day, score)
+SELECT $1, ns, item_id, $2::date, sum(w)
+  FROM (SELECT ns, item_id,
+               CASE event_type WHEN 'impression' THEN $3::numeric WHEN 'view' THEN $4::numeric
+                               WHEN 'click' THEN $5::numeric WHEN 'add_to_cart' THEN $6::numeric
+                               ELSE $7::numeric END AS w
+          FROM day_events) e
+ GROUP BY ns, item_id
+HAVING sum(w) > 0)sql";
+
+// Sessions in which both items occurred; each session's first 50 distinct items only.
+constexpr const char* kCovisitSql = R"sql(
+WITH first_seen AS (
+  SELECT ns, session, item_id, min(occurred_at) AS first_at
+    FROM day_events WHERE event_type <> 'impression' GROUP BY ns, session, item_id),
+capped AS (
+  SELECT ns, session, item_id
+    FROM (SELECT *, row_number() OVER (PARTITION BY ns, session ORDER BY first_at, item_id) AS n
+            FROM first_seen) r
+   WHERE n <= 50)
+INSERT INTO item_covisit_daily (tenant_id, namespace, item_id, neighbor_id, day, score)
+SELECT $1, a.ns, a.item_id, b.item_id, $2::date, count(*)
+  FROM capped a JOIN capped b ON a.ns = b.ns AND a.session = b.session AND a.item_id <> b.item_id
+ GROUP BY a.ns, a.item_id, b.item_id)sql";
+
+// Σ 1/gap for each time b follows a within the next 3 items of a session, repeats of the same
+// item in a row counting once.
+constexpr const char* kSequenceSql = R"sql(
+WITH ordered AS (
+  SELECT ns, session, item_id, occurred_at, id,
+         lag(item_id) OVER (PARTITION BY ns, session ORDER BY occurred_at, id) AS previous
+    FROM day_events WHERE event_type <> 'impression'),
+steps AS (
+  SELECT ns, item_id,
+         lead(item_id, 1) OVER w AS next1, lead(item_id, 2) OVER w AS next2,
+         lead(item_id, 3) OVER w AS next3
+    FROM ordered WHERE previous IS DISTINCT FROM item_id
+  WINDOW w AS (PARTITION BY ns, session ORDER BY occurred_at, id))
+INSERT INTO item_sequence_daily (tenant_id, namespace, item_id, neighbor_id, day, score)
+SELECT $1, ns, item_id, next_id, $2::date, sum(score)
+  FROM steps CROSS JOIN LATERAL (VALUES (next1, 1.0), (next2, 0.5), (next3, 1.0 / 3))
+       AS follows(next_id, score)
+ WHERE next_id IS NOT NULL AND next_id <> item_id
+ GROUP BY ns, item_id, next_id)sql";
+
+std::string DayText(int32_t day) {
+  return FormatRfc3339(static_cast<TimestampUs>(day) * 86400 * 1000000).substr(0, 10);
+}
+
+int64_t AffectedOf(const Result<PgResult>& r) { return r.ok() ? r.value().AffectedRows() : 0; }
+
+// Rewrites one day of one tenant's signals. REQUIRES: inside a transaction.
+Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::string& day,
+                const SignalParams& params, SignalBuildReport& report) {
+  auto marks = conn.Query(
+      "SELECT coalesce(array_agg(id), '{}')::text FROM signal_dirty_days "
+      "WHERE tenant_id = $1 AND day = $2::date",
+      {tenant_id, day});
+  if (!marks.ok()) return marks.status();
+  const std::string marked(marks.value().Get(0, 0));
+  for (const char* table : {"item_popularity_daily", "item_covisit_daily", "item_sequence_daily"}) {
+    auto deleted =
+        conn.Query(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1 AND day = $2::date",
+                   {tenant_id, day});
+    if (!deleted.ok()) return deleted.status();
+  }
+  auto events =
+      conn.Query(Substitute(kDayEventsSql, QuoteLiteral(conn, tenant_id), QuoteLiteral(conn, day)));
+  if (!events.ok()) return events.status();
+  report.events += AffectedOf(events);
+  std::vector<PgParam> weighted = {tenant_id, day};
+  for (double w : params.event_weights) weighted.emplace_back(std::to_string(w));
+  auto popularity = conn.Query(kPopularitySql, weighted);
+  if (!popularity.ok()) return popularity.status();
+  report.popularity_rows += AffectedOf(popularity);
+  auto covisit = conn.Query(kCovisitSql, {tenant_id, day});
+  if (!covisit.ok()) return covisit.status();
+  report.covisit_rows += AffectedOf(covisit);
+  auto sequence = conn.Query(kSequenceSql, {tenant_id, day});
+  if (!sequence.ok()) return sequence.status();
+  report.sequence_rows += AffectedOf(sequence);
+  return conn.Query("DELETE FROM signal_dirty_days WHERE id = ANY($1::bigint[])", {marked})
+      .status();
+}
+
+}  // namespace
+
+Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_id,
+                                  const std::string& external_id, const std::string& config_json,
+                                  const SignalBuildOptions& options, SignalBuildReport& report,
+                                  const Progress& progress) {
+  SignalParams params;
+  if (!config_json.empty()) {
+    auto config = ParseTenantConfig(config_json);
+    if (config.ok()) params = config.value().signals;
+  }
+  const std::string since = options.since ? DayText(*options.since) : "1970-01-01";
+  auto days = conn.Query(
+      options.full
+          ? "SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date::text AS day "
+            "FROM interaction_events WHERE tenant_id = $1 AND occurred_at >= "
+            "$2::date::timestamp AT TIME ZONE 'UTC' "
+            "UNION SELECT day::text FROM signal_dirty_days WHERE tenant_id = $1 AND day >= $2 "
+            "ORDER BY 1"
+          : "SELECT DISTINCT day::text FROM signal_dirty_days WHERE tenant_id = $1 AND day >= $2 "
+            "ORDER BY 1",
+      {tenant_id, since});
+  if (!days.ok()) return days.status();
+  const int total = days.value().rows();
+  for (int d = 0; d < total; ++d) {
+    const std::string day(days.value().Get(d, 0));
+    RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    Status built = BuildDay(conn, tenant_id, day, params, report);
+    if (built.ok()) built = conn.Exec("COMMIT");
+    if (!built.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return built;
+    }
+    ++report.days;
+    if (progress) progress(external_id, *ParseDate(day), d + 1, total);
+  }
+  if (total > 0) {
+    return conn
+        .Query("SELECT pg_notify('recsys_changes', $1)",
+               {EncodeChangeNotice({external_id, ChangeScope::kSignals})})
+        .status();
+  }
+  return Status::Ok();
+}
+
+Result<SignalBuildReport> SignalBuilder::Run(const SignalBuildOptions& options,
+                                             const Progress& progress) {
+  auto conn_or = conn_.Get();
+  if (!conn_or.ok()) return conn_or.status();
+  PgConnection& conn = *conn_or.value();
+  auto locked =
+      conn.Query("SELECT pg_try_advisory_lock($1::bigint)", {std::to_string(kBuilderLockKey)});
+  if (!locked.ok()) {
+    conn_.Reset();
+    return locked.status();
+  }
+  if (locked.value().Get(0, 0) != "t") {
+    return Status::Conflict("another signal builder is running (advisory lock held)");
+  }
+  SignalBuildReport report;
+  Status status = Status::Ok();
+  auto tenants = conn.Query(
+      "SELECT t.id, t.external_id, coalesce(v.config::text, '') FROM tenants t "
+      "LEFT JOIN tenant_configs_current c ON c.tenant_id = t.id "
+      "LEFT JOIN tenant_config_versions v ON v.id = c.config_version_id "
+      "WHERE t.status = 'active' AND ($1 = '' OR t.external_id = $1) ORDER BY t.external_id",
+      {options.tenant});
+  if (!tenants.ok()) {
+    status = tenants.status();
+  } else if (!options.tenant.empty() && tenants.value().rows() == 0) {
+    status = Status::NotFound("tenant " + options.tenant + " does not exist or is not active");
+  } else {
+    for (int t = 0; t < tenants.value().rows() && status.ok(); ++t) {
+      status = BuildTenant(conn, std::string(tenants.value().Get(t, 0)),
+                           std::string(tenants.value().Get(t, 1)),
+                           std::string(tenants.value().Get(t, 2)), options, report, progress);
+      ++report.tenants;
+    }
+  }
+  if (!conn.Query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(kBuilderLockKey)})
+           .ok() ||
+      !status.ok()) {
+    conn_.Reset();  // a lost connection releases the lock; a failed one must not keep it
+  }
+  if (!status.ok()) return status;
+  return report;
+}
+
+}  // namespace recsys::store

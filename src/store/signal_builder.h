@@ -1,0 +1,58 @@
+// Turns interaction_events into the daily signal tables (ranking.md "Building signals from
+// events"): item_popularity_daily, item_covisit_daily and item_sequence_daily, with set-based SQL
+// in PostgreSQL (the path that also scales out on a sharded cluster; docs/decisions.md has the
+// measurements).
+//
+// A run builds, per tenant, the days that signal_dirty_days names (every day with events when
+// `full`), each day in its own transaction that deletes and rewrites the day's rows and removes
+// the dirty markers it saw: a day is replaced atomically, a run cut off half way leaves the
+// remaining days marked, and a day written to during the run is built again next time. After a
+// tenant's days it sends a `signals` change notice so every instance reloads that tenant.
+// One builder at a time across instances: a session advisory lock; a run that finds it taken
+// returns kConflict. Not thread-safe (one per thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "store/pg.h"
+
+namespace recsys::store {
+
+struct SignalBuildOptions {
+  std::string tenant;            // external id; empty: every active tenant
+  std::optional<int32_t> since;  // only days >= this (days since epoch)
+  bool full = false;             // every day with events, not only the marked ones
+};
+
+struct SignalBuildReport {
+  int tenants = 0;
+  int days = 0;
+  int64_t events = 0;
+  int64_t popularity_rows = 0, covisit_rows = 0, sequence_rows = 0;
+};
+
+class SignalBuilder {
+ public:
+  // Called after each day is committed: (tenant external id, day, days done, days in the run).
+  using Progress = std::function<void(const std::string& tenant, int32_t day, int done, int total)>;
+
+  explicit SignalBuilder(std::string database_url) : conn_(std::move(database_url), 5) {}
+
+  // Errors: kNotFound (the named tenant does not exist), kConflict (another builder holds the
+  // lock), kUnavailable (database; rerun to resume).
+  Result<SignalBuildReport> Run(const SignalBuildOptions& options, const Progress& progress = {});
+
+ private:
+  Status BuildTenant(PgConnection& conn, const std::string& tenant_id,
+                     const std::string& external_id, const std::string& config_json,
+                     const SignalBuildOptions& options, SignalBuildReport& report,
+                     const Progress& progress);
+
+  ReconnectingConnection conn_;
+};
+
+}  // namespace recsys::store

@@ -1,0 +1,167 @@
+#include "store/signal_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/digest.h"
+#include "store/event_store.h"
+#include "testing/test_db.h"
+
+namespace recsys::store {
+namespace {
+
+using testing::QueryOne;
+
+class SignalBuilderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = testing::TestDatabase::Create("signal_builder");
+    auto conn = db_->Connect();
+    tenant_ = QueryOne(conn,
+                       "INSERT INTO tenants (external_id, name) VALUES ('shop', 'Shop') "
+                       "RETURNING id");
+  }
+
+  // Appends events "user session type item HH:MM" on `day`.
+  void Add(
+      const std::string& day,
+      const std::vector<std::tuple<std::string, std::string, EventType, std::string, std::string>>&
+          rows) {
+    std::vector<Event> events;
+    for (const auto& [user, session, type, item, time] : rows) {
+      Event e;
+      e.user_id = user;
+      e.session_id = session;
+      e.type = type;
+      e.item_id = item;
+      e.occurred_at = *ParseRfc3339(day + "T" + time + ":00Z");
+      events.push_back(e);
+    }
+    std::vector<service::StoredEvent> stored;
+    for (const Event& e : events) stored.push_back({&e, crypto::HmacSha256("k", e.user_id)});
+    PgEventStore store(db_->url());
+    ASSERT_TRUE(store.Append(tenant_, stored).ok());
+  }
+
+  void AddFirstDay() {
+    Add("2026-11-01", {{"u1", "s1", EventType::kView, "A", "10:00"},
+                       {"u1", "s1", EventType::kView, "B", "10:01"},
+                       {"u1", "s1", EventType::kPurchase, "B", "10:02"},
+                       {"u1", "s1", EventType::kClick, "C", "10:03"},
+                       {"u1", "s1", EventType::kImpression, "D", "10:03"},
+                       {"u1", "s1", EventType::kView, "A", "10:04"},
+                       {"u2", "", EventType::kView, "A", "11:00"},
+                       {"u2", "", EventType::kView, "C", "11:01"}});
+  }
+
+  std::string Rows(const std::string& table) {
+    auto conn = db_->Connect();
+    const bool pairs = table != "item_popularity_daily";
+    return QueryOne(conn, "SELECT string_agg(item_id || " +
+                              std::string(pairs ? "'>' || neighbor_id || " : "") +
+                              "'=' || trim(trailing '.' FROM trim(trailing '0' FROM score::text)), "
+                              "' ' ORDER BY item_id" +
+                              (pairs ? ", neighbor_id" : "") + ") FROM " + table);
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::string tenant_;
+};
+
+TEST_F(SignalBuilderTest, BuildsTheThreeSignalsExactlyAsRankingMdDefines) {
+  AddFirstDay();
+  SignalBuilder builder(db_->url());
+  auto report = builder.Run({});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report.value().days, 1);
+  EXPECT_EQ(report.value().events, 8);
+  // view 1, click 2, purchase 5, impression 0 (no row).
+  EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3");
+  // Sessions with both: s1 {A, B, C} (the impression pairs nothing), u2's day {A, C}.
+  EXPECT_EQ(Rows("item_covisit_daily"), "A>B=1 A>C=2 B>A=1 B>C=1 C>A=2 C>B=1");
+  // s1: A B (B) C A -> A>B 1, A>C 1/2, B>C 1, B>A 1/2, C>A 1; u2: A>C 1.
+  EXPECT_EQ(Rows("item_sequence_daily"), "A>B=1 A>C=1.5 B>A=0.5 B>C=1 C>A=1");
+  auto conn = db_->Connect();
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM signal_dirty_days"), "0");
+}
+
+TEST_F(SignalBuilderTest, ReRunsOnlyDaysWithNewEventsAndFullRebuildIsIdempotent) {
+  AddFirstDay();
+  SignalBuilder builder(db_->url());
+  ASSERT_TRUE(builder.Run({}).ok());
+  auto again = builder.Run({});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value().days, 0);
+
+  Add("2026-11-02", {{"u3", "s9", EventType::kAddToCart, "E", "09:00"}});
+  auto next = builder.Run({});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next.value().days, 1);
+  EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3 E=3");
+
+  SignalBuildOptions full;
+  full.full = true;
+  auto rebuilt = builder.Run(full);
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(rebuilt.value().days, 2);
+  EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3 E=3");
+  EXPECT_EQ(Rows("item_covisit_daily"), "A>B=1 A>C=2 B>A=1 B>C=1 C>A=2 C>B=1");
+
+  full.since = ParseDate("2026-11-02");
+  auto since = builder.Run(full);
+  ASSERT_TRUE(since.ok());
+  EXPECT_EQ(since.value().days, 1);
+}
+
+TEST_F(SignalBuilderTest, TenantEventWeightsComeFromItsConfig) {
+  auto conn = db_->Connect();
+  QueryOne(conn,
+           "WITH v AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
+           "VALUES ($1, '{\"signals\": {\"event_weights\": {\"purchase\": 10, \"view\": 0}}}', "
+           "'test') RETURNING id) "
+           "INSERT INTO tenant_configs_current (tenant_id, config_version_id, updated_by_sub) "
+           "SELECT $1, id, 'test' FROM v RETURNING 1",
+           {tenant_});
+  AddFirstDay();
+  SignalBuilder builder(db_->url());
+  ASSERT_TRUE(builder.Run({}).ok());
+  EXPECT_EQ(Rows("item_popularity_daily"), "B=10 C=2");
+}
+
+TEST_F(SignalBuilderTest, OneBuilderAtATime) {
+  AddFirstDay();
+  auto holder = db_->Connect();
+  ASSERT_EQ(QueryOne(holder, "SELECT pg_try_advisory_lock(x'7265637362756c64'::bigint)"), "t");
+  SignalBuilder builder(db_->url());
+  EXPECT_EQ(builder.Run({}).status().code(), StatusCode::kConflict);
+  QueryOne(holder, "SELECT pg_advisory_unlock(x'7265637362756c64'::bigint)");
+  EXPECT_TRUE(builder.Run({}).ok());
+}
+
+TEST_F(SignalBuilderTest, UnknownTenantIsNotFound) {
+  SignalBuildOptions options;
+  options.tenant = "nobody";
+  SignalBuilder builder(db_->url());
+  EXPECT_EQ(builder.Run(options).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SignalBuilderTest, NotifiesServingOfTheTenantsNewSignals) {
+  AddFirstDay();
+  auto listener = db_->Connect();
+  ASSERT_TRUE(listener.Exec("LISTEN recsys_changes").ok());
+  SignalBuilder builder(db_->url());
+  ASSERT_TRUE(builder.Run({}).ok());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        PQconsumeInput(listener.raw());
+        if (PGnotify* n = PQnotifies(listener.raw())) {
+          const std::string payload = n->extra;
+          PQfreemem(n);
+          return payload == R"({"tenant":"shop","scope":"signals"})";
+        }
+        return false;
+      },
+      std::chrono::seconds(3)));
+}
+
+}  // namespace
+}  // namespace recsys::store
