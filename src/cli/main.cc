@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/import_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"recsys-service: multi-tenant recommendation service on PostgreSQL"};
@@ -70,6 +71,28 @@ int main(int argc, char** argv) {
   signals_build->add_option("--since", since, "Only days on or after this one (YYYY-MM-DD)");
   signals_build->add_flag("--full", full, "Every day with events, not only those with new ones");
 
+  auto* import = app.add_subcommand("import", "Import events or catalog items from files");
+  import->require_subcommand(1);
+  recsys::cli::ImportOptions import_options;
+  auto add_import = [&](const char* name, const char* what) {
+    auto* command = import->add_subcommand(name, what);
+    command->add_option("--tenant", import_options.tenant, "Tenant external id")->required();
+    command
+        ->add_option("FILE", import_options.files, "CSV or JSON Lines files (.gz too; - is stdin)")
+        ->required();
+    command->add_option("--format", import_options.format, "csv or jsonl (default: by extension)")
+        ->check(CLI::IsMember({"csv", "jsonl"}));
+    command->add_option("--map", import_options.map, "field=Column,... (CSV column or JSON key)");
+    command->add_option("--set", import_options.set, "field=value,... constants for every record");
+    command
+        ->add_option("--max-errors", import_options.max_errors, "Stop after N bad lines (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    command->add_flag("--dry-run", import_options.dry_run, "Validate only; write nothing");
+    return command;
+  };
+  auto* import_events = add_import("events", "Import interaction events (as POST /v1/events)");
+  auto* import_catalog = add_import("catalog", "Import catalog items (as PUT /v1/catalog/items)");
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace recsys::cli;
@@ -88,5 +111,10 @@ int main(int argc, char** argv) {
   if (keys_list->parsed()) return RunKeysList(tenant_id);
   if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
   if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full);
+  if (import_events->parsed() || import_catalog->parsed()) {
+    import_options.kind =
+        import_events->parsed() ? recsys::ImportKind::kEvents : recsys::ImportKind::kCatalog;
+    return RunImport(import_options);
+  }
   return 2;
 }
