@@ -248,6 +248,12 @@ int RunServe() {
           return state.Get()->signals_loaded
                      ? Status::Ok()
                      : Status::Unavailable("signal snapshots not loaded yet");
+        }},
+       {"history",
+        [&history_tailer] {
+          return history_tailer.warmed()
+                     ? Status::Ok()
+                     : Status::Unavailable("recent-history index not warmed yet");
         }}},
       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
