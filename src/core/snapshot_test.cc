@@ -5,6 +5,13 @@
 namespace recsys {
 namespace {
 
+// prefix + n, built by appending (GCC 12 at -O3 warns falsely on "literal" + std::string).
+std::string Numbered(const char* prefix, long n) {
+  std::string text(prefix);
+  text += std::to_string(n);
+  return text;
+}
+
 std::vector<std::pair<std::string, float>> Neighbours(const SignalSnapshot& s,
                                                       std::string_view id) {
   std::vector<std::pair<std::string, float>> out;
@@ -35,7 +42,7 @@ TEST(SnapshotTest, CovisitBatchesEqualDirectRows) {
 TEST(SnapshotTest, KeepsTheTopNeighboursAndOrdersPostingsByPopularity) {
   SnapshotBuilder builder(100, 30);
   for (int i = 0; i < kMaxNeighbours + 50; ++i) {
-    builder.AddCovisit("hub", "n" + std::to_string(i), i);
+    builder.AddCovisit("hub", Numbered("n", i), i);
   }
   builder.AddTags("low", {"Brand:X"});
   builder.AddTags("high", {"brand:x "});

@@ -44,11 +44,12 @@ TEST(TenantConfigTest, ReadsEveryField) {
 TEST(TenantConfigTest, PickVariantFollowsTheWeights) {
   Experiment e;
   e.id = "e";
-  e.variants.resize(2);
-  e.variants[0].name = "a";
-  e.variants[0].weight = 1;
-  e.variants[1].name = "b";
-  e.variants[1].weight = 3;
+  for (auto [name, weight] : {std::pair{"a", 1.0}, std::pair{"b", 3.0}}) {
+    ExperimentVariant variant;
+    variant.name = std::string_view(name);
+    variant.weight = weight;
+    e.variants.push_back(std::move(variant));
+  }
   EXPECT_EQ(PickVariant(e, 0).name, "a");
   EXPECT_EQ(PickVariant(e, UINT64_MAX).name, "b");
   EXPECT_EQ(PickVariant(e, UINT64_MAX / 4 - 4096).name, "a");

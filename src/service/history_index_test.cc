@@ -8,6 +8,13 @@
 namespace recsys::service {
 namespace {
 
+// prefix + n, built by appending (GCC 12 at -O3 warns falsely on "literal" + std::string).
+std::string Numbered(const char* prefix, long n) {
+  std::string text(prefix);
+  text += std::to_string(n);
+  return text;
+}
+
 constexpr TimestampUs kDay = 86400LL * 1000000;
 const TimestampUs kT0 = *ParseRfc3339("2026-11-01T00:00:00Z");
 
@@ -73,9 +80,8 @@ TEST(HistoryIndexTest, ConcurrentWritersAndReaders) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&index, t] {
       for (int i = 0; i < 5000; ++i) {
-        const std::string user = "u" + std::to_string(i % 100);
-        index.Add(User(user), "i" + std::to_string((i + t) % 37), kT0 + i, EventType::kClick, 2, 30,
-                  50);
+        const std::string user = Numbered("u", i % 100);
+        index.Add(User(user), Numbered("i", (i + t) % 37), kT0 + i, EventType::kClick, 2, 30, 50);
         (void)index.Recent(User(user), 0);
       }
     });

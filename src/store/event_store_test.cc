@@ -79,7 +79,8 @@ TEST_F(EventStoreTest, ARetriedBatchAddsNothing) {
 TEST_F(EventStoreTest, ConcurrentRetriesOfOneBatchWriteItOnce) {
   std::vector<Event> batch;
   for (int i = 0; i < 500; ++i) {
-    batch.push_back(MakeEvent("e" + std::to_string(i), "item", "2026-11-01T10:00:00Z"));
+    batch.push_back(
+        MakeEvent(std::string("e") + std::to_string(i), "item", "2026-11-01T10:00:00Z"));
   }
   PgEventStore store(db_->url());
   std::vector<std::thread> threads;

@@ -163,7 +163,10 @@ Status HistoryTailer::Poll(PgConnection& conn) {
                     " ORDER BY id LIMIT " + std::to_string(kPollRows) + ")";
   if (!missing_.empty()) {
     std::string ids;
-    for (const auto& [id, since] : missing_) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    for (const auto& [id, since] : missing_) {
+      if (!ids.empty()) ids.push_back(',');
+      ids += std::to_string(id);
+    }
     sql += " UNION ALL (" + std::string(kColumns) + "WHERE id IN (" + ids + "))";
   }
   sql += ") TO STDOUT";

@@ -75,7 +75,7 @@ class Generator {
   }
 
   void UserDay(int u, const std::vector<int>& staples, TimestampUs day, int d, bool heldout) {
-    const std::string session = "s" + std::to_string(u) + "-" + std::to_string(d);
+    const std::string session = std::string("s") + std::to_string(u) + "-" + std::to_string(d);
     int minute = Uniform(0, 600);
     if (Chance(0.45)) {  // a staple, bought again
       const int item = staples[Uniform(0, 2)];
