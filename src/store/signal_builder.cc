@@ -1,6 +1,9 @@
 #include "store/signal_builder.h"
 
+#include <atomic>
 #include <charconv>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "core/event.h"
@@ -13,6 +16,7 @@ namespace recsys::store {
 namespace {
 
 constexpr int64_t kBuilderLockKey = 0x7265637362756c64;  // "recsbuld"
+constexpr int kWorkers = 2;
 
 // The day's events, as every signal reads them (CREATE TABLE AS takes no parameters: %1 and %2
 // are replaced by quoted literals). Sessions (ranking.md): the event's session_id,
@@ -48,7 +52,8 @@ SELECT $1, ns, item_id, $2::date, sum(w)
                                ELSE $7::numeric END AS w
           FROM day_events) e
  GROUP BY ns, item_id
-HAVING sum(w) > 0)sql";
+HAVING sum(w) > 0
+ ORDER BY ns, item_id)sql";
 
 // Sessions in which both items occurred; each session's first 50 distinct items only.
 constexpr const char* kCovisitSql = R"sql(
@@ -63,7 +68,8 @@ capped AS (
 INSERT INTO item_covisit_daily (tenant_id, namespace, item_id, neighbor_id, day, score)
 SELECT $1, a.ns, a.item_id, b.item_id, $2::date, count(*)
   FROM capped a JOIN capped b ON a.ns = b.ns AND a.session = b.session AND a.item_id <> b.item_id
- GROUP BY a.ns, a.item_id, b.item_id)sql";
+ GROUP BY a.ns, a.item_id, b.item_id
+ ORDER BY a.ns, a.item_id, b.item_id)sql";
 
 // Σ 1/gap for each time b follows a within the next 3 items of a session, repeats of the same
 // item in a row counting once.
@@ -83,7 +89,8 @@ SELECT $1, ns, item_id, next_id, $2::date, sum(score)
   FROM steps CROSS JOIN LATERAL (VALUES (next1, 1.0), (next2, 0.5), (next3, 1.0 / 3))
        AS follows(next_id, score)
  WHERE next_id IS NOT NULL AND next_id <> item_id
- GROUP BY ns, item_id, next_id)sql";
+ GROUP BY ns, item_id, next_id
+ ORDER BY ns, item_id, next_id)sql";
 
 std::string DayText(int32_t day) {
   return FormatRfc3339(static_cast<TimestampUs>(day) * 86400 * 1000000).substr(0, 10);
@@ -109,6 +116,7 @@ Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::str
   auto events =
       conn.Query(Substitute(kDayEventsSql, QuoteLiteral(conn, tenant_id), QuoteLiteral(conn, day)));
   if (!events.ok()) return events.status();
+  RETURN_IF_ERROR(conn.Exec("ANALYZE day_events"));  // row counts for the aggregates' plans
   report.events += AffectedOf(events);
   std::vector<PgParam> weighted = {tenant_id, day};
   for (double w : params.event_weights) weighted.emplace_back(std::to_string(w));
@@ -148,19 +156,53 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
             "ORDER BY 1",
       {tenant_id, since});
   if (!days.ok()) return days.status();
-  const int total = days.value().rows();
-  for (int d = 0; d < total; ++d) {
-    const std::string day(days.value().Get(d, 0));
-    RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
-    Status built = BuildDay(conn, tenant_id, day, params, report);
-    if (built.ok()) built = conn.Exec("COMMIT");
-    if (!built.ok()) {
-      (void)conn.Exec("ROLLBACK");
-      return built;
+  std::vector<std::string> todo;
+  for (int d = 0; d < days.value().rows(); ++d) todo.emplace_back(days.value().Get(d, 0));
+  const int total = static_cast<int>(todo.size());
+  // Days are independent: kWorkers connections build them side by side (PostgreSQL runs one
+  // statement on one core).
+  std::atomic<int> next{0}, done{0};
+  std::mutex mu;  // guards report, first_error and progress
+  Status first_error = Status::Ok();
+  auto work = [&] {
+    auto worker = PgConnection::Connect(url_, 5);
+    if (!worker.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (first_error.ok()) first_error = worker.status();
+      return;
     }
-    ++report.days;
-    if (progress) progress(external_id, *ParseDate(day), d + 1, total);
-  }
+    PgConnection& c = worker.value();
+    SignalBuildReport mine;
+    for (int d = next++; d < total; d = next++) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error.ok()) break;
+      }
+      Status built = c.Exec(
+          "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL work_mem = '256MB'; "
+          "SET LOCAL synchronous_commit = off");
+      if (built.ok()) built = BuildDay(c, tenant_id, todo[d], params, mine);
+      if (built.ok()) built = c.Exec("COMMIT");
+      std::lock_guard<std::mutex> lock(mu);
+      if (!built.ok()) {
+        (void)c.Exec("ROLLBACK");
+        if (first_error.ok()) first_error = built;
+        break;
+      }
+      ++mine.days;
+      if (progress) progress(external_id, *ParseDate(todo[d]), ++done, total);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    report.days += mine.days;
+    report.events += mine.events;
+    report.popularity_rows += mine.popularity_rows;
+    report.covisit_rows += mine.covisit_rows;
+    report.sequence_rows += mine.sequence_rows;
+  };
+  std::vector<std::thread> workers;
+  for (int w = 0; w < std::min(kWorkers, total); ++w) workers.emplace_back(work);
+  for (std::thread& t : workers) t.join();
+  RETURN_IF_ERROR(first_error);
   if (total > 0) {
     return conn
         .Query("SELECT pg_notify('recsys_changes', $1)",

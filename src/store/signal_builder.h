@@ -4,12 +4,12 @@
 // measurements).
 //
 // A run builds, per tenant, the days that signal_dirty_days names (every day with events when
-// `full`), each day in its own transaction that deletes and rewrites the day's rows and removes
-// the dirty markers it saw: a day is replaced atomically, a run cut off half way leaves the
-// remaining days marked, and a day written to during the run is built again next time. After a
-// tenant's days it sends a `signals` change notice so every instance reloads that tenant.
-// One builder at a time across instances: a session advisory lock; a run that finds it taken
-// returns kConflict. Not thread-safe (one per thread).
+// `full`), two days at a time on two connections, each day in its own transaction that deletes and
+// rewrites the day's rows and removes the dirty markers it saw: a day is replaced atomically, a run
+// cut off half way leaves the remaining days marked, and a day written to during the run is built
+// again next time. After a tenant's days it sends a `signals` change notice so every instance
+// reloads that tenant. One builder at a time across instances: a session advisory lock; a run that
+// finds it taken returns kConflict. Not thread-safe (one per thread).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +40,7 @@ class SignalBuilder {
   // Called after each day is committed: (tenant external id, day, days done, days in the run).
   using Progress = std::function<void(const std::string& tenant, int32_t day, int done, int total)>;
 
-  explicit SignalBuilder(std::string database_url) : conn_(std::move(database_url), 5) {}
+  explicit SignalBuilder(std::string database_url) : url_(database_url), conn_(database_url, 5) {}
 
   // Errors: kNotFound (the named tenant does not exist), kConflict (another builder holds the
   // lock), kUnavailable (database; rerun to resume).
@@ -52,7 +52,9 @@ class SignalBuilder {
                      const SignalBuildOptions& options, SignalBuildReport& report,
                      const Progress& progress);
 
-  ReconnectingConnection conn_;
+  std::string url_;
+  ReconnectingConnection
+      conn_;  // holds the advisory lock; days are built on connections of their own
 };
 
 }  // namespace recsys::store

@@ -137,6 +137,37 @@ TEST_F(SignalBuilderTest, OneBuilderAtATime) {
   EXPECT_TRUE(builder.Run({}).ok());
 }
 
+TEST_F(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) {
+  AddFirstDay();
+  Add("2026-11-02", {{"u3", "s9", EventType::kAddToCart, "E", "09:00"}});
+  auto conn = db_->Connect();
+  // The second day fails part way: after its old rows were deleted, before its new ones are in.
+  ASSERT_TRUE(conn.Exec(R"sql(
+    CREATE FUNCTION fail_day() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.day = DATE '2026-11-02' THEN RAISE EXCEPTION 'disk full'; END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER fail_day BEFORE INSERT ON item_popularity_daily
+      FOR EACH ROW EXECUTE FUNCTION fail_day())sql")
+                  .ok());
+  SignalBuilder builder(db_->url());
+  auto failed = builder.Run({});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("disk full"), std::string::npos);
+  EXPECT_EQ(QueryOne(conn, "SELECT string_agg(DISTINCT day::text, ',') FROM item_popularity_daily"),
+            "2026-11-01");
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM item_covisit_daily WHERE day = '2026-11-02'"), "0");
+  EXPECT_EQ(QueryOne(conn, "SELECT string_agg(day::text, ',') FROM signal_dirty_days"),
+            "2026-11-02");
+
+  ASSERT_TRUE(conn.Exec("DROP TRIGGER fail_day ON item_popularity_daily").ok());
+  auto resumed = builder.Run({});
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(resumed.value().days, 1);
+  EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3 E=3");
+}
+
 TEST_F(SignalBuilderTest, UnknownTenantIsNotFound) {
   SignalBuildOptions options;
   options.tenant = "nobody";
