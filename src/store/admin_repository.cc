@@ -1,5 +1,7 @@
 #include "store/admin_repository.h"
 
+#include "store/change_notice.h"
+
 namespace recsys::store {
 namespace {
 
@@ -128,12 +130,7 @@ Status PgAdminRepository::MakeCurrent(PgConnection& conn, const TenantRef& tenan
   auto r = conn.Query(sql, {tenant.id, version_id, actor.subject, actor.type, action,
                             OrNull(actor.request_id), OrNull(actor.ip), OrNull(actor.user_agent)});
   if (!r.ok()) return r.status();
-  return conn
-      .Query(
-          "SELECT pg_notify('recsys_changes', json_build_object('tenant', $1::text, "
-          "'scope', 'control')::text)",
-          {tenant.external_id})
-      .status();
+  return SendChangeNotice(conn, {tenant.external_id, ChangeScope::kControl});
 }
 
 namespace {
@@ -288,11 +285,8 @@ Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
         {tenant.id, OrNull(actor.request_id), actor.subject, array, OrNull(surface), actor.type,
          OrNull(actor.ip), OrNull(actor.user_agent)});
     if (!r.ok()) return r.status();
-    auto notify = conn.Query(
-        "SELECT pg_notify('recsys_changes', json_build_object('tenant', $1::text, 'scope', "
-        "$2::text)::text)",
-        {tenant.external_id, signals ? "signals" : "control"});
-    if (!notify.ok()) return notify.status();
+    RETURN_IF_ERROR(SendChangeNotice(
+        conn, {tenant.external_id, signals ? ChangeScope::kSignals : ChangeScope::kControl}));
     return static_cast<int64_t>(std::stoll(Field(r.value(), 0, 0)));
   });
 }

@@ -58,10 +58,7 @@ Status AuditAndNotify(PgConnection& conn, const service::CatalogTenant& tenant,
       {tenant.id, actor.subject, actor.type, action, OrNull(entity_id), OrNull(actor.request_id),
        OrNull(actor.ip), OrNull(actor.user_agent), extra_json});
   if (!audited.ok()) return audited.status();
-  return conn
-      .Query("SELECT pg_notify('recsys_changes', $1)",
-             {EncodeChangeNotice({tenant.external_id, ChangeScope::kCatalog})})
-      .status();
+  return SendChangeNotice(conn, {tenant.external_id, ChangeScope::kCatalog});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "obs/log.h"
+#include "store/change_notice.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -35,7 +36,7 @@ void ChangeListener::Loop() {
     backoff = std::chrono::milliseconds(100);
     if (ever_connected) {
       obs::Log(obs::Level::kInfo, "change listener reconnected; reloading everything");
-      callback_(R"({"scope": "all"})");
+      callback_(EncodeChangeNotice({"", ChangeScope::kAll}));
     }
     ever_connected = true;
     PGconn* raw = conn.value().raw();

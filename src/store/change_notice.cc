@@ -47,4 +47,9 @@ std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload) {
   return notice;
 }
 
+Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice) {
+  return conn.Query("SELECT pg_notify('recsys_changes', $1)", {EncodeChangeNotice(notice)})
+      .status();
+}
+
 }  // namespace recsys::store

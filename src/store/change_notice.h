@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+#include "store/pg.h"
+
 namespace recsys::store {
 
 enum class ChangeScope { kControl, kCatalog, kSignals, kAll };
@@ -21,5 +24,8 @@ struct ChangeNotice {
 std::string EncodeChangeNotice(const ChangeNotice& notice);
 // Parses a payload; an unreadable one is nullopt (callers then reload everything).
 std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload);
+
+// NOTIFYs `notice` on the change channel; inside a transaction it is sent at COMMIT.
+Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice);
 
 }  // namespace recsys::store

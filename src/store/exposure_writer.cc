@@ -102,20 +102,47 @@ void ExposureWriter::Start() {
   if (running_) return;
   running_ = true;
   thread_ = std::thread([this] { Loop(); });
+  spill_thread_ = std::thread([this] { SpillLoop(); });
 }
 
 void ExposureWriter::Record(const service::Exposure& row) {
   std::string line = ToCopyLine(row);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.enqueued;
-    if (queue_.size() < options_.queue_capacity && !stopping_) {
-      queue_.push_back(std::move(line));
-      if (queue_.size() >= options_.batch_rows) wake_.notify_one();
-      return;
-    }
+  std::unique_lock<std::mutex> lock(mu_);
+  ++stats_.enqueued;
+  if (queue_.size() < options_.queue_capacity && !stopping_) {
+    queue_.push_back(std::move(line));
+    if (queue_.size() >= options_.batch_rows) wake_.notify_one();
+    return;
   }
-  Spill(line, 1);  // full (or shutting down): keep the row on disk rather than drop it
+  if (!running_) {  // not started or already stopped: no thread will take it
+    lock.unlock();
+    Spill(line, 1);
+    return;
+  }
+  // Full (or shutting down): the spill thread keeps the row on disk rather than drop it.
+  overflow_changed_.wait(lock, [this] { return overflow_.size() < options_.queue_capacity; });
+  overflow_.push_back(std::move(line));
+  overflow_changed_.notify_all();
+}
+
+void ExposureWriter::SpillLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    overflow_changed_.wait(lock, [this] { return stopping_ || !overflow_.empty(); });
+    if (overflow_.empty()) {
+      if (thread_stopped_) return;
+      overflow_changed_.wait_for(lock, std::chrono::milliseconds(10));
+      continue;
+    }
+    std::deque<std::string> rows;
+    rows.swap(overflow_);
+    overflow_changed_.notify_all();
+    lock.unlock();
+    std::string data;
+    for (const std::string& row : rows) data += row;
+    Spill(data, rows.size());
+    lock.lock();
+  }
 }
 
 ExposureStats ExposureWriter::stats() const {
@@ -130,7 +157,14 @@ void ExposureWriter::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  overflow_changed_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    thread_stopped_ = true;  // the spill thread drains what is left, then ends
+  }
+  overflow_changed_.notify_all();
+  if (spill_thread_.joinable()) spill_thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
   obs::Log(obs::Level::kInfo, "exposure writer stopped")

@@ -1,11 +1,14 @@
 // Writes exposure_events rows without delaying responses.
 //
-// Record() never blocks and never drops: rows go into a bounded in-memory queue that one writer
-// thread drains with a single COPY per batch (one transaction). When the queue is full, or the
-// database is down long enough to fill it, rows are appended to a spill file in `spill_dir`;
-// the writer replays spill files (also those left by an earlier process) once the database
-// accepts writes again. Stop() flushes the queue (to the database, else to a spill file) before
-// returning. Every spill and replay is logged with counts. Record and stats are thread-safe.
+// Record() does no I/O and never drops: rows go into a bounded in-memory queue that one writer
+// thread drains with a single COPY per batch (one transaction). When the queue is full (the
+// database is slow or down), rows go to a second bounded queue that a spill thread appends to a
+// spill file in `spill_dir`, off the request path; only when that queue is full too does Record()
+// wait for the spill thread (disk slower than the request rate). A batch the database refuses is
+// spilled by the writer thread. The writer replays spill files (also those left by an earlier
+// process) once the database accepts writes again. Stop() flushes the queue (to the database, else
+// to a spill file) before returning. Every spill and replay is logged with counts. Record and stats
+// are thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -50,6 +53,8 @@ class ExposureWriter : public service::ExposureSink {
 
  private:
   void Loop();
+  // The spill thread: moves overflow_ rows to the spill file.
+  void SpillLoop();
   bool WriteBatch(const std::string& data, size_t rows);
   // Appends COPY lines to this process's current spill file; returns its path, or "" (logged)
   // when the write failed.
@@ -62,12 +67,16 @@ class ExposureWriter : public service::ExposureSink {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::string> queue_;
+  std::deque<std::string> overflow_;  // full queue_: rows waiting for the spill thread
+  std::condition_variable overflow_changed_;
   bool stopping_ = false;
+  bool thread_stopped_ = false;  // the writer thread has ended (set by Stop)
   bool running_ = false;
   ExposureStats stats_;
   std::mutex spill_mu_;
   uint64_t spill_sequence_ = 0;
   std::thread thread_;
+  std::thread spill_thread_;
 };
 
 }  // namespace recsys::store

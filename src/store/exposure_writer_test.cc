@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/uuid.h"
 #include "crypto/digest.h"
@@ -71,6 +72,41 @@ TEST(ExposureWriterTest, SpillsWhenTheDatabaseIsDownAndReplaysLater) {
   EXPECT_EQ(Count(conn), "200");
   EXPECT_EQ(up.stats().replayed, 200u);
   EXPECT_TRUE(std::filesystem::is_empty(spill));
+  std::filesystem::remove_all(spill);
+}
+
+}  // namespace
+}  // namespace recsys::store
+
+namespace recsys::store {
+namespace {
+
+// Bytes this thread has written through write(2) and friends, from Linux's per-thread I/O counters.
+long ThreadBytesWritten() {
+  std::ifstream io("/proc/thread-self/io");
+  std::string key;
+  long value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return -1;
+}
+
+TEST(ExposureWriterTest, AFullQueueNeverWritesToDiskOnTheCallersThread) {
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  // The database is unreachable and the queue tiny: nearly every row must be spilled.
+  ExposureWriterOptions options{"postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", spill, 10,
+                                5, 20};
+  ExposureWriter writer(options);
+  writer.Start();
+  const long before = ThreadBytesWritten();
+  ASSERT_GE(before, 0);
+  for (int i = 0; i < 3000; ++i) writer.Record(Row(i));
+  EXPECT_EQ(ThreadBytesWritten(), before) << "Record() wrote to a file on the request thread";
+  writer.Stop();
+  const ExposureStats stats = writer.stats();
+  EXPECT_EQ(stats.enqueued, 3000u);
+  EXPECT_EQ(stats.spilled, 3000u);  // nothing lost
   std::filesystem::remove_all(spill);
 }
 

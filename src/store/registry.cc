@@ -1,5 +1,7 @@
 #include "store/registry.h"
 
+#include "store/change_notice.h"
+
 #include "core/uuid.h"
 #include "crypto/api_key.h"
 
@@ -29,12 +31,7 @@ Result<PgResult> Registry::Change(const std::string& sql, const std::vector<PgPa
   auto rows = conn_.Query(sql, params);
   Status s = rows.status();
   if (s.ok()) {
-    s = conn_
-            .Query(
-                "SELECT pg_notify('recsys_changes', json_build_object('tenant', $1::text, "
-                "'scope', 'control')::text)",
-                {tenant_external_id})
-            .status();
+    s = SendChangeNotice(conn_, {tenant_external_id, ChangeScope::kControl});
   }
   if (s.ok()) s = conn_.Exec("COMMIT");
   if (!s.ok()) {

@@ -204,10 +204,7 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
   for (std::thread& t : workers) t.join();
   RETURN_IF_ERROR(first_error);
   if (total > 0) {
-    return conn
-        .Query("SELECT pg_notify('recsys_changes', $1)",
-               {EncodeChangeNotice({external_id, ChangeScope::kSignals})})
-        .status();
+    return SendChangeNotice(conn, {external_id, ChangeScope::kSignals});
   }
   return Status::Ok();
 }

@@ -157,7 +157,8 @@ TEST_F(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) 
   EXPECT_NE(failed.status().message().find("disk full"), std::string::npos);
   EXPECT_EQ(QueryOne(conn, "SELECT string_agg(DISTINCT day::text, ',') FROM item_popularity_daily"),
             "2026-11-01");
-  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM item_covisit_daily WHERE day = '2026-11-02'"), "0");
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM item_covisit_daily WHERE day = '2026-11-02'"),
+            "0");
   EXPECT_EQ(QueryOne(conn, "SELECT string_agg(day::text, ',') FROM signal_dirty_days"),
             "2026-11-02");
 
