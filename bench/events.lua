@@ -2,6 +2,7 @@
 -- event_ids (thread, request counter, index) so that every event is accepted, not a duplicate.
 local common = dofile("bench/wrk_common.lua")
 local now = os.getenv("BENCH_EVENT_TIME") or "2026-11-28T10:00:00Z"
+local tenant = os.getenv("BENCH_TENANT") or "bench"
 local thread_counter = 0
 
 function setup(thread)
@@ -25,5 +26,5 @@ function request()
   end
   local body = '{"events":[' .. table.concat(parts, ",") .. ']}'
   return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json",
-    ["X-Dev-User-Id"] = "bench", ["X-Dev-Org-Id"] = "bench"}, body)
+    ["X-Dev-User-Id"] = "bench", ["X-Dev-Org-Id"] = tenant}, body)
 end

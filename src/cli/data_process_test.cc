@@ -179,6 +179,42 @@ TEST_F(DataInTest, ADeletedItemIsNeverServedButKeepsItsSignals) {
   EXPECT_EQ(bad.status, 200);  // an empty namespace means the default one
 }
 
+TEST_F(DataInTest, AmbiguousAndUnstorableInputIsRefusedWith400) {
+  const std::vector<std::pair<std::string, std::string>> dev = {
+      {"X-Dev-User-Id", "t"}, {"X-Dev-Org-Id", "demo"}, {"Content-Type", "application/json"}};
+  auto post = [&](const std::string& path, const std::string& body) {
+    return serve_->Post(path, body, dev);
+  };
+  HttpResult duplicate =
+      post("/v1/recommend", R"({"surface": "home", "surface": "pdp", "user": {"user_id": "u"}})");
+  EXPECT_EQ(duplicate.status, 400) << duplicate.body;
+  EXPECT_NE(duplicate.body.find("duplicate member"), std::string::npos);
+  HttpResult surrogate =
+      post("/v1/recommend", R"({"surface": "\udc00", "user": {"user_id": "u"}})");
+  EXPECT_EQ(surrogate.status, 400) << surrogate.body;
+  EXPECT_EQ(post("/v1/events", R"({"events": [{"item_id": "\ud800"}]})").status, 400);
+
+  std::vector<std::pair<std::string, std::string>> two_orgs = dev;
+  two_orgs.push_back({"X-Org-Id", "demo"});
+  two_orgs.push_back({"X-Org-Id", "other"});
+  EXPECT_EQ(
+      serve_->Post("/v1/recommend", R"({"surface": "home", "user": {"user_id": "u"}})", two_orgs)
+          .status,
+      400);
+
+  std::string deep = R"({"weights": {"pop": 1}, "x": )";
+  for (int i = 0; i < 5000; ++i) deep += R"({"a":)";
+  deep += "1";
+  for (int i = 0; i < 5000; ++i) deep += "}";
+  deep += "}";
+  HttpResult stored =
+      testing::HttpCall(serve_->port(), "PUT", "/v1/admin/tenants/demo/config", dev, deep);
+  EXPECT_EQ(stored.status, 400) << stored.body.substr(0, 300);
+  auto conn = db_->Connect();
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM tenant_config_versions WHERE config ? 'x'"), "0");
+  EXPECT_EQ(testing::HttpCall(serve_->port(), "GET", "/healthz").status, 200);
+}
+
 // The raw popularity of `item` as /v1/recommend explains it (0 when not returned).
 double RawPopularity(testing::ServeProcess& serve, const std::string& item) {
   HttpResult r =

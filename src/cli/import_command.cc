@@ -134,8 +134,9 @@ class Importer {
   std::vector<CatalogItem> items_;
   std::mutex mu_;
   Totals totals_;  // accepted and duplicates guarded by mu_ while writers run
-  // Two writers: PostgreSQL takes batches on two connections faster than on one (2 cores).
-  BoundedWorkers workers_{2, 2};
+  // Four writers, as many as the HTTP benchmark's connections: PostgreSQL overlaps one batch's
+  // commit and index work with another's.
+  BoundedWorkers workers_{4, 4};
 };
 
 // Records from a LineReader: one line for JSON Lines; for CSV a record continues onto the next

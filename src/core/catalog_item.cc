@@ -1,12 +1,11 @@
 #include "core/catalog_item.h"
 
-#include <rapidjson/error/en.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "core/json_fields.h"
 #include "core/rules.h"
+#include "core/strict_json.h"
 
 namespace recsys {
 namespace {
@@ -83,12 +82,7 @@ std::variant<CatalogItem, Rejection> ParseCatalogItem(const Value& v) {
 
 Result<CatalogBatch> ParseCatalogBatch(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Status::InvalidArgument("body: not valid JSON (" +
-                                   std::string(rapidjson::GetParseError_En(doc.GetParseError())) +
-                                   " at offset " + std::to_string(doc.GetErrorOffset()) + ")");
-  }
+  RETURN_IF_ERROR(ParseStrictJson(body, &doc));
   if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
   const Value* items = Member(doc, "items");
   if (items == nullptr || !items->IsArray() || items->Empty()) {

@@ -1,6 +1,5 @@
 #include "core/event.h"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -9,6 +8,7 @@
 
 #include "core/json_fields.h"
 #include "core/rules.h"
+#include "core/strict_json.h"
 #include "core/utf8.h"
 #include "core/uuid.h"
 
@@ -185,12 +185,7 @@ std::variant<Event, Rejection> ParseEvent(const Value& v, TimestampUs now) {
 
 Result<EventBatch> ParseEventBatch(std::string_view body, TimestampUs now) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Status::InvalidArgument("body: not valid JSON (" +
-                                   std::string(rapidjson::GetParseError_En(doc.GetParseError())) +
-                                   " at offset " + std::to_string(doc.GetErrorOffset()) + ")");
-  }
+  RETURN_IF_ERROR(ParseStrictJson(body, &doc));
   if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
   const Value* events = Member(doc, "events");
   if (events == nullptr || !events->IsArray()) {

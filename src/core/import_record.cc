@@ -1,11 +1,11 @@
 #include "core/import_record.h"
 
-#include <rapidjson/error/en.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
+
+#include "core/strict_json.h"
 
 namespace recsys {
 namespace {
@@ -147,11 +147,7 @@ Result<rapidjson::Document> RecordConverter::FromCsv(const std::vector<std::stri
 
 Result<rapidjson::Document> RecordConverter::FromJsonLine(std::string_view line) const {
   rapidjson::Document doc;
-  doc.Parse(line.data(), line.size());
-  if (doc.HasParseError()) {
-    return Status::InvalidArgument(std::string("not valid JSON (") +
-                                   rapidjson::GetParseError_En(doc.GetParseError()) + ")");
-  }
+  RETURN_IF_ERROR(ParseStrictJson(line, &doc, "line"));
   if (!doc.IsObject()) return Status::InvalidArgument("not a JSON object");
   auto& alloc = doc.GetAllocator();
   for (const auto& [field, key] : mapping_.renames) {

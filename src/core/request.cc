@@ -9,6 +9,7 @@
 
 #include "core/json_fields.h"
 #include "core/rules.h"
+#include "core/strict_json.h"
 
 namespace recsys {
 namespace {
@@ -279,9 +280,8 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
 
 std::optional<rapidjson::Document> ParseBody(std::string_view body, RequestError* error) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    *error = {400, "body: not valid JSON (at offset " + std::to_string(doc.GetErrorOffset()) + ")"};
+  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
+    *error = {400, parsed.message()};
     return std::nullopt;
   }
   if (!doc.IsObject()) {

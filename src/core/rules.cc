@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "core/json_fields.h"
+#include "core/strict_json.h"
 #include "core/utf8.h"
 #include "core/uuid.h"
 
@@ -157,8 +158,7 @@ std::string NormalizeTag(std::string_view tag) {
 
 Result<std::vector<Rule>> ParseRules(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) return Status::InvalidArgument("rules: not valid JSON");
+  RETURN_IF_ERROR(ParseStrictJson(text, &doc, "rules"));
   if (!doc.IsArray()) return Status::InvalidArgument("rules: must be a JSON array");
   if (doc.Size() > kMaxRules) {
     return Status::InvalidArgument("rules: at most " + std::to_string(kMaxRules) + " rules");

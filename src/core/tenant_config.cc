@@ -2,6 +2,7 @@
 
 #include "core/event.h"
 #include "core/json_fields.h"
+#include "core/strict_json.h"
 
 namespace recsys {
 namespace {
@@ -149,8 +150,7 @@ TenantConfig WithVariant(const TenantConfig& config, const ExperimentVariant& va
 
 Result<TenantConfig> ParseTenantConfig(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) return Status::InvalidArgument("config: not valid JSON");
+  RETURN_IF_ERROR(ParseStrictJson(text, &doc, "config"));
   if (!doc.IsObject()) return Status::InvalidArgument("config: must be a JSON object");
   TenantConfig config;
   const Value* section = nullptr;

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/strict_json.h"
 #include "http/problem.h"
 
 namespace recsys::http {
@@ -144,9 +145,11 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
 HttpResponse DryRunResponse(const service::RecommendService& recommend, const TenantRef& tenant,
                             HttpRequest& r) {
   rapidjson::Document doc;
-  doc.Parse(r.body.data(), r.body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("rules") ||
-      !doc.HasMember("request") || !doc["request"].IsObject()) {
+  if (Status parsed = ParseStrictJson(r.body, &doc); !parsed.ok()) {
+    return Problem(400, "RECSYS_INVALID_REQUEST", parsed.message(), r);
+  }
+  if (!doc.IsObject() || !doc.HasMember("rules") || !doc.HasMember("request") ||
+      !doc["request"].IsObject()) {
     return Problem(400, "RECSYS_INVALID_REQUEST",
                    "body: want {\"rules\": [...], \"request\": {...}}", r);
   }

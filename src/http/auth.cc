@@ -71,6 +71,9 @@ std::variant<Caller, AuthError> DevHeaderAuthenticator::Authenticate(
 
 std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,
                                                    const Caller& caller) {
+  if (request.HeaderCount("X-Org-Id") > 1) {
+    return AuthError{400, "RECSYS_INVALID_REQUEST", "X-Org-Id: sent more than once (ambiguous)"};
+  }
   const std::string_view org = request.Header("X-Org-Id");
   if (org.empty()) {
     if (caller.tenant.empty()) {

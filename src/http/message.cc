@@ -15,6 +15,16 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return {};
 }
 
+size_t HttpRequest::HeaderCount(std::string_view name) const {
+  size_t count = 0;
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+      ++count;
+    }
+  }
+  return count;
+}
+
 std::string_view HttpRequest::PathParam(std::string_view name) const {
   for (const auto& [key, value] : path_params) {
     if (key == name) return value;

@@ -23,6 +23,8 @@ struct HttpRequest {
 
   // The first header named `name` (case-insensitive), or empty.
   std::string_view Header(std::string_view name) const;
+  // How many headers are named `name` (case-insensitive).
+  size_t HeaderCount(std::string_view name) const;
   // The path parameter `name`, or empty.
   std::string_view PathParam(std::string_view name) const;
   // The first query parameter `name`, percent-decoded ('+' is a space), or empty.

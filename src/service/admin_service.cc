@@ -1,6 +1,7 @@
 #include "service/admin_service.h"
 
 #include <rapidjson/document.h>
+#include "core/strict_json.h"
 
 #include <algorithm>
 #include <charconv>
@@ -74,6 +75,13 @@ AdminResult<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind,
                                           const std::optional<std::string>& if_match,
                                           const Actor& actor) const {
   std::string document(body);
+  // A body that is not one unambiguous JSON document is a 400; a document that breaks a rule, 422.
+  {
+    rapidjson::Document parsed;
+    if (Status s = ParseStrictJson(body, &parsed); !s.ok()) {
+      return AdminError{400, "RECSYS_INVALID_REQUEST", s.message()};
+    }
+  }
   if (kind == DocKind::kConfig) {
     auto config = ParseTenantConfig(body);
     if (!config.ok()) return Unprocessable("RECSYS_INVALID_CONFIG", config.status().message());
@@ -93,8 +101,10 @@ AdminResult<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind 
                                                const std::optional<std::string>& if_match,
                                                const Actor& actor) const {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
+    return AdminError{400, "RECSYS_INVALID_REQUEST", parsed.message()};
+  }
+  if (!doc.IsObject()) {
     return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
   }
   const rapidjson::Value* version = json::Member(doc, "version");
@@ -153,8 +163,10 @@ AdminResult<std::string> AdminService::Audit(const TenantRef& tenant, std::strin
 AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,
                                                    const Actor& actor) const {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
+    return AdminError{400, "RECSYS_INVALID_REQUEST", parsed.message()};
+  }
+  if (!doc.IsObject()) {
     return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
   }
   Invalidation out;

@@ -1,0 +1,95 @@
+#include "core/strict_json.h"
+
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/utf8.h"
+
+namespace recsys {
+namespace {
+
+// The deepest nesting of arrays and objects in `text`, stopping early once past `limit`. Runs
+// before parsing so that a hostile body never makes the parser recurse deeply.
+int NestingDepth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size() && deepest <= limit; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+bool IsStorableText(const rapidjson::Value& s) {
+  const std::string_view text(s.GetString(), s.GetStringLength());
+  return text.find('\0') == std::string_view::npos && IsValidUtf8(text);
+}
+
+// Walks the document without recursion; returns the first problem found, or an empty string.
+std::string FirstProblem(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> pending = {&root};
+  std::vector<std::string_view> names;
+  while (!pending.empty()) {
+    const rapidjson::Value& v = *pending.back();
+    pending.pop_back();
+    if (v.IsString() && !IsStorableText(v)) {
+      return "a string is not valid UTF-8 text (lone surrogate, invalid bytes or NUL)";
+    }
+    if (v.IsArray()) {
+      for (const auto& item : v.GetArray()) pending.push_back(&item);
+    }
+    if (!v.IsObject()) continue;
+    names.clear();
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      if (!IsStorableText(it->name)) {
+        return "a member name is not valid UTF-8 text (lone surrogate, invalid bytes or NUL)";
+      }
+      names.emplace_back(it->name.GetString(), it->name.GetStringLength());
+      pending.push_back(&it->value);
+    }
+    std::sort(names.begin(), names.end());
+    auto repeated = std::adjacent_find(names.begin(), names.end());
+    if (repeated != names.end()) {
+      return "duplicate member \"" + std::string(repeated->substr(0, 64)) +
+             "\" (ambiguous: send each member once)";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status ParseStrictJson(std::string_view text, rapidjson::Document* doc, std::string_view what) {
+  const std::string prefix = std::string(what) + ": ";
+  if (NestingDepth(text, kMaxJsonDepth) > kMaxJsonDepth) {
+    return Status::InvalidArgument(prefix + "nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels");
+  }
+  doc->Parse(text.data(), text.size());
+  if (doc->HasParseError()) {
+    return Status::InvalidArgument(prefix + "not valid JSON (" +
+                                   rapidjson::GetParseError_En(doc->GetParseError()) +
+                                   " at offset " + std::to_string(doc->GetErrorOffset()) + ")");
+  }
+  if (std::string problem = FirstProblem(*doc); !problem.empty()) {
+    return Status::InvalidArgument(prefix + problem);
+  }
+  return Status::Ok();
+}
+
+}  // namespace recsys
