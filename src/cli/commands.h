@@ -28,7 +28,8 @@ int RunKeysCreate(const std::string& tenant, const std::string& name, const std:
 int RunKeysList(const std::string& tenant);
 int RunKeysRevoke(const std::string& key_id);
 
-// `since`: YYYY-MM-DD or empty.
-int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full);
+// `since`: YYYY-MM-DD or empty; `method`: sql | streaming.
+int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
+                    const std::string& method);
 
 }  // namespace recsys::cli

@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
   signals_build->add_option("--tenant", tenant_id, "Only this tenant (external id)");
   signals_build->add_option("--since", since, "Only days on or after this one (YYYY-MM-DD)");
   signals_build->add_flag("--full", full, "Every day with events, not only those with new ones");
+  std::string method = "sql";
+  signals_build
+      ->add_option("--method", method, "sql (in PostgreSQL) or streaming (in this process)")
+      ->check(CLI::IsMember({"sql", "streaming"}));
 
   auto* import = app.add_subcommand("import", "Import events or catalog items from files");
   import->require_subcommand(1);
@@ -110,7 +114,7 @@ int main(int argc, char** argv) {
   if (keys_create->parsed()) return RunKeysCreate(tenant_id, key_name, key_roles, expires_days);
   if (keys_list->parsed()) return RunKeysList(tenant_id);
   if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
-  if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full);
+  if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full, method);
   if (import_events->parsed() || import_catalog->parsed()) {
     import_options.kind =
         import_events->parsed() ? recsys::ImportKind::kEvents : recsys::ImportKind::kCatalog;

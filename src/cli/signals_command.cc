@@ -10,7 +10,8 @@
 
 namespace recsys::cli {
 
-int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full) {
+int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
+                    const std::string& method) {
   auto url = ProcessEnv()("DATABASE_URL");
   if (!url || url->empty()) {
     std::fprintf(stderr, "recsys-service: DATABASE_URL is not set (want a libpq URL)\n");
@@ -19,6 +20,8 @@ int RunSignalsBuild(const std::string& tenant, const std::string& since, bool fu
   store::SignalBuildOptions options;
   options.tenant = tenant;
   options.full = full;
+  options.method =
+      method == "streaming" ? store::SignalBuildMethod::kStreaming : store::SignalBuildMethod::kSql;
   if (!since.empty()) {
     options.since = ParseDate(since);
     if (!options.since) {

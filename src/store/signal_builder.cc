@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/day_signals.h"
 #include "core/event.h"
 #include "core/tenant_config.h"
 #include "obs/log.h"
@@ -98,21 +99,30 @@ std::string DayText(int32_t day) {
 
 int64_t AffectedOf(const Result<PgResult>& r) { return r.ok() ? r.value().AffectedRows() : 0; }
 
-// Rewrites one day of one tenant's signals. REQUIRES: inside a transaction.
-Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::string& day,
-                const SignalParams& params, SignalBuildReport& report) {
+// The ids of the dirty markers of (tenant, day) this transaction sees, as an array literal.
+Result<std::string> MarkedIds(PgConnection& conn, const std::string& tenant_id,
+                              const std::string& day) {
   auto marks = conn.Query(
       "SELECT coalesce(array_agg(id), '{}')::text FROM signal_dirty_days "
       "WHERE tenant_id = $1 AND day = $2::date",
       {tenant_id, day});
   if (!marks.ok()) return marks.status();
-  const std::string marked(marks.value().Get(0, 0));
+  return std::string(marks.value().Get(0, 0));
+}
+
+Status DeleteDay(PgConnection& conn, const std::string& tenant_id, const std::string& day) {
   for (const char* table : {"item_popularity_daily", "item_covisit_daily", "item_sequence_daily"}) {
     auto deleted =
         conn.Query(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1 AND day = $2::date",
                    {tenant_id, day});
     if (!deleted.ok()) return deleted.status();
   }
+  return Status::Ok();
+}
+
+// The day's rows computed by the three statements above, in PostgreSQL.
+Status ComputeDayInSql(PgConnection& conn, const std::string& tenant_id, const std::string& day,
+                       const SignalParams& params, SignalBuildReport& report) {
   auto events =
       conn.Query(Substitute(kDayEventsSql, QuoteLiteral(conn, tenant_id), QuoteLiteral(conn, day)));
   if (!events.ok()) return events.status();
@@ -129,7 +139,93 @@ Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::str
   auto sequence = conn.Query(kSequenceSql, {tenant_id, day});
   if (!sequence.ok()) return sequence.status();
   report.sequence_rows += AffectedOf(sequence);
-  return conn.Query("DELETE FROM signal_dirty_days WHERE id = ANY($1::bigint[])", {marked})
+  return Status::Ok();
+}
+
+void AppendScore(std::string& out, double score) {
+  char buffer[64];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, score, std::chars_format::fixed, 6);
+  out.append(buffer, static_cast<size_t>(end.ptr - buffer));
+}
+
+// The day's rows computed in C++ (core/day_signals.h) from one streaming read of its events, then
+// written with one COPY per table.
+Status ComputeDayStreaming(PgConnection& conn, const std::string& tenant_id, const std::string& day,
+                           const SignalParams& params, SignalBuildReport& report) {
+  DaySignals signals(params.event_weights);
+  int64_t events = 0;
+  RETURN_IF_ERROR(StreamCopyOut(
+      conn,
+      Substitute(
+          "COPY (SELECT coalesce(surface, 'default'), item_id, event_type, "
+          "(extract(epoch FROM occurred_at) * 1000000)::bigint, id, "
+          "coalesce('s:' || session_id, 'u:' || encode(user_key, 'hex')) FROM interaction_events "
+          "WHERE tenant_id = %1::uuid AND occurred_at >= %2::date::timestamp AT TIME ZONE 'UTC' "
+          "AND occurred_at < (%2::date + 1)::timestamp AT TIME ZONE 'UTC') TO STDOUT",
+          QuoteLiteral(conn, tenant_id), QuoteLiteral(conn, day)),
+      [&](const CopyRow& row) {
+        auto type = ParseEventType(row.fields[2]);
+        if (!type) return;
+        int64_t at = 0, id = 0;
+        std::from_chars(row.fields[3].data(), row.fields[3].data() + row.fields[3].size(), at);
+        std::from_chars(row.fields[4].data(), row.fields[4].data() + row.fields[4].size(), id);
+        signals.Add(row.fields[0], row.fields[1], row.fields[5], *type, at, id);
+        ++events;
+      }));
+  report.events += events;
+  std::vector<DaySignals::ItemScore> popularity;
+  std::vector<DaySignals::PairScore> covisit, sequence;
+  signals.Finish(&popularity, &covisit, &sequence);
+  const std::string prefix = tenant_id + "\t";
+  std::string data;
+  for (const auto& r : popularity) {
+    data += prefix;
+    AppendCopyEscaped(data, r.ns);
+    data.push_back('\t');
+    AppendCopyEscaped(data, r.item);
+    data += "\t" + day + "\t";
+    AppendScore(data, r.score);
+    data.push_back('\n');
+  }
+  RETURN_IF_ERROR(CopyIn(
+      conn, "COPY item_popularity_daily (tenant_id, namespace, item_id, day, score) FROM STDIN",
+      data));
+  report.popularity_rows += static_cast<int64_t>(popularity.size());
+  for (auto [rows, table, count] :
+       {std::tuple{&covisit, "item_covisit_daily", &report.covisit_rows},
+        std::tuple{&sequence, "item_sequence_daily", &report.sequence_rows}}) {
+    data.clear();
+    for (const auto& r : *rows) {
+      data += prefix;
+      AppendCopyEscaped(data, r.ns);
+      data.push_back('\t');
+      AppendCopyEscaped(data, r.item);
+      data.push_back('\t');
+      AppendCopyEscaped(data, r.neighbour);
+      data += "\t" + day + "\t";
+      AppendScore(data, r.score);
+      data.push_back('\n');
+    }
+    RETURN_IF_ERROR(
+        CopyIn(conn,
+               std::string("COPY ") + table +
+                   " (tenant_id, namespace, item_id, neighbor_id, day, score) FROM STDIN",
+               data));
+    *count += static_cast<int64_t>(rows->size());
+  }
+  return Status::Ok();
+}
+
+// Rewrites one day of one tenant's signals. REQUIRES: inside a transaction.
+Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::string& day,
+                const SignalParams& params, SignalBuildMethod method, SignalBuildReport& report) {
+  auto marked = MarkedIds(conn, tenant_id, day);
+  if (!marked.ok()) return marked.status();
+  RETURN_IF_ERROR(DeleteDay(conn, tenant_id, day));
+  RETURN_IF_ERROR(method == SignalBuildMethod::kSql
+                      ? ComputeDayInSql(conn, tenant_id, day, params, report)
+                      : ComputeDayStreaming(conn, tenant_id, day, params, report));
+  return conn.Query("DELETE FROM signal_dirty_days WHERE id = ANY($1::bigint[])", {marked.value()})
       .status();
 }
 
@@ -181,7 +277,7 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
       Status built = c.Exec(
           "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL work_mem = '256MB'; "
           "SET LOCAL synchronous_commit = off");
-      if (built.ok()) built = BuildDay(c, tenant_id, todo[d], params, mine);
+      if (built.ok()) built = BuildDay(c, tenant_id, todo[d], params, options.method, mine);
       if (built.ok()) built = c.Exec("COMMIT");
       std::lock_guard<std::mutex> lock(mu);
       if (!built.ok()) {

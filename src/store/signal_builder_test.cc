@@ -11,7 +11,7 @@ namespace {
 
 using testing::QueryOne;
 
-class SignalBuilderTest : public ::testing::Test {
+class SignalBuilderTest : public ::testing::TestWithParam<SignalBuildMethod> {
  protected:
   void SetUp() override {
     db_ = testing::TestDatabase::Create("signal_builder");
@@ -63,14 +63,21 @@ class SignalBuilderTest : public ::testing::Test {
                               (pairs ? ", neighbor_id" : "") + ") FROM " + table);
   }
 
+  // Options for the method under test.
+  static SignalBuildOptions Options() {
+    SignalBuildOptions options;
+    options.method = GetParam();
+    return options;
+  }
+
   std::unique_ptr<testing::TestDatabase> db_;
   std::string tenant_;
 };
 
-TEST_F(SignalBuilderTest, BuildsTheThreeSignalsExactlyAsRankingMdDefines) {
+TEST_P(SignalBuilderTest, BuildsTheThreeSignalsExactlyAsRankingMdDefines) {
   AddFirstDay();
   SignalBuilder builder(db_->url());
-  auto report = builder.Run({});
+  auto report = builder.Run(Options());
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report.value().days, 1);
   EXPECT_EQ(report.value().events, 8);
@@ -84,21 +91,21 @@ TEST_F(SignalBuilderTest, BuildsTheThreeSignalsExactlyAsRankingMdDefines) {
   EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM signal_dirty_days"), "0");
 }
 
-TEST_F(SignalBuilderTest, ReRunsOnlyDaysWithNewEventsAndFullRebuildIsIdempotent) {
+TEST_P(SignalBuilderTest, ReRunsOnlyDaysWithNewEventsAndFullRebuildIsIdempotent) {
   AddFirstDay();
   SignalBuilder builder(db_->url());
-  ASSERT_TRUE(builder.Run({}).ok());
-  auto again = builder.Run({});
+  ASSERT_TRUE(builder.Run(Options()).ok());
+  auto again = builder.Run(Options());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value().days, 0);
 
   Add("2026-11-02", {{"u3", "s9", EventType::kAddToCart, "E", "09:00"}});
-  auto next = builder.Run({});
+  auto next = builder.Run(Options());
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next.value().days, 1);
   EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3 E=3");
 
-  SignalBuildOptions full;
+  SignalBuildOptions full = Options();
   full.full = true;
   auto rebuilt = builder.Run(full);
   ASSERT_TRUE(rebuilt.ok());
@@ -112,7 +119,7 @@ TEST_F(SignalBuilderTest, ReRunsOnlyDaysWithNewEventsAndFullRebuildIsIdempotent)
   EXPECT_EQ(since.value().days, 1);
 }
 
-TEST_F(SignalBuilderTest, TenantEventWeightsComeFromItsConfig) {
+TEST_P(SignalBuilderTest, TenantEventWeightsComeFromItsConfig) {
   auto conn = db_->Connect();
   QueryOne(conn,
            "WITH v AS (INSERT INTO tenant_config_versions (tenant_id, config, created_by_sub) "
@@ -123,21 +130,21 @@ TEST_F(SignalBuilderTest, TenantEventWeightsComeFromItsConfig) {
            {tenant_});
   AddFirstDay();
   SignalBuilder builder(db_->url());
-  ASSERT_TRUE(builder.Run({}).ok());
+  ASSERT_TRUE(builder.Run(Options()).ok());
   EXPECT_EQ(Rows("item_popularity_daily"), "B=10 C=2");
 }
 
-TEST_F(SignalBuilderTest, OneBuilderAtATime) {
+TEST_P(SignalBuilderTest, OneBuilderAtATime) {
   AddFirstDay();
   auto holder = db_->Connect();
   ASSERT_EQ(QueryOne(holder, "SELECT pg_try_advisory_lock(x'7265637362756c64'::bigint)"), "t");
   SignalBuilder builder(db_->url());
-  EXPECT_EQ(builder.Run({}).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(builder.Run(Options()).status().code(), StatusCode::kConflict);
   QueryOne(holder, "SELECT pg_advisory_unlock(x'7265637362756c64'::bigint)");
-  EXPECT_TRUE(builder.Run({}).ok());
+  EXPECT_TRUE(builder.Run(Options()).ok());
 }
 
-TEST_F(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) {
+TEST_P(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) {
   AddFirstDay();
   Add("2026-11-02", {{"u3", "s9", EventType::kAddToCart, "E", "09:00"}});
   auto conn = db_->Connect();
@@ -152,7 +159,7 @@ TEST_F(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) 
       FOR EACH ROW EXECUTE FUNCTION fail_day())sql")
                   .ok());
   SignalBuilder builder(db_->url());
-  auto failed = builder.Run({});
+  auto failed = builder.Run(Options());
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("disk full"), std::string::npos);
   EXPECT_EQ(QueryOne(conn, "SELECT string_agg(DISTINCT day::text, ',') FROM item_popularity_daily"),
@@ -163,25 +170,25 @@ TEST_F(SignalBuilderTest, AFailedRunLeavesNoHalfWrittenDayAndTheNextRunResumes) 
             "2026-11-02");
 
   ASSERT_TRUE(conn.Exec("DROP TRIGGER fail_day ON item_popularity_daily").ok());
-  auto resumed = builder.Run({});
+  auto resumed = builder.Run(Options());
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   EXPECT_EQ(resumed.value().days, 1);
   EXPECT_EQ(Rows("item_popularity_daily"), "A=3 B=6 C=3 E=3");
 }
 
-TEST_F(SignalBuilderTest, UnknownTenantIsNotFound) {
-  SignalBuildOptions options;
+TEST_P(SignalBuilderTest, UnknownTenantIsNotFound) {
+  SignalBuildOptions options = Options();
   options.tenant = "nobody";
   SignalBuilder builder(db_->url());
   EXPECT_EQ(builder.Run(options).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(SignalBuilderTest, NotifiesServingOfTheTenantsNewSignals) {
+TEST_P(SignalBuilderTest, NotifiesServingOfTheTenantsNewSignals) {
   AddFirstDay();
   auto listener = db_->Connect();
   ASSERT_TRUE(listener.Exec("LISTEN recsys_changes").ok());
   SignalBuilder builder(db_->url());
-  ASSERT_TRUE(builder.Run({}).ok());
+  ASSERT_TRUE(builder.Run(Options()).ok());
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         PQconsumeInput(listener.raw());
@@ -194,6 +201,12 @@ TEST_F(SignalBuilderTest, NotifiesServingOfTheTenantsNewSignals) {
       },
       std::chrono::seconds(3)));
 }
+
+INSTANTIATE_TEST_SUITE_P(BothMethods, SignalBuilderTest,
+                         ::testing::Values(SignalBuildMethod::kSql, SignalBuildMethod::kStreaming),
+                         [](const auto& info) {
+                           return info.param == SignalBuildMethod::kSql ? "Sql" : "Streaming";
+                         });
 
 }  // namespace
 }  // namespace recsys::store
