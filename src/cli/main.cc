@@ -70,9 +70,10 @@ int main(int argc, char** argv) {
   signals_build->add_option("--tenant", tenant_id, "Only this tenant (external id)");
   signals_build->add_option("--since", since, "Only days on or after this one (YYYY-MM-DD)");
   signals_build->add_flag("--full", full, "Every day with events, not only those with new ones");
-  std::string method = "sql";
+  std::string method = "streaming";
   signals_build
-      ->add_option("--method", method, "sql (in PostgreSQL) or streaming (in this process)")
+      ->add_option("--method", method,
+                   "streaming (in this process, default) or sql (in PostgreSQL)")
       ->check(CLI::IsMember({"sql", "streaming"}));
 
   auto* import = app.add_subcommand("import", "Import events or catalog items from files");

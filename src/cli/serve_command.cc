@@ -100,9 +100,11 @@ int MaxHistoryDays(const service::ServingState& state) {
 }
 
 // One run of the background signal builder, logged.
-void RunScheduledBuild(store::SignalBuilder& builder) {
+void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod method) {
   const auto started = std::chrono::steady_clock::now();
-  auto report = builder.Run({});
+  store::SignalBuildOptions options;
+  options.method = method;
+  auto report = builder.Run(options);
   if (!report.ok()) {
     // Another instance building is the normal case with several instances.
     if (report.status().code() != StatusCode::kConflict) {
@@ -166,8 +168,10 @@ int RunServe() {
   service::PeriodicThread signal_schedule;
   if (config.signal_build_enabled) {
     const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
-    signal_schedule.Start(interval, [&signal_builder, interval](bool) {
-      RunScheduledBuild(signal_builder);
+    const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
+                                                   : store::SignalBuildMethod::kStreaming;
+    signal_schedule.Start(interval, [&signal_builder, interval, method](bool) {
+      RunScheduledBuild(signal_builder, method);
       return interval;
     });
   } else {

@@ -223,6 +223,12 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
       !s.ok()) {
     return s;
   }
+  if (auto method = env("RECSYS_SIGNAL_BUILD_METHOD")) {
+    if (*method != "sql" && *method != "streaming") {
+      return Bad("RECSYS_SIGNAL_BUILD_METHOD", *method, "want sql or streaming");
+    }
+    config.signal_build_in_sql = *method == "sql";
+  }
   for (auto [name, slot, lo, hi] :
        {std::tuple{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &config.signal_build_interval_ms, 100,
                    86400000},

@@ -47,6 +47,7 @@ struct ServeConfig {
   std::string jwt_roles_claim = "roles";       // RECSYS_JWT_ROLES_CLAIM
   bool signal_build_enabled = true;            // RECSYS_SIGNAL_BUILD_ENABLED
   int signal_build_interval_ms = 10000;        // RECSYS_SIGNAL_BUILD_INTERVAL_MS
+  bool signal_build_in_sql = false;            // RECSYS_SIGNAL_BUILD_METHOD=sql (else streaming)
   int history_poll_ms = 250;                   // RECSYS_HISTORY_POLL_MS: tail new events
   int history_max_mb = 1024;                   // RECSYS_HISTORY_MAX_MB: recent-history memory cap
 };

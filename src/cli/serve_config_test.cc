@@ -58,6 +58,11 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_REQUEST_TIMEOUT_MS", "1"},
       {"RECSYS_JWT_JWKS_FILE", "/nonexistent.json"},
       {"RECSYS_EXPOSURE_LOG_ENABLED", "maybe"},
+      {"RECSYS_SIGNAL_BUILD_ENABLED", "sometimes"},
+      {"RECSYS_SIGNAL_BUILD_METHOD", "magic"},
+      {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "5"},
+      {"RECSYS_HISTORY_POLL_MS", "1000"},
+      {"RECSYS_HISTORY_MAX_MB", "0"},
   };
   for (const auto& [name, value] : bad) {
     std::map<std::string, std::string> vars = {{"DATABASE_URL", kUrl}};
