@@ -82,23 +82,14 @@ std::variant<CatalogItem, Rejection> ParseCatalogItem(const Value& v) {
 
 Result<CatalogBatch> ParseCatalogBatch(std::string_view body) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJson(body, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
-  const Value* items = Member(doc, "items");
-  if (items == nullptr || !items->IsArray() || items->Empty()) {
-    return Status::InvalidArgument("items: required, an array of 1..1000 items");
-  }
-  if (items->Size() > kMaxCatalogItemsPerBatch) {
-    return Status::ResourceExhausted("items: at most 1000 items per request (got " +
-                                     std::to_string(items->Size()) + ")");
-  }
+  auto items_or = ParseBatchBody(body, "items", kMaxCatalogItemsPerBatch, &doc);
+  if (!items_or.ok()) return items_or.status();
+  const Value* items = items_or.value();
   CatalogBatch batch;
   for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
     auto parsed = ParseCatalogItem((*items)[i]);
     if (auto* rejection = std::get_if<Rejection>(&parsed)) {
-      rejection->index = static_cast<int>(i);
-      rejection->detail = "items[" + std::to_string(i) + "]." + rejection->detail;
-      batch.rejected.push_back(std::move(*rejection));
+      batch.rejected.push_back(AtIndex(std::move(*rejection), "items", static_cast<int>(i)));
       continue;
     }
     CatalogItem& item = std::get<CatalogItem>(parsed);

@@ -185,26 +185,16 @@ std::variant<Event, Rejection> ParseEvent(const Value& v, TimestampUs now) {
 
 Result<EventBatch> ParseEventBatch(std::string_view body, TimestampUs now) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJson(body, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
-  const Value* events = Member(doc, "events");
-  if (events == nullptr || !events->IsArray()) {
-    return Status::InvalidArgument("events: required, an array of events");
-  }
-  if (events->Empty()) return Status::InvalidArgument("events: must hold at least one event");
-  if (events->Size() > kMaxEventsPerBatch) {
-    return Status::ResourceExhausted("events: at most 1000 events per request (got " +
-                                     std::to_string(events->Size()) + ")");
-  }
+  auto events_or = ParseBatchBody(body, "events", kMaxEventsPerBatch, &doc);
+  if (!events_or.ok()) return events_or.status();
+  const Value* events = events_or.value();
   EventBatch batch;
   batch.events.reserve(events->Size());
   std::unordered_set<std::string> seen_ids;
   for (rapidjson::SizeType i = 0; i < events->Size(); ++i) {
     auto parsed = ParseEvent((*events)[i], now);
     if (auto* rejection = std::get_if<Rejection>(&parsed)) {
-      rejection->index = static_cast<int>(i);
-      rejection->detail = "events[" + std::to_string(i) + "]." + rejection->detail;
-      batch.rejected.push_back(std::move(*rejection));
+      batch.rejected.push_back(AtIndex(std::move(*rejection), "events", static_cast<int>(i)));
       continue;
     }
     Event& event = std::get<Event>(parsed);

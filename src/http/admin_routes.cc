@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json_writer.h"
 #include "core/strict_json.h"
 #include "http/problem.h"
 
@@ -21,10 +22,6 @@ int RoleRank(std::string_view role) {
   if (role == "operator") return 2;
   if (role == "admin") return 3;
   return 0;
-}
-
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
 HttpResponse ErrorResponse(const AdminError& e, const HttpRequest& request) {
@@ -47,9 +44,9 @@ HttpResponse DocumentResponse(const TenantRef& tenant, DocKind kind, const DocVe
   Writer w(buffer);
   w.StartObject();
   w.Key("tenant_id");
-  Str(w, tenant.external_id);
+  json::WriteString(w, tenant.external_id);
   w.Key(kind == DocKind::kConfig ? "config_version" : "rules_version");
-  Str(w, version.etag);
+  json::WriteString(w, version.etag);
   w.Key(kind == DocKind::kConfig ? "config" : "rules");
   w.RawValue(version.document.data(), version.document.size(),
              kind == DocKind::kConfig ? rapidjson::kObjectType : rapidjson::kArrayType);
@@ -115,20 +112,20 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
       Writer w(buffer);
       w.StartObject();
       w.Key("tenant_id");
-      Str(w, tenant.external_id);
+      json::WriteString(w, tenant.external_id);
       w.Key("versions");
       w.StartArray();
       for (const DocVersion& v : std::get<std::vector<DocVersion>>(versions)) {
         w.StartObject();
         w.Key("version");
-        Str(w, v.etag);
+        json::WriteString(w, v.etag);
         w.Key("created_at");
-        Str(w, v.created_at);
+        json::WriteString(w, v.created_at);
         w.Key("created_by");
-        Str(w, v.created_by);
+        json::WriteString(w, v.created_by);
         if (!v.comment.empty()) {
           w.Key("comment");
-          Str(w, v.comment);
+          json::WriteString(w, v.comment);
         }
         w.Key("current");
         w.Bool(v.current);
@@ -169,15 +166,15 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
   auto list = [&](const char* key, const std::vector<std::string>& items) {
     w.Key(key);
     w.StartArray();
-    for (const std::string& id : items) Str(w, id);
+    for (const std::string& id : items) json::WriteString(w, id);
     w.EndArray();
   };
   w.StartObject();
   w.Key("tenant_id");
-  Str(w, tenant.external_id);
+  json::WriteString(w, tenant.external_id);
   if (!run.rules_version.empty()) {
     w.Key("rules_version");
-    Str(w, run.rules_version);
+    json::WriteString(w, run.rules_version);
   }
   list("before", run.before);
   list("after", run.after);
@@ -190,7 +187,7 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
   for (const service::DryRunMove& m : run.moved) {
     w.StartObject();
     w.Key("item_id");
-    Str(w, m.item_id);
+    json::WriteString(w, m.item_id);
     w.Key("from");
     w.Int(m.from);
     w.Key("to");
@@ -206,7 +203,7 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
     w.Key("index");
     w.Int(rule.index);
     w.Key("id");
-    Str(w, rule.id);
+    json::WriteString(w, rule.id);
     w.Key("applicable");
     w.Bool(rule.applicable);
     list("matched", rule.matched);
@@ -257,14 +254,14 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
                        Writer w(buffer);
                        w.StartObject();
                        w.Key("tenant_id");
-                       Str(w, tenant.external_id);
+                       json::WriteString(w, tenant.external_id);
                        w.Key("targets");
                        w.StartArray();
-                       for (const std::string& t : inv.targets) Str(w, t);
+                       for (const std::string& t : inv.targets) json::WriteString(w, t);
                        w.EndArray();
                        if (!inv.surface.empty()) {
                          w.Key("surface");
-                         Str(w, inv.surface);
+                         json::WriteString(w, inv.surface);
                        }
                        w.Key("status");
                        w.String("requested");

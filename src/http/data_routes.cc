@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json_writer.h"
 #include "http/admin_routes.h"
 #include "http/problem.h"
 
@@ -19,9 +20,9 @@ void WriteRejections(Writer& w, const std::vector<Rejection>& rejected) {
     w.Key("index");
     w.Int(r.index);
     w.Key("code");
-    w.String(r.code.data(), static_cast<rapidjson::SizeType>(r.code.size()));
+    json::WriteString(w, r.code);
     w.Key("detail");
-    w.String(r.detail.data(), static_cast<rapidjson::SizeType>(r.detail.size()));
+    json::WriteString(w, r.detail);
     w.EndObject();
   }
   w.EndArray();
@@ -104,9 +105,9 @@ HttpResponse DeleteCatalogItem(const Authenticator& auth, const service::Catalog
                       Writer w(buffer);
                       w.StartObject();
                       w.Key("item_id");
-                      w.String(item_id.data(), static_cast<rapidjson::SizeType>(item_id.size()));
+                      json::WriteString(w, item_id);
                       w.Key("namespace");
-                      w.String(ns.data(), static_cast<rapidjson::SizeType>(ns.size()));
+                      json::WriteString(w, ns);
                       w.Key("removed");
                       w.Bool(true);
                       w.EndObject();

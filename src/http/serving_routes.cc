@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/json_writer.h"
 #include "http/problem.h"
 
 namespace recsys::http {
@@ -15,19 +16,15 @@ using service::Served;
 using service::ServeError;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteWarnings(Writer& w, const std::vector<Warning>& warnings) {
   w.Key("warnings");
   w.StartArray();
   for (const Warning& warning : warnings) {
     w.StartObject();
     w.Key("code");
-    Str(w, warning.code);
+    json::WriteString(w, warning.code);
     w.Key("detail");
-    Str(w, warning.detail);
+    json::WriteString(w, warning.detail);
     w.EndObject();
   }
   w.EndArray();
@@ -37,30 +34,30 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
                int64_t write_us, bool ranked) {
   w.StartObject();
   w.Key("tenant_id");
-  Str(w, s.tenant->external_id);
+  json::WriteString(w, s.tenant->external_id);
   w.Key("surface");
-  Str(w, s.request.surface);
+  json::WriteString(w, s.request.surface);
   w.Key("segment");
-  Str(w, s.request.segment);
+  json::WriteString(w, s.request.segment);
   w.Key("algo_version");
   w.String(service::kAlgoVersion);
   if (!s.tenant->config_etag.empty()) {
     w.Key("config_version");
-    Str(w, s.tenant->config_etag);
+    json::WriteString(w, s.tenant->config_etag);
   }
   if (!s.tenant->rules_etag.empty()) {
     w.Key("rules_version");
-    Str(w, s.tenant->rules_etag);
+    json::WriteString(w, s.tenant->rules_etag);
   }
   w.Key("request_id");
-  Str(w, request_id);
+  json::WriteString(w, request_id);
   if (!s.request.experiment_id.empty()) {
     w.Key("experiment");
     w.StartObject();
     w.Key("id");
-    Str(w, s.request.experiment_id);
+    json::WriteString(w, s.request.experiment_id);
     w.Key("variant");
-    Str(w, s.request.experiment_variant);
+    json::WriteString(w, s.request.experiment_variant);
     w.EndObject();
   }
   if (ranked) {
@@ -112,13 +109,13 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
     w.EndObject();
     w.Key("anchors_used");
     w.StartArray();
-    for (ItemIndex a : t.anchors_used) Str(w, s.snapshot->item_id(a));
+    for (ItemIndex a : t.anchors_used) json::WriteString(w, s.snapshot->item_id(a));
     w.EndArray();
     w.Key("anchors_from_history");
     w.Bool(t.anchors_from_history);
     w.Key("rules_evaluated");
     w.StartArray();
-    for (const Rule* r : t.rules_evaluated) Str(w, r->id);
+    for (const Rule* r : t.rules_evaluated) json::WriteString(w, r->id);
     w.EndArray();
     w.EndObject();
   }
@@ -133,7 +130,7 @@ void WriteItems(Writer& w, const Served& s) {
   for (const RankedItem& item : s.result.items) {
     w.StartObject();
     w.Key("item_id");
-    Str(w, s.snapshot->item_id(item.item));
+    json::WriteString(w, s.snapshot->item_id(item.item));
     w.Key("rank");
     w.Int(++rank);
     w.Key("score");
@@ -169,10 +166,10 @@ void WriteItems(Writer& w, const Served& s) {
       w.Key("rules");
       w.StartArray();
       for (const Rule* r : item.rules) {
-        Str(w, std::string(r->action == RuleAction::kPin     ? "pin:"
-                           : r->action == RuleAction::kBoost ? "boost:"
-                                                             : "block:") +
-                   r->id);
+        json::WriteString(w, std::string(r->action == RuleAction::kPin     ? "pin:"
+                                         : r->action == RuleAction::kBoost ? "boost:"
+                                                                           : "block:") +
+                                 r->id);
       }
       w.EndArray();
       if (q.explain == ExplainLevel::kFull) {

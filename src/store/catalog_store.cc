@@ -3,16 +3,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json_writer.h"
 #include "store/change_notice.h"
 
 namespace recsys::store {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
 
 // The items as a JSON array for jsonb_to_recordset.
 std::string ItemsJson(std::span<const CatalogItem> items) {
@@ -22,12 +19,12 @@ std::string ItemsJson(std::span<const CatalogItem> items) {
   for (const CatalogItem& item : items) {
     w.StartObject();
     w.Key("item_id");
-    Str(w, item.item_id);
+    json::WriteString(w, item.item_id);
     w.Key("namespace");
-    Str(w, item.ns);
+    json::WriteString(w, item.ns);
     w.Key("tags");
     w.StartArray();
-    for (const std::string& tag : item.tags) Str(w, tag);
+    for (const std::string& tag : item.tags) json::WriteString(w, tag);
     w.EndArray();
     if (item.price) {
       w.Key("price");
@@ -37,7 +34,7 @@ std::string ItemsJson(std::span<const CatalogItem> items) {
     w.Bool(item.available);
     if (item.created_at) {
       w.Key("created_at");
-      Str(w, FormatRfc3339(*item.created_at));
+      json::WriteString(w, FormatRfc3339(*item.created_at));
     }
     w.EndObject();
   }
@@ -109,7 +106,7 @@ Status PgCatalogStore::Remove(const service::CatalogTenant& tenant, const std::s
     Writer w(extra);
     w.StartObject();
     w.Key("namespace");
-    Str(w, ns);
+    json::WriteString(w, ns);
     w.EndObject();
     return AuditAndNotify(conn, tenant, "catalog.delete", item_id,
                           std::string(extra.GetString(), extra.GetSize()), actor);

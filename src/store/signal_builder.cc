@@ -3,6 +3,7 @@
 #include <atomic>
 #include <charconv>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -142,10 +143,24 @@ Status ComputeDayInSql(PgConnection& conn, const std::string& tenant_id, const s
   return Status::Ok();
 }
 
-void AppendScore(std::string& out, double score) {
+// One COPY line of a signal table: tenant, namespace, item, [neighbour,] day, score.
+void AppendSignalRow(std::string& out, const std::string& tenant_id, std::string_view ns,
+                     std::string_view item, std::optional<std::string_view> neighbour,
+                     const std::string& day, double score) {
+  out += tenant_id;
+  for (std::optional<std::string_view> field :
+       {std::optional(ns), std::optional(item), neighbour}) {
+    if (!field) continue;
+    out.push_back('\t');
+    AppendCopyEscaped(out, *field);
+  }
+  out.push_back('\t');
+  out += day;
+  out.push_back('\t');
   char buffer[64];
   auto end = std::to_chars(buffer, buffer + sizeof buffer, score, std::chars_format::fixed, 6);
   out.append(buffer, static_cast<size_t>(end.ptr - buffer));
+  out.push_back('\n');
 }
 
 // The day's rows computed in C++ (core/day_signals.h) from one streaming read of its events, then
@@ -176,17 +191,8 @@ Status ComputeDayStreaming(PgConnection& conn, const std::string& tenant_id, con
   std::vector<DaySignals::ItemScore> popularity;
   std::vector<DaySignals::PairScore> covisit, sequence;
   signals.Finish(&popularity, &covisit, &sequence);
-  const std::string prefix = tenant_id + "\t";
   std::string data;
-  for (const auto& r : popularity) {
-    data += prefix;
-    AppendCopyEscaped(data, r.ns);
-    data.push_back('\t');
-    AppendCopyEscaped(data, r.item);
-    data += "\t" + day + "\t";
-    AppendScore(data, r.score);
-    data.push_back('\n');
-  }
+  for (const auto& r : popularity) AppendSignalRow(data, tenant_id, r.ns, r.item, {}, day, r.score);
   RETURN_IF_ERROR(CopyIn(
       conn, "COPY item_popularity_daily (tenant_id, namespace, item_id, day, score) FROM STDIN",
       data));
@@ -196,15 +202,7 @@ Status ComputeDayStreaming(PgConnection& conn, const std::string& tenant_id, con
         std::tuple{&sequence, "item_sequence_daily", &report.sequence_rows}}) {
     data.clear();
     for (const auto& r : *rows) {
-      data += prefix;
-      AppendCopyEscaped(data, r.ns);
-      data.push_back('\t');
-      AppendCopyEscaped(data, r.item);
-      data.push_back('\t');
-      AppendCopyEscaped(data, r.neighbour);
-      data += "\t" + day + "\t";
-      AppendScore(data, r.score);
-      data.push_back('\n');
+      AppendSignalRow(data, tenant_id, r.ns, r.item, r.neighbour, day, r.score);
     }
     RETURN_IF_ERROR(
         CopyIn(conn,
