@@ -9,18 +9,14 @@
 #include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
+#include "testing/numbered.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
 
 namespace recsys {
 namespace {
 
-// prefix + n, built by appending (GCC 12 at -O3 warns falsely on "literal" + std::string).
-std::string Numbered(const char* prefix, long n) {
-  std::string text(prefix);
-  text += std::to_string(n);
-  return text;
-}
+using testing::Numbered;
 
 using namespace std::chrono_literals;
 using testing::HttpResult;

@@ -2,15 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/numbered.h"
+
 namespace recsys {
 namespace {
 
-// prefix + n, built by appending (GCC 12 at -O3 warns falsely on "literal" + std::string).
-std::string Numbered(const char* prefix, long n) {
-  std::string text(prefix);
-  text += std::to_string(n);
-  return text;
-}
+using testing::Numbered;
 
 std::vector<std::pair<std::string, float>> Neighbours(const SignalSnapshot& s,
                                                       std::string_view id) {

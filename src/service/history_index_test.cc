@@ -1,4 +1,5 @@
 #include "service/history_index.h"
+#include "testing/numbered.h"
 
 #include <gtest/gtest.h>
 
@@ -8,12 +9,7 @@
 namespace recsys::service {
 namespace {
 
-// prefix + n, built by appending (GCC 12 at -O3 warns falsely on "literal" + std::string).
-std::string Numbered(const char* prefix, long n) {
-  std::string text(prefix);
-  text += std::to_string(n);
-  return text;
-}
+using testing::Numbered;
 
 constexpr TimestampUs kDay = 86400LL * 1000000;
 const TimestampUs kT0 = *ParseRfc3339("2026-11-01T00:00:00Z");
