@@ -89,6 +89,15 @@ TEST_F(DataInTest, EventsAreAcceptedRejectedByIndexAndIdempotent) {
                      "SELECT count(*) FROM interaction_events WHERE item_id IN "
                      "('item-0001', 'item-0002')"),
             "2");
+  // /metrics counts them.
+  const std::string metrics = testing::HttpCall(serve_->port(), "GET", "/metrics").body;
+  auto metric = [&](const std::string& name) {
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(metric("recsys_events_accepted_total"), 2);
+  EXPECT_GE(metric("recsys_events_duplicates_total"), 2);
+  EXPECT_GE(metric("recsys_events_rejected_total"), 2);
   // Only the keyed hash is stored: no column holds the raw user id.
   EXPECT_EQ(QueryOne(conn,
                      "SELECT count(*) FROM interaction_events i WHERE "

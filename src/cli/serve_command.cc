@@ -262,6 +262,8 @@ int RunServe() {
       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
 
+  store::PgEventStore event_store(config.database_url);
+  service::IngestService ingest(state, event_store, config.user_key_secret);
   http::Router router;
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
@@ -273,12 +275,15 @@ int RunServe() {
             {"recsys_history_evictions_total", static_cast<double>(history.evictions())});
         gauges.push_back({"recsys_history_events_applied_total",
                           static_cast<double>(history_tailer.events_applied())});
+        const service::IngestService::Counts events = ingest.counts();
+        gauges.push_back({"recsys_events_accepted_total", static_cast<double>(events.accepted)});
+        gauges.push_back(
+            {"recsys_events_duplicates_total", static_cast<double>(events.duplicates)});
+        gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
         return gauges;
       });
   http::AddServingRoutes(router, auth, recommend);
   http::AddAdminRoutes(router, auth, admin, recommend);
-  store::PgEventStore event_store(config.database_url);
-  service::IngestService ingest(state, event_store, config.user_key_secret);
   store::PgCatalogStore catalog_store(config.database_url);
   service::CatalogService catalog(state, catalog_store);
   http::AddDataRoutes(router, auth, ingest, catalog);

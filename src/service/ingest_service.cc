@@ -20,7 +20,12 @@ Result<AppendCounts> IngestService::Append(const std::string& tenant_id,
   std::vector<StoredEvent> stored;
   stored.reserve(events.size());
   for (const Event& event : events) stored.push_back({&event, UserKeyOf(event)});
-  return store_.Append(tenant_id, stored);
+  auto counts = store_.Append(tenant_id, stored);
+  if (counts.ok()) {
+    accepted_ += static_cast<uint64_t>(counts.value().accepted);
+    duplicates_ += static_cast<uint64_t>(counts.value().duplicates);
+  }
+  return counts;
 }
 
 Result<IngestResult> IngestService::Handle(std::string_view tenant_external_id,
@@ -35,6 +40,8 @@ Result<IngestResult> IngestService::Handle(std::string_view tenant_external_id,
   IngestResult result;
   result.rejected = std::move(batch.value().rejected);
   result.duplicates = batch.value().duplicates;
+  rejected_ += result.rejected.size();
+  duplicates_ += static_cast<uint64_t>(result.duplicates);
   auto counts = Append(tenant->id, batch.value().events);
   if (!counts.ok()) return counts.status();
   result.accepted = counts.value().accepted;

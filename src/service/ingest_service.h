@@ -5,6 +5,8 @@
 // transaction. Append() is the half the importer shares. Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -38,10 +40,17 @@ class IngestService {
   // The keyed hash an event's user is stored under (user_id, else anonymous_id; else empty).
   std::string UserKeyOf(const Event& event) const;
 
+  // Totals since start, for /metrics.
+  struct Counts {
+    uint64_t accepted = 0, duplicates = 0, rejected = 0;
+  };
+  Counts counts() const { return {accepted_.load(), duplicates_.load(), rejected_.load()}; }
+
  private:
   const StateHolder& holder_;
   EventStore& store_;
   std::string user_key_secret_;
+  mutable std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
 };
 
 }  // namespace recsys::service
