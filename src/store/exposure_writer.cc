@@ -249,7 +249,7 @@ void ExposureWriter::ReplaySpills() {
   }
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
-    std::string line, chunk, rest;
+    std::string line, chunk;
     size_t rows = 0;
     bool failed = false;
     auto flush = [&] {
@@ -258,8 +258,9 @@ void ExposureWriter::ReplaySpills() {
         std::lock_guard<std::mutex> lock(mu_);
         stats_.replayed += rows;
       } else {
+        // Already counted as spilled once: back on disk chunk by chunk, in constant memory.
         failed = true;
-        rest += chunk;
+        AppendToSpillFile(chunk);
       }
       chunk.clear();
       rows = 0;
@@ -273,11 +274,7 @@ void ExposureWriter::ReplaySpills() {
     in.close();
     std::error_code ec;
     fs::remove(file, ec);
-    if (!rest.empty()) {
-      // Already counted as spilled once: put the rows back on disk without counting them again.
-      AppendToSpillFile(rest);
-      break;  // the database is failing again; retry later
-    }
+    if (failed) break;  // the database is failing again; retry later
     obs::Log(obs::Level::kInfo, "exposure spill replayed").Str("file", file.string());
   }
 }
@@ -301,21 +298,25 @@ void ExposureWriter::Loop() {
       }
     }
     if (rows > 0) {
-      if (WriteBatch(data, rows)) {
-        backoff = std::chrono::milliseconds(0);
-      } else {
+      if (!WriteBatch(data, rows)) {
         Spill(data, rows);
         backoff = std::min(std::chrono::milliseconds(5000),
                            std::max(std::chrono::milliseconds(250), backoff * 2));
+        continue;
       }
-      continue;  // drain before idling
+      backoff = std::chrono::milliseconds(0);
+    } else if (stopping) {
+      break;
     }
-    if (stopping) break;
+    // Replay spilled rows once in a while when the database accepts writes, also while traffic
+    // keeps the queue busy (else spills would wait for a quiet moment that may never come).
     const auto now = std::chrono::steady_clock::now();
-    if (backoff.count() == 0 && now - last_replay > std::chrono::seconds(5)) {
+    if (now - last_replay > std::chrono::milliseconds(options_.replay_interval_ms)) {
       last_replay = now;
       std::error_code ec;
-      if (fs::exists(options_.spill_dir, ec)) ReplaySpills();
+      if (fs::exists(options_.spill_dir, ec) && !fs::is_empty(options_.spill_dir, ec)) {
+        ReplaySpills();
+      }
     }
   }
   writer_conn.reset();

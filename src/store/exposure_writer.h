@@ -29,6 +29,7 @@ struct ExposureWriterOptions {
   size_t queue_capacity = 100000;  // rows
   size_t batch_rows = 2000;
   int flush_interval_ms = 50;
+  int replay_interval_ms = 5000;  // how often spill files are retried while writes succeed
 };
 
 struct ExposureStats {

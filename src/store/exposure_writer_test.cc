@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/uuid.h"
 #include "crypto/digest.h"
@@ -107,6 +108,40 @@ TEST(ExposureWriterTest, AFullQueueNeverWritesToDiskOnTheCallersThread) {
   const ExposureStats stats = writer.stats();
   EXPECT_EQ(stats.enqueued, 3000u);
   EXPECT_EQ(stats.spilled, 3000u);  // nothing lost
+  std::filesystem::remove_all(spill);
+}
+
+}  // namespace
+}  // namespace recsys::store
+
+namespace recsys::store {
+namespace {
+
+TEST(ExposureWriterTest, SpilledRowsReplayWhileTrafficContinues) {
+  auto db = testing::TestDatabase::Create("exposure_replay_busy");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  {
+    ExposureWriter down({"postgresql://nobody@127.0.0.1:1/none", spill, 10, 5, 10});
+    down.Start();
+    for (int i = 0; i < 200; ++i) down.Record(Row(i));
+    down.Stop();
+    ASSERT_EQ(down.stats().spilled, 200u);
+  }
+  ExposureWriterOptions options{db->url(), spill, 1000, 5, 5};
+  options.replay_interval_ms = 100;
+  ExposureWriter up(options);
+  up.Start();
+  // Steady traffic keeps the queue from ever being idle while we wait for the replay.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int sent = 0;
+  while (up.stats().replayed < 200 && std::chrono::steady_clock::now() < deadline) {
+    up.Record(Row(1000 + sent++));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(up.stats().replayed, 200u) << "spills waited for traffic to stop";
+  up.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), std::to_string(200 + sent));
   std::filesystem::remove_all(spill);
 }
 
