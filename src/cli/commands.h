@@ -32,4 +32,7 @@ int RunKeysRevoke(const std::string& key_id);
 int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
                     const std::string& method);
 
+// Checks, in order, what makes `tenant`'s recommendations on `surface` empty or stale.
+int RunDoctor(const std::string& tenant, const std::string& surface);
+
 }  // namespace recsys::cli

@@ -98,6 +98,12 @@ int main(int argc, char** argv) {
   auto* import_events = add_import("events", "Import interaction events (as POST /v1/events)");
   auto* import_catalog = add_import("catalog", "Import catalog items (as PUT /v1/catalog/items)");
 
+  std::string surface = "default";
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check, in order, what makes a tenant's recommendations empty or stale");
+  doctor->add_option("--tenant", tenant_id, "Tenant external id")->required();
+  doctor->add_option("--surface", surface, "Surface to check (default: default)");
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace recsys::cli;
@@ -115,6 +121,7 @@ int main(int argc, char** argv) {
   if (keys_create->parsed()) return RunKeysCreate(tenant_id, key_name, key_roles, expires_days);
   if (keys_list->parsed()) return RunKeysList(tenant_id);
   if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
+  if (doctor->parsed()) return RunDoctor(tenant_id, surface);
   if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full, method);
   if (import_events->parsed() || import_catalog->parsed()) {
     import_options.kind =

@@ -47,6 +47,7 @@ struct TenantState {
 struct SignalReload {
   bool all = false;
   std::vector<std::string> tenants;  // external ids
+  bool only = false;  // load only the tenants listed (a one-tenant state, e.g. for `doctor`)
 
   static SignalReload All() {
     SignalReload reload;

@@ -208,6 +208,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   size_t items = 0;
   for (int r = 0; r < rows.value().rows(); ++r) {
     const PgResult& res = rows.value();
+    if (reload.only && !reload.Covers(res.Get(r, 1))) continue;
     auto tenant = std::make_shared<TenantState>();
     tenant->id = res.Get(r, 0);
     tenant->external_id = res.Get(r, 1);
