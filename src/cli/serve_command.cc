@@ -86,6 +86,7 @@ obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
     gauges.push_back({"recsys_exposure_replayed_total", static_cast<double>(e.replayed)});
     gauges.push_back(
         {"recsys_exposure_failed_batches_total", static_cast<double>(e.failed_batches)});
+    gauges.push_back({"recsys_exposure_dead_lettered_total", static_cast<double>(e.dead_lettered)});
   }
   return gauges;
 }

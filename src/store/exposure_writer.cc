@@ -37,36 +37,23 @@ void Field(std::string& line, std::string_view value, bool null_when_empty = tru
 
 thread_local std::optional<PgConnection> writer_conn;
 
-Status CopyIn(const std::string& url, const std::string& data) {
+// One COPY of `lines` on this thread's connection. kInvalidArgument: PostgreSQL refused the
+// content (nothing written); kUnavailable: the database could not be reached.
+Status CopyRows(const std::string& url, std::string_view lines) {
   if (!writer_conn || !writer_conn->IsHealthy()) {
     writer_conn.reset();
     auto conn = PgConnection::Connect(url, 3);
     if (!conn.ok()) return conn.status();
     writer_conn.emplace(std::move(conn).value());
   }
-  PGconn* raw = writer_conn->raw();
-  PGresult* start = PQexec(raw, kCopySql);
-  const bool in_copy = PQresultStatus(start) == PGRES_COPY_IN;
-  std::string error = in_copy ? "" : PQresultErrorMessage(start);
-  PQclear(start);
-  if (!in_copy) {
-    writer_conn.reset();
-    return Status::Unavailable("exposure copy: " + error);
-  }
-  if (PQputCopyData(raw, data.data(), static_cast<int>(data.size())) != 1 ||
-      PQputCopyEnd(raw, nullptr) != 1) {
-    writer_conn.reset();
-    return Status::Unavailable("exposure copy: connection lost");
-  }
-  PGresult* end = PQgetResult(raw);
-  Status status =
-      PQresultStatus(end) == PGRES_COMMAND_OK
-          ? Status::Ok()
-          : Status::Unavailable(std::string("exposure copy: ") + PQresultErrorMessage(end));
-  PQclear(end);
-  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
-  if (!status.ok()) writer_conn.reset();
+  Status status = CopyIn(*writer_conn, kCopySql, lines);
+  if (!status.ok() && !writer_conn->IsHealthy()) writer_conn.reset();
+  if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
+}
+
+size_t LineCount(std::string_view lines) {
+  return static_cast<size_t>(std::count(lines.begin(), lines.end(), '\n'));
 }
 
 }  // namespace
@@ -174,17 +161,63 @@ void ExposureWriter::Stop() {
       .Int("replayed", static_cast<int64_t>(stats_.replayed));
 }
 
-bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
-  Status s = CopyIn(options_.database_url, data);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (s.ok()) {
-    stats_.written += rows;
-    return true;
+Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows,
+                                     uint64_t ExposureStats::*counter, std::string* unwritten) {
+  Status status = CopyRows(options_.database_url, lines);
+  if (status.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.*counter += rows;
+    return status;
   }
-  ++stats_.failed_batches;
+  if (status.code() != StatusCode::kInvalidArgument) {
+    unwritten->append(lines);
+    return status;
+  }
+  if (rows == 1) {
+    DeadLetter(lines, status.message());
+    return Status::Ok();
+  }
+  // Refused for its content: halve until the refused rows stand alone, so that one bad row never
+  // holds back the others.
+  size_t split = 0;
+  for (size_t n = 0; n < rows / 2; ++n) split = lines.find('\n', split) + 1;
+  Status first = CopyIsolating(lines.substr(0, split), rows / 2, counter, unwritten);
+  if (!first.ok()) {
+    unwritten->append(lines.substr(split));
+    return first;
+  }
+  return CopyIsolating(lines.substr(split), rows - rows / 2, counter, unwritten);
+}
+
+void ExposureWriter::DeadLetter(std::string_view line, const std::string& error) {
+  std::error_code ec;
+  fs::create_directories(options_.spill_dir, ec);
+  const std::string path = options_.spill_dir + "/deadletter-" + std::to_string(getpid()) + ".copy";
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  out.flush();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.dead_lettered;
+  }
+  obs::Log(obs::Level::kError, "exposure row refused by the database; kept in a dead-letter file")
+      .Str("path", path)
+      .Str("error", error)
+      .Bool("saved", static_cast<bool>(out));
+}
+
+bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
+  std::string unwritten;
+  Status s = CopyIsolating(data, rows, &ExposureStats::written, &unwritten);
+  if (s.ok()) return true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.failed_batches;
+  }
   obs::Log(obs::Level::kWarn, "exposure batch failed; spilling to disk")
-      .Int("rows", static_cast<int64_t>(rows))
+      .Int("rows", static_cast<int64_t>(LineCount(unwritten)))
       .Str("error", s.message());
+  Spill(unwritten, LineCount(unwritten));
   return false;
 }
 
@@ -254,13 +287,11 @@ void ExposureWriter::ReplaySpills() {
     bool failed = false;
     auto flush = [&] {
       if (rows == 0) return;
-      if (!failed && CopyIn(options_.database_url, chunk).ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
-        stats_.replayed += rows;
-      } else {
+      std::string unwritten;
+      if (failed || !CopyIsolating(chunk, rows, &ExposureStats::replayed, &unwritten).ok()) {
         // Already counted as spilled once: back on disk chunk by chunk, in constant memory.
+        AppendToSpillFile(failed ? chunk : unwritten);
         failed = true;
-        AppendToSpillFile(chunk);
       }
       chunk.clear();
       rows = 0;
@@ -299,7 +330,6 @@ void ExposureWriter::Loop() {
     }
     if (rows > 0) {
       if (!WriteBatch(data, rows)) {
-        Spill(data, rows);
         backoff = std::min(std::chrono::milliseconds(5000),
                            std::max(std::chrono::milliseconds(250), backoff * 2));
         continue;

@@ -4,11 +4,13 @@
 // thread drains with a single COPY per batch (one transaction). When the queue is full (the
 // database is slow or down), rows go to a second bounded queue that a spill thread appends to a
 // spill file in `spill_dir`, off the request path; only when that queue is full too does Record()
-// wait for the spill thread (disk slower than the request rate). A batch the database refuses is
-// spilled by the writer thread. The writer replays spill files (also those left by an earlier
-// process) once the database accepts writes again. Stop() flushes the queue (to the database, else
-// to a spill file) before returning. Every spill and replay is logged with counts. Record and stats
-// are thread-safe.
+// wait for the spill thread (disk slower than the request rate). A batch the database cannot take
+// (unreachable) is spilled by the writer thread. Rows PostgreSQL refuses for their content are
+// isolated by splitting the batch until they stand alone and go to a dead-letter file in
+// `spill_dir` (logged, counted), so one bad row never holds back the others. The writer replays
+// spill files (also those left by an earlier process) once the database accepts writes again.
+// Stop() flushes the queue (to the database, else to a spill file) before returning. Every spill
+// and replay is logged with counts. Record and stats are thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -16,8 +18,10 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
+#include "core/status.h"
 #include "core/time.h"
 #include "service/exposure_sink.h"
 
@@ -34,6 +38,7 @@ struct ExposureWriterOptions {
 
 struct ExposureStats {
   uint64_t enqueued = 0, written = 0, spilled = 0, replayed = 0, failed_batches = 0;
+  uint64_t dead_lettered = 0;  // rows PostgreSQL refused for their content, kept aside
 };
 
 class ExposureWriter : public service::ExposureSink {
@@ -56,7 +61,16 @@ class ExposureWriter : public service::ExposureSink {
   void Loop();
   // The spill thread: moves overflow_ rows to the spill file.
   void SpillLoop();
+  // Writes a batch; what could not be written (database unreachable) is spilled. Returns whether
+  // all of it was written (or dead-lettered).
   bool WriteBatch(const std::string& data, size_t rows);
+  // COPYs `lines` (`rows` of them), adding what is written to stats_.*counter; a batch refused for
+  // its content is halved until each refused row stands alone and goes to the dead-letter file.
+  // On kUnavailable, the lines not written are appended to *unwritten.
+  Status CopyIsolating(std::string_view lines, size_t rows, uint64_t ExposureStats::*counter,
+                       std::string* unwritten);
+  // Appends one refused row to this process's dead-letter file, with a log line.
+  void DeadLetter(std::string_view line, const std::string& error);
   // Appends COPY lines to this process's current spill file; returns its path, or "" (logged)
   // when the write failed.
   std::string AppendToSpillFile(const std::string& data);

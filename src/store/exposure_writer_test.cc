@@ -147,3 +147,32 @@ TEST(ExposureWriterTest, SpilledRowsReplayWhileTrafficContinues) {
 
 }  // namespace
 }  // namespace recsys::store
+
+namespace recsys::store {
+namespace {
+
+TEST(ExposureWriterTest, ARowTheDatabaseRefusesIsSetAsideAndHoldsNothingBack) {
+  auto db = testing::TestDatabase::Create("exposure_dead_letter");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  ExposureWriter writer({db->url(), spill, 10000, 100, 10});
+  writer.Start();
+  for (int i = 0; i < 100; ++i) {
+    service::Exposure row = Row(i);
+    if (i == 37) row.request_json = "{not json";  // PostgreSQL refuses it for jsonb
+    writer.Record(row);
+  }
+  writer.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "99");
+  const ExposureStats stats = writer.stats();
+  EXPECT_EQ(stats.written, 99u);
+  EXPECT_EQ(stats.dead_lettered, 1u);
+  EXPECT_EQ(stats.spilled, 0u);
+  std::string dead;
+  testing::RunShell("cat " + spill + "/deadletter-*.copy", &dead);
+  EXPECT_NE(dead.find("{not json"), std::string::npos) << dead;
+  std::filesystem::remove_all(spill);
+}
+
+}  // namespace
+}  // namespace recsys::store
