@@ -15,6 +15,13 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+// Whether ranking `q` reads the user's history: for anchors (none in the request), `hist`, or
+// exclude_seen. Otherwise the lookup (a keyed hash and a shard lock) is skipped.
+bool NeedsHistory(const RecommendRequest& q, const TenantConfig& config) {
+  return q.anchor_ids.empty() || q.weights.hist.value_or(config.weights.hist) > 0 ||
+         q.exclude_seen.value_or(config.ranking.exclude_seen);
+}
+
 }  // namespace
 
 RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
@@ -104,7 +111,9 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
   std::vector<HistoryItem> history;
-  if (endpoint == Endpoint::kRecommend) history = RecentHistory(tenant, served.request, now);
+  if (endpoint == Endpoint::kRecommend && NeedsHistory(served.request, *config)) {
+    history = RecentHistory(tenant, served.request, now);
+  }
   RankInput input{served.request,
                   *served.snapshot,
                   *config,
