@@ -32,6 +32,30 @@ std::string Count(PgConnection& conn) {
   return r.ok() ? std::string(r.value().Get(0, 0)) : "error";
 }
 
+// Bytes this thread has written through write(2) and friends, from Linux's per-thread I/O counters.
+long ThreadBytesWritten() {
+  std::ifstream io("/proc/thread-self/io");
+  std::string key;
+  long value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return -1;
+}
+
+constexpr const char* kUnreachable = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1";
+
+// Records `rows` rows while the database is unreachable, so that every one of them is spilled to
+// `spill_dir`; returns the writer's final stats.
+ExposureStats RecordWhileDown(const std::string& spill_dir, int rows, size_t queue_capacity,
+                              size_t batch_rows) {
+  ExposureWriter down({kUnreachable, spill_dir, queue_capacity, batch_rows, 10});
+  down.Start();
+  for (int i = 0; i < rows; ++i) down.Record(Row(i));
+  down.Stop();
+  return down.stats();
+}
+
 TEST(ExposureWriterTest, WritesEveryRecordedRowBeforeStopReturns) {
   auto db = testing::TestDatabase::Create("exposure_writer");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
@@ -53,14 +77,9 @@ TEST(ExposureWriterTest, WritesEveryRecordedRowBeforeStopReturns) {
 TEST(ExposureWriterTest, SpillsWhenTheDatabaseIsDownAndReplaysLater) {
   auto db = testing::TestDatabase::Create("exposure_spill");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
-  {
-    ExposureWriter down({"postgresql://nobody@127.0.0.1:1/none", spill, 50, 10, 10});
-    down.Start();
-    for (int i = 0; i < 200; ++i) down.Record(Row(i));  // 50 fit the queue; the rest spill at once
-    down.Stop();
-    EXPECT_EQ(down.stats().written, 0u);
-    EXPECT_EQ(down.stats().spilled, 200u);
-  }
+  const ExposureStats down = RecordWhileDown(spill, 200, 50, 10);  // 50 fit the queue
+  EXPECT_EQ(down.written, 0u);
+  EXPECT_EQ(down.spilled, 200u);
   ASSERT_FALSE(std::filesystem::is_empty(spill));
 
   ExposureWriter up({db->url(), spill, 1000, 100, 10});
@@ -76,28 +95,10 @@ TEST(ExposureWriterTest, SpillsWhenTheDatabaseIsDownAndReplaysLater) {
   std::filesystem::remove_all(spill);
 }
 
-}  // namespace
-}  // namespace recsys::store
-
-namespace recsys::store {
-namespace {
-
-// Bytes this thread has written through write(2) and friends, from Linux's per-thread I/O counters.
-long ThreadBytesWritten() {
-  std::ifstream io("/proc/thread-self/io");
-  std::string key;
-  long value = 0;
-  while (io >> key >> value) {
-    if (key == "wchar:") return value;
-  }
-  return -1;
-}
-
 TEST(ExposureWriterTest, AFullQueueNeverWritesToDiskOnTheCallersThread) {
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
   // The database is unreachable and the queue tiny: nearly every row must be spilled.
-  ExposureWriterOptions options{"postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", spill, 10,
-                                5, 20};
+  ExposureWriterOptions options{kUnreachable, spill, 10, 5, 20};
   ExposureWriter writer(options);
   writer.Start();
   const long before = ThreadBytesWritten();
@@ -111,22 +112,10 @@ TEST(ExposureWriterTest, AFullQueueNeverWritesToDiskOnTheCallersThread) {
   std::filesystem::remove_all(spill);
 }
 
-}  // namespace
-}  // namespace recsys::store
-
-namespace recsys::store {
-namespace {
-
 TEST(ExposureWriterTest, SpilledRowsReplayWhileTrafficContinues) {
   auto db = testing::TestDatabase::Create("exposure_replay_busy");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
-  {
-    ExposureWriter down({"postgresql://nobody@127.0.0.1:1/none", spill, 10, 5, 10});
-    down.Start();
-    for (int i = 0; i < 200; ++i) down.Record(Row(i));
-    down.Stop();
-    ASSERT_EQ(down.stats().spilled, 200u);
-  }
+  ASSERT_EQ(RecordWhileDown(spill, 200, 10, 5).spilled, 200u);
   ExposureWriterOptions options{db->url(), spill, 1000, 5, 5};
   options.replay_interval_ms = 100;
   ExposureWriter up(options);
@@ -144,12 +133,6 @@ TEST(ExposureWriterTest, SpilledRowsReplayWhileTrafficContinues) {
   EXPECT_EQ(Count(conn), std::to_string(200 + sent));
   std::filesystem::remove_all(spill);
 }
-
-}  // namespace
-}  // namespace recsys::store
-
-namespace recsys::store {
-namespace {
 
 TEST(ExposureWriterTest, ARowTheDatabaseRefusesIsSetAsideAndHoldsNothingBack) {
   auto db = testing::TestDatabase::Create("exposure_dead_letter");
