@@ -87,6 +87,7 @@ obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
     gauges.push_back(
         {"recsys_exposure_failed_batches_total", static_cast<double>(e.failed_batches)});
     gauges.push_back({"recsys_exposure_dead_lettered_total", static_cast<double>(e.dead_lettered)});
+    gauges.push_back({"recsys_exposure_torn_records_total", static_cast<double>(e.torn_records)});
   }
   return gauges;
 }
@@ -295,6 +296,7 @@ int RunServe() {
   options.threads = config.http_threads;
   options.max_body_bytes = config.max_body_bytes;
   options.request_timeout_ms = config.request_timeout_ms;
+  options.shutdown_grace_ms = config.shutdown_grace_ms;
   options.max_connections = config.max_connections;
   options.cors_origins = config.cors_origins;
   http::HttpServer server(options, router);

@@ -135,6 +135,10 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (Status s = ReadInt(env, "RECSYS_REQUEST_TIMEOUT_MS", 100, 3600000, &v); !s.ok()) return s;
   config.request_timeout_ms = static_cast<int>(v);
 
+  v = config.shutdown_grace_ms;
+  if (Status s = ReadInt(env, "RECSYS_SHUTDOWN_GRACE_MS", 0, 600000, &v); !s.ok()) return s;
+  config.shutdown_grace_ms = static_cast<int>(v);
+
   if (auto origins = env("RECSYS_CORS_ORIGINS")) {
     size_t start = 0;
     while (start <= origins->size()) {

@@ -36,6 +36,7 @@ struct ServeConfig {
   double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503
   int request_timeout_ms = 30000;  // RECSYS_REQUEST_TIMEOUT_MS: to read a request, and idle
+  int shutdown_grace_ms = 10000;   // RECSYS_SHUTDOWN_GRACE_MS: SIGTERM waits this for requests
   std::vector<std::string> cors_origins;       // RECSYS_CORS_ORIGINS (comma-separated; empty = off)
   std::string api_key_secret;                  // RECSYS_API_KEY_SECRET; empty: API keys off
   std::string jwt_hs256_secret;                // RECSYS_JWT_HS256_SECRET; empty: HS256 off

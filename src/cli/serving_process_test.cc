@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -314,6 +315,75 @@ TEST(ServingResilienceTest, SigtermUnderLoadLosesNoExposureRow) {
   store::PgConnection conn = db->Connect();
   EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events"),
             std::to_string(ok.load()));
+}
+
+// What is left to read on `fd` until the peer closes it or `timeout` passes.
+std::string ReadUntilClosed(int fd) {
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  return got;
+}
+
+TEST(ServingResilienceTest, SigtermFinishesRequestsInFlightAndRefusesNewOnes) {
+  auto db = testing::TestDatabase::Create("graceful");
+  {
+    store::PgConnection conn = db->Connect();
+    ASSERT_TRUE(store::SeedDemo(conn).ok());
+  }
+  Serve serve(db->url());
+  const std::string body = R"({"surface": "home", "k": 3, "user": {"user_id": "u"}})";
+  const std::string head =
+      "POST /v1/recommend HTTP/1.1\r\nHost: x\r\nX-Dev-User-Id: u\r\nX-Dev-Org-Id: demo\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  const int in_flight = testing::ConnectTcp(serve.port());
+  const int idle = testing::ConnectTcp(serve.port());
+  ASSERT_GE(in_flight, 0);
+  ASSERT_GE(idle, 0);
+  const std::string first_half = head + body.substr(0, 10);
+  ASSERT_EQ(write(in_flight, first_half.data(), first_half.size()),
+            static_cast<ssize_t>(first_half.size()));
+  std::this_thread::sleep_for(200ms);  // both connections accepted, the request half read
+
+  const auto stopped_at = std::chrono::steady_clock::now();
+  auto exit_code = std::async(std::launch::async, [&serve] { return serve.Terminate(); });
+  EXPECT_EQ(ReadUntilClosed(idle), "") << "an idle keep-alive connection is closed at once";
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, 3s);
+  close(idle);
+  EXPECT_EQ(HttpCall(serve.port(), "GET", "/healthz").status, 0) << "new connections refused";
+
+  const std::string rest = body.substr(10);
+  ASSERT_EQ(write(in_flight, rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+  const std::string answer = ReadUntilClosed(in_flight);
+  close(in_flight);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_EQ(exit_code.get(), 0);
+  store::PgConnection conn = db->Connect();
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT count(*) FROM exposure_events"), "1")
+      << "the request answered during the drain was logged before exit";
+}
+
+TEST(ServingResilienceTest, ShutdownGiveUpOnAStalledRequestAfterTheGracePeriod) {
+  auto db = testing::TestDatabase::Create("grace_deadline");
+  {
+    store::PgConnection conn = db->Connect();
+    ASSERT_TRUE(store::SeedDemo(conn).ok());
+  }
+  Serve serve(db->url(), {{"RECSYS_SHUTDOWN_GRACE_MS", "500"}});
+  const int stalled = testing::ConnectTcp(serve.port());
+  ASSERT_GE(stalled, 0);
+  const std::string partial =
+      "POST /v1/recommend HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";
+  ASSERT_EQ(write(stalled, partial.data(), partial.size()), static_cast<ssize_t>(partial.size()));
+  std::this_thread::sleep_for(200ms);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(serve.Terminate(), 0);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 400ms);
+  EXPECT_LT(took, 5s);
+  close(stalled);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -46,30 +48,75 @@ HttpResponse Handle(const Router& router, const CorsPolicy& cors, HttpRequest& r
   return Problem(500, "RECSYS_INTERNAL", "internal error; see the server log", request);
 }
 
+class Session;
+
+// The server's open sessions, so that a drain can reach each one. Thread-safe.
+class SessionRegistry {
+ public:
+  using Handle = std::list<std::weak_ptr<Session>>::iterator;
+  Handle Add(std::weak_ptr<Session> session) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sessions_.insert(sessions_.end(), std::move(session));
+  }
+  void Remove(Handle handle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(handle);
+  }
+  std::vector<std::shared_ptr<Session>> Live() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::shared_ptr<Session>> live;
+    for (const auto& weak : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+    return live;
+  }
+
+ private:
+  std::mutex mu_;
+  std::list<std::weak_ptr<Session>> sessions_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, const Router& router, const CorsPolicy& cors,
-          const ServerOptions& options, std::atomic<int>& open_connections)
+          const ServerOptions& options, std::atomic<int>& open_connections,
+          const std::atomic<bool>& draining, SessionRegistry& registry)
       : stream_(std::move(socket)),
         router_(router),
         cors_(cors),
         options_(options),
         open_connections_(open_connections),
+        draining_(draining),
+        registry_(registry),
         over_capacity_(open_connections.fetch_add(1) >= options.max_connections) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
   }
 
-  ~Session() { open_connections_.fetch_sub(1); }
+  ~Session() {
+    if (registered_) registry_.Remove(registration_);
+    open_connections_.fetch_sub(1);
+  }
 
   void Run() {
+    registration_ = registry_.Add(weak_from_this());
+    registered_ = true;
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
 
+  // Shutting down: a connection waiting for its next request closes now; one in the middle of a
+  // request finishes it, answers with `Connection: close` and then closes.
+  void Drain() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->parser_ && !self->parser_->got_some() && !self->response_) self->Close();
+    });
+  }
+
  private:
   void Read() {
+    if (draining_.load() && buffer_.size() == 0) return Close();
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(64 * 1024);
@@ -79,6 +126,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
+    // Closed by a drain while the bytes of a request were on their way: no answer could reach
+    // the client, so the request must not be handled either.
+    if (!stream_.socket().is_open()) return;
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return Close();
@@ -145,7 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
     out.set("X-Request-Id", request.request_id);
     for (auto& [name, value] : response.headers) out.set(name, value);
     out.body() = std::move(response.body);
-    out.keep_alive(keep_alive);
+    out.keep_alive(keep_alive && !draining_.load());
     out.prepare_payload();
     bhttp::async_write(
         stream_, out, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
@@ -153,7 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
     if (ec) return Close();
-    if (!keep_alive) return LingerClose();
+    if (!keep_alive || draining_.load()) return LingerClose();
     response_.reset();
     Read();
   }
@@ -188,6 +238,10 @@ class Session : public std::enable_shared_from_this<Session> {
   const CorsPolicy& cors_;
   const ServerOptions& options_;
   std::atomic<int>& open_connections_;
+  const std::atomic<bool>& draining_;
+  SessionRegistry& registry_;
+  SessionRegistry::Handle registration_;
+  bool registered_ = false;
   const bool over_capacity_;
   std::string remote_ip_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -234,6 +288,16 @@ class HttpServer::Impl {
       beast::error_code ec;
       acceptor_.close(ec);
     });
+    draining_ = true;
+    for (const auto& session : sessions_.Live()) session->Drain();
+    const auto deadline = Clock::now() + std::chrono::milliseconds(options_.shutdown_grace_ms);
+    while (open_connections_.load() > 0 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (open_connections_.load() > 0) {
+      obs::Log(obs::Level::kWarn, "shutdown grace period over; closing connections still open")
+          .Int("connections", open_connections_.load());
+    }
     ioc_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
@@ -245,9 +309,12 @@ class HttpServer::Impl {
   void Accept() {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
+      if (!ec && draining_.load()) return s.close(ec);
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(s), router_, cors_, options_, open_connections_)->Run();
+        std::make_shared<Session>(std::move(s), router_, cors_, options_, open_connections_,
+                                  draining_, sessions_)
+            ->Run();
       } else {
         obs::Log(obs::Level::kWarn, "accept failed").Str("error", ec.message());
       }
@@ -259,6 +326,8 @@ class HttpServer::Impl {
   const Router& router_;
   CorsPolicy cors_;
   std::atomic<int> open_connections_{0};
+  std::atomic<bool> draining_{false};
+  SessionRegistry sessions_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

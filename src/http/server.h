@@ -2,7 +2,9 @@
 //
 // Boost.Beast stays inside server.cc. Handlers run on the server's I/O threads and must not block
 // for long; a handler that throws gets a 500 problem (the exception never leaves the thread).
-// Start() binds and returns; Stop() closes the listener and the connections and joins the threads.
+// Start() binds and returns. Stop() drains: it closes the listener and idle connections at once,
+// lets requests in flight finish (answered with `Connection: close`) for up to
+// options.shutdown_grace_ms, then closes what is left and joins the threads.
 // Start and Stop are called from one controlling thread; the router must outlive the server.
 #pragma once
 
@@ -25,6 +27,7 @@ struct ServerOptions {
   int request_timeout_ms = 30000;   // a request must arrive within this; idle connections close
   int max_connections = 4096;       // connections beyond this get a 503 and are closed
   std::vector<std::string> cors_origins;  // see CorsPolicy; empty: CORS off
+  int shutdown_grace_ms = 10000;          // Stop() waits this long for requests in flight
 };
 
 class HttpServer {

@@ -20,10 +20,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kCopySql =
-    "COPY exposure_events (tenant_id, occurred_at, request_id, surface, segment, user_key, "
-    "session_id, experiment_id, experiment_variant, algo_version, config_etag, rules_etag, "
-    "request, response, meta) FROM STDIN";
+#define RECSYS_EXPOSURE_COLUMNS                                                                 \
+  "tenant_id, occurred_at, request_id, surface, segment, user_key, session_id, experiment_id, " \
+  "experiment_variant, algo_version, config_etag, rules_etag, request, response, meta"
+constexpr const char* kCopySql = "COPY exposure_events (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN";
+// Replayed rows may already be in the table (a batch that committed but whose acknowledgement was
+// lost was spilled too), so they go through a staging table and only request ids the table lacks
+// are inserted, each once.
+constexpr const char* kReplayBeginSql =
+    "BEGIN; CREATE TEMP TABLE IF NOT EXISTS exposure_replay "
+    "(LIKE exposure_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+constexpr const char* kReplayCopySql =
+    "COPY exposure_replay (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN";
+constexpr const char* kReplayInsertSql =
+    "INSERT INTO exposure_events (" RECSYS_EXPOSURE_COLUMNS
+    ") "
+    "SELECT DISTINCT ON (r.tenant_id, r.request_id) " RECSYS_EXPOSURE_COLUMNS
+    " FROM exposure_replay r WHERE NOT EXISTS (SELECT 1 FROM exposure_events e "
+    "WHERE e.tenant_id = r.tenant_id AND e.request_id = r.request_id); COMMIT";
+#undef RECSYS_EXPOSURE_COLUMNS
 constexpr size_t kReplayChunkRows = 5000;
 
 void Field(std::string& line, std::string_view value, bool null_when_empty = true) {
@@ -37,16 +52,27 @@ void Field(std::string& line, std::string_view value, bool null_when_empty = tru
 
 thread_local std::optional<PgConnection> writer_conn;
 
-// One COPY of `lines` on this thread's connection. kInvalidArgument: PostgreSQL refused the
-// content (nothing written); kUnavailable: the database could not be reached.
-Status CopyRows(const std::string& url, std::string_view lines) {
+// Replayed rows skip request ids already stored.
+Status CopyReplayedRows(PgConnection& conn, std::string_view lines) {
+  Status status = conn.Exec(kReplayBeginSql);
+  if (status.ok()) status = CopyIn(conn, kReplayCopySql, lines);
+  if (status.ok()) status = conn.Exec(kReplayInsertSql);
+  if (!status.ok() && conn.IsHealthy()) (void)conn.Exec("ROLLBACK");
+  return status;
+}
+
+// One COPY of `lines` on this thread's connection, in one transaction. kInvalidArgument:
+// PostgreSQL refused the content (nothing written); kUnavailable: the database could not be
+// reached.
+Status CopyRows(const std::string& url, std::string_view lines, bool replayed) {
   if (!writer_conn || !writer_conn->IsHealthy()) {
     writer_conn.reset();
     auto conn = PgConnection::Connect(url, 3);
     if (!conn.ok()) return conn.status();
     writer_conn.emplace(std::move(conn).value());
   }
-  Status status = CopyIn(*writer_conn, kCopySql, lines);
+  Status status =
+      replayed ? CopyReplayedRows(*writer_conn, lines) : CopyIn(*writer_conn, kCopySql, lines);
   if (!status.ok() && !writer_conn->IsHealthy()) writer_conn.reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
@@ -161,12 +187,12 @@ void ExposureWriter::Stop() {
       .Int("replayed", static_cast<int64_t>(stats_.replayed));
 }
 
-Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows,
-                                     uint64_t ExposureStats::*counter, std::string* unwritten) {
-  Status status = CopyRows(options_.database_url, lines);
+Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows, bool replayed,
+                                     std::string* unwritten) {
+  Status status = CopyRows(options_.database_url, lines, replayed);
   if (status.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
-    stats_.*counter += rows;
+    (replayed ? stats_.replayed : stats_.written) += rows;
     return status;
   }
   if (status.code() != StatusCode::kInvalidArgument) {
@@ -181,12 +207,12 @@ Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows,
   // holds back the others.
   size_t split = 0;
   for (size_t n = 0; n < rows / 2; ++n) split = lines.find('\n', split) + 1;
-  Status first = CopyIsolating(lines.substr(0, split), rows / 2, counter, unwritten);
+  Status first = CopyIsolating(lines.substr(0, split), rows / 2, replayed, unwritten);
   if (!first.ok()) {
     unwritten->append(lines.substr(split));
     return first;
   }
-  return CopyIsolating(lines.substr(split), rows - rows / 2, counter, unwritten);
+  return CopyIsolating(lines.substr(split), rows - rows / 2, replayed, unwritten);
 }
 
 void ExposureWriter::DeadLetter(std::string_view line, const std::string& error) {
@@ -208,7 +234,7 @@ void ExposureWriter::DeadLetter(std::string_view line, const std::string& error)
 
 bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
   std::string unwritten;
-  Status s = CopyIsolating(data, rows, &ExposureStats::written, &unwritten);
+  Status s = CopyIsolating(data, rows, /*replayed=*/false, &unwritten);
   if (s.ok()) return true;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -288,7 +314,7 @@ void ExposureWriter::ReplaySpills() {
     auto flush = [&] {
       if (rows == 0) return;
       std::string unwritten;
-      if (failed || !CopyIsolating(chunk, rows, &ExposureStats::replayed, &unwritten).ok()) {
+      if (failed || !CopyIsolating(chunk, rows, /*replayed=*/true, &unwritten).ok()) {
         // Already counted as spilled once: back on disk chunk by chunk, in constant memory.
         AppendToSpillFile(failed ? chunk : unwritten);
         failed = true;
@@ -297,6 +323,14 @@ void ExposureWriter::ReplaySpills() {
       rows = 0;
     };
     while (std::getline(in, line)) {
+      if (in.eof()) {  // no newline: the last record was torn by a crash mid-write
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.torn_records;
+        obs::Log(obs::Level::kWarn, "torn exposure record at the end of a spill file skipped")
+            .Str("file", file.string())
+            .Int("bytes", static_cast<int64_t>(line.size()));
+        break;
+      }
       chunk += line;
       chunk.push_back('\n');
       if (++rows >= kReplayChunkRows) flush();

@@ -8,7 +8,9 @@
 // (unreachable) is spilled by the writer thread. Rows PostgreSQL refuses for their content are
 // isolated by splitting the batch until they stand alone and go to a dead-letter file in
 // `spill_dir` (logged, counted), so one bad row never holds back the others. The writer replays
-// spill files (also those left by an earlier process) once the database accepts writes again.
+// spill files (also those left by an earlier process) once the database accepts writes again,
+// inserting only request ids not stored yet (a batch whose commit was not acknowledged is spilled
+// too), and skips a torn last record (a crash mid-write).
 // Stop() flushes the queue (to the database, else to a spill file) before returning. Every spill
 // and replay is logged with counts. Record and stats are thread-safe.
 #pragma once
@@ -39,6 +41,7 @@ struct ExposureWriterOptions {
 struct ExposureStats {
   uint64_t enqueued = 0, written = 0, spilled = 0, replayed = 0, failed_batches = 0;
   uint64_t dead_lettered = 0;  // rows PostgreSQL refused for their content, kept aside
+  uint64_t torn_records = 0;   // partial last lines of spill files (a crash mid-write), skipped
 };
 
 class ExposureWriter : public service::ExposureSink {
@@ -64,11 +67,11 @@ class ExposureWriter : public service::ExposureSink {
   // Writes a batch; what could not be written (database unreachable) is spilled. Returns whether
   // all of it was written (or dead-lettered).
   bool WriteBatch(const std::string& data, size_t rows);
-  // COPYs `lines` (`rows` of them), adding what is written to stats_.*counter; a batch refused for
-  // its content is halved until each refused row stands alone and goes to the dead-letter file.
-  // On kUnavailable, the lines not written are appended to *unwritten.
-  Status CopyIsolating(std::string_view lines, size_t rows, uint64_t ExposureStats::*counter,
-                       std::string* unwritten);
+  // COPYs `lines` (`rows` of them), counted as written or, for spilled rows, replayed (those
+  // skip request ids already stored); a batch refused for its content is halved until each
+  // refused row stands alone and goes to the dead-letter file. On kUnavailable, the lines not
+  // written are appended to *unwritten.
+  Status CopyIsolating(std::string_view lines, size_t rows, bool replayed, std::string* unwritten);
   // Appends one refused row to this process's dead-letter file, with a log line.
   void DeadLetter(std::string_view line, const std::string& error);
   // Appends COPY lines to this process's current spill file; returns its path, or "" (logged)

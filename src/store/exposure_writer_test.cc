@@ -157,5 +157,63 @@ TEST(ExposureWriterTest, ARowTheDatabaseRefusesIsSetAsideAndHoldsNothingBack) {
   std::filesystem::remove_all(spill);
 }
 
+// Writes `contents` as a spill file an earlier process left behind.
+void WriteSpillFile(const std::string& spill_dir, const std::string& contents) {
+  std::filesystem::create_directories(spill_dir);
+  std::ofstream(spill_dir + "/exposures-1-0.copy", std::ios::binary) << contents;
+}
+
+// Replays whatever is in `spill_dir` into `url` and returns the writer's stats.
+ExposureStats Replay(const std::string& url, const std::string& spill_dir) {
+  ExposureWriter up({url, spill_dir, 1000, 100, 10});
+  up.Start();
+  for (int i = 0; i < 200 && !std::filesystem::is_empty(spill_dir); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  up.Stop();
+  return up.stats();
+}
+
+TEST(ExposureWriterTest, ReplayStoresEachRequestIdOnce) {
+  auto db = testing::TestDatabase::Create("exposure_replay_dedupe");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  const service::Exposure stored = Row(1), spilled_twice = Row(2);
+  {  // `stored` reached the table, but its batch was spilled too (the commit's ack was lost).
+    ExposureWriter writer({db->url(), spill, 100, 10, 10});
+    writer.Start();
+    writer.Record(stored);
+    writer.Stop();
+  }
+  const std::string twice = ExposureWriter::ToCopyLine(spilled_twice);
+  WriteSpillFile(spill, ExposureWriter::ToCopyLine(stored) + twice + twice);
+  const ExposureStats stats = Replay(db->url(), spill);
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "2");
+  auto per_id = conn.Query(
+      "SELECT max(n) FROM (SELECT count(*) n FROM exposure_events "
+      "GROUP BY request_id) c");
+  ASSERT_TRUE(per_id.ok());
+  EXPECT_EQ(per_id.value().Get(0, 0), "1");
+  EXPECT_EQ(stats.dead_lettered, 0u);
+  std::filesystem::remove_all(spill);
+}
+
+TEST(ExposureWriterTest, ATornLastRecordIsSkippedAndTheRestReplayed) {
+  auto db = testing::TestDatabase::Create("exposure_torn");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  std::string contents;
+  for (int i = 0; i < 10; ++i) contents += ExposureWriter::ToCopyLine(Row(i));
+  const std::string last = ExposureWriter::ToCopyLine(Row(10));
+  contents += last.substr(0, last.size() / 2);  // the process died mid-write
+  WriteSpillFile(spill, contents);
+  const ExposureStats stats = Replay(db->url(), spill);
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "10");
+  EXPECT_EQ(stats.torn_records, 1u);
+  EXPECT_EQ(stats.dead_lettered, 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(spill));
+  std::filesystem::remove_all(spill);
+}
+
 }  // namespace
 }  // namespace recsys::store
