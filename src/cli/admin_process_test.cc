@@ -7,6 +7,7 @@
 
 #include "store/demo_seed.h"
 #include "store/pg.h"
+#include "testing/api_log.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
 
@@ -24,13 +25,6 @@ const std::vector<std::pair<std::string, std::string>> kDemoAdmin = {
     {"X-Dev-Org-Id", "demo"},
     {"Content-Type", "application/json"},
     {"User-Agent", "admin-test/1.0"}};
-
-std::string Header(const HttpResult& r, const std::string& name) {
-  const size_t at = r.headers.find(name + ": ");
-  if (at == std::string::npos) return "";
-  const size_t start = at + name.size() + 2;
-  return r.headers.substr(start, r.headers.find("\r\n", start) - start);
-}
 
 class AdminTest : public ::testing::Test {
  protected:
@@ -60,7 +54,7 @@ TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
   HttpResult got = Call("GET", "/config");
   ASSERT_EQ(got.status, 200) << got.body;
   const std::string etag = testing::ParseJson(got.body)["config_version"].GetString();
-  EXPECT_EQ(Header(got, "ETag"), etag);
+  EXPECT_EQ(testing::HeaderValue(got, "ETag"), etag);
 
   const std::string config = R"({"weights": {"pop": 1, "cooc": 0.3}, "limits": {"max_k": 100}})";
   HttpResult put = Call(

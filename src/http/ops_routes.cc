@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "http/openapi_document.h"
 #include "http/problem.h"
 
 namespace recsys::http {
@@ -39,6 +40,8 @@ void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdi
     response.headers.emplace_back("Retry-After", "1");
     return response;
   });
+  router.Add("GET", "/openapi.json",
+             [](HttpRequest&) { return Json(200, std::string(OpenApiDocument())); });
   router.Add("GET", "/v1/license",
              [](HttpRequest&) { return Json(200, R"({"status":"valid","commercial":false})"); });
 }

@@ -1,4 +1,5 @@
-// Operational endpoints: GET /healthz, GET /readyz, GET /v1/license.
+// Operational endpoints: GET /healthz, GET /readyz, GET /v1/license, GET /metrics and
+// GET /openapi.json (the API's OpenAPI 3.1 document).
 #pragma once
 
 #include <functional>
