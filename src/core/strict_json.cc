@@ -80,6 +80,12 @@ Status ParseStrictJson(std::string_view text, rapidjson::Document* doc, std::str
     return Status::InvalidArgument(prefix + "nested deeper than " + std::to_string(kMaxJsonDepth) +
                                    " levels");
   }
+  // RapidJSON takes a NUL byte for the end of input, so `{"a": 1}<NUL>junk` would pass as
+  // `{"a": 1}`: a raw NUL is never valid JSON, refuse it outright.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return Status::InvalidArgument(prefix + "not valid JSON (a NUL byte at offset " +
+                                   std::to_string(nul) + ")");
+  }
   doc->Parse(text.data(), text.size());
   if (doc->HasParseError()) {
     return Status::InvalidArgument(prefix + "not valid JSON (" +

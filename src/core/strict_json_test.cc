@@ -31,6 +31,14 @@ TEST(StrictJsonTest, RejectsTextPostgresCannotStore) {
   EXPECT_FALSE(Parse(R"({"\udc00": 1})").ok());      // in a member name
 }
 
+TEST(StrictJsonTest, RejectsARawNulByteAnywhere) {
+  using namespace std::string_view_literals;
+  // RapidJSON alone stops at the NUL and would accept the document before it.
+  EXPECT_FALSE(Parse("{\"a\": 1}\0{\"a\": 2}"sv).ok());
+  EXPECT_FALSE(Parse("{\"a\": 1}\0"sv).ok());
+  EXPECT_FALSE(Parse("\0"sv).ok());
+}
+
 TEST(StrictJsonTest, RejectsDeepNestingBeforeParsing) {
   std::string deep;
   for (int i = 0; i < 5000; ++i) deep += "{\"a\":";

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <thread>
 
 #include "testing/test_db.h"
 
@@ -16,32 +18,67 @@ namespace recsys::testing {
 HttpResult HttpCall(int port, const std::string& method, const std::string& path,
                     const std::vector<std::pair<std::string, std::string>>& headers,
                     const std::string& body) {
-  HttpResult result;
-  const int fd = ConnectTcp(port);
-  if (fd < 0) return result;
   std::string request =
       method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   if (!body.empty() || method == "POST") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
-  request += "\r\n" + body;
-  size_t sent = 0;
-  while (sent < request.size()) {
-    ssize_t n = write(fd, request.data() + sent, request.size() - sent);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
+  request += "\r\n";
+  request += body;
+  return RawExchange(port, {request});
+}
+
+namespace {
+
+// The length of the complete response at the start of `data`, or 0 while it is incomplete.
+size_t CompleteResponseLength(const std::string& data) {
+  const size_t split = data.find("\r\n\r\n");
+  if (split == std::string::npos) return 0;
+  std::string lower = data.substr(0, split);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("\r\ncontent-length:");
+  if (at == std::string::npos) return 0;  // read until the server closes
+  const size_t length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
+  return data.size() >= split + 4 + length ? split + 4 + length : 0;
+}
+
+}  // namespace
+
+HttpResult RawExchange(int port, const std::vector<std::string>& pieces,
+                       std::chrono::milliseconds pause, int timeout_seconds) {
+  HttpResult result;
+  const int fd = ConnectTcp(port, timeout_seconds);
+  if (fd < 0) return result;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) std::this_thread::sleep_for(pause);
+    size_t sent = 0;
+    while (sent < pieces[i].size()) {
+      const ssize_t n = send(fd, pieces[i].data() + sent, pieces[i].size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<size_t>(n);
+    }
+    if (sent < pieces[i].size()) break;  // the server closed the connection
   }
   std::string response;
   char buf[16384];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      response.append(buf, static_cast<size_t>(n));
+      if (CompleteResponseLength(response) > 0) break;
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) result.timed_out = true;
+    break;
+  }
   close(fd);
   const size_t split = response.find("\r\n\r\n");
   if (response.size() < 12 || split == std::string::npos) return result;
   result.status = std::atoi(response.substr(9, 3).c_str());
   result.headers = response.substr(0, split);
-  result.body = response.substr(split + 4);
+  const size_t length = CompleteResponseLength(response);
+  result.body = response.substr(split + 4, length ? length - split - 4 : std::string::npos);
   return result;
 }
 
