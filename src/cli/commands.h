@@ -7,7 +7,8 @@
 
 namespace recsys::cli {
 
-int RunServe();
+// `check_config_only`: validate the configuration and exit without touching the database.
+int RunServe(bool check_config_only);
 
 int RunMigrateUp();
 int RunMigrateDown(int count);

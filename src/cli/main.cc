@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API (configured by environment)");
+  bool check_config = false;
+  serve->add_flag("--check-config", check_config,
+                  "Validate the environment configuration, print a summary and exit (0 or 2)");
 
   auto* migrate = app.add_subcommand("migrate", "Apply, roll back or list schema migrations");
   migrate->require_subcommand(1);
@@ -107,7 +110,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   using namespace recsys::cli;
-  if (serve->parsed()) return RunServe();
+  if (serve->parsed()) return RunServe(check_config);
   if (up->parsed()) return RunMigrateUp();
   if (down->parsed()) return RunMigrateDown(down_count);
   if (status->parsed()) return RunMigrateStatus();

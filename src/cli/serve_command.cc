@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -64,8 +65,15 @@ sigset_t BlockHandledSignals() {
   return set;
 }
 
+// Outcomes of the scheduled signal builds, for /metrics.
+struct BuildOutcomes {
+  std::atomic<uint64_t> ok{0}, failed{0}, skipped{0}, days{0};
+};
+
 // What /metrics reports beside the request counters.
 obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
+                                   const service::StateRefresher& refresher,
+                                   const BuildOutcomes& builds,
                                    const store::ExposureWriter* exposures,
                                    const service::ReadinessMonitor& readiness) {
   auto current = state.Get();
@@ -73,13 +81,29 @@ obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
   for (const auto& [id, tenant] : current->tenants) {
     for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
   }
+  const service::StateRefresher::Outcomes loads = refresher.outcomes();
   obs::Metrics::Gauges gauges = {
       {"recsys_ready", readiness.Current().ready ? 1 : 0},
       {"recsys_tenants", static_cast<double>(current->tenants.size())},
       {"recsys_snapshot_items", items},
-      {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6}};
+      {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6},
+      {"recsys_state_loads_total{outcome=\"ok\"}", static_cast<double>(loads.ok)},
+      {"recsys_state_loads_total{outcome=\"failed\"}", static_cast<double>(loads.failed)},
+      {"recsys_signal_builds_total{outcome=\"ok\"}", static_cast<double>(builds.ok.load())},
+      {"recsys_signal_builds_total{outcome=\"failed\"}", static_cast<double>(builds.failed.load())},
+      {"recsys_signal_builds_total{outcome=\"skipped\"}",
+       static_cast<double>(builds.skipped.load())},
+      {"recsys_signal_build_days_total", static_cast<double>(builds.days.load())}};
+  const TimestampUs now = NowUs();
+  for (const auto& [id, tenant] : current->tenants) {
+    if (tenant->signals_loaded_at == 0) continue;
+    gauges.push_back({"recsys_snapshot_age_seconds{" + obs::Label("tenant", id) + "}",
+                      static_cast<double>(now - tenant->signals_loaded_at) / 1e6});
+  }
   if (exposures != nullptr) {
     const store::ExposureStats e = exposures->stats();
+    gauges.push_back({"recsys_exposure_queue_rows", static_cast<double>(e.queued)});
+    gauges.push_back({"recsys_exposure_overflow_rows", static_cast<double>(e.overflow)});
     gauges.push_back({"recsys_exposure_enqueued_total", static_cast<double>(e.enqueued)});
     gauges.push_back({"recsys_exposure_written_total", static_cast<double>(e.written)});
     gauges.push_back({"recsys_exposure_spilled_total", static_cast<double>(e.spilled)});
@@ -101,14 +125,16 @@ int MaxHistoryDays(const service::ServingState& state) {
   return days;
 }
 
-// One run of the background signal builder, logged.
-void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod method) {
+// One run of the background signal builder, logged and counted.
+void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod method,
+                       BuildOutcomes& outcomes) {
   const auto started = std::chrono::steady_clock::now();
   store::SignalBuildOptions options;
   options.method = method;
   auto report = builder.Run(options);
   if (!report.ok()) {
     // Another instance building is the normal case with several instances.
+    ++(report.status().code() == StatusCode::kConflict ? outcomes.skipped : outcomes.failed);
     if (report.status().code() != StatusCode::kConflict) {
       obs::Log(obs::Level::kWarn,
                "signal build failed; remaining days stay marked for the next run")
@@ -116,6 +142,8 @@ void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod m
     }
     return;
   }
+  ++outcomes.ok;
+  outcomes.days += static_cast<uint64_t>(report.value().days);
   if (report.value().days == 0) return;
   obs::Log(obs::Level::kInfo, "signals built")
       .Int("days", report.value().days)
@@ -127,7 +155,7 @@ void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod m
 
 }  // namespace
 
-int RunServe() {
+int RunServe(bool check_config_only) {
   const sigset_t handled_signals = BlockHandledSignals();
   auto loaded =
       LoadServeConfig(ProcessEnv(), static_cast<int>(std::thread::hardware_concurrency()));
@@ -137,12 +165,17 @@ int RunServe() {
     return 2;
   }
   const ServeConfig config = std::move(loaded).value();
+  if (check_config_only) {
+    std::printf("configuration ok: listen %s:%d, %d threads\n", config.http_host.c_str(),
+                config.http_port, config.http_threads);
+    return 0;
+  }
   obs::InitLogging(config.log_level);
 
   {
     auto conn = store::PgConnection::Connect(config.database_url);
     if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
-    Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckCurrent();
+    Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckServable();
     if (!schema.ok()) return Refuse("refusing to start", schema, 2);
     auto created = store::EnsurePartitions(conn.value(), config.partitions_ahead);
     if (!created.ok()) return Refuse("cannot ensure partitions", created.status(), 1);
@@ -167,13 +200,14 @@ int RunServe() {
 
   // Signals from events, on a schedule; one builder at a time across instances (advisory lock).
   store::SignalBuilder signal_builder(config.database_url);
+  BuildOutcomes builds;
   service::PeriodicThread signal_schedule;
   if (config.signal_build_enabled) {
     const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
     const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
                                                    : store::SignalBuildMethod::kStreaming;
-    signal_schedule.Start(interval, [&signal_builder, interval, method](bool) {
-      RunScheduledBuild(signal_builder, method);
+    signal_schedule.Start(interval, [&signal_builder, &builds, interval, method](bool) {
+      RunScheduledBuild(signal_builder, method, builds);
       return interval;
     });
   } else {
@@ -270,7 +304,7 @@ int RunServe() {
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
       [&] {
-        auto gauges = CollectGauges(state, exposures.get(), readiness);
+        auto gauges = CollectGauges(state, refresher, builds, exposures.get(), readiness);
         gauges.push_back({"recsys_history_users", static_cast<double>(history.users())});
         gauges.push_back({"recsys_history_bytes", static_cast<double>(history.bytes())});
         gauges.push_back(

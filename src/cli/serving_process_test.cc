@@ -149,7 +149,15 @@ TEST_F(ServingTest, MetricsCountRequestsAndReportState) {
   HttpResult r = HttpCall(serve_->port(), "GET", "/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.headers.find("text/plain; version=0.0.4"), std::string::npos);
-  EXPECT_NE(r.body.find("recsys_http_requests_total{class=\"2xx\"}"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("recsys_http_requests_total{method=\"POST\",route=\"/v1/recommend\","
+                        "status=\"200\"}"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("recsys_http_requests_in_flight "), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_snapshot_age_seconds{tenant=\"demo\"} "), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_state_loads_total{outcome=\"ok\"} "), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_signal_builds_total{outcome=\"failed\"} "), std::string::npos);
+  EXPECT_NE(r.body.find("recsys_exposure_queue_rows "), std::string::npos);
   EXPECT_NE(r.body.find("recsys_snapshot_items 300\n"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("recsys_tenants 1\n"), std::string::npos);
   EXPECT_NE(r.body.find("recsys_exposure_enqueued_total"), std::string::npos);

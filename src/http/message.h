@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+namespace recsys::obs {
+class RouteCounters;
+}
+
 namespace recsys::http {
 
 struct HttpRequest {
@@ -20,6 +24,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string_view, std::string>> path_params;  // from "{name}" segments
   std::string request_id;  // always a UUID: the caller's X-Request-Id when valid, else a new one
   std::string_view remote_ip;
+  const obs::RouteCounters* route = nullptr;  // set by the router on a match, for metrics
 
   // The first header named `name` (case-insensitive), or empty.
   std::string_view Header(std::string_view name) const;

@@ -26,7 +26,8 @@ bool IsParam(std::string_view segment) {
 }  // namespace
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler) {
-  Route route{std::move(method), {}, std::move(handler)};
+  const obs::RouteCounters* counters = obs::Metrics::Global().RegisterRoute(method, pattern);
+  Route route{std::move(method), {}, std::move(handler), counters};
   for (std::string_view s : SplitPath(pattern)) route.segments.emplace_back(s);
   routes_.push_back(std::move(route));
 }
@@ -57,6 +58,7 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     if (!Match(route, request.path, &params)) continue;
     if (route.method == request.method) {
       request.path_params = std::move(params);
+      request.route = route.counters;
       return route.handler(request);
     }
     allowed += (allowed.empty() ? "" : ", ") + route.method;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/message.h"
+#include "obs/metrics.h"
 
 namespace recsys::http {
 
@@ -18,8 +19,8 @@ class Router {
  public:
   void Add(std::string method, std::string_view pattern, Handler handler);
 
-  // Calls the matching handler, filling request.path_params. An unknown path is a 404 problem; a
-  // known path with another method is a 405 problem with an Allow header.
+  // Calls the matching handler, filling request.path_params and request.route. An unknown path is a
+  // 404 problem; a known path with another method is a 405 problem with an Allow header.
   HttpResponse Dispatch(HttpRequest& request) const;
 
  private:
@@ -27,6 +28,7 @@ class Router {
     std::string method;
     std::vector<std::string> segments;  // "{name}" marks a parameter
     Handler handler;
+    const obs::RouteCounters* counters;  // this route's request metrics
   };
   static bool Match(const Route& route, std::string_view path,
                     std::vector<std::pair<std::string_view, std::string>>* params);

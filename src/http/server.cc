@@ -170,14 +170,16 @@ class Session : public std::enable_shared_from_this<Session> {
       busy.headers.emplace_back("Retry-After", "1");
       return Reply(request, std::move(busy), /*keep_alive=*/false);
     }
+    obs::Metrics::Global().RequestStarted();
     HttpResponse response = Handle(router_, cors_, request);
+    obs::Metrics::Global().RequestFinished();
     Reply(request, std::move(response), message.keep_alive());
   }
 
   void Reply(const HttpRequest& request, HttpResponse&& response, bool keep_alive) {
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
-    obs::Metrics::Global().ObserveRequest(response.status, elapsed);
+    obs::Metrics::Global().ObserveRequest(request.route, response.status, elapsed);
     obs::Log(obs::Level::kInfo, "request")
         .Str("request_id", request.request_id)
         .Str("method", request.method)

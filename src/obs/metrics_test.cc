@@ -5,21 +5,57 @@
 namespace recsys::obs {
 namespace {
 
-TEST(MetricsTest, CountsByClassWithCumulativeBuckets) {
+TEST(MetricsTest, CountsByRouteAndStatusWithCumulativeBuckets) {
   Metrics m;
-  m.ObserveRequest(200, 100);
-  m.ObserveRequest(200, 3000);
-  m.ObserveRequest(404, 2000000);
+  RouteCounters* recommend = m.RegisterRoute("POST", "/v1/recommend");
+  EXPECT_EQ(m.RegisterRoute("POST", "/v1/recommend"), recommend) << "one route, one set";
+  m.ObserveRequest(recommend, 200, 100);
+  m.ObserveRequest(recommend, 200, 3000);
+  m.ObserveRequest(recommend, 422, 50);
+  m.ObserveRequest(nullptr, 404, 2000000);
   const std::string text = m.Render({{"recsys_exposure_queue_rows", 7}});
-  EXPECT_NE(text.find("recsys_http_requests_total{class=\"2xx\"} 2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("recsys_http_requests_total{class=\"4xx\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"0.00025\"} 1\n"),
+  EXPECT_NE(text.find("recsys_http_requests_total{method=\"POST\",route=\"/v1/recommend\","
+                      "status=\"200\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("recsys_http_requests_total{method=\"POST\",route=\"/v1/recommend\","
+                      "status=\"422\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"0.005\"} 2\n"),
+  EXPECT_NE(text.find("recsys_http_requests_total{method=\"\",route=\"unmatched\","
+                      "status=\"404\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"+Inf\"} 3\n"),
+  EXPECT_NE(text.find("recsys_http_request_seconds_total{method=\"POST\","
+                      "route=\"/v1/recommend\"} 0.003150\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"0.00025\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"0.005\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("recsys_http_request_duration_seconds_bucket{le=\"+Inf\"} 4\n"),
             std::string::npos);
   EXPECT_NE(text.find("recsys_exposure_queue_rows 7\n"), std::string::npos);
+}
+
+TEST(MetricsTest, InFlightRequestsAreAGauge) {
+  Metrics m;
+  m.RequestStarted();
+  m.RequestStarted();
+  m.RequestFinished();
+  EXPECT_NE(m.Render({}).find("recsys_http_requests_in_flight 1\n"), std::string::npos);
+}
+
+TEST(MetricsTest, LabelledGaugesShareOneTypeLineAndEscapeValues) {
+  Metrics m;
+  const std::string text =
+      m.Render({{"recsys_snapshot_age_seconds{" + Label("tenant", "demo") + "}", 3},
+                {"recsys_snapshot_age_seconds{" + Label("tenant", "we\"ird\\\n") + "}", 4},
+                {"recsys_tenants", 2}});
+  EXPECT_NE(text.find("# TYPE recsys_snapshot_age_seconds gauge\n"
+                      "recsys_snapshot_age_seconds{tenant=\"demo\"} 3\n"
+                      "recsys_snapshot_age_seconds{tenant=\"we\\\"ird\\\\\\n\"} 4\n"
+                      "# TYPE recsys_tenants gauge\nrecsys_tenants 2\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

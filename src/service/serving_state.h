@@ -34,6 +34,7 @@ struct TenantState {
   // Per snapshot: the items the catalog marks unavailable (by ItemIndex), never served. A
   // snapshot with none has no entry.
   std::unordered_map<const SignalSnapshot*, std::vector<bool>> unavailable;
+  TimestampUs signals_loaded_at = 0;  // when `snapshots` were read from the database
 
   // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;

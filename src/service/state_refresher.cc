@@ -38,10 +38,12 @@ void StateRefresher::RequestSignalReload(const std::string& tenant) {
 Status StateRefresher::LoadAndPublish(const SignalReload& reload) {
   auto state = load_(holder_.Get().get(), reload);
   if (!state.ok()) {
+    ++loads_failed_;
     obs::Log(obs::Level::kWarn, "state refresh failed; serving the previous state")
         .Str("error", state.status().message());
     return state.status();
   }
+  ++loads_ok_;
   holder_.Publish(std::move(state).value());
   return Status::Ok();
 }
@@ -50,6 +52,7 @@ Status StateRefresher::RefreshOnce(bool force_signals) {
   std::shared_ptr<const ServingState> previous = holder_.Get();
   auto marker = marker_();
   if (!marker.ok()) {
+    ++loads_failed_;
     obs::Log(obs::Level::kWarn, "state refresh failed; serving the previous state")
         .Str("error", marker.status().message());
     return marker.status();

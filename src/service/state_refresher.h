@@ -40,6 +40,12 @@ class StateRefresher {
   // (so that a slow snapshot build never delays a control or availability change). Thread-safe.
   void RequestSignalReload(const std::string& tenant);
 
+  // Loads published and loads failed so far (for /metrics). Thread-safe.
+  struct Outcomes {
+    uint64_t ok = 0, failed = 0;
+  };
+  Outcomes outcomes() const { return {loads_ok_.load(), loads_failed_.load()}; }
+
  private:
   Status RefreshOnce(bool force_signals);
   Status LoadAndPublish(const SignalReload& reload);
@@ -50,6 +56,7 @@ class StateRefresher {
   std::chrono::milliseconds period_;
   std::string last_marker_;  // touched only by Start() and then the thread
   std::atomic<bool> signals_requested_{false};
+  std::atomic<uint64_t> loads_ok_{0}, loads_failed_{0};
   std::mutex mu_;
   std::vector<std::string> tenants_requested_;  // guarded by mu_
   PeriodicThread thread_;                       // last: stops before the members it uses go away

@@ -160,7 +160,10 @@ void ExposureWriter::SpillLoop() {
 
 ExposureStats ExposureWriter::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
+  ExposureStats stats = stats_;
+  stats.queued = queue_.size();
+  stats.overflow = overflow_.size();
+  return stats;
 }
 
 void ExposureWriter::Stop() {

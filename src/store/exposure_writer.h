@@ -42,6 +42,8 @@ struct ExposureStats {
   uint64_t enqueued = 0, written = 0, spilled = 0, replayed = 0, failed_batches = 0;
   uint64_t dead_lettered = 0;  // rows PostgreSQL refused for their content, kept aside
   uint64_t torn_records = 0;   // partial last lines of spill files (a crash mid-write), skipped
+  uint64_t queued = 0;         // rows in the queue now
+  uint64_t overflow = 0;       // rows waiting for the spill thread now
 };
 
 class ExposureWriter : public service::ExposureSink {

@@ -76,9 +76,11 @@ Result<std::vector<Migrator::Applied>> Migrator::ReadApplied() {
   return applied;
 }
 
-recsys::Status Migrator::VerifyApplied(const std::vector<Applied>& applied) const {
+recsys::Status Migrator::VerifyApplied(const std::vector<Applied>& applied,
+                                       bool allow_newer) const {
   for (const Applied& a : applied) {
     const Migration* m = Find(a.name);
+    if (m == nullptr && allow_newer) continue;
     if (m == nullptr) {
       return recsys::Status::FailedPrecondition(
           "database has migration " + a.name +
@@ -101,7 +103,7 @@ Result<std::vector<std::string>> Migrator::Up() {
   if (auto s = EnsureTable(); !s.ok()) return s;
   auto applied = ReadApplied();
   if (!applied.ok()) return applied.status();
-  if (auto s = VerifyApplied(applied.value()); !s.ok()) return s;
+  if (auto s = VerifyApplied(applied.value(), /*allow_newer=*/false); !s.ok()) return s;
 
   std::vector<std::string> done;
   for (const Migration& m : migrations_) {
@@ -123,7 +125,7 @@ Result<std::vector<std::string>> Migrator::Down(int count) {
   if (!lock.status().ok()) return lock.status();
   auto applied = ReadApplied();
   if (!applied.ok()) return applied.status();
-  if (auto s = VerifyApplied(applied.value()); !s.ok()) return s;
+  if (auto s = VerifyApplied(applied.value(), /*allow_newer=*/false); !s.ok()) return s;
 
   std::vector<std::string> done;
   auto& list = applied.value();
@@ -148,14 +150,14 @@ Result<std::vector<MigrationState>> Migrator::Status() {
     }
     states.push_back(std::move(state));
   }
-  if (auto s = VerifyApplied(applied.value()); !s.ok()) return s;
+  if (auto s = VerifyApplied(applied.value(), /*allow_newer=*/false); !s.ok()) return s;
   return states;
 }
 
-recsys::Status Migrator::CheckCurrent() {
+recsys::Status Migrator::Check(bool allow_newer) {
   auto applied = ReadApplied();
   if (!applied.ok()) return applied.status();
-  if (auto s = VerifyApplied(applied.value()); !s.ok()) return s;
+  if (auto s = VerifyApplied(applied.value(), allow_newer); !s.ok()) return s;
   std::vector<std::string> pending;
   for (const Migration& m : migrations_) {
     bool is_applied = std::any_of(applied.value().begin(), applied.value().end(),

@@ -38,9 +38,14 @@ class Migrator {
   Result<std::vector<MigrationState>> Status();
   // OK when the database holds exactly this binary's migrations, unchanged. Otherwise
   // kFailedPrecondition with a message naming the problem and the command that fixes it.
-  recsys::Status CheckCurrent();
+  recsys::Status CheckCurrent() { return Check(/*allow_newer=*/false); }
+  // Whether this binary can serve the database: OK when every one of its migrations is applied,
+  // unchanged, also when a newer binary has applied more (migrations only add), so that running
+  // instances keep serving while the next release migrates and rolls out.
+  recsys::Status CheckServable() { return Check(/*allow_newer=*/true); }
 
  private:
+  recsys::Status Check(bool allow_newer);
   struct Applied {
     std::string name;
     std::string checksum;
@@ -49,7 +54,7 @@ class Migrator {
   recsys::Status EnsureTable();
   Result<std::vector<Applied>> ReadApplied();
   // Fails when an applied migration changed or is unknown to this binary.
-  recsys::Status VerifyApplied(const std::vector<Applied>& applied) const;
+  recsys::Status VerifyApplied(const std::vector<Applied>& applied, bool allow_newer) const;
   const Migration* Find(const std::string& name) const;
 
   PgConnection& conn_;

@@ -131,6 +131,20 @@ TEST(MigratorTest, RefusesADatabaseMigratedByANewerBinary) {
   EXPECT_EQ(check.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(check.message().find("9999_future"), std::string::npos);
   EXPECT_FALSE(Migrator(conn, EmbeddedMigrations()).Up().ok());
+  // Serving, though, goes on: the newer release only added (a rolling upgrade).
+  EXPECT_TRUE(Migrator(conn, EmbeddedMigrations()).CheckServable().ok());
+}
+
+TEST(MigratorTest, NotServableWhileItsOwnMigrationsArePendingOrChanged) {
+  auto db = TestDatabase::Create("migrator_servable", /*migrate=*/false);
+  PgConnection conn = db->Connect();
+  std::vector<Migration> older(EmbeddedMigrations().begin(), EmbeddedMigrations().end() - 1);
+  ASSERT_TRUE(Migrator(conn, older).Up().ok());
+  EXPECT_EQ(Migrator(conn, EmbeddedMigrations()).CheckServable().code(),
+            StatusCode::kFailedPrecondition);
+  std::vector<Migration> edited = older;
+  edited.back().checksum = "edited";
+  EXPECT_FALSE(Migrator(conn, edited).CheckServable().ok());
 }
 
 TEST(MigratorTest, AFailingMigrationRollsBackAndIsNotRecorded) {

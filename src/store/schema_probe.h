@@ -1,4 +1,5 @@
-// Readiness probe for the database: reachable, and its schema exactly what this binary expects.
+// Readiness probe for the database: reachable, and every migration of this binary applied
+// unchanged (a newer release's additional migrations are fine: see Migrator::CheckServable).
 //
 // Keeps one connection and reconnects when it is lost. Not thread-safe: call Check() from one
 // thread (the readiness monitor's).

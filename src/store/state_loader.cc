@@ -244,11 +244,13 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
         old->config.ranking.covisit_window_days == tenant->config.ranking.covisit_window_days;
     if (reuse) {
       tenant->snapshots = old->snapshots;
+      tenant->signals_loaded_at = old->signals_loaded_at;
     } else if (tenant->status == "active") {
       if (Status s = LoadSignalsIsolated(conn, *tenant, now); !s.ok()) {
         if (s.code() == StatusCode::kUnavailable) conn_.Reset();
         return s;
       }
+      tenant->signals_loaded_at = now;
     }
     if (auto it = unavailable.value().find(tenant->id); it != unavailable.value().end()) {
       MarkUnavailable(*tenant, it->second);

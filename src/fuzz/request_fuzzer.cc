@@ -1,0 +1,20 @@
+// libFuzzer target: the /v1/recommend, /v1/recommend/validate and /v1/similar body parser, and the
+// normalized request validate echoes back.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/request.h"
+#include "core/tenant_config.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const recsys::TenantConfig config;
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  recsys::RequestError error;
+  if (auto request = recsys::ParseRecommendRequest(body, config, &error)) {
+    (void)recsys::NormalizedRequestJson(*request, /*include_user_ids=*/true);
+    (void)recsys::PrimaryUserKey(*request);
+  }
+  (void)recsys::ParseSimilarRequest(body, config, &error);
+  return 0;
+}
