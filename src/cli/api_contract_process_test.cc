@@ -196,6 +196,30 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
     EXPECT_EQ(limited_status, 429);
   }
 
+  // 503: the database refuses this service (connections off, its sessions ended). Serving goes
+  // on from snapshots; writes and readiness say unavailable.
+  {
+    auto admin_conn = store::PgConnection::Connect(testing::SharedClusterAdminUrl());
+    ASSERT_TRUE(admin_conn.ok());
+    ASSERT_TRUE(
+        admin_conn.value().Exec("ALTER DATABASE " + db_->name() + " ALLOW_CONNECTIONS false").ok());
+    ASSERT_TRUE(admin_conn.value()
+                    .Query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = $1",
+                           {db_->name()})
+                    .ok());
+  }
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return HttpCall(serve_->port(), "GET", "/readyz").status == 503; },
+                       std::chrono::seconds(10)));
+  Expect(503, "GET", "/readyz", "", {});
+  Expect(200, "POST", "/v1/recommend", kRecommend);
+  Expect(503, "POST", "/v1/events",
+         R"({"events": [{"occurred_at": "2026-01-01T00:00:00Z", "user_id": "u", "event_type":
+             "view", "item_id": "item-0001"}]})");
+  Expect(503, "PUT", "/v1/catalog/items", R"({"items": [{"item_id": "item-0001"}]})");
+  Expect(503, "PUT", admin + "/config", R"({"weights": {"pop": 1}})");
+
   std::string report;
   EXPECT_EQ(log_->Check(dir_ + "/openapi.json", "--every-operation", &report), 0) << report;
   EXPECT_GE(log_->size(), 55u);

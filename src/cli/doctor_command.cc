@@ -215,8 +215,10 @@ int Diagnose(const std::string& T, const std::string& surface) {
     report.Fail("tenant", "\"" + T + "\" does not exist", "recsys-service tenants create " + T);
     return 1;
   }
-  if (tenant->status != "active") {
-    report.Fail("tenant", "\"" + T + "\" is " + tenant->status + ": every request gets 403",
+  if (!tenant->active()) {
+    report.Fail("tenant",
+                "\"" + T + "\" is " + service::TenantStatusName(tenant->status) +
+                    ": every request gets 403",
                 "recsys-service tenants activate " + T);
     return 1;
   }

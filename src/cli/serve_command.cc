@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "core/periodic_thread.h"
 #include "core/time.h"
 #include "http/admin_routes.h"
 #include "http/auth.h"
@@ -22,7 +23,6 @@
 #include "obs/metrics.h"
 #include "service/admin_service.h"
 #include "service/history_index.h"
-#include "service/periodic_thread.h"
 #include "service/readiness.h"
 #include "service/recommend_service.h"
 #include "service/serving_state.h"
@@ -201,7 +201,7 @@ int RunServe(bool check_config_only) {
   // Signals from events, on a schedule; one builder at a time across instances (advisory lock).
   store::SignalBuilder signal_builder(config.database_url);
   BuildOutcomes builds;
-  service::PeriodicThread signal_schedule;
+  PeriodicThread signal_schedule;
   if (config.signal_build_enabled) {
     const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
     const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql

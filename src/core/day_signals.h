@@ -13,6 +13,7 @@
 
 #include "core/event.h"
 #include "core/snapshot.h"
+#include "core/string_hash.h"
 #include "core/time.h"
 
 namespace recsys {

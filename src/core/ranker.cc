@@ -13,8 +13,7 @@ enum Flag : uint8_t {
   kIncluded = 4,  // in include_ids
   kBlocked = 8,   // by an item block rule
   kPinned = 16,
-  kSelected = 32,
-  kRejected = 64,  // failed a hard constraint (counted once)
+  kRejected = 32,  // failed a hard constraint (counted once)
 };
 
 double Squash(double x) { return x > 0 ? x / (x + 1) : 0; }
@@ -316,7 +315,6 @@ class Ranking {
     for (int c : pins) {
       if (static_cast<int>(chosen.size()) >= k) break;
       chosen.push_back(c);
-      Mark(candidates_[c].item, kSelected);
       CountCaps(candidates_[c].item);
     }
     std::vector<int> order;

@@ -41,7 +41,7 @@ size_t SignalSnapshot::MemoryBytes() const {
   bytes += item_index_.size() * (sizeof(std::string) + sizeof(ItemIndex) + 2 * sizeof(void*));
   bytes += popularity_.capacity() * sizeof(float) + days_.capacity() * sizeof(DayScore);
   bytes += (day_offsets_.capacity() + neighbour_offsets_.capacity() + tag_offsets_.capacity() +
-            posting_offsets_.capacity() + popularity_rank_.capacity()) *
+            posting_offsets_.capacity()) *
            sizeof(uint32_t);
   bytes += by_popularity_.capacity() * sizeof(ItemIndex) +
            (neighbours_.capacity() + successors_.capacity()) * sizeof(Neighbour) +
@@ -214,8 +214,6 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
     if (s.popularity_[a] != s.popularity_[b]) return s.popularity_[a] > s.popularity_[b];
     return s.item_ids_[a] < s.item_ids_[b];
   });
-  s.popularity_rank_.resize(n);
-  for (uint32_t r = 0; r < n; ++r) s.popularity_rank_[s.by_popularity_[r]] = r;
 
   BuildNeighbourLists(covisit_, s.neighbour_offsets_, s.neighbours_);
   BuildNeighbourLists(sequence_, s.successor_offsets_, s.successors_);

@@ -20,18 +20,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_hash.h"
+
 namespace recsys {
 
 using ItemIndex = uint32_t;
 using TagIndex = uint32_t;
 inline constexpr uint32_t kNoTag = UINT32_MAX;
 inline constexpr int kMaxNeighbours = 200;
-
-// Hash that lets unordered_map<string, V> be probed with a string_view.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 class SignalSnapshot {
  public:
@@ -52,8 +48,6 @@ class SignalSnapshot {
   double half_life_days() const { return half_life_days_; }
   // All items, most popular first (ties by item id ascending).
   std::span<const ItemIndex> by_popularity() const { return by_popularity_; }
-  // The position of item i in by_popularity().
-  uint32_t popularity_rank(ItemIndex i) const { return popularity_rank_[i]; }
 
   std::span<const Neighbour> neighbours(ItemIndex i) const {
     return {neighbours_.data() + neighbour_offsets_[i],
@@ -100,7 +94,6 @@ class SignalSnapshot {
   int32_t reference_day_ = 0;
   double half_life_days_ = 30;
   std::vector<ItemIndex> by_popularity_;
-  std::vector<uint32_t> popularity_rank_;
   std::vector<uint32_t> neighbour_offsets_;  // item_count + 1
   std::vector<Neighbour> neighbours_;
   std::vector<uint32_t> successor_offsets_;  // item_count + 1

@@ -67,7 +67,7 @@ struct TenantConfig {
   bool exclude_anchors = true;
   int max_k = 200;
   int max_exclude_ids = 5000;
-  double rate_limit_rps = 0;    // requests/s per tenant; 0: the server's RECSYS_RATE_LIMIT_RPS
+  double rate_limit_rps = 0;    // requests/s per tenant; 0: the server's default
   double rate_limit_burst = 0;  // bucket size; 0: twice the rate
   RankingParams ranking;
   SignalParams signals;

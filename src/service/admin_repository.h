@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "service/tenant_status.h"
 
 namespace recsys::service {
 
@@ -17,7 +18,8 @@ enum class DocKind { kConfig, kRules };
 struct TenantRef {
   std::string id;           // uuid
   std::string external_id;  // what clients send
-  std::string status;       // active | suspended | deleted
+  TenantStatus status = TenantStatus::kActive;
+  bool active() const { return status == TenantStatus::kActive; }
 };
 
 // Who did it, for the audit log.

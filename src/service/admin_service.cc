@@ -53,7 +53,7 @@ AdminError AdminService::FromStatus(const Status& status) const {
 AdminResult<TenantRef> AdminService::Tenant(const std::string& external_id) const {
   auto tenant = repo_.FindTenant(external_id);
   if (!tenant.ok()) return FromStatus(tenant.status());
-  if (!tenant.value() || tenant.value()->status != "active") {
+  if (!tenant.value() || !tenant.value()->active()) {
     return AdminError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
   }
   return *tenant.value();

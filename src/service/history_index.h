@@ -27,6 +27,7 @@
 #include "core/event.h"
 #include "core/ranker.h"
 #include "core/snapshot.h"
+#include "core/string_hash.h"
 #include "core/time.h"
 
 namespace recsys::service {

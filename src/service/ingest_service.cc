@@ -32,7 +32,7 @@ Result<IngestResult> IngestService::Handle(std::string_view tenant_external_id,
                                            std::string_view body) const {
   const auto state = holder_.Get();
   const TenantState* tenant = state->Find(tenant_external_id);
-  if (tenant == nullptr || tenant->status != "active") {
+  if (tenant == nullptr || !tenant->active()) {
     return Status::PermissionDenied("tenant is unknown, suspended or not yours");
   }
   auto batch = ParseEventBatch(body, NowUs());

@@ -42,7 +42,8 @@ class IngestServiceTest : public ::testing::Test {
  protected:
   IngestServiceTest() : service_(holder_, store_, "user-key-secret") {
     auto state = std::make_shared<ServingState>();
-    for (auto [external, status] : {std::pair{"shop", "active"}, std::pair{"gone", "suspended"}}) {
+    for (auto [external, status] :
+         {std::pair{"shop", TenantStatus::kActive}, std::pair{"gone", TenantStatus::kSuspended}}) {
       auto tenant = std::make_shared<TenantState>();
       tenant->id = std::string("uuid-") + external;
       tenant->external_id = external;

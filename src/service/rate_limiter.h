@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/snapshot.h"
+#include "core/string_hash.h"
 #include "core/time.h"
 
 namespace recsys::service {

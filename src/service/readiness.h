@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/periodic_thread.h"
 #include "core/status.h"
-#include "service/periodic_thread.h"
 
 namespace recsys::service {
 

@@ -53,7 +53,7 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   served.state = holder_.Get();
   served.tenant = served.state->Find(tenant_external_id);
   // Unknown and inactive tenants get the same answer, so that existence is not revealed.
-  if (served.tenant == nullptr || served.tenant->status != "active") {
+  if (served.tenant == nullptr || !served.tenant->active()) {
     return ServeError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
   }
   const TenantState& tenant = *served.tenant;

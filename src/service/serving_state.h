@@ -15,15 +15,18 @@
 
 #include "core/rules.h"
 #include "core/snapshot.h"
+#include "core/string_hash.h"
 #include "core/tenant_config.h"
 #include "core/time.h"
+#include "service/tenant_status.h"
 
 namespace recsys::service {
 
 struct TenantState {
   std::string id;           // tenants.id (uuid)
   std::string external_id;  // what clients send
-  std::string status;       // active | suspended | deleted
+  TenantStatus status = TenantStatus::kActive;
+  bool active() const { return status == TenantStatus::kActive; }
   TenantConfig config;
   std::string config_etag;  // empty when the tenant has no config yet (defaults apply)
   std::vector<Rule> rules;

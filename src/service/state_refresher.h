@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/periodic_thread.h"
 #include "core/status.h"
-#include "service/periodic_thread.h"
 #include "service/serving_state.h"
 
 namespace recsys::service {

@@ -64,8 +64,9 @@ Result<std::optional<TenantRef>> PgAdminRepository::FindTenant(const std::string
                                {external_id});
   if (!r.ok()) return r.status();
   if (r.value().rows() == 0) return std::optional<TenantRef>();
-  return std::optional<TenantRef>(
-      TenantRef{Field(r.value(), 0, 0), Field(r.value(), 0, 1), Field(r.value(), 0, 2)});
+  return std::optional<TenantRef>(TenantRef{Field(r.value(), 0, 0), Field(r.value(), 0, 1),
+                                            service::ParseTenantStatus(Field(r.value(), 0, 2))
+                                                .value_or(service::TenantStatus::kSuspended)});
 }
 
 Result<DocVersion> PgAdminRepository::ReadVersion(PgConnection& conn, DocKind kind,

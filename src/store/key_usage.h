@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "service/periodic_thread.h"
+#include "core/periodic_thread.h"
 
 namespace recsys::store {
 
@@ -26,7 +26,7 @@ class KeyUsageRecorder {
   std::chrono::milliseconds period_;
   std::mutex mu_;
   std::unordered_set<std::string> pending_;
-  service::PeriodicThread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace recsys::store

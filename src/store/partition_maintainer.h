@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "service/periodic_thread.h"
+#include "core/periodic_thread.h"
 
 namespace recsys::store {
 
@@ -29,7 +29,7 @@ class PartitionMaintainer {
   int months_ahead_;
   std::chrono::seconds period_;
   std::chrono::seconds retry_;
-  service::PeriodicThread thread_;  // last: stops before the members it uses go away
+  PeriodicThread thread_;  // last: stops before the members it uses go away
 };
 
 }  // namespace recsys::store

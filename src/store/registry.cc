@@ -4,6 +4,7 @@
 
 #include "core/uuid.h"
 #include "crypto/api_key.h"
+#include "service/tenant_status.h"
 
 namespace recsys::store {
 namespace {
@@ -69,7 +70,7 @@ Result<std::vector<std::string>> Registry::ListTenants() {
 }
 
 Status Registry::SetTenantStatus(const std::string& external_id, const std::string& status) {
-  if (status != "active" && status != "suspended" && status != "deleted") {
+  if (!service::ParseTenantStatus(status)) {
     return Status::InvalidArgument("status must be active, suspended or deleted");
   }
   auto rows = Change(R"sql(

@@ -212,7 +212,9 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     auto tenant = std::make_shared<TenantState>();
     tenant->id = res.Get(r, 0);
     tenant->external_id = res.Get(r, 1);
-    tenant->status = res.Get(r, 2);
+    // An unknown label (a newer schema's) is not served.
+    tenant->status =
+        service::ParseTenantStatus(res.Get(r, 2)).value_or(service::TenantStatus::kSuspended);
     if (!res.IsNull(r, 3)) {
       auto config = ParseTenantConfig(res.Get(r, 3));
       if (!config.ok()) {
@@ -239,13 +241,13 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     const TenantState* old = previous ? previous->Find(tenant->external_id) : nullptr;
     // Snapshots depend on the config only through the decay half-life and co-visitation window.
     const bool reuse =
-        !reload.Covers(tenant->external_id) && old != nullptr && old->status == "active" &&
+        !reload.Covers(tenant->external_id) && old != nullptr && old->active() &&
         old->config.ranking.half_life_days == tenant->config.ranking.half_life_days &&
         old->config.ranking.covisit_window_days == tenant->config.ranking.covisit_window_days;
     if (reuse) {
       tenant->snapshots = old->snapshots;
       tenant->signals_loaded_at = old->signals_loaded_at;
-    } else if (tenant->status == "active") {
+    } else if (tenant->active()) {
       if (Status s = LoadSignalsIsolated(conn, *tenant, now); !s.ok()) {
         if (s.code() == StatusCode::kUnavailable) conn_.Reset();
         return s;

@@ -18,7 +18,7 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   const service::TenantState* demo = state.value()->Find("demo");
   ASSERT_NE(demo, nullptr);
-  EXPECT_EQ(demo->status, "active");
+  EXPECT_EQ(demo->status, service::TenantStatus::kActive);
   EXPECT_EQ(
       demo->config_etag,
       testing::QueryOne(conn,

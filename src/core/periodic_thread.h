@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-namespace recsys::service {
+namespace recsys {
 
 class PeriodicThread {
  public:
@@ -36,4 +36,4 @@ class PeriodicThread {
   std::thread thread_;
 };
 
-}  // namespace recsys::service
+}  // namespace recsys

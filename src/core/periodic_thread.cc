@@ -1,6 +1,6 @@
-#include "service/periodic_thread.h"
+#include "core/periodic_thread.h"
 
-namespace recsys::service {
+namespace recsys {
 
 void PeriodicThread::Start(std::chrono::milliseconds first_wait, Task task) {
   thread_ = std::thread([this, wait = first_wait, task = std::move(task)]() mutable {
@@ -34,4 +34,4 @@ void PeriodicThread::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace recsys::service
+}  // namespace recsys

@@ -1,10 +1,10 @@
-#include "service/periodic_thread.h"
+#include "core/periodic_thread.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 
-namespace recsys::service {
+namespace recsys {
 namespace {
 
 using std::chrono::milliseconds;
@@ -40,4 +40,4 @@ TEST(PeriodicThreadTest, WakeCutsALongWaitShortAndSaysSo) {
 }
 
 }  // namespace
-}  // namespace recsys::service
+}  // namespace recsys
