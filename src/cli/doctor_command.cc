@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "core/parse_number.h"
 #include "core/ranker.h"
 #include "obs/log.h"
 #include "store/migrator.h"
@@ -99,7 +100,7 @@ void CheckSignals(store::PgConnection& conn, const service::TenantState& tenant,
   }
   report.Ok("signals", "popularity present, newest day " + newest);
   const std::string age = One(conn, "SELECT current_date - $1::date", {newest});
-  if (!age.empty() && std::stoi(age) > kStaleDays) {
+  if (ParseInt64(age).value_or(0) > kStaleDays) {
     report.Warn("freshness", "newest signal day is " + age + " days old", fix);
   } else {
     report.Ok("freshness", "newest signal day is " + age + " day(s) old");

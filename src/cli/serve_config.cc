@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/parse_number.h"
 #include "core/uuid.h"
 #include "crypto/jwks.h"
 
@@ -19,14 +20,9 @@ Status Bad(const char* name, const std::string& value, const std::string& why) {
 
 // Parses a whole decimal integer within [lo, hi].
 bool ParseInt(const std::string& text, long long lo, long long hi, long long* out) {
-  if (text.empty() || text.size() > 18) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  long long v = std::strtoll(text.c_str(), nullptr, 10);
-  if (v < lo || v > hi) return false;
-  *out = v;
-  return true;
+  const std::optional<int64_t> value = ParseInt64In(text, lo, hi);
+  if (value) *out = *value;
+  return value.has_value();
 }
 
 Status ReadInt(const EnvLookup& env, const char* name, long long lo, long long hi, long long* out) {

@@ -1,10 +1,10 @@
 #include "core/import_record.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <optional>
 
+#include "core/parse_number.h"
 #include "core/strict_json.h"
 
 namespace recsys {
@@ -45,15 +45,6 @@ Result<std::vector<std::pair<std::string, std::string>>> ParsePairs(ImportKind k
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
   }
   return pairs;
-}
-
-std::optional<double> ToNumber(std::string_view text) {
-  double value = 0;
-  auto end = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (end.ec != std::errc() || end.ptr != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 }  // namespace
@@ -100,7 +91,7 @@ void RecordConverter::SetField(rapidjson::Document& doc, const std::string& fiel
   rapidjson::Value name(field.c_str(), static_cast<rapidjson::SizeType>(field.size()), alloc);
   rapidjson::Value value;
   if (field == "position" || field == "value" || field == "price") {
-    if (auto number = ToNumber(text)) {
+    if (auto number = ParseFiniteDouble(text)) {
       if (field == "position" && *number == std::floor(*number) && std::fabs(*number) < 1e15) {
         value.SetInt64(static_cast<int64_t>(*number));
       } else {

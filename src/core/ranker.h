@@ -93,9 +93,16 @@ struct RankInput {
   std::span<const HistoryItem> history = {};
 };
 
-// /v1/recommend.
+// The top request.k items for the request's user on its surface: candidates from popularity,
+// co-visitation of the anchors (given, else from history), history and sequences, scored by the
+// blend of request (else config) weights, filtered by constraints, exclusions and unavailability,
+// then rules (pins, blocks, boosts), diversity (MMR) and caps; ranking.md states each step.
+// Deterministic for equal input. Uses `scratch` (reused across calls on one thread) for its
+// working state. Thread-compatible: concurrent calls need their own scratch.
 RankResult Recommend(const RankInput& input, RankScratch& scratch);
-// /v1/similar: neighbours of request.item_id, then tag overlap; block rules only.
+// Items like request.item_id (never itself): its co-visitation neighbours, then items sharing its
+// tags; constraints and block rules apply. An unknown item gives an empty result. Same threading
+// as Recommend.
 RankResult Similar(const RankInput& input, RankScratch& scratch);
 
 // Whether `rule`'s target (its items, or its tag/brand/category) covers `item`.

@@ -37,7 +37,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts serving. Fails with kUnavailable when the address cannot be bound.
+  // Binds and starts serving. kInvalidArgument when options.host is not an IP address;
+  // kUnavailable when the address cannot be bound (in use, no permission).
   Status Start();
   void Stop();
   // The bound port (useful when options.port was 0). REQUIRES: Start() succeeded.

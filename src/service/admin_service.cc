@@ -1,10 +1,10 @@
 #include "service/admin_service.h"
 
 #include <rapidjson/document.h>
+#include "core/parse_number.h"
 #include "core/strict_json.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 
 #include "core/json_fields.h"
@@ -17,14 +17,11 @@ namespace {
 
 constexpr const char* kTargets[] = {"config", "rules", "popularity", "covisit", "tags"};
 
+// A query parameter's integer within [lo, hi] into *out.
 bool ParseIntParam(std::string_view text, long long lo, long long hi, long long* out) {
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
-    return false;
-  }
-  *out = value;
-  return true;
+  const std::optional<int64_t> value = ParseInt64In(text, lo, hi);
+  if (value) *out = *value;
+  return value.has_value();
 }
 
 AdminError Unprocessable(std::string code, std::string detail) {

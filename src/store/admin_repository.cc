@@ -1,5 +1,6 @@
 #include "store/admin_repository.h"
 
+#include "core/parse_number.h"
 #include "store/change_notice.h"
 
 namespace recsys::store {
@@ -288,7 +289,9 @@ Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
     if (!r.ok()) return r.status();
     RETURN_IF_ERROR(SendChangeNotice(
         conn, {tenant.external_id, signals ? ChangeScope::kSignals : ChangeScope::kControl}));
-    return static_cast<int64_t>(std::stoll(Field(r.value(), 0, 0)));
+    const std::optional<int64_t> id = ParseInt64(Field(r.value(), 0, 0));
+    if (!id) return Status::Internal("cache invalidation: the database returned no event id");
+    return *id;
   });
 }
 

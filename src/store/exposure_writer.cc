@@ -50,8 +50,6 @@ void Field(std::string& line, std::string_view value, bool null_when_empty = tru
   }
 }
 
-thread_local std::optional<PgConnection> writer_conn;
-
 // Replayed rows skip request ids already stored.
 Status CopyReplayedRows(PgConnection& conn, std::string_view lines) {
   Status status = conn.Exec(kReplayBeginSql);
@@ -61,19 +59,14 @@ Status CopyReplayedRows(PgConnection& conn, std::string_view lines) {
   return status;
 }
 
-// One COPY of `lines` on this thread's connection, in one transaction. kInvalidArgument:
-// PostgreSQL refused the content (nothing written); kUnavailable: the database could not be
-// reached.
-Status CopyRows(const std::string& url, std::string_view lines, bool replayed) {
-  if (!writer_conn || !writer_conn->IsHealthy()) {
-    writer_conn.reset();
-    auto conn = PgConnection::Connect(url, 3);
-    if (!conn.ok()) return conn.status();
-    writer_conn.emplace(std::move(conn).value());
-  }
+// One COPY of `lines` on `connection`, in one transaction. kInvalidArgument: PostgreSQL refused
+// the content (nothing written); kUnavailable: the database could not be reached.
+Status CopyRows(ReconnectingConnection& connection, std::string_view lines, bool replayed) {
+  auto conn = connection.Get();
+  if (!conn.ok()) return conn.status();
   Status status =
-      replayed ? CopyReplayedRows(*writer_conn, lines) : CopyIn(*writer_conn, kCopySql, lines);
-  if (!status.ok() && !writer_conn->IsHealthy()) writer_conn.reset();
+      replayed ? CopyReplayedRows(*conn.value(), lines) : CopyIn(*conn.value(), kCopySql, lines);
+  if (!status.ok() && !conn.value()->IsHealthy()) connection.Reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
 }
@@ -84,7 +77,8 @@ size_t LineCount(std::string_view lines) {
 
 }  // namespace
 
-ExposureWriter::ExposureWriter(ExposureWriterOptions options) : options_(std::move(options)) {}
+ExposureWriter::ExposureWriter(ExposureWriterOptions options)
+    : options_(std::move(options)), conn_(options_.database_url, 3) {}
 
 ExposureWriter::~ExposureWriter() { Stop(); }
 
@@ -192,7 +186,7 @@ void ExposureWriter::Stop() {
 
 Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows, bool replayed,
                                      std::string* unwritten) {
-  Status status = CopyRows(options_.database_url, lines, replayed);
+  Status status = CopyRows(conn_, lines, replayed);
   if (status.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     (replayed ? stats_.replayed : stats_.written) += rows;
@@ -386,7 +380,7 @@ void ExposureWriter::Loop() {
       }
     }
   }
-  writer_conn.reset();
+  conn_.Reset();
 }
 
 }  // namespace recsys::store

@@ -26,6 +26,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "service/exposure_sink.h"
+#include "store/pg.h"
 
 namespace recsys::store {
 
@@ -93,6 +94,7 @@ class ExposureWriter : public service::ExposureSink {
   bool thread_stopped_ = false;  // the writer thread has ended (set by Stop)
   bool running_ = false;
   ExposureStats stats_;
+  ReconnectingConnection conn_;  // used by the writer thread only
   std::mutex spill_mu_;
   uint64_t spill_sequence_ = 0;
   std::thread thread_;

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/event.h"
+#include "core/parse_number.h"
 #include "obs/log.h"
 #include "store/copy_stream.h"
 
@@ -18,11 +19,7 @@ constexpr const char* kColumns =
     "SELECT id, tenant_id, encode(user_key, 'hex'), session_id, event_type, item_id, "
     "(extract(epoch FROM occurred_at) * 1000000)::bigint FROM interaction_events ";
 
-int64_t ToInt(std::string_view s) {
-  int64_t value = 0;
-  std::from_chars(s.data(), s.data() + s.size(), value);
-  return value;
-}
+int64_t ToInt(std::string_view s) { return ParseInt64(s).value_or(0); }
 
 std::string FromHex(std::string_view hex) {
   std::string out(hex.size() / 2, '\0');

@@ -1,4 +1,5 @@
 #include "store/pg.h"
+#include "core/parse_number.h"
 
 #include <cstdlib>
 
@@ -6,7 +7,7 @@ namespace recsys::store {
 
 long PgResult::AffectedRows() const {
   const char* n = PQcmdTuples(result_.get());
-  return (n && *n) ? std::strtol(n, nullptr, 10) : 0;
+  return n ? static_cast<long>(ParseInt64(n).value_or(0)) : 0;
 }
 
 Result<PgConnection> PgConnection::Connect(const std::string& url, int connect_timeout_s,

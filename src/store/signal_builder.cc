@@ -9,6 +9,7 @@
 
 #include "core/day_signals.h"
 #include "core/event.h"
+#include "core/parse_number.h"
 #include "core/tenant_config.h"
 #include "obs/log.h"
 #include "store/change_notice.h"
@@ -181,9 +182,8 @@ Status ComputeDayStreaming(PgConnection& conn, const std::string& tenant_id, con
       [&](const CopyRow& row) {
         auto type = ParseEventType(row.fields[2]);
         if (!type) return;
-        int64_t at = 0, id = 0;
-        std::from_chars(row.fields[3].data(), row.fields[3].data() + row.fields[3].size(), at);
-        std::from_chars(row.fields[4].data(), row.fields[4].data() + row.fields[4].size(), id);
+        const int64_t at = ParseInt64(row.fields[3]).value_or(0);
+        const int64_t id = ParseInt64(row.fields[4]).value_or(0);
         signals.Add(row.fields[0], row.fields[1], row.fields[5], *type, at, id);
         ++events;
       }));

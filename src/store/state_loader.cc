@@ -1,11 +1,11 @@
 #include "store/state_loader.h"
 
-#include <charconv>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <thread>
 
+#include "core/parse_number.h"
 #include "obs/log.h"
 #include "store/copy_stream.h"
 
@@ -18,16 +18,10 @@ using service::TenantState;
 // Popularity rows older than this many half-lives weigh < 0.4 % and are not loaded.
 constexpr double kPopularityHorizonHalfLives = 8;
 
-double ParseDouble(std::string_view s) {
-  double value = 0;
-  std::from_chars(s.data(), s.data() + s.size(), value);
-  return value;
-}
-
+// Database text is well formed; a value that is not still loads, as 0.
+double ParseDouble(std::string_view s) { return ParseFiniteDouble(s).value_or(0); }
 int32_t ParseInt(std::string_view s) {
-  int32_t value = 0;
-  std::from_chars(s.data(), s.data() + s.size(), value);
-  return value;
+  return static_cast<int32_t>(ParseInt64In(s, INT32_MIN, INT32_MAX).value_or(0));
 }
 
 // Runs `body` in a read-only transaction as recsys_reader with app.tenant_id set, so that
@@ -277,7 +271,7 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       entry.roles.emplace_back(roles.substr(0, comma));
       roles = comma == std::string_view::npos ? std::string_view() : roles.substr(comma + 1);
     }
-    if (!k.IsNull(r, 4)) entry.expires_at = std::stoll(std::string(k.Get(r, 4)));
+    if (!k.IsNull(r, 4)) entry.expires_at = ParseInt64(k.Get(r, 4)).value_or(0);
     state->api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
