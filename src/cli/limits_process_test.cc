@@ -62,14 +62,14 @@ TEST_F(LimitsTest, ConnectionsBeyondTheCapGet503) {
   int b = testing::ConnectTcp(serve.port());
   ASSERT_GE(a, 0);
   ASSERT_GE(b, 0);
-  std::this_thread::sleep_for(100ms);  // both accepted
-  HttpResult third = HttpCall(serve.port(), "GET", "/healthz");
-  EXPECT_EQ(third.status, 503);
+  HttpResult third;  // 503 once the server has accepted both
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return (third = HttpCall(serve.port(), "GET", "/healthz")).status == 503; }, 5s));
   EXPECT_NE(third.headers.find("Retry-After"), std::string::npos);
   close(a);
   close(b);
-  std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(HttpCall(serve.port(), "GET", "/healthz").status, 200);
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return HttpCall(serve.port(), "GET", "/healthz").status == 200; }, 5s));
 }
 
 TEST_F(LimitsTest, SlowRequestsAreCutAfterTheTimeout) {

@@ -92,11 +92,13 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
+    obs::Metrics::Global().ConnectionOpened();
   }
 
   ~Session() {
     if (registered_) registry_.Remove(registration_);
     open_connections_.fetch_sub(1);
+    obs::Metrics::Global().ConnectionClosed();
   }
 
   void Run() {

@@ -82,6 +82,9 @@ std::string Metrics::Render(const Gauges& gauges) const {
   out += "# HELP recsys_http_requests_in_flight Requests being handled now.\n";
   out += "# TYPE recsys_http_requests_in_flight gauge\n";
   out += "recsys_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
+  out += "# HELP recsys_http_connections_open Client connections open now.\n";
+  out += "# TYPE recsys_http_connections_open gauge\n";
+  out += "recsys_http_connections_open " + std::to_string(connections_.load()) + "\n";
   out += "# HELP recsys_http_request_duration_seconds Time from request read to response.\n";
   out += "# TYPE recsys_http_request_duration_seconds histogram\n";
   for (size_t i = 0; i < kBucketsUs.size(); ++i) {

@@ -45,6 +45,8 @@ class Metrics {
   void ObserveRequest(const RouteCounters* route, int status, int64_t duration_us);
   void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void RequestFinished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+  void ConnectionOpened() { connections_.fetch_add(1, std::memory_order_relaxed); }
+  void ConnectionClosed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
   // name -> value; a name may carry labels (`family{key="value"}`, see Label()), entries of one
   // family must be adjacent.
@@ -63,6 +65,7 @@ class Metrics {
   std::atomic<uint64_t> count_{0};
   std::atomic<uint64_t> sum_us_{0};
   std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> connections_{0};
 };
 
 // `key="value"` with the value escaped for the Prometheus text format.

@@ -36,12 +36,17 @@ TEST(MetricsTest, CountsByRouteAndStatusWithCumulativeBuckets) {
   EXPECT_NE(text.find("recsys_exposure_queue_rows 7\n"), std::string::npos);
 }
 
-TEST(MetricsTest, InFlightRequestsAreAGauge) {
+TEST(MetricsTest, InFlightRequestsAndOpenConnectionsAreGauges) {
   Metrics m;
   m.RequestStarted();
   m.RequestStarted();
   m.RequestFinished();
-  EXPECT_NE(m.Render({}).find("recsys_http_requests_in_flight 1\n"), std::string::npos);
+  m.ConnectionOpened();
+  m.ConnectionOpened();
+  m.ConnectionClosed();
+  const std::string text = m.Render({});
+  EXPECT_NE(text.find("recsys_http_requests_in_flight 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("recsys_http_connections_open 1\n"), std::string::npos) << text;
 }
 
 TEST(MetricsTest, LabelledGaugesShareOneTypeLineAndEscapeValues) {
