@@ -7,6 +7,7 @@
 #include "core/json_writer.h"
 #include "core/strict_json.h"
 #include "http/problem.h"
+#include "service/tenant_status.h"
 
 namespace recsys::http {
 namespace {
@@ -66,7 +67,7 @@ HttpResponse Admin(const Authenticator& auth, const service::AdminService& admin
   const Caller& who = std::get<Caller>(caller);
   const std::string path_tenant(request.PathParam("tenant_id"));
   if (!who.tenant.empty() && who.tenant != path_tenant) {
-    return Problem(403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours", request);
+    return Problem(403, "RECSYS_FORBIDDEN", service::kTenantNotServable, request);
   }
   if (!HasRole(who, role)) {
     return Problem(403, "RECSYS_FORBIDDEN", "this needs the " + std::string(role) + " role",

@@ -2,6 +2,7 @@
 
 #include "core/time.h"
 #include "crypto/api_key.h"
+#include "service/tenant_status.h"
 
 namespace recsys::http {
 namespace {
@@ -82,7 +83,7 @@ std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,
     return caller.tenant;
   }
   if (!caller.tenant.empty() && caller.tenant != org) {
-    return AuthError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
+    return AuthError{403, "RECSYS_FORBIDDEN", service::kTenantNotServable};
   }
   return std::string(org);
 }

@@ -51,7 +51,7 @@ AdminResult<TenantRef> AdminService::Tenant(const std::string& external_id) cons
   auto tenant = repo_.FindTenant(external_id);
   if (!tenant.ok()) return FromStatus(tenant.status());
   if (!tenant.value() || !tenant.value()->active()) {
-    return AdminError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
+    return AdminError{403, "RECSYS_FORBIDDEN", kTenantNotServable};
   }
   return *tenant.value();
 }

@@ -6,10 +6,8 @@ namespace recsys::service {
 
 Result<CatalogTenant> CatalogService::ActiveTenant(std::string_view external_id) const {
   const auto state = holder_.Get();
-  const TenantState* tenant = state->Find(external_id);
-  if (tenant == nullptr || !tenant->active()) {
-    return Status::PermissionDenied("tenant is unknown, suspended or not yours");
-  }
+  const TenantState* tenant = state->FindActive(external_id);
+  if (tenant == nullptr) return Status::PermissionDenied(kTenantNotServable);
   return CatalogTenant{tenant->id, tenant->external_id};
 }
 

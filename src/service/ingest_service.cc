@@ -31,10 +31,8 @@ Result<AppendCounts> IngestService::Append(const std::string& tenant_id,
 Result<IngestResult> IngestService::Handle(std::string_view tenant_external_id,
                                            std::string_view body) const {
   const auto state = holder_.Get();
-  const TenantState* tenant = state->Find(tenant_external_id);
-  if (tenant == nullptr || !tenant->active()) {
-    return Status::PermissionDenied("tenant is unknown, suspended or not yours");
-  }
+  const TenantState* tenant = state->FindActive(tenant_external_id);
+  if (tenant == nullptr) return Status::PermissionDenied(kTenantNotServable);
   auto batch = ParseEventBatch(body, NowUs());
   if (!batch.ok()) return batch.status();
   IngestResult result;

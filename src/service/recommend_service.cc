@@ -51,11 +51,8 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
                                                           std::string_view body) const {
   Served served;
   served.state = holder_.Get();
-  served.tenant = served.state->Find(tenant_external_id);
-  // Unknown and inactive tenants get the same answer, so that existence is not revealed.
-  if (served.tenant == nullptr || !served.tenant->active()) {
-    return ServeError{403, "RECSYS_FORBIDDEN", "tenant is unknown, suspended or not yours"};
-  }
+  served.tenant = served.state->FindActive(tenant_external_id);
+  if (served.tenant == nullptr) return ServeError{403, "RECSYS_FORBIDDEN", kTenantNotServable};
   const TenantState& tenant = *served.tenant;
   const double rate = tenant.config.rate_limit_rps > 0 ? tenant.config.rate_limit_rps
                                                        : options_.default_rate_limit_rps;

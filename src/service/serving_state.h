@@ -78,6 +78,11 @@ struct ServingState {
   bool signals_loaded = false;
 
   const TenantState* Find(std::string_view external_id) const;
+  // Find, but only an active tenant; null otherwise (answer kTenantNotServable).
+  const TenantState* FindActive(std::string_view external_id) const {
+    const TenantState* tenant = Find(external_id);
+    return tenant != nullptr && tenant->active() ? tenant : nullptr;
+  }
 };
 
 class StateHolder {

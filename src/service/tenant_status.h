@@ -14,4 +14,8 @@ std::optional<TenantStatus> ParseTenantStatus(std::string_view name);
 // The label of `status`.
 const char* TenantStatusName(TenantStatus status);
 
+// The one answer (a 403) for a tenant the caller may not use, whatever the reason: unknown,
+// suspended, deleted or another caller's. Saying which would reveal which tenants exist.
+inline constexpr const char* kTenantNotServable = "tenant is unknown, suspended or not yours";
+
 }  // namespace recsys::service
