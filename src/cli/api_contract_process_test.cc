@@ -159,11 +159,9 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
   Expect(422, "PUT", admin + "/rules", R"([{"action": "teleport"}])");
   Expect(200, "GET", admin + "/rules/versions");
   HttpResult versions = HttpCall(serve_->port(), "GET", admin + "/rules/versions", Dev());
-  const std::string oldest =
-      testing::ParseJson(
-          versions.body)["versions"][testing::ParseJson(versions.body)["versions"].Size() - 1]
-                        ["version"]
-                            .GetString();
+  const rapidjson::Document listed = testing::ParseJson(versions.body);
+  const auto& all = listed["versions"];
+  const std::string oldest = all[all.Size() - 1]["version"].GetString();
   Expect(200, "POST", admin + "/rules/rollback", R"({"version": ")" + oldest + "\"}");
   Expect(200, "POST", admin + "/rules/dry-run",
          R"({"rules": [{"action": "pin", "target_type": "item", "item_ids": ["item-0002"]}],

@@ -20,7 +20,7 @@ RouteCounters* Metrics::RegisterRoute(std::string_view method, std::string_view 
 }
 
 void Metrics::ObserveRequest(const RouteCounters* route, int status, int64_t duration_us) {
-  RouteCounters& counters = const_cast<RouteCounters&>(route ? *route : *unmatched_);
+  const RouteCounters& counters = route ? *route : *unmatched_;
   const uint64_t us = static_cast<uint64_t>(duration_us > 0 ? duration_us : 0);
   const int index = status - RouteCounters::kFirstStatus;
   if (index >= 0 && index < RouteCounters::kStatuses) {

@@ -29,8 +29,9 @@ class RouteCounters {
   friend class Metrics;
   static constexpr int kFirstStatus = 100, kStatuses = 500;  // 100..599
   const std::string method_, pattern_;
-  std::array<std::atomic<uint64_t>, kStatuses> by_status_{};
-  std::atomic<uint64_t> sum_us_{0};
+  // Counting does not change which route this is: callers hold const pointers.
+  mutable std::array<std::atomic<uint64_t>, kStatuses> by_status_{};
+  mutable std::atomic<uint64_t> sum_us_{0};
 };
 
 class Metrics {
