@@ -2,6 +2,8 @@
 //
 //   recsys-bench-gen TABLE TENANT_UUID ITEMS   TABLE: tags | popularity | covisit
 //
+// TENANT_UUID "-" reads tenant uuids from stdin, one per line, and writes ITEMS items for each.
+//
 // Deterministic (fixed PRNG seeds). Item popularity is Zipf-like (weight 1/rank^1.1); each item
 // has a brand (300) and a category (200) tag. popularity: 10 days of 30 per item; covisit: 10
 // neighbours per item, half of them drawn from the 10k most popular items.
@@ -31,20 +33,8 @@ std::string Day(int days_ago) {
   return buf;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: recsys-bench-gen tags|popularity|covisit TENANT_UUID ITEMS\n");
-    return 2;
-  }
-  const std::string table = argv[1];
-  const char* tenant = argv[2];
-  const long items = std::atol(argv[3]);
-  std::string days[30];
-  for (int d = 0; d < 30; ++d) days[d] = Day(d);
-  static char buffer[1 << 20];
-  std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+// Writes `table`'s rows for `items` items of `tenant`; false for an unknown table.
+bool Generate(const std::string& table, const char* tenant, long items, const std::string* days) {
   for (long i = 1; i <= items; ++i) {
     if (table == "tags") {
       std::printf("%s\tdefault\titem-%07ld\t{brand:b%03lu,category:c%03lu}\n", tenant, i,
@@ -60,16 +50,46 @@ int main(int argc, char** argv) {
     } else if (table == "covisit") {
       for (int j = 0; j < 10; ++j) {
         const uint64_t r = Mix(i * 1000003 + j);
-        long n = j < 5 ? static_cast<long>(r % 10000) + 1 : static_cast<long>(r % items) + 1;
+        const long popular = items < 10000 ? items : 10000;
+        long n = static_cast<long>(r % (j < 5 ? popular : items)) + 1;
         if (n == i) n = n % items + 1;
         const int d = (j * 3) % 30;
         std::printf("%s\tdefault\titem-%07ld\titem-%07ld\t%s\t%lu\n", tenant, i, n, days[d].c_str(),
                     1 + r % 20);
       }
     } else {
-      std::fprintf(stderr, "unknown table %s\n", table.c_str());
-      return 2;
+      return false;
     }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: recsys-bench-gen tags|popularity|covisit TENANT_UUID|- ITEMS\n");
+    return 2;
+  }
+  const std::string table = argv[1];
+  const long items = std::atol(argv[3]);
+  std::string days[30];
+  for (int d = 0; d < 30; ++d) days[d] = Day(d);
+  static char buffer[1 << 20];
+  std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+  bool known = true;
+  if (std::strcmp(argv[2], "-") != 0) {
+    known = Generate(table, argv[2], items, days);
+  } else {
+    char line[128];
+    while (known && std::fgets(line, sizeof line, stdin) != nullptr) {
+      line[std::strcspn(line, "\r\n")] = '\0';
+      if (line[0] != '\0') known = Generate(table, line, items, days);
+    }
+  }
+  if (!known) {
+    std::fprintf(stderr, "unknown table %s\n", table.c_str());
+    return 2;
   }
   return 0;
 }

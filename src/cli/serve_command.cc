@@ -278,7 +278,13 @@ int RunServe(bool check_config_only) {
                                 config.dev_auth_enabled ? &dev : nullptr);
   store::PgAdminRepository admin_repository(config.database_url);
   service::AdminService admin(admin_repository, state,
-                              [&refresher](bool signals) { refresher.RequestReload(signals); });
+                              [&refresher](const std::string& tenant, bool signals) {
+                                if (signals) {
+                                  refresher.RequestSignalReload(tenant);
+                                } else {
+                                  refresher.RequestReload(/*signals=*/false);
+                                }
+                              });
 
   auto probe = std::make_shared<store::SchemaProbe>(config.database_url);
   service::ReadinessMonitor readiness(
@@ -331,6 +337,7 @@ int RunServe(bool check_config_only) {
   options.max_body_bytes = config.max_body_bytes;
   options.request_timeout_ms = config.request_timeout_ms;
   options.shutdown_grace_ms = config.shutdown_grace_ms;
+  options.access_log_one_in = config.access_log_one_in;
   options.max_connections = config.max_connections;
   options.cors_origins = config.cors_origins;
   http::HttpServer server(options, router);

@@ -135,6 +135,10 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   if (Status s = ReadInt(env, "RECSYS_SHUTDOWN_GRACE_MS", 0, 600000, &v); !s.ok()) return s;
   config.shutdown_grace_ms = static_cast<int>(v);
 
+  v = config.access_log_one_in;
+  if (Status s = ReadInt(env, "RECSYS_ACCESS_LOG_ONE_IN", 0, 1000000, &v); !s.ok()) return s;
+  config.access_log_one_in = static_cast<int>(v);
+
   if (auto origins = env("RECSYS_CORS_ORIGINS")) {
     size_t start = 0;
     while (start <= origins->size()) {

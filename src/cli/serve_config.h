@@ -37,6 +37,7 @@ struct ServeConfig {
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503
   int request_timeout_ms = 30000;  // RECSYS_REQUEST_TIMEOUT_MS: to read a request, and idle
   int shutdown_grace_ms = 10000;   // RECSYS_SHUTDOWN_GRACE_MS: SIGTERM waits this for requests
+  int access_log_one_in = 1;       // RECSYS_ACCESS_LOG_ONE_IN: log 1 request in N; 0 = none
   std::vector<std::string> cors_origins;       // RECSYS_CORS_ORIGINS (comma-separated; empty = off)
   std::string api_key_secret;                  // RECSYS_API_KEY_SECRET; empty: API keys off
   std::string jwt_hs256_secret;                // RECSYS_JWT_HS256_SECRET; empty: HS256 off

@@ -27,6 +27,7 @@ TEST(ServeConfigTest, DefaultsNeedOnlyTheDatabaseUrl) {
   EXPECT_EQ(config.value().http_port, 8000);
   EXPECT_EQ(config.value().http_threads, 4);
   EXPECT_FALSE(config.value().dev_auth_enabled);
+  EXPECT_EQ(config.value().access_log_one_in, 1);  // every request
 }
 
 TEST(ServeConfigTest, MissingDatabaseUrlNamesTheVariable) {
@@ -54,6 +55,7 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_JWT_TENANT_CLAIM", ""},
       {"RECSYS_RATE_LIMIT_RPS", "-5"},
       {"RECSYS_MAX_CONNECTIONS", "0"},
+      {"RECSYS_ACCESS_LOG_ONE_IN", "-1"},
       {"RECSYS_CORS_ORIGINS", "evil.example"},
       {"RECSYS_REQUEST_TIMEOUT_MS", "1"},
       {"RECSYS_JWT_JWKS_FILE", "/nonexistent.json"},
@@ -77,13 +79,15 @@ TEST(ServeConfigTest, ParsesAddressesAndFlags) {
   auto config = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl},
                                          {"RECSYS_HTTP_ADDR", "[::1]:9090"},
                                          {"RECSYS_DEV_AUTH_ENABLED", "true"},
-                                         {"RECSYS_LOG_LEVEL", "warn"}}),
+                                         {"RECSYS_LOG_LEVEL", "warn"},
+                                         {"RECSYS_ACCESS_LOG_ONE_IN", "100"}}),
                                 2);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config.value().http_host, "::1");
   EXPECT_EQ(config.value().http_port, 9090);
   EXPECT_TRUE(config.value().dev_auth_enabled);
   EXPECT_EQ(config.value().log_level, obs::Level::kWarn);
+  EXPECT_EQ(config.value().access_log_one_in, 100);
 }
 
 }  // namespace

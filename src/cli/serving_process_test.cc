@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
@@ -208,7 +209,19 @@ TEST_F(ServingTest, ExposureRowsAreWrittenWithHashedUsers) {
                     " AND (request::text LIKE '%raw-user-42%' OR "
                     "response::text LIKE '%raw-user-42%' OR meta::text LIKE '%raw-user-42%')"),
       "0");
-  EXPECT_EQ(testing::QueryOne(conn, "SELECT jsonb_array_length(response->'items')" + where), "3");
+  // The row keeps the served ids in order and their scores, not the whole body again.
+  rapidjson::Document body;
+  body.Parse(r.body.c_str());
+  std::string served_ids;
+  for (const auto& item : body["items"].GetArray()) {
+    served_ids += served_ids.empty() ? "[\"" : ", \"";
+    served_ids += item["item_id"].GetString();
+    served_ids += '"';
+  }
+  served_ids += ']';
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT response->'items'" + where), served_ids);
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT jsonb_array_length(response->'scores')" + where), "3");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT response ? 'meta'" + where), "f");
   EXPECT_EQ(
       testing::QueryOne(conn, "SELECT config_etag IS NOT NULL AND rules_etag IS NOT NULL" + where),
       "t");
@@ -254,6 +267,33 @@ TEST_F(ServingTest, RulesChangedInTheTablesTakeEffectAfterARefresh) {
       FROM v WHERE c.tenant_id = v.tenant_id)sql")
                   .ok());
   EXPECT_TRUE(WaitFor([&] { return serve_->Post("/v1/recommend", body).status == 422; }, 10s));
+}
+
+// Counts access-log lines of `serve` runs that answer `requests` health checks.
+int AccessLogLines(const std::string& database_url, const std::string& one_in, int requests) {
+  const std::string log_path = ::testing::TempDir() + "access-log-" + one_in + ".log";
+  {
+    Serve serve(database_url, {{"RECSYS_LOG_LEVEL", "info"}, {"RECSYS_ACCESS_LOG_ONE_IN", one_in}},
+                /*wait_ready=*/true, log_path);
+    for (int i = 0; i < requests; ++i)
+      EXPECT_EQ(HttpCall(serve.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(serve.Terminate(), 0);  // the batched log is written before exit
+  }
+  std::ifstream log(log_path);
+  int lines = 0;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find(R"("msg":"request")") != std::string::npos &&
+        line.find(R"("path":"/healthz")") != std::string::npos) {
+      ++lines;
+    }
+  }
+  return lines;
+}
+
+TEST_F(ServingTest, TheAccessLogHasEveryRequestByDefaultOrOneInN) {
+  EXPECT_EQ(AccessLogLines(db_->url(), "1", 12), 12);
+  EXPECT_EQ(AccessLogLines(db_->url(), "4", 12), 3);
+  EXPECT_EQ(AccessLogLines(db_->url(), "0", 12), 0);
 }
 
 TEST(ServingReloadTest, SighupReloadsAtOnce) {

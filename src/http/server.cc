@@ -1,10 +1,14 @@
 #include "http/server.h"
 
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -80,24 +84,29 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, const Router& router, const CorsPolicy& cors,
           const ServerOptions& options, std::atomic<int>& open_connections,
-          const std::atomic<bool>& draining, SessionRegistry& registry)
+          std::shared_ptr<std::atomic<int>> thread_connections, const std::atomic<bool>& draining,
+          std::atomic<uint64_t>& requests_counted, SessionRegistry& registry)
       : stream_(std::move(socket)),
         router_(router),
         cors_(cors),
         options_(options),
         open_connections_(open_connections),
+        thread_connections_(std::move(thread_connections)),
         draining_(draining),
+        requests_counted_(requests_counted),
         registry_(registry),
         over_capacity_(open_connections.fetch_add(1) >= options.max_connections) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
+    thread_connections_->fetch_add(1);
     obs::Metrics::Global().ConnectionOpened();
   }
 
   ~Session() {
     if (registered_) registry_.Remove(registration_);
     open_connections_.fetch_sub(1);
+    thread_connections_->fetch_sub(1);
     obs::Metrics::Global().ConnectionClosed();
   }
 
@@ -182,13 +191,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
     obs::Metrics::Global().ObserveRequest(request.route, response.status, elapsed);
-    obs::Log(obs::Level::kInfo, "request")
-        .Str("request_id", request.request_id)
-        .Str("method", request.method)
-        .Str("path", request.path)
-        .Int("status", response.status)
-        .Int("duration_us", elapsed)
-        .Str("remote_ip", remote_ip_);
+    if (AccessLogged(response.status)) {
+      obs::Log(obs::Level::kInfo, "request")
+          .Str("request_id", request.request_id)
+          .Str("method", request.method)
+          .Str("path", request.path)
+          .Int("status", response.status)
+          .Int("duration_us", elapsed)
+          .Str("remote_ip", remote_ip_);
+    }
 
     response_.emplace();
     auto& out = *response_;
@@ -203,6 +214,15 @@ class Session : public std::enable_shared_from_this<Session> {
     out.prepare_payload();
     bhttp::async_write(
         stream_, out, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  bool AccessLogged(int status) {
+    if (status >= 500 || options_.access_log_one_in == 1) return true;
+    if (options_.access_log_one_in == 0) return false;
+    // Counted across connections (a client may open one per request); touched only when sampling.
+    return requests_counted_.fetch_add(1, std::memory_order_relaxed) %
+               static_cast<uint64_t>(options_.access_log_one_in) ==
+           0;
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -242,7 +262,9 @@ class Session : public std::enable_shared_from_this<Session> {
   const CorsPolicy& cors_;
   const ServerOptions& options_;
   std::atomic<int>& open_connections_;
+  const std::shared_ptr<std::atomic<int>> thread_connections_;  // this connection's thread's
   const std::atomic<bool>& draining_;
+  std::atomic<uint64_t>& requests_counted_;  // for access-log sampling
   SessionRegistry& registry_;
   SessionRegistry::Handle registration_;
   bool registered_ = false;
@@ -262,8 +284,8 @@ class HttpServer::Impl {
       : options_(std::move(options)),
         router_(router),
         cors_(options_.cors_origins),
-        ioc_(options_.threads),
-        acceptor_(asio::make_strand(ioc_)) {}
+        contexts_(MakeContexts(options_.threads)),
+        acceptor_(*contexts_[0].io) {}
 
   Status Start() {
     beast::error_code ec;
@@ -280,8 +302,8 @@ class HttpServer::Impl {
     }
     port_ = acceptor_.local_endpoint().port();
     Accept();
-    for (int i = 0; i < options_.threads; ++i) {
-      threads_.emplace_back([this] { ioc_.run(); });
+    for (auto& context : contexts_) {
+      threads_.emplace_back([&context] { context.io->run(); });
     }
     return Status::Ok();
   }
@@ -302,7 +324,7 @@ class HttpServer::Impl {
       obs::Log(obs::Level::kWarn, "shutdown grace period over; closing connections still open")
           .Int("connections", open_connections_.load());
     }
-    ioc_.stop();
+    for (auto& context : contexts_) context.io->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
   }
@@ -310,14 +332,44 @@ class HttpServer::Impl {
   uint16_t port() const { return port_; }
 
  private:
+  // One io_context per thread, each run by its thread alone: a connection lives on one thread,
+  // so its handlers need no strand and no request crosses threads. Each accepted connection
+  // goes to the thread with the fewest open connections, which keeps a few busy keep-alive
+  // connections spread evenly (SO_REUSEPORT's hashing can put them all on one thread).
+  struct ThreadContext {
+    std::unique_ptr<asio::io_context> io;
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running;
+    std::shared_ptr<std::atomic<int>> connections;
+  };
+
+  static std::vector<ThreadContext> MakeContexts(int threads) {
+    std::vector<ThreadContext> contexts;
+    for (int i = 0; i < std::max(1, threads); ++i) {
+      auto io = std::make_unique<asio::io_context>(1);
+      auto guard = asio::make_work_guard(*io);
+      contexts.push_back({std::move(io), std::move(guard), std::make_shared<std::atomic<int>>(0)});
+    }
+    return contexts;
+  }
+
+  ThreadContext& LeastBusyContext() {
+    ThreadContext* best = &contexts_[0];
+    for (auto& context : contexts_) {
+      if (context.connections->load() < best->connections->load()) best = &context;
+    }
+    return *best;
+  }
+
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+    ThreadContext& target = LeastBusyContext();
+    acceptor_.async_accept(*target.io, [this, connections = target.connections](
+                                           beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec && draining_.load()) return s.close(ec);
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
         std::make_shared<Session>(std::move(s), router_, cors_, options_, open_connections_,
-                                  draining_, sessions_)
+                                  std::move(connections), draining_, requests_counted_, sessions_)
             ->Run();
       } else {
         obs::Log(obs::Level::kWarn, "accept failed").Str("error", ec.message());
@@ -331,9 +383,10 @@ class HttpServer::Impl {
   CorsPolicy cors_;
   std::atomic<int> open_connections_{0};
   std::atomic<bool> draining_{false};
+  std::atomic<uint64_t> requests_counted_{0};
   SessionRegistry sessions_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_;
+  std::vector<ThreadContext> contexts_;
+  tcp::acceptor acceptor_;  // runs on contexts_[0]
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
 };

@@ -1,4 +1,4 @@
-// The HTTP/1.1 server: keep-alive, a body size limit, request ids, one access-log line per request.
+// The HTTP/1.1 server: keep-alive, a body size limit, request ids, an access-log line per request.
 //
 // Boost.Beast stays inside server.cc. Handlers run on the server's I/O threads and must not block
 // for long; a handler that throws gets a 500 problem (the exception never leaves the thread).
@@ -28,6 +28,9 @@ struct ServerOptions {
   int max_connections = 4096;       // connections beyond this get a 503 and are closed
   std::vector<std::string> cors_origins;  // see CorsPolicy; empty: CORS off
   int shutdown_grace_ms = 10000;          // Stop() waits this long for requests in flight
+  // The access log: one line per request (1), one in N, or none (0). Answers >= 500 are always
+  // logged.
+  int access_log_one_in = 1;
 };
 
 class HttpServer {

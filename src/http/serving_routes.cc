@@ -251,7 +251,7 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
   WriteWarnings(w, served.warnings);
   w.EndObject();
   std::string body(buffer.GetString(), buffer.GetSize());
-  service.RecordExposure(served, request.request_id, body,
+  service.RecordExposure(served, request.request_id,
                          std::string_view(meta_buffer.GetString(), meta_buffer.GetSize()));
   return Json(200, std::move(body));
 }

@@ -1,29 +1,26 @@
 #include "obs/log.h"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <mutex>
+
+#include "obs/line_writer.h"
 
 namespace recsys::obs {
 namespace {
 
-spdlog::level::level_enum ToSpd(Level level) {
-  switch (level) {
-    case Level::kDebug:
-      return spdlog::level::debug;
-    case Level::kInfo:
-      return spdlog::level::info;
-    case Level::kWarn:
-      return spdlog::level::warn;
-    case Level::kError:
-      return spdlog::level::err;
-  }
-  return spdlog::level::info;
-}
+constexpr auto kFlushInterval = std::chrono::milliseconds(50);
+constexpr size_t kMaxBufferedBytesPerThread = 1 << 20;
+
+std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
+std::unique_ptr<LineWriter> async_writer;  // set by InitLogging, kept until exit
+std::atomic<LineWriter*> current_writer{nullptr};
 
 const char* LevelName(Level level) {
   switch (level) {
@@ -39,15 +36,34 @@ const char* LevelName(Level level) {
   return "info";
 }
 
-std::shared_ptr<spdlog::logger> MakeSyncLogger() {
-  auto logger = spdlog::stderr_logger_mt("recsys-sync");
-  logger->set_pattern("%v");
-  return logger;
+// Before InitLogging (and after ShutdownLogging) lines go straight to stderr, one write each.
+void WriteDirect(std::string_view line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  while (!line.empty()) {
+    const ssize_t n = ::write(2, line.data(), line.size());
+    if (n <= 0) return;
+    line.remove_prefix(static_cast<size_t>(n));
+  }
 }
 
-std::shared_ptr<spdlog::logger>& CurrentLogger() {
-  static std::shared_ptr<spdlog::logger> logger = MakeSyncLogger();
-  return logger;
+// "2026-11-29T02:20:17.123Z" into `out` (24 chars). The date and time part is formatted once
+// per second per thread.
+void FormatTimestamp(char out[80]) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[64];
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  if (seconds != cached_second) {
+    std::tm utc;
+    gmtime_r(&seconds, &utc);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    cached_second = seconds;
+  }
+  const int millis = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::snprintf(out, 80, "%s.%03dZ", cached, millis);
 }
 
 }  // namespace
@@ -66,38 +82,24 @@ bool ParseLevel(std::string_view text, Level* level) {
   return true;
 }
 
-void InitLogging(Level min_level) {
-  constexpr size_t kQueueLines = 16384;
-  spdlog::init_thread_pool(kQueueLines, 1);
-  // Block when the queue is full rather than overrun: a log line is never dropped silently.
-  auto logger = std::make_shared<spdlog::async_logger>(
-      "recsys-async", std::make_shared<spdlog::sinks::stderr_sink_mt>(), spdlog::thread_pool(),
-      spdlog::async_overflow_policy::block);
-  logger->set_pattern("%v");
-  logger->set_level(ToSpd(min_level));
-  logger->flush_on(spdlog::level::warn);
-  CurrentLogger()->set_level(ToSpd(min_level));
-  CurrentLogger() = logger;
+void InitLogging(Level level) {
+  min_level = static_cast<int>(level);
+  if (async_writer == nullptr) {
+    async_writer = std::make_unique<LineWriter>(2, kFlushInterval, kMaxBufferedBytesPerThread);
+  }
+  current_writer = async_writer.get();
 }
 
 void ShutdownLogging() {
-  CurrentLogger()->flush();
-  spdlog::shutdown();
+  LineWriter* writer = current_writer.exchange(nullptr);
+  if (writer != nullptr) writer->Flush();
 }
 
 LogLine::LogLine(Level level, std::string_view message)
-    : level_(level), enabled_(CurrentLogger()->should_log(ToSpd(level))) {
+    : level_(level), enabled_(static_cast<int>(level) >= min_level.load()) {
   if (!enabled_) return;
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc;
-  gmtime_r(&seconds, &utc);
-  char stamp[64];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
+  char stamp[80];
+  FormatTimestamp(stamp);
   line_.reserve(256);
   line_ += "{\"ts\":\"";
   line_ += stamp;
@@ -110,8 +112,13 @@ LogLine::LogLine(Level level, std::string_view message)
 
 LogLine::~LogLine() {
   if (!enabled_) return;
-  line_ += '}';
-  CurrentLogger()->log(ToSpd(level_), line_);
+  line_ += "}\n";
+  // Warnings and errors reach the file at once (with this thread's earlier lines).
+  if (LineWriter* writer = current_writer.load()) {
+    writer->Append(line_, /*urgent=*/level_ >= Level::kWarn);
+  } else {
+    WriteDirect(line_);
+  }
 }
 
 void LogLine::Key(std::string_view key) {
@@ -132,7 +139,8 @@ LogLine& LogLine::Str(std::string_view key, std::string_view value) {
 LogLine& LogLine::Int(std::string_view key, int64_t value) {
   if (!enabled_) return *this;
   Key(key);
-  line_ += std::to_string(value);
+  char digits[24];
+  line_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   return *this;
 }
 

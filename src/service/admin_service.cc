@@ -30,8 +30,7 @@ AdminError Unprocessable(std::string code, std::string detail) {
 
 }  // namespace
 
-AdminService::AdminService(AdminRepository& repo, const StateHolder& state,
-                           std::function<void(bool signals)> reload_local)
+AdminService::AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local)
     : repo_(repo), state_(state), reload_local_(std::move(reload_local)) {}
 
 AdminError AdminService::FromStatus(const Status& status) const {
@@ -89,7 +88,7 @@ AdminResult<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind,
   }
   auto saved = repo_.Save(tenant, kind, document, if_match, "", actor);
   if (!saved.ok()) return FromStatus(saved.status());
-  reload_local_(false);
+  reload_local_(tenant.external_id, false);
   return std::move(saved).value();
 }
 
@@ -110,7 +109,7 @@ AdminResult<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind 
   }
   auto restored = repo_.Rollback(tenant, kind, version->GetString(), if_match, actor);
   if (!restored.ok()) return FromStatus(restored.status());
-  reload_local_(false);
+  reload_local_(tenant.external_id, false);
   return std::move(restored).value();
 }
 
@@ -219,7 +218,7 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
     }
     out.invalidated.emplace_back(target, count);
   }
-  reload_local_(signals);
+  reload_local_(tenant.external_id, signals);
   return out;
 }
 

@@ -33,10 +33,11 @@ struct Invalidation {
 
 class AdminService {
  public:
-  // `reload_local(signals)` makes this instance reload at once (others follow the NOTIFY).
+  // Makes this instance reload at once what an admin call changed (other instances follow the
+  // NOTIFY): the control state, and with `signals` the named tenant's snapshots too.
+  using ReloadFn = std::function<void(const std::string& tenant_external_id, bool signals)>;
   // REQUIRES: `repo` and `state` outlive the service.
-  AdminService(AdminRepository& repo, const StateHolder& state,
-               std::function<void(bool signals)> reload_local);
+  AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local);
 
   // The addressed tenant; unknown, suspended and deleted tenants are the same 403.
   AdminResult<TenantRef> Tenant(const std::string& external_id) const;
@@ -64,7 +65,7 @@ class AdminService {
 
   AdminRepository& repo_;
   const StateHolder& state_;
-  std::function<void(bool)> reload_local_;
+  ReloadFn reload_local_;
 };
 
 }  // namespace recsys::service

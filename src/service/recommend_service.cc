@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/json_writer.h"
 #include "crypto/digest.h"
 #include "service/experiments.h"
 
@@ -193,8 +197,25 @@ std::variant<DryRun, ServeError> RecommendService::DryRunRules(
   return out;
 }
 
+std::string ExposureResponseJson(const Served& served) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const RankedItem& item : served.result.items) {
+    json::WriteString(w, served.snapshot->item_id(item.item));
+  }
+  w.EndArray();
+  w.Key("scores");
+  w.StartArray();
+  for (const RankedItem& item : served.result.items) w.Double(item.score);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 void RecommendService::RecordExposure(const Served& served, const std::string& request_id,
-                                      std::string_view response_json,
                                       std::string_view meta_json) const {
   if (sink_ == nullptr) return;
   const RecommendRequest& q = served.request;
@@ -213,6 +234,7 @@ void RecommendService::RecordExposure(const Served& served, const std::string& r
   e.config_etag = served.tenant->config_etag;
   e.rules_etag = served.tenant->rules_etag;
   e.request_json = NormalizedRequestJson(q, /*include_user_ids=*/false);
+  const std::string response_json = ExposureResponseJson(served);
   e.response_json = response_json;
   e.meta_json = meta_json;
   sink_->Record(e);

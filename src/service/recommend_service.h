@@ -2,7 +2,7 @@
 //
 // Handle() resolves the tenant from the published state (no SQL), validates the body against the
 // tenant's config, and ranks. The caller (the HTTP adapter) writes the response, then calls
-// RecordExposure() with it. Thread-safe: each thread ranks with its own scratch space.
+// RecordExposure(). Thread-safe: each thread ranks with its own scratch space.
 #pragma once
 
 #include <memory>
@@ -69,6 +69,11 @@ struct DryRun {
   std::vector<DryRunRule> rules;
 };
 
+// The exposure row's `response`: {"items": [ids in ranked order], "scores": [their scores]}. The
+// rest of the HTTP body (reasons, explain values, warnings) is not stored again: the row is the
+// per-response cost of serving, and ids with scores are what evaluation reads.
+std::string ExposureResponseJson(const Served& served);
+
 class RecommendService {
  public:
   // REQUIRES: `holder` and `history` outlive the service; `sink` may be null (no exposure
@@ -85,9 +90,10 @@ class RecommendService {
                                                std::string_view draft_rules_json,
                                                std::string_view request_json) const;
 
-  // Records what was served. `response_json` is the body sent; user ids are hashed here.
+  // Records what was served: the exposure row's `response` is ExposureResponseJson(served), its
+  // `meta` the response's meta. User ids are hashed here.
   void RecordExposure(const Served& served, const std::string& request_id,
-                      std::string_view response_json, std::string_view meta_json) const;
+                      std::string_view meta_json) const;
 
   // The keyed hash of a user identifier (raw bytes).
   std::string UserKey(std::string_view user_id) const;

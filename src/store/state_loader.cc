@@ -35,23 +35,12 @@ Status InTenantReadTransaction(PgConnection& conn, const std::string& tenant_id,
   return s.ok() ? end : s;
 }
 
-// InTenantReadTransaction on a connection of its own (for work on another thread).
-Status WithTenantReader(const std::string& url, const std::string& tenant_id,
-                        const std::function<Status(PgConnection&)>& body) {
-  auto conn = PgConnection::Connect(url, 3);
-  if (!conn.ok()) return conn.status();
-  return InTenantReadTransaction(conn.value(), tenant_id, body);
-}
-
 }  // namespace
 
 Result<std::string> StateLoader::ChangeMarker() {
   auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
-  auto r = conn.value()->Query(
-      "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text || '/' || current_date "
-      "FROM pg_stat_user_tables WHERE relname IN ('item_tags', 'item_popularity_daily', "
-      "'item_covisit_daily', 'item_sequence_daily')");
+  auto r = conn.value()->Query("SELECT (now() AT TIME ZONE 'UTC')::date::text");
   if (!r.ok()) {
     conn_.Reset();
     return r.status();
@@ -67,9 +56,12 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   // Co-visitation is the largest table: its COPY runs on a second connection meanwhile, into
   // batches with their own ids, merged below.
   std::map<std::string, CovisitBatch, std::less<>> covisit;
+  auto side = side_conn_.Get();
+  if (!side.ok()) return side.status();
+  PgConnection& side_conn = *side.value();
   Status covisit_status;
   std::thread covisit_thread([&] {
-    covisit_status = WithTenantReader(url_, tenant.id, [&](PgConnection& c) {
+    covisit_status = InTenantReadTransaction(side_conn, tenant.id, [&](PgConnection& c) {
       return StreamCopyOut(
           c,
           "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
@@ -125,6 +117,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
         });
   }
   covisit_thread.join();
+  if (!side_conn.IsHealthy()) side_conn_.Reset();
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(covisit_status);
   for (auto& [ns, batch] : covisit) builder(ns).AddCovisitBatch(batch);

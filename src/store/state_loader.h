@@ -20,7 +20,8 @@ namespace recsys::store {
 
 class StateLoader {
  public:
-  explicit StateLoader(std::string database_url) : url_(database_url), conn_(database_url, 3) {}
+  explicit StateLoader(const std::string& database_url)
+      : conn_(database_url, 3), side_conn_(database_url, 3) {}
 
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
@@ -29,12 +30,13 @@ class StateLoader {
                                                             const service::SignalReload& reload,
                                                             TimestampUs now);
 
-  // A value that changes whenever a signal table is written or the day changes (from PostgreSQL's
-  // statistics; may lag up to ~10 s), so a caller can skip unchanged signal reloads.
+  // A value that changes when every tenant's snapshots must be rebuilt: the database's UTC date
+  // (decay is counted in days). Writes to one tenant's signals are announced per tenant by a
+  // NOTIFY instead (store/change_notice.h), so they reload only that tenant.
   Result<std::string> ChangeMarker();
 
  private:
-  // Reads the tenant's signal tables (co-visitation on a second connection, in parallel).
+  // Reads the tenant's signal tables (co-visitation on side_conn_, in parallel).
   Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
   // The catalog's unavailable items of every tenant: tenant uuid -> (namespace, item id).
   Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
@@ -42,8 +44,8 @@ class StateLoader {
   // LoadSignals in a read-only transaction as recsys_reader, scoped to the tenant by RLS.
   Status LoadSignalsIsolated(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
 
-  std::string url_;
   ReconnectingConnection conn_;
+  ReconnectingConnection side_conn_;  // co-visitation is read on it, meanwhile
 };
 
 }  // namespace recsys::store

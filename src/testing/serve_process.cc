@@ -1,5 +1,6 @@
 #include "testing/serve_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@
 namespace recsys::testing {
 
 ServeProcess::ServeProcess(const std::string& database_url, std::map<std::string, std::string> env,
-                           bool wait_ready)
+                           bool wait_ready, const std::string& stderr_path)
     : port_(FreePort()) {
   env["DATABASE_URL"] = database_url;
   env["RECSYS_HTTP_ADDR"] = "127.0.0.1:" + std::to_string(port_);
@@ -23,6 +24,10 @@ ServeProcess::ServeProcess(const std::string& database_url, std::map<std::string
   pid_ = fork();
   if (pid_ == 0) {
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    if (!stderr_path.empty()) {
+      const int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
+    }
     execl(RECSYS_BINARY, RECSYS_BINARY, "serve", static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -16,9 +16,11 @@ namespace recsys::testing {
 class ServeProcess {
  public:
   // Starts serve against `database_url`; `env` overrides or adds variables. When
-  // `wait_ready`, returns once /readyz answers 200 (or after 15 s).
+  // `wait_ready`, returns once /readyz answers 200 (or after 15 s). With `stderr_path`, the
+  // process's stderr (its log) goes to that file.
   explicit ServeProcess(const std::string& database_url,
-                        std::map<std::string, std::string> env = {}, bool wait_ready = true);
+                        std::map<std::string, std::string> env = {}, bool wait_ready = true,
+                        const std::string& stderr_path = "");
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;
