@@ -48,7 +48,8 @@ Result<std::string> StateLoader::ChangeMarker() {
   return std::string(r.value().Get(0, 0));
 }
 
-Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, TimestampUs now) {
+Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side_connection,
+                                TenantState& tenant, TimestampUs now) {
   const int32_t today = DayOf(now);
   const RankingParams& ranking = tenant.config.ranking;
   const std::string tenant_literal = QuoteLiteral(conn, tenant.id);
@@ -56,7 +57,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   // Co-visitation is the largest table: its COPY runs on a second connection meanwhile, into
   // batches with their own ids, merged below.
   std::map<std::string, CovisitBatch, std::less<>> covisit;
-  auto side = side_conn_.Get();
+  auto side = side_connection.Get();
   if (!side.ok()) return side.status();
   PgConnection& side_conn = *side.value();
   Status covisit_status;
@@ -117,7 +118,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
         });
   }
   covisit_thread.join();
-  if (!side_conn.IsHealthy()) side_conn_.Reset();
+  if (!side_conn.IsHealthy()) side_connection.Reset();
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(covisit_status);
   for (auto& [ns, batch] : covisit) builder(ns).AddCovisitBatch(batch);
@@ -126,9 +127,37 @@ Status StateLoader::LoadSignals(PgConnection& conn, TenantState& tenant, Timesta
   return Status::Ok();
 }
 
-Status StateLoader::LoadSignalsIsolated(PgConnection& conn, TenantState& tenant, TimestampUs now) {
-  return InTenantReadTransaction(conn, tenant.id,
-                                 [&](PgConnection& c) { return LoadSignals(c, tenant, now); });
+Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenants,
+                                          TimestampUs now) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<Status> lane_status(lanes_.size());
+  auto run_lane = [&](size_t lane_index) {
+    Lane& lane = lanes_[lane_index];
+    for (size_t i = next++; i < tenants.size() && !failed; i = next++) {
+      Status s = lane.main.Get().status();
+      if (s.ok()) {
+        s = InTenantReadTransaction(*lane.main.Get().value(), tenants[i]->id, [&](PgConnection& c) {
+          return LoadSignals(c, lane.side, *tenants[i], now);
+        });
+      }
+      if (!s.ok()) {
+        if (s.code() == StatusCode::kUnavailable) lane.main.Reset();
+        lane_status[lane_index] = s;
+        failed = true;
+        return;
+      }
+      tenants[i]->signals_loaded_at = now;
+    }
+  };
+  // One tenant needs one lane (its co-visitation already loads in parallel); more share them.
+  const size_t lanes = std::min(lanes_.size(), tenants.size());
+  std::vector<std::thread> threads;
+  for (size_t l = 1; l < lanes; ++l) threads.emplace_back(run_lane, l);
+  if (lanes > 0) run_lane(0);
+  for (auto& t : threads) t.join();
+  for (const Status& s : lane_status) RETURN_IF_ERROR(s);
+  return Status::Ok();
 }
 
 Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
@@ -192,7 +221,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   auto state = std::make_shared<ServingState>();
   state->loaded_at = now;
   state->signals_loaded = true;
-  size_t items = 0;
+  std::vector<std::shared_ptr<TenantState>> tenants;
+  std::vector<TenantState*> to_load;
   for (int r = 0; r < rows.value().rows(); ++r) {
     const PgResult& res = rows.value();
     if (reload.only && !reload.Covers(res.Get(r, 1))) continue;
@@ -235,12 +265,13 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       tenant->snapshots = old->snapshots;
       tenant->signals_loaded_at = old->signals_loaded_at;
     } else if (tenant->active()) {
-      if (Status s = LoadSignalsIsolated(conn, *tenant, now); !s.ok()) {
-        if (s.code() == StatusCode::kUnavailable) conn_.Reset();
-        return s;
-      }
-      tenant->signals_loaded_at = now;
+      to_load.push_back(tenant.get());
     }
+    tenants.push_back(std::move(tenant));
+  }
+  RETURN_IF_ERROR(LoadSignalsInParallel(to_load, now));
+  size_t items = 0;
+  for (auto& tenant : tenants) {
     if (auto it = unavailable.value().find(tenant->id); it != unavailable.value().end()) {
       MarkUnavailable(*tenant, it->second);
     }

@@ -20,8 +20,9 @@ namespace recsys::store {
 
 class StateLoader {
  public:
-  explicit StateLoader(const std::string& database_url)
-      : conn_(database_url, 3), side_conn_(database_url, 3) {}
+  explicit StateLoader(const std::string& database_url) : conn_(database_url, 3) {
+    for (int i = 0; i < kLanes; ++i) lanes_.emplace_back(database_url);
+  }
 
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
@@ -36,16 +37,25 @@ class StateLoader {
   Result<std::string> ChangeMarker();
 
  private:
-  // Reads the tenant's signal tables (co-visitation on side_conn_, in parallel).
-  Status LoadSignals(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
+  // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`).
+  Status LoadSignals(PgConnection& conn, ReconnectingConnection& side, service::TenantState& tenant,
+                     TimestampUs now);
+  // LoadSignals for each of `tenants`, each in a read-only transaction as recsys_reader scoped to
+  // the tenant by RLS, spread over the lanes. Sets each one's signals_loaded_at.
+  Status LoadSignalsInParallel(const std::vector<service::TenantState*>& tenants, TimestampUs now);
   // The catalog's unavailable items of every tenant: tenant uuid -> (namespace, item id).
   Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
   LoadUnavailable(PgConnection& conn);
-  // LoadSignals in a read-only transaction as recsys_reader, scoped to the tenant by RLS.
-  Status LoadSignalsIsolated(PgConnection& conn, service::TenantState& tenant, TimestampUs now);
 
-  ReconnectingConnection conn_;
-  ReconnectingConnection side_conn_;  // co-visitation is read on it, meanwhile
+  // Tenants load on two lanes at once: with thousands of small tenants the time goes to round
+  // trips, which two connections overlap. Each lane connects when first used.
+  static constexpr int kLanes = 2;
+  struct Lane {
+    explicit Lane(const std::string& url) : main(url, 3), side(url, 3) {}
+    ReconnectingConnection main, side;
+  };
+  ReconnectingConnection conn_;  // tenants, config, rules, keys, availability
+  std::vector<Lane> lanes_;
 };
 
 }  // namespace recsys::store
