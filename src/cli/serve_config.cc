@@ -205,6 +205,7 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
     if (!keys.ok()) return Bad("RECSYS_JWT_JWKS_FILE", *path, keys.status().message());
   }
   for (auto [name, slot] : {std::pair{"RECSYS_EXPERIMENT_SALT", &config.experiment_salt},
+                            std::pair{"RECSYS_WARM_START_DIR", &config.warm_start_dir},
                             std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},
                             std::pair{"RECSYS_JWT_AUDIENCE", &config.jwt_audience},
                             std::pair{"RECSYS_JWT_TENANT_CLAIM", &config.jwt_tenant_claim},
@@ -217,6 +218,10 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
 
   if (Status s = ReadBool(env, "RECSYS_EXPOSURE_LOG_ENABLED", &config.exposure_log_enabled);
       !s.ok()) {
+    return s;
+  }
+
+  if (Status s = ReadBool(env, "RECSYS_WARM_START_ENABLED", &config.warm_start_enabled); !s.ok()) {
     return s;
   }
 

@@ -17,21 +17,23 @@
 namespace recsys::cli {
 
 struct ServeConfig {
-  std::string database_url;                  // DATABASE_URL (required)
-  std::string http_host = "127.0.0.1";       // RECSYS_HTTP_ADDR host part
-  uint16_t http_port = 8000;                 // RECSYS_HTTP_ADDR port part
-  int http_threads = 2;                      // RECSYS_HTTP_THREADS, default: number of cores
-  size_t max_body_bytes = 1 << 20;           // RECSYS_MAX_BODY_BYTES
-  bool dev_auth_enabled = false;             // RECSYS_DEV_AUTH_ENABLED
-  obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
-  int partitions_ahead = 3;                  // RECSYS_PARTITIONS_AHEAD (months)
-  int readiness_interval_ms = 1000;          // RECSYS_READINESS_INTERVAL_MS
-  int refresh_interval_ms = 60000;           // RECSYS_REFRESH_INTERVAL_MS (state and signals)
-  std::string user_key_secret;               // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
-  bool user_key_secret_generated = false;    // no secret configured: a random per-process one
-  bool exposure_log_enabled = true;          // RECSYS_EXPOSURE_LOG_ENABLED
-  std::string spill_dir = ".recsys-spill";   // RECSYS_SPILL_DIR
-  int exposure_queue_rows = 100000;          // RECSYS_EXPOSURE_QUEUE_ROWS
+  std::string database_url;                     // DATABASE_URL (required)
+  std::string http_host = "127.0.0.1";          // RECSYS_HTTP_ADDR host part
+  uint16_t http_port = 8000;                    // RECSYS_HTTP_ADDR port part
+  int http_threads = 2;                         // RECSYS_HTTP_THREADS, default: number of cores
+  size_t max_body_bytes = 1 << 20;              // RECSYS_MAX_BODY_BYTES
+  bool dev_auth_enabled = false;                // RECSYS_DEV_AUTH_ENABLED
+  obs::Level log_level = obs::Level::kInfo;     // RECSYS_LOG_LEVEL
+  int partitions_ahead = 3;                     // RECSYS_PARTITIONS_AHEAD (months)
+  int readiness_interval_ms = 1000;             // RECSYS_READINESS_INTERVAL_MS
+  int refresh_interval_ms = 60000;              // RECSYS_REFRESH_INTERVAL_MS (state and signals)
+  std::string user_key_secret;                  // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
+  bool user_key_secret_generated = false;       // no secret configured: a random per-process one
+  bool exposure_log_enabled = true;             // RECSYS_EXPOSURE_LOG_ENABLED
+  std::string spill_dir = ".recsys-spill";      // RECSYS_SPILL_DIR
+  bool warm_start_enabled = true;               // RECSYS_WARM_START_ENABLED
+  std::string warm_start_dir = ".recsys-warm";  // RECSYS_WARM_START_DIR (store/warm_start.h)
+  int exposure_queue_rows = 100000;             // RECSYS_EXPOSURE_QUEUE_ROWS
   std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
   double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503

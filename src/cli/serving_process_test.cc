@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -307,6 +308,54 @@ TEST(ServingReloadTest, SighupReloadsAtOnce) {
   EXPECT_EQ(serve.Post("/v1/recommend", body).status, 200);  // hourly refresh: not seen yet
   serve.Signal(SIGHUP);
   EXPECT_TRUE(WaitFor([&] { return serve.Post("/v1/recommend", body).status == 403; }, 5s));
+}
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(ServingRestartTest, ARestartServesTheSavedSnapshotsThenReloadsThemFromTheDatabase) {
+  auto db = testing::TestDatabase::Create("warm_start");
+  store::PgConnection conn = db->Connect();
+  ASSERT_TRUE(store::SeedDemo(conn).ok());
+  const std::string dir = ::testing::TempDir() + "warm-start-" + std::to_string(getpid());
+  const std::string log_path = dir + ".log";
+  const std::map<std::string, std::string> env = {{"RECSYS_WARM_START_DIR", dir},
+                                                  {"RECSYS_LOG_LEVEL", "info"}};
+  const std::string body = R"({"surface": "home", "k": 1, "user": {"user_id": "u"}})";
+  std::string top;
+  {
+    Serve serve(db->url(), env, /*wait_ready=*/true, log_path);
+    HttpResult r = serve.Post("/v1/recommend", body);
+    ASSERT_EQ(r.status, 200) << r.body;
+    top = testing::ParseJson(r.body)["items"][0]["item_id"].GetString();
+    ASSERT_EQ(serve.Terminate(), 0);
+  }
+  EXPECT_NE(ReadWhole(log_path).find(R"("msg":"snapshots saved for a warm start")"),
+            std::string::npos);
+  const std::string tenant_id =
+      testing::QueryOne(conn, "SELECT id FROM tenants WHERE external_id = 'demo'");
+  ASSERT_TRUE(std::filesystem::exists(dir + "/" + tenant_id + ".snapshot"));
+
+  // While the service is down the top item loses its popularity: the restart starts with the
+  // saved snapshots, then reloads the tenant from the database at once.
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_popularity_daily WHERE item_id = '" + top + "'").ok());
+  Serve serve(db->url(), env, /*wait_ready=*/true, log_path);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        HttpResult r = serve.Post("/v1/recommend", body);
+        return r.status == 200 && testing::ParseJson(r.body)["items"][0]["item_id"] != top.c_str();
+      },
+      5s));
+  ASSERT_EQ(serve.Terminate(), 0);
+  const std::string log = ReadWhole(log_path);
+  EXPECT_NE(
+      log.find(
+          R"("msg":"warm start: serving saved snapshots until reloaded","tenants":1,"cold":0)"),
+      std::string::npos)
+      << log;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {

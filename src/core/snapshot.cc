@@ -9,15 +9,11 @@
 namespace recsys {
 
 std::optional<ItemIndex> SignalSnapshot::Find(std::string_view item_id) const {
-  auto it = item_index_.find(item_id);
-  if (it == item_index_.end()) return std::nullopt;
-  return it->second;
+  return item_ids_.Find(item_id);
 }
 
 std::optional<TagIndex> SignalSnapshot::FindTag(std::string_view tag) const {
-  auto it = tag_index_.find(tag);
-  if (it == tag_index_.end()) return std::nullopt;
-  return it->second;
+  return tag_names_.Find(tag);
 }
 
 bool SignalSnapshot::HasTag(ItemIndex i, TagIndex t) const {
@@ -35,10 +31,7 @@ double SignalSnapshot::PopularityAt(ItemIndex i, int32_t day) const {
 }
 
 size_t SignalSnapshot::MemoryBytes() const {
-  size_t bytes = 0;
-  for (const auto& id : item_ids_)
-    bytes += sizeof(std::string) + (id.size() > 15 ? id.size() + 1 : 0);
-  bytes += item_index_.size() * (sizeof(std::string) + sizeof(ItemIndex) + 2 * sizeof(void*));
+  size_t bytes = item_ids_.MemoryBytes() + tag_names_.MemoryBytes();
   bytes += popularity_.capacity() * sizeof(float) + days_.capacity() * sizeof(DayScore);
   bytes += (day_offsets_.capacity() + neighbour_offsets_.capacity() + tag_offsets_.capacity() +
             posting_offsets_.capacity()) *
@@ -59,30 +52,13 @@ SnapshotBuilder::SnapshotBuilder(int32_t reference_day, double half_life_days)
 }
 
 ItemIndex SnapshotBuilder::Intern(std::string_view item_id) {
-  if (!snap_->item_ids_.empty() && item_id == last_item_) return last_index_;
-  auto it = snap_->item_index_.find(item_id);
-  ItemIndex index;
-  if (it != snap_->item_index_.end()) {
-    index = it->second;
-  } else {
-    index = static_cast<ItemIndex>(snap_->item_ids_.size());
-    snap_->item_ids_.emplace_back(item_id);
-    snap_->item_index_.emplace(std::string(item_id), index);
-    tags_.emplace_back();
-  }
-  last_item_.assign(item_id);
-  last_index_ = index;
-  return index;
+  if (last_index_ != UINT32_MAX && item_id == snap_->item_ids_.id(last_index_)) return last_index_;
+  last_index_ = snap_->item_ids_.Intern(item_id);
+  if (last_index_ == tags_.size()) tags_.emplace_back();
+  return last_index_;
 }
 
-TagIndex SnapshotBuilder::InternTag(std::string_view tag) {
-  auto it = snap_->tag_index_.find(tag);
-  if (it != snap_->tag_index_.end()) return it->second;
-  const TagIndex index = static_cast<TagIndex>(snap_->tag_names_.size());
-  snap_->tag_names_.emplace_back(tag);
-  snap_->tag_index_.emplace(std::string(tag), index);
-  return index;
-}
+TagIndex SnapshotBuilder::InternTag(std::string_view tag) { return snap_->tag_names_.Intern(tag); }
 
 void SnapshotBuilder::AddTag(std::string_view item_id, std::string_view raw_tag) {
   const ItemIndex item = Intern(item_id);
@@ -115,30 +91,33 @@ void SnapshotBuilder::AddSequence(std::string_view item_id, std::string_view nex
   sequence_.push_back({a, b, static_cast<float>(score)});
 }
 
-uint32_t CovisitBatch::Local(std::string_view id) {
-  if (!ids_.empty() && id == last_id_) return last_local_;
-  auto it = index_.find(id);
-  uint32_t local;
-  if (it != index_.end()) {
-    local = it->second;
-  } else {
-    local = static_cast<uint32_t>(ids_.size());
-    ids_.emplace_back(id);
-    index_.emplace(std::string(id), local);
-  }
-  last_id_.assign(id);
-  last_local_ = local;
-  return local;
-}
-
 void CovisitBatch::Add(std::string_view item_id, std::string_view neighbour_id, double score) {
-  const uint32_t item = Local(item_id);
-  rows_.push_back({item, Local(neighbour_id), static_cast<float>(score)});
+  // Rows come grouped by item, so the item is nearly always the previous row's.
+  if (last_item_ == UINT32_MAX || item_id != ids_.id(last_item_)) last_item_ = ids_.Intern(item_id);
+  if (added_ - resolved_ == kLookahead) Resolve(pending_[resolved_++ % kLookahead]);
+  Pending& p = pending_[added_++ % kLookahead];
+  p.item = last_item_;
+  p.hash = IdTable::Hash(neighbour_id);
+  p.score = static_cast<float>(score);
+  p.neighbour.assign(neighbour_id);
+  ids_.Prefetch(p.hash);  // the slot now, its entry when this row is half-way through the queue
+  if (added_ - resolved_ > kLookahead / 2) {
+    ids_.Prefetch(pending_[(added_ - 1 - kLookahead / 2) % kLookahead].hash);
+  }
 }
 
-void SnapshotBuilder::AddCovisitBatch(const CovisitBatch& batch) {
+void CovisitBatch::Resolve(const Pending& p) {
+  rows_.push_back({p.item, ids_.Intern(p.neighbour, p.hash), p.score});
+}
+
+void CovisitBatch::Flush() {
+  while (resolved_ < added_) Resolve(pending_[resolved_++ % kLookahead]);
+}
+
+void SnapshotBuilder::AddCovisitBatch(CovisitBatch& batch) {
+  batch.Flush();
   std::vector<ItemIndex> global(batch.ids_.size());
-  for (size_t i = 0; i < batch.ids_.size(); ++i) global[i] = Intern(batch.ids_[i]);
+  for (uint32_t i = 0; i < batch.ids_.size(); ++i) global[i] = Intern(batch.ids_.id(i));
   covisit_.reserve(covisit_.size() + batch.rows_.size());
   for (const CovisitBatch::Row& row : batch.rows_) {
     if (row.item != row.neighbour) {
@@ -173,7 +152,7 @@ void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
   std::sort(pairs.begin(), pairs.end(), [&s](const auto& x, const auto& y) {
     if (x.first != y.first) return x.first < y.first;
     if (x.second.score != y.second.score) return x.second.score > y.second.score;
-    return s.item_ids_[x.second.item] < s.item_ids_[y.second.item];
+    return s.item_ids_.id(x.second.item) < s.item_ids_.id(y.second.item);
   });
   offsets.assign(n + 1, 0);
   for (size_t p = 0; p < pairs.size();) {
@@ -212,7 +191,7 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   std::iota(s.by_popularity_.begin(), s.by_popularity_.end(), 0);
   std::sort(s.by_popularity_.begin(), s.by_popularity_.end(), [&s](ItemIndex a, ItemIndex b) {
     if (s.popularity_[a] != s.popularity_[b]) return s.popularity_[a] > s.popularity_[b];
-    return s.item_ids_[a] < s.item_ids_[b];
+    return s.item_ids_.id(a) < s.item_ids_.id(b);
   });
 
   BuildNeighbourLists(covisit_, s.neighbour_offsets_, s.neighbours_);
@@ -222,8 +201,8 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
   const size_t tag_count = s.tag_names_.size();
   std::vector<bool> is_brand(tag_count), is_category(tag_count);
   for (TagIndex t = 0; t < tag_count; ++t) {
-    is_brand[t] = s.tag_names_[t].rfind("brand:", 0) == 0;
-    is_category[t] = s.tag_names_[t].rfind("category:", 0) == 0;
+    is_brand[t] = s.tag_names_.id(t).rfind("brand:", 0) == 0;
+    is_category[t] = s.tag_names_.id(t).rfind("category:", 0) == 0;
   }
   s.tag_offsets_.assign(n + 1, 0);
   s.brand_.assign(n, kNoTag);

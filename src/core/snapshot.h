@@ -11,16 +11,16 @@
 // Built once by SnapshotBuilder, then shared read-only between threads (thread-safe to read).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-#include "core/string_hash.h"
+#include "core/id_table.h"
 
 namespace recsys {
 
@@ -37,7 +37,7 @@ class SignalSnapshot {
   };
 
   size_t item_count() const { return item_ids_.size(); }
-  std::string_view item_id(ItemIndex i) const { return item_ids_[i]; }
+  std::string_view item_id(ItemIndex i) const { return item_ids_.id(i); }
   std::optional<ItemIndex> Find(std::string_view item_id) const;
 
   // Popularity decayed to reference_day() with the half-life the snapshot was built with.
@@ -61,7 +61,7 @@ class SignalSnapshot {
   }
 
   size_t tag_count() const { return tag_names_.size(); }
-  std::string_view tag_name(TagIndex t) const { return tag_names_[t]; }
+  std::string_view tag_name(TagIndex t) const { return tag_names_.id(t); }
   std::optional<TagIndex> FindTag(std::string_view normalized_tag) const;
   // The item's tags, sorted by index.
   std::span<const TagIndex> tags(ItemIndex i) const {
@@ -81,13 +81,13 @@ class SignalSnapshot {
 
  private:
   friend class SnapshotBuilder;
+  friend struct SnapshotCodec;
   struct DayScore {
     int32_t day;
     float score;
   };
 
-  std::vector<std::string> item_ids_;
-  std::unordered_map<std::string, ItemIndex, StringHash, std::equal_to<>> item_index_;
+  IdTable item_ids_;
   std::vector<float> popularity_;
   std::vector<uint32_t> day_offsets_;  // item_count + 1
   std::vector<DayScore> days_;
@@ -98,8 +98,7 @@ class SignalSnapshot {
   std::vector<Neighbour> neighbours_;
   std::vector<uint32_t> successor_offsets_;  // item_count + 1
   std::vector<Neighbour> successors_;
-  std::vector<std::string> tag_names_;
-  std::unordered_map<std::string, TagIndex, StringHash, std::equal_to<>> tag_index_;
+  IdTable tag_names_;
   std::vector<uint32_t> tag_offsets_;  // item_count + 1
   std::vector<TagIndex> item_tags_;
   std::vector<uint32_t> posting_offsets_;  // tag_count + 1
@@ -113,7 +112,6 @@ class SignalSnapshot {
 class CovisitBatch {
  public:
   void Add(std::string_view item_id, std::string_view neighbour_id, double score);
-  size_t rows() const { return rows_.size(); }
 
  private:
   friend class SnapshotBuilder;
@@ -121,12 +119,23 @@ class CovisitBatch {
     uint32_t item, neighbour;
     float score;
   };
-  uint32_t Local(std::string_view id);
+  // A row whose neighbour waits kLookahead rows to be interned, while its cache lines load:
+  // neighbours are random lookups into a table of up to millions of ids.
+  struct Pending {
+    uint32_t item;
+    uint32_t hash;
+    float score;
+    std::string neighbour;
+  };
+  static constexpr size_t kLookahead = 16;
+  void Resolve(const Pending& pending);
+  // Interns the neighbours still pending; called by SnapshotBuilder before it reads rows_.
+  void Flush();
 
-  std::vector<std::string> ids_;
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
-  std::string last_id_;
-  uint32_t last_local_ = 0;
+  IdTable ids_;
+  uint32_t last_item_ = UINT32_MAX;
+  std::array<Pending, kLookahead> pending_;
+  size_t added_ = 0, resolved_ = 0;
   std::vector<Row> rows_;
 };
 
@@ -144,7 +153,7 @@ class SnapshotBuilder {
   // Co-visitation summed over the window; repeated pairs add up.
   void AddCovisit(std::string_view item_id, std::string_view neighbour_id, double score);
   // Adds every row of `batch` (interning its ids once each).
-  void AddCovisitBatch(const CovisitBatch& batch);
+  void AddCovisitBatch(CovisitBatch& batch);
   // A sequence row: after `item_id`, sessions went on to `next_id`; repeated pairs add up.
   void AddSequence(std::string_view item_id, std::string_view next_id, double score);
 
@@ -156,8 +165,7 @@ class SnapshotBuilder {
 
   std::unique_ptr<SignalSnapshot> snap_;
   // Rows usually arrive grouped by item (physical order), so one cached lookup saves most hashing.
-  std::string last_item_;
-  ItemIndex last_index_ = 0;
+  ItemIndex last_index_ = UINT32_MAX;
   std::vector<std::vector<TagIndex>> tags_;
   std::vector<std::pair<ItemIndex, SignalSnapshot::DayScore>> day_rows_;
   struct PairRow {

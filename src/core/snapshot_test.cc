@@ -36,6 +36,28 @@ TEST(SnapshotTest, CovisitBatchesEqualDirectRows) {
   EXPECT_TRUE(Neighbours(*b, "c").empty());  // self pairs are dropped
 }
 
+TEST(SnapshotTest, LargeCovisitBatchesEqualDirectRows) {
+  // More rows than the batch's lookahead, neighbours repeating and new, so that rows wait while
+  // others are interned and the last few are resolved only when the builder takes the batch.
+  SnapshotBuilder direct(100, 30);
+  SnapshotBuilder batched(100, 30);
+  CovisitBatch batch;
+  for (int item = 0; item < 40; ++item) {
+    for (int k = 0; k < 7; ++k) {
+      const std::string a = Numbered("i", item), b = Numbered("i", (item * 13 + k * 5) % 57);
+      direct.AddCovisit(a, b, k + 1);
+      batch.Add(a, b, k + 1);
+    }
+  }
+  batched.AddCovisitBatch(batch);
+  auto d = direct.Build();
+  auto b = batched.Build();
+  ASSERT_EQ(b->item_count(), d->item_count());
+  for (int item = 0; item < 57; ++item) {
+    EXPECT_EQ(Neighbours(*b, Numbered("i", item)), Neighbours(*d, Numbered("i", item))) << item;
+  }
+}
+
 TEST(SnapshotTest, KeepsTheTopNeighboursAndOrdersPostingsByPopularity) {
   SnapshotBuilder builder(100, 30);
   for (int i = 0; i < kMaxNeighbours + 50; ++i) {

@@ -6,7 +6,6 @@
 #include <cerrno>
 
 namespace recsys::obs {
-namespace {
 
 void WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -16,6 +15,8 @@ void WriteAll(int fd, std::string_view data) {
     data.remove_prefix(static_cast<size_t>(n));
   }
 }
+
+namespace {
 
 std::atomic<uint64_t> next_writer_id{1};
 

@@ -23,6 +23,10 @@
 
 namespace recsys::obs {
 
+// Writes all of `data` to `fd`, retrying short writes and EINTR; gives up on any other error.
+// Not serialized: callers sharing `fd` hold their own lock.
+void WriteAll(int fd, std::string_view data);
+
 class LineWriter {
  public:
   // `fd` stays owned by the caller and must outlive the writer.

@@ -40,11 +40,7 @@ const char* LevelName(Level level) {
 void WriteDirect(std::string_view line) {
   static std::mutex mu;
   std::lock_guard<std::mutex> lock(mu);
-  while (!line.empty()) {
-    const ssize_t n = ::write(2, line.data(), line.size());
-    if (n <= 0) return;
-    line.remove_prefix(static_cast<size_t>(n));
-  }
+  WriteAll(2, line);
 }
 
 // "2026-11-29T02:20:17.123Z" into `out` (24 chars). The date and time part is formatted once

@@ -1,8 +1,17 @@
 #include "service/readiness.h"
 
+#include <algorithm>
+
 #include "obs/log.h"
 
 namespace recsys::service {
+namespace {
+
+// Until ready, probe often: an instance should turn ready as soon as its last part does, not up
+// to an interval later (that was up to a second of every start and restart).
+constexpr std::chrono::milliseconds kNotReadyInterval(50);
+
+}  // namespace
 
 ReadinessMonitor::ReadinessMonitor(std::vector<Probe> probes, std::chrono::milliseconds interval)
     : probes_(std::move(probes)), interval_(interval) {
@@ -12,9 +21,12 @@ ReadinessMonitor::ReadinessMonitor(std::vector<Probe> probes, std::chrono::milli
 
 void ReadinessMonitor::Start() {
   RunProbes();
-  thread_.Start(interval_, [this](bool) {
+  const auto next = [this] {
+    return Current().ready ? interval_ : std::min(interval_, kNotReadyInterval);
+  };
+  thread_.Start(next(), [this, next](bool) {
     RunProbes();
-    return interval_;
+    return next();
   });
 }
 

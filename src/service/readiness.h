@@ -1,6 +1,7 @@
 // Tracks whether this instance is ready to serve, off the request path.
 //
-// A background thread runs every probe once per interval and keeps the latest verdict; /readyz
+// A background thread runs every probe once per interval (every 50 ms while not ready, so that
+// the instance turns ready as soon as its last part does) and keeps the latest verdict; /readyz
 // reads it without touching the database. A probe returns OK, or a Status whose message is the
 // reason reported to the caller. Current() is thread-safe. The thread stops in the destructor.
 #pragma once

@@ -34,5 +34,20 @@ TEST(ReadinessMonitorTest, ReportsFirstFailingProbeAndRecovers) {
   EXPECT_TRUE(monitor.Current().ready);
 }
 
+TEST(ReadinessMonitorTest, TurnsReadySoonAfterItsLastPartNotAnIntervalLater) {
+  std::atomic<bool> warmed{false};
+  ReadinessMonitor monitor(
+      {{"history", [&] { return warmed ? Status::Ok() : Status::Unavailable("warming"); }}},
+      std::chrono::hours(1));
+  monitor.Start();
+  ASSERT_FALSE(monitor.Current().ready);
+  warmed = true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!monitor.Current().ready && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_TRUE(monitor.Current().ready);  // with the hour-long interval alone it would take an hour
+}
+
 }  // namespace
 }  // namespace recsys::service

@@ -31,13 +31,15 @@ struct TenantState {
   std::string config_etag;  // empty when the tenant has no config yet (defaults apply)
   std::vector<Rule> rules;
   std::string rules_etag;
-  std::unordered_map<std::string, std::shared_ptr<const SignalSnapshot>, StringHash,
-                     std::equal_to<>>
-      snapshots;  // by namespace
+  using Snapshots = std::unordered_map<std::string, std::shared_ptr<const SignalSnapshot>,
+                                       StringHash, std::equal_to<>>;
+  Snapshots snapshots;  // by namespace
   // Per snapshot: the items the catalog marks unavailable (by ItemIndex), never served. A
   // snapshot with none has no entry.
   std::unordered_map<const SignalSnapshot*, std::vector<bool>> unavailable;
   TimestampUs signals_loaded_at = 0;  // when `snapshots` were read from the database
+  // The snapshots came from a warm-start file: serving, but a reload from the database is due.
+  bool warm_started = false;
 
   // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;

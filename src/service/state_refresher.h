@@ -31,7 +31,8 @@ class StateRefresher {
                  std::chrono::milliseconds period);
 
   // Loads once synchronously (so serving starts with signals when the database is up), then
-  // refreshes in the background. Returns the first load's status.
+  // refreshes in the background, beginning at once with the signals of the tenants the first
+  // load took from a warm start. Returns the first load's status.
   Status Start();
   // Reloads tenants, config, rules and catalog availability now; with `signals`, every signal
   // snapshot too. Thread-safe.

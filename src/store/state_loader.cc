@@ -160,6 +160,28 @@ Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenan
   return Status::Ok();
 }
 
+std::vector<TenantState*> StateLoader::TakeWarmStarted(std::vector<TenantState*> tenants,
+                                                       TimestampUs now) {
+  std::vector<TenantState*> cold;
+  for (TenantState* tenant : tenants) {
+    if (auto saved = warm_start_->Take(*tenant, now)) {
+      tenant->snapshots = std::move(saved->snapshots);
+      tenant->signals_loaded_at = saved->loaded_at;
+      tenant->warm_started = true;
+    } else {
+      cold.push_back(tenant);
+    }
+  }
+  warm_start_->DiscardRest();
+  if (cold.size() != tenants.size()) {
+    obs::Log(obs::Level::kInfo, "warm start: serving saved snapshots until reloaded")
+        .Int("tenants", static_cast<int64_t>(tenants.size() - cold.size()))
+        .Int("cold", static_cast<int64_t>(cold.size()));
+  }
+  warm_start_.reset();
+  return cold;
+}
+
 Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
 StateLoader::LoadUnavailable(PgConnection& conn) {
   auto rows =
@@ -264,11 +286,13 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     if (reuse) {
       tenant->snapshots = old->snapshots;
       tenant->signals_loaded_at = old->signals_loaded_at;
+      tenant->warm_started = old->warm_started;
     } else if (tenant->active()) {
       to_load.push_back(tenant.get());
     }
     tenants.push_back(std::move(tenant));
   }
+  if (warm_start_) to_load = TakeWarmStarted(std::move(to_load), now);
   RETURN_IF_ERROR(LoadSignalsInParallel(to_load, now));
   size_t items = 0;
   for (auto& tenant : tenants) {

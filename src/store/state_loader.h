@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "service/serving_state.h"
 #include "store/pg.h"
+#include "store/warm_start.h"
 
 namespace recsys::store {
 
@@ -23,6 +24,11 @@ class StateLoader {
   explicit StateLoader(const std::string& database_url) : conn_(database_url, 3) {
     for (int i = 0; i < kLanes; ++i) lanes_.emplace_back(database_url);
   }
+
+  // The first Load() takes each tenant's snapshots from `warm_start` when they may serve (the
+  // tenant is marked warm_started; its reload from the database is the caller's to request),
+  // then discards the files it did not use. REQUIRES: called before the first Load().
+  void UseWarmStart(std::unique_ptr<WarmStart> warm_start) { warm_start_ = std::move(warm_start); }
 
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
@@ -54,7 +60,12 @@ class StateLoader {
     explicit Lane(const std::string& url) : main(url, 3), side(url, 3) {}
     ReconnectingConnection main, side;
   };
-  ReconnectingConnection conn_;  // tenants, config, rules, keys, availability
+  // Takes the warm-start files of `tenants` that may serve; returns the tenants still to load.
+  std::vector<service::TenantState*> TakeWarmStarted(std::vector<service::TenantState*> tenants,
+                                                     TimestampUs now);
+
+  ReconnectingConnection conn_;            // tenants, config, rules, keys, availability
+  std::unique_ptr<WarmStart> warm_start_;  // until the first Load() has used it
   std::vector<Lane> lanes_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "store/demo_seed.h"
 #include "testing/test_db.h"
 
@@ -70,6 +72,51 @@ TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
   EXPECT_NE(demo->rules_etag, first.value()->Find("demo")->rules_etag);
   // Signals were not reloaded: the same snapshot object is shared.
   EXPECT_EQ(demo->snapshots.at("default"), first.value()->Find("demo")->snapshots.at("default"));
+}
+
+TEST(StateLoaderTest, AWarmStartServesSavedSnapshotsUntilTheTenantIsReloaded) {
+  auto db = testing::TestDatabase::Create("state_loader_warm");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(SeedDemo(conn).ok());
+  char pattern[] = "/tmp/recsys-warm-loader-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::string dir = std::string(pattern) + "/warm";
+  const TimestampUs now = NowUs();
+  {
+    StateLoader first(db->url());
+    auto state = first.Load(nullptr, service::SignalReload::All(), now);
+    ASSERT_TRUE(state.ok());
+    ASSERT_EQ(WarmStart(dir).SaveAll(*state.value(), now).value(), 1u);
+  }
+  // The signals change while no instance runs; the warm start still serves what was saved.
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_popularity_daily WHERE item_id <> 'item-0001'").ok());
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_covisit_daily").ok());
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_sequence_daily").ok());
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_tags").ok());
+  StateLoader loader(db->url());
+  loader.UseWarmStart(std::make_unique<WarmStart>(dir));
+  auto warm = loader.Load(nullptr, service::SignalReload::All(), now + 1000000);
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  const service::TenantState* demo = warm.value()->Find("demo");
+  ASSERT_NE(demo, nullptr);
+  EXPECT_TRUE(demo->warm_started);
+  EXPECT_EQ(demo->signals_loaded_at, now);
+  bool fell_back = false;
+  EXPECT_EQ(demo->SnapshotFor("home", &fell_back)->item_count(), 300u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir));  // taken once
+
+  // A control-only load keeps the warm snapshots (and says so); the tenant's reload replaces them.
+  auto control = loader.Load(warm.value().get(), {}, now + 2000000);
+  ASSERT_TRUE(control.ok());
+  EXPECT_TRUE(control.value()->Find("demo")->warm_started);
+  service::SignalReload reload;
+  reload.tenants = {"demo"};
+  auto reloaded = loader.Load(control.value().get(), reload, now + 3000000);
+  ASSERT_TRUE(reloaded.ok());
+  demo = reloaded.value()->Find("demo");
+  EXPECT_FALSE(demo->warm_started);
+  EXPECT_EQ(demo->SnapshotFor("home", &fell_back)->item_count(), 1u);
+  std::filesystem::remove_all(pattern);
 }
 
 TEST(StateLoaderTest, AnUnreachableDatabaseIsAnError) {

@@ -21,6 +21,7 @@ ServeProcess::ServeProcess(const std::string& database_url, std::map<std::string
   env.emplace("RECSYS_LOG_LEVEL", "warn");
   env.emplace("RECSYS_USER_KEY_SECRET", "test-secret-0123456789");
   env.emplace("RECSYS_SPILL_DIR", "/tmp/recsys-serve-spill-" + std::to_string(getpid()));
+  env.emplace("RECSYS_WARM_START_DIR", "/tmp/recsys-serve-warm-" + std::to_string(getpid()));
   pid_ = fork();
   if (pid_ == 0) {
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);

@@ -1,0 +1,59 @@
+#include "core/id_table.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <unordered_map>
+
+namespace recsys {
+namespace {
+
+TEST(IdTableTest, InternsInFirstSeenOrderAndFindsEachAgain) {
+  IdTable table;
+  EXPECT_EQ(table.Intern("b"), 0u);
+  EXPECT_EQ(table.Intern("a"), 1u);
+  EXPECT_EQ(table.Intern("b"), 0u);
+  EXPECT_EQ(table.Intern(""), 2u);
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_EQ(table.id(0), "b");
+  EXPECT_EQ(table.id(1), "a");
+  EXPECT_EQ(table.id(2), "");
+  EXPECT_EQ(table.Find("a"), 1u);
+  EXPECT_EQ(table.Find(""), 2u);
+  EXPECT_EQ(table.Find("c"), std::nullopt);
+  EXPECT_EQ(IdTable().Find("a"), std::nullopt);
+}
+
+TEST(IdTableTest, AgreesWithAStandardMapAcrossManyRehashes) {
+  IdTable table;
+  std::unordered_map<std::string, uint32_t> reference;
+  // Ids that share prefixes and lengths, the shape real item ids have.
+  for (uint32_t i = 0; i < 100000; ++i) {
+    const std::string id = "item-" + std::to_string((i * 7919u) % 60000u);
+    const auto [it, added] = reference.emplace(id, static_cast<uint32_t>(reference.size()));
+    ASSERT_EQ(table.Intern(id), it->second) << id;
+  }
+  ASSERT_EQ(table.size(), reference.size());
+  for (const auto& [id, index] : reference) {
+    ASSERT_EQ(table.Find(id), index);
+    ASSERT_EQ(table.id(index), id);
+  }
+  EXPECT_EQ(table.Find("item-60000"), std::nullopt);
+  EXPECT_EQ(table.Find("item-"), std::nullopt);
+}
+
+TEST(IdTableTest, InternWithAPrefetchedHashEqualsPlainIntern) {
+  IdTable table;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = "id" + std::to_string(i % 700);
+    const uint32_t hash = IdTable::Hash(id);
+    table.Prefetch(hash);
+    ASSERT_EQ(table.Intern(id, hash), static_cast<uint32_t>(i % 700));
+  }
+  EXPECT_EQ(table.size(), 700u);
+  EXPECT_EQ(table.Find("id699"), 699u);
+  EXPECT_GT(table.MemoryBytes(), 700u * 8);
+}
+
+}  // namespace
+}  // namespace recsys
