@@ -27,19 +27,24 @@ constexpr size_t kMaxSurfaceLength = 64;
 // Collects the first error; every reader returns false once one was recorded.
 class Reader {
  public:
-  explicit Reader(RequestError* error) : error_(error) {}
-
-  bool Fail(int status, const std::string& path, const std::string& why) {
-    error_->status = status;
-    error_->detail = path + ": " + why;
+  // Records that the field at `path` has the wrong type (400); returns false.
+  bool TypeError(const std::string& path, const std::string& why) {
+    error_ = Status::InvalidArgument(path + ": " + why);
     return false;
   }
+  // Records that the field at `path` breaks a rule (422); returns false.
+  bool RuleError(const std::string& path, const std::string& why) {
+    error_ = Status::Unprocessable(path + ": " + why);
+    return false;
+  }
+  // The first error recorded.
+  Status error() && { return std::move(error_); }
 
   // Type errors are 400; a missing member leaves *out unchanged.
   bool String(const Value& obj, const char* key, const std::string& path, std::string* out) {
     const Value* v = Member(obj, key);
     if (v == nullptr) return true;
-    if (!v->IsString()) return Fail(400, json::Join(path, key), "must be a string");
+    if (!v->IsString()) return TypeError(json::Join(path, key), "must be a string");
     out->assign(v->GetString(), v->GetStringLength());
     return true;
   }
@@ -47,7 +52,7 @@ class Reader {
   bool Bool(const Value& obj, const char* key, const std::string& path, bool* out) {
     const Value* v = Member(obj, key);
     if (v == nullptr) return true;
-    if (!v->IsBool()) return Fail(400, json::Join(path, key), "must be true or false");
+    if (!v->IsBool()) return TypeError(json::Join(path, key), "must be true or false");
     *out = v->GetBool();
     return true;
   }
@@ -55,7 +60,7 @@ class Reader {
   bool Object(const Value& obj, const char* key, const std::string& path, const Value** out) {
     *out = Member(obj, key);
     if (*out != nullptr && !(*out)->IsObject()) {
-      return Fail(400, json::Join(path, key), "must be an object");
+      return TypeError(json::Join(path, key), "must be an object");
     }
     return true;
   }
@@ -67,19 +72,18 @@ class Reader {
     if (present) *present = v != nullptr;
     if (v == nullptr) return true;
     const std::string field = json::Join(path, key);
-    if (!v->IsArray()) return Fail(400, field, "must be an array of strings");
+    if (!v->IsArray()) return TypeError(field, "must be an array of strings");
     if (v->Size() > max) {
-      return Fail(
-          422, field,
-          "at most " + std::to_string(max) + " ids (got " + std::to_string(v->Size()) + ")");
+      return RuleError(
+          field, "at most " + std::to_string(max) + " ids (got " + std::to_string(v->Size()) + ")");
     }
     std::unordered_set<std::string_view> seen;
     for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
       const Value& id = (*v)[i];
       const std::string at = field + "[" + std::to_string(i) + "]";
-      if (!id.IsString()) return Fail(400, at, "must be a string");
+      if (!id.IsString()) return TypeError(at, "must be a string");
       std::string_view text(id.GetString(), id.GetStringLength());
-      if (!IsValidId(text)) return Fail(422, at, "must be 1..256 printable characters");
+      if (!IsValidId(text)) return RuleError(at, "must be 1..256 printable characters");
       if (seen.insert(text).second) out->emplace_back(text);
     }
     return true;
@@ -91,38 +95,38 @@ class Reader {
     if (!Ids(obj, key, path, max, &raw)) return false;
     for (std::string& t : raw) {
       std::string tag = NormalizeTag(t);
-      if (tag.empty()) return Fail(422, json::Join(path, key), "tags must not be blank");
+      if (tag.empty()) return RuleError(json::Join(path, key), "tags must not be blank");
       if (std::find(out->begin(), out->end(), tag) == out->end()) out->push_back(std::move(tag));
     }
     return true;
   }
 
  private:
-  RequestError* error_;
+  Status error_;
 };
 
 bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, RecommendRequest* q) {
   if (!r.String(doc, "surface", "", &q->surface)) return false;
-  if (q->surface.empty()) return r.Fail(422, "surface", "required, non-empty");
-  if (q->surface.size() > kMaxSurfaceLength) return r.Fail(422, "surface", "at most 64 characters");
+  if (q->surface.empty()) return r.RuleError("surface", "required, non-empty");
+  if (q->surface.size() > kMaxSurfaceLength) return r.RuleError("surface", "at most 64 characters");
 
   if (Member(doc, "segment") == nullptr) {
     q->warnings.push_back({"DEFAULT_APPLIED", "segment defaulted to \"default\""});
   } else {
     if (!r.String(doc, "segment", "", &q->segment)) return false;
     if (q->segment.empty() || q->segment.size() > kMaxSurfaceLength) {
-      return r.Fail(422, "segment", "must be 1..64 characters");
+      return r.RuleError("segment", "must be 1..64 characters");
     }
   }
 
   if (const Value* k = Member(doc, "k")) {
-    if (!k->IsNumber()) return r.Fail(400, "k", "must be an integer");
-    if (!k->IsInt64()) return r.Fail(422, "k", "must be an integer from 1 to 200");
+    if (!k->IsNumber()) return r.TypeError("k", "must be an integer");
+    if (!k->IsInt64()) return r.RuleError("k", "must be an integer from 1 to 200");
     const int64_t value = k->GetInt64();
-    if (value < 1 || value > 200) return r.Fail(422, "k", "must be from 1 to 200");
+    if (value < 1 || value > 200) return r.RuleError("k", "must be from 1 to 200");
     if (value > config.max_k) {
-      return r.Fail(422, "k",
-                    "exceeds this tenant's limits.max_k (" + std::to_string(config.max_k) + ")");
+      return r.RuleError(
+          "k", "exceeds this tenant's limits.max_k (" + std::to_string(config.max_k) + ")");
     }
     q->k = static_cast<int>(value);
   } else {
@@ -142,12 +146,12 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
     if (caps) {
       for (auto it = caps->MemberBegin(); it != caps->MemberEnd(); ++it) {
         const std::string path = "constraints.max_per_tag." + std::string(it->name.GetString());
-        if (!it->value.IsNumber()) return r.Fail(400, path, "must be an integer");
+        if (!it->value.IsNumber()) return r.TypeError(path, "must be an integer");
         if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > 200) {
-          return r.Fail(422, path, "must be an integer from 0 to 200");
+          return r.RuleError(path, "must be an integer from 0 to 200");
         }
         std::string tag = NormalizeTag({it->name.GetString(), it->name.GetStringLength()});
-        if (tag.empty()) return r.Fail(422, path, "tag must not be blank");
+        if (tag.empty()) return r.RuleError(path, "tag must not be blank");
         q->max_per_tag.emplace_back(std::move(tag), static_cast<int>(it->value.GetInt64()));
       }
     }
@@ -164,18 +168,18 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
     else if (explain == "full")
       q->explain = ExplainLevel::kFull;
     else
-      return r.Fail(422, "options.explain", "must be none, summary or full");
+      return r.RuleError("options.explain", "must be none, summary or full");
     if (!r.Bool(*section, "include_reasons", "options", &q->include_reasons) ||
         !r.Bool(*section, "include_trace", "options", &q->include_trace)) {
       return false;
     }
     if (const Value* exclude_seen = Member(*section, "exclude_seen")) {
       if (!exclude_seen->IsBool())
-        return r.Fail(400, "options.exclude_seen", "must be true or false");
+        return r.TypeError("options.exclude_seen", "must be true or false");
       q->exclude_seen = exclude_seen->GetBool();
     }
     if (const Value* seed = Member(*section, "seed")) {
-      if (!seed->IsInt64()) return r.Fail(400, "options.seed", "must be an integer");
+      if (!seed->IsInt64()) return r.TypeError("options.seed", "must be an integer");
       q->seed = seed->GetInt64();
     }
   }
@@ -196,12 +200,12 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
          {std::pair{"user.user_id", &q->user_id}, std::pair{"user.anonymous_id", &q->anonymous_id},
           std::pair{"user.session_id", &q->session_id}}) {
       if (Member(*section, name + 5) != nullptr && !IsValidId(*value)) {
-        return r.Fail(422, name, "must be 1..256 printable characters");
+        return r.RuleError(name, "must be 1..256 printable characters");
       }
     }
   }
   if (q->user_id.empty() && q->anonymous_id.empty() && q->session_id.empty()) {
-    return r.Fail(422, "user", "one of user_id, anonymous_id or session_id is required");
+    return r.RuleError("user", "one of user_id, anonymous_id or session_id is required");
   }
 
   if (!r.Object(doc, "context", "", &section)) return false;
@@ -215,7 +219,7 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
     }
     if (Member(*section, "now") != nullptr) {
       q->now = ParseRfc3339(now);
-      if (!q->now) return r.Fail(422, "context.now", "must be an RFC 3339 timestamp");
+      if (!q->now) return r.RuleError("context.now", "must be an RFC 3339 timestamp");
     }
   }
 
@@ -223,9 +227,9 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
   if (section) {
     if (!r.Ids(*section, "item_ids", "anchors", kMaxAnchors, &q->anchor_ids)) return false;
     if (const Value* max = Member(*section, "max_anchors")) {
-      if (!max->IsNumber()) return r.Fail(400, "anchors.max_anchors", "must be an integer");
+      if (!max->IsNumber()) return r.TypeError("anchors.max_anchors", "must be an integer");
       if (!max->IsInt64() || max->GetInt64() < 1 || max->GetInt64() > 50) {
-        return r.Fail(422, "anchors.max_anchors", "must be an integer from 1 to 50");
+        return r.RuleError("anchors.max_anchors", "must be an integer from 1 to 50");
       }
       q->max_anchors = static_cast<int>(max->GetInt64());
     }
@@ -241,9 +245,9 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
       return false;
     }
     if (q->exclude_ids.size() > static_cast<size_t>(config.max_exclude_ids)) {
-      return r.Fail(422, "candidates.exclude_ids",
-                    "exceeds this tenant's limits.max_exclude_ids (" +
-                        std::to_string(config.max_exclude_ids) + ")");
+      return r.RuleError("candidates.exclude_ids",
+                         "exceeds this tenant's limits.max_exclude_ids (" +
+                             std::to_string(config.max_exclude_ids) + ")");
     }
   }
 
@@ -255,9 +259,9 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
       const Value* w = Member(*section, key);
       if (w == nullptr) continue;
       const std::string path = std::string("weights.") + key;
-      if (!w->IsNumber()) return r.Fail(400, path, "must be a number");
+      if (!w->IsNumber()) return r.TypeError(path, "must be a number");
       if (w->GetDouble() < 0 || w->GetDouble() > 1e6)
-        return r.Fail(422, path, "must be from 0 to 1e6");
+        return r.RuleError(path, "must be from 0 to 1e6");
       *slot = w->GetDouble();
     }
   }
@@ -269,62 +273,50 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
       return false;
     }
     if (!IsValidId(q->experiment_id)) {
-      return r.Fail(422, "experiment.id", "must be 1..256 printable characters");
+      return r.RuleError("experiment.id", "must be 1..256 printable characters");
     }
     if (!IsValidId(q->experiment_variant)) {
-      return r.Fail(422, "experiment.variant", "must be 1..256 printable characters");
+      return r.RuleError("experiment.variant", "must be 1..256 printable characters");
     }
   }
   return true;
 }
 
-std::optional<rapidjson::Document> ParseBody(std::string_view body, RequestError* error) {
-  rapidjson::Document doc;
-  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    *error = {400, parsed.message()};
-    return std::nullopt;
-  }
-  if (!doc.IsObject()) {
-    *error = {400, "body: must be a JSON object"};
-    return std::nullopt;
-  }
-  return doc;
+Status ParseBody(std::string_view body, rapidjson::Document* doc) {
+  RETURN_IF_ERROR(ParseStrictJson(body, doc));
+  if (!doc->IsObject()) return Status::InvalidArgument("body: must be a JSON object");
+  return Status::Ok();
 }
 
 bool ParseSimilarOnly(const Value& doc, const TenantConfig&, Reader& r, RecommendRequest* q) {
   if (!r.String(doc, "item_id", "", &q->item_id)) return false;
   if (!IsValidId(q->item_id))
-    return r.Fail(422, "item_id", "required: 1..256 printable characters");
+    return r.RuleError("item_id", "required: 1..256 printable characters");
   return true;
 }
 
 // Parses the body, then the fields every endpoint shares, then the endpoint's own.
-std::optional<RecommendRequest> Parse(std::string_view body, const TenantConfig& config,
-                                      RequestError* error,
-                                      bool (*endpoint_fields)(const Value&, const TenantConfig&,
-                                                              Reader&, RecommendRequest*)) {
-  auto doc = ParseBody(body, error);
-  if (!doc) return std::nullopt;
+Result<RecommendRequest> Parse(std::string_view body, const TenantConfig& config,
+                               bool (*endpoint_fields)(const Value&, const TenantConfig&, Reader&,
+                                                       RecommendRequest*)) {
+  rapidjson::Document doc;
+  RETURN_IF_ERROR(ParseBody(body, &doc));
   RecommendRequest q;
-  Reader r(error);
-  if (!ParseCommon(*doc, config, r, &q) || !endpoint_fields(*doc, config, r, &q)) {
-    return std::nullopt;
+  Reader r;
+  if (!ParseCommon(doc, config, r, &q) || !endpoint_fields(doc, config, r, &q)) {
+    return std::move(r).error();
   }
   return q;
 }
 
 }  // namespace
 
-std::optional<RecommendRequest> ParseRecommendRequest(std::string_view body,
-                                                      const TenantConfig& config,
-                                                      RequestError* error) {
-  return Parse(body, config, error, &ParseRecommendOnly);
+Result<RecommendRequest> ParseRecommendRequest(std::string_view body, const TenantConfig& config) {
+  return Parse(body, config, &ParseRecommendOnly);
 }
 
-std::optional<RecommendRequest> ParseSimilarRequest(std::string_view body,
-                                                    const TenantConfig& config,
-                                                    RequestError* error) {
-  return Parse(body, config, error, &ParseSimilarOnly);
+Result<RecommendRequest> ParseSimilarRequest(std::string_view body, const TenantConfig& config) {
+  return Parse(body, config, &ParseSimilarOnly);
 }
 
 std::string_view PrimaryUserKey(const RecommendRequest& q) {

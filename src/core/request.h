@@ -1,8 +1,8 @@
 // The validated, normalized /v1/recommend and /v1/similar requests (api.md part A).
 //
-// ParseRecommendRequest / ParseSimilarRequest read a JSON body and fill every default. Errors are
-// RequestErrors: 400 for unparsable JSON or a wrong type, 422 for valid JSON that breaks a rule;
-// `detail` starts with the field path. Limits that depend on the tenant (limits.max_k,
+// ParseRecommendRequest / ParseSimilarRequest read a JSON body and fill every default. Errors:
+// kInvalidArgument for unparsable JSON or a wrong type, kUnprocessable for valid JSON that breaks
+// a rule; the message starts with the field path. Limits that depend on the tenant (limits.max_k,
 // limits.max_exclude_ids) are checked against the TenantConfig passed in. Pure; thread-safe.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
 #include "core/tenant_config.h"
 #include "core/time.h"
 
@@ -56,18 +57,8 @@ struct RecommendRequest {
   std::vector<Warning> warnings;  // defaults applied while parsing
 };
 
-struct RequestError {
-  int status;  // 400 or 422
-  std::string detail;
-};
-
-// On success returns the request; otherwise fills *error and returns nullopt.
-std::optional<RecommendRequest> ParseRecommendRequest(std::string_view body,
-                                                      const TenantConfig& config,
-                                                      RequestError* error);
-std::optional<RecommendRequest> ParseSimilarRequest(std::string_view body,
-                                                    const TenantConfig& config,
-                                                    RequestError* error);
+Result<RecommendRequest> ParseRecommendRequest(std::string_view body, const TenantConfig& config);
+Result<RecommendRequest> ParseSimilarRequest(std::string_view body, const TenantConfig& config);
 
 // The user identifier used for hashing and experiments: user_id, else anonymous_id, else
 // session_id.

@@ -6,10 +6,9 @@ namespace recsys {
 namespace {
 
 RecommendRequest MustParse(const char* body, const TenantConfig& config = {}) {
-  RequestError error;
-  auto q = ParseRecommendRequest(body, config, &error);
-  EXPECT_TRUE(q.has_value()) << error.detail;
-  return q.value_or(RecommendRequest{});
+  auto q = ParseRecommendRequest(body, config);
+  EXPECT_TRUE(q.ok()) << q.status().message();
+  return q.ok() ? q.value() : RecommendRequest{};
 }
 
 TEST(RequestTest, FillsDefaultsWithWarnings) {
@@ -51,66 +50,68 @@ TEST(RequestTest, BadRequestsGetTheRightStatusAndField) {
   config.max_exclude_ids = 3;
   const struct {
     const char* body;
-    int status;
+    StatusCode code;
     const char* field;
   } cases[] = {
-      {"not json", 400, "body"},
-      {"[]", 400, "body"},
-      {R"({"surface": 7, "user": {"user_id": "u"}})", 400, "surface"},
-      {R"({"user": {"user_id": "u"}})", 422, "surface"},
-      {R"({"surface": "", "user": {"user_id": "u"}})", 422, "surface"},
-      {R"({"surface": "home"})", 422, "user"},
-      {R"({"surface": "home", "user": {"user_id": ""}})", 422, "user.user_id"},
-      {R"({"surface": "home", "user": {"user_id": 5}})", 400, "user.user_id"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 0})", 422, "k"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 201})", 422, "k"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 60})", 422, "k"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": "5"})", 400, "k"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 2.5})", 422, "k"},
+      {"not json", StatusCode::kInvalidArgument, "body"},
+      {"[]", StatusCode::kInvalidArgument, "body"},
+      {R"({"surface": 7, "user": {"user_id": "u"}})", StatusCode::kInvalidArgument, "surface"},
+      {R"({"user": {"user_id": "u"}})", StatusCode::kUnprocessable, "surface"},
+      {R"({"surface": "", "user": {"user_id": "u"}})", StatusCode::kUnprocessable, "surface"},
+      {R"({"surface": "home"})", StatusCode::kUnprocessable, "user"},
+      {R"({"surface": "home", "user": {"user_id": ""}})", StatusCode::kUnprocessable,
+       "user.user_id"},
+      {R"({"surface": "home", "user": {"user_id": 5}})", StatusCode::kInvalidArgument,
+       "user.user_id"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 0})", StatusCode::kUnprocessable, "k"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 201})", StatusCode::kUnprocessable,
+       "k"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 60})", StatusCode::kUnprocessable,
+       "k"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": "5"})", StatusCode::kInvalidArgument,
+       "k"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "k": 2.5})", StatusCode::kUnprocessable,
+       "k"},
       {R"({"surface": "home", "user": {"user_id": "u"},
           "candidates": {"exclude_ids": ["a", "b", "c", "d"]}})",
-       422, "candidates.exclude_ids"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "candidates": {"exclude_ids": "a"}})", 400,
-       "candidates.exclude_ids"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "weights": {"pop": -1}})", 422,
-       "weights.pop"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "options": {"explain": "all"}})", 422,
-       "options.explain"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "context": {"now": "today"}})", 422,
-       "context.now"},
-      {R"({"surface": "home", "user": {"user_id": "u"}, "anchors": {"max_anchors": 51}})", 422,
-       "anchors.max_anchors"},
+       StatusCode::kUnprocessable, "candidates.exclude_ids"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "candidates": {"exclude_ids": "a"}})",
+       StatusCode::kInvalidArgument, "candidates.exclude_ids"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "weights": {"pop": -1}})",
+       StatusCode::kUnprocessable, "weights.pop"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "options": {"explain": "all"}})",
+       StatusCode::kUnprocessable, "options.explain"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "context": {"now": "today"}})",
+       StatusCode::kUnprocessable, "context.now"},
+      {R"({"surface": "home", "user": {"user_id": "u"}, "anchors": {"max_anchors": 51}})",
+       StatusCode::kUnprocessable, "anchors.max_anchors"},
       {R"({"surface": "home", "user": {"user_id": "u"},
           "constraints": {"max_per_tag": {"brand:x": -1}}})",
-       422, "constraints.max_per_tag.brand:x"},
+       StatusCode::kUnprocessable, "constraints.max_per_tag.brand:x"},
   };
   for (const auto& c : cases) {
-    RequestError error;
-    auto q = ParseRecommendRequest(c.body, config, &error);
-    ASSERT_FALSE(q.has_value()) << c.body;
-    EXPECT_EQ(error.status, c.status) << c.body << " -> " << error.detail;
-    EXPECT_EQ(error.detail.rfind(c.field, 0), 0u) << error.detail;
+    auto q = ParseRecommendRequest(c.body, config);
+    ASSERT_FALSE(q.ok()) << c.body;
+    EXPECT_EQ(q.status().code(), c.code) << c.body << " -> " << q.status().message();
+    EXPECT_EQ(q.status().message().rfind(c.field, 0), 0u) << q.status().message();
   }
 }
 
 TEST(RequestTest, LongAndControlCharacterIdsAreRejected) {
-  RequestError error;
   std::string body =
       R"({"surface": "home", "user": {"user_id": ")" + std::string(257, 'x') + "\"}}";
-  EXPECT_FALSE(ParseRecommendRequest(body, {}, &error).has_value());
-  EXPECT_EQ(error.status, 422);
+  EXPECT_EQ(ParseRecommendRequest(body, {}).status().code(), StatusCode::kUnprocessable);
   body = R"({"surface": "home", "user": {"user_id": "a\u0001b"}})";
-  EXPECT_FALSE(ParseRecommendRequest(body, {}, &error).has_value());
+  EXPECT_FALSE(ParseRecommendRequest(body, {}).ok());
 }
 
 TEST(RequestTest, SimilarNeedsAnItem) {
-  RequestError error;
-  EXPECT_FALSE(ParseSimilarRequest(R"({"surface": "pdp"})", {}, &error).has_value());
-  EXPECT_EQ(error.status, 422);
-  EXPECT_EQ(error.detail.rfind("item_id", 0), 0u);
-  auto q = ParseSimilarRequest(R"({"surface": "pdp", "item_id": "i1", "k": 3})", {}, &error);
-  ASSERT_TRUE(q.has_value());
-  EXPECT_EQ(q->item_id, "i1");
+  auto missing = ParseSimilarRequest(R"({"surface": "pdp"})", {});
+  EXPECT_EQ(missing.status().code(), StatusCode::kUnprocessable);
+  EXPECT_EQ(missing.status().message().rfind("item_id", 0), 0u);
+  auto q = ParseSimilarRequest(R"({"surface": "pdp", "item_id": "i1", "k": 3})", {});
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.value().item_id, "i1");
 }
 
 TEST(RequestTest, NormalizedJsonDropsUserIdsWhenAsked) {

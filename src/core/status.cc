@@ -8,6 +8,8 @@ const char* StatusCodeName(StatusCode code) {
       return "ok";
     case StatusCode::kInvalidArgument:
       return "invalid_argument";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
     case StatusCode::kNotFound:
       return "not_found";
     case StatusCode::kPermissionDenied:
@@ -16,6 +18,8 @@ const char* StatusCodeName(StatusCode code) {
       return "failed_precondition";
     case StatusCode::kConflict:
       return "conflict";
+    case StatusCode::kUnprocessable:
+      return "unprocessable";
     case StatusCode::kResourceExhausted:
       return "resource_exhausted";
     case StatusCode::kUnavailable:

@@ -1,8 +1,10 @@
 // Status and Result<T>: errors as values at every boundary of recsys.
 //
-// A Status is either OK or carries a code and a human-readable message. Result<T> holds either a
-// T or a non-OK Status. Neither throws; callers check ok() before value(). Both are cheap to move
-// and safe to pass between threads (they are plain values).
+// A Status is either OK or carries a code and a human-readable message, and optionally the
+// stable API code an HTTP problem names (when it is not the code's usual one) and a retry delay.
+// `core` and `service` return them; `http` alone turns one into a response
+// (http/problem.h StatusProblem). Result<T> holds either a T or a non-OK Status. Neither throws;
+// callers check ok() before value(). Both are cheap to move and safe to pass between threads.
 #pragma once
 
 #include <cassert>
@@ -15,11 +17,13 @@ namespace recsys {
 enum class StatusCode {
   kOk,
   kInvalidArgument,     // the caller sent something malformed
+  kUnauthenticated,     // the caller's credentials are missing or not valid
   kNotFound,            // the named thing does not exist
   kPermissionDenied,    // the caller may not do this (or the tenant is unknown or inactive)
   kFailedPrecondition,  // the system is not in a state that allows the call (e.g. schema behind)
   kConflict,            // the caller's view is stale (e.g. If-Match no longer current)
-  kResourceExhausted,   // a size or rate limit was exceeded
+  kUnprocessable,       // well-formed input that breaks a rule (a config field out of range)
+  kResourceExhausted,   // a size limit, or with retry_after_s() a rate limit, was exceeded
   kUnavailable,         // a dependency (the database) cannot be reached; retrying may help
   kInternal,            // a bug or an unexpected answer from a dependency
 };
@@ -36,6 +40,9 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string m) {
     return {StatusCode::kInvalidArgument, std::move(m)};
   }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status PermissionDenied(std::string m) {
     return {StatusCode::kPermissionDenied, std::move(m)};
@@ -44,8 +51,15 @@ class [[nodiscard]] Status {
     return {StatusCode::kFailedPrecondition, std::move(m)};
   }
   static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
+  static Status Unprocessable(std::string m) { return {StatusCode::kUnprocessable, std::move(m)}; }
   static Status ResourceExhausted(std::string m) {
     return {StatusCode::kResourceExhausted, std::move(m)};
+  }
+  // A rate limit: kResourceExhausted that may be retried after `retry_after_s` (> 0) seconds.
+  static Status RateLimited(std::string m, int retry_after_s) {
+    Status s(StatusCode::kResourceExhausted, std::move(m));
+    s.retry_after_s_ = retry_after_s;
+    return s;
   }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
@@ -53,12 +67,23 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The stable API code (RECSYS_...) for this error when it is not its code's usual one; null
+  // otherwise. `reason` must be a string literal (it is not copied).
+  const char* reason() const { return reason_; }
+  Status WithReason(const char* reason) && {
+    reason_ = reason;
+    return std::move(*this);
+  }
+  // Seconds after which a rate-limited call may be retried; 0 when not rate limited.
+  int retry_after_s() const { return retry_after_s_; }
   // "code: message", or "ok".
   std::string ToString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  const char* reason_ = nullptr;
+  int retry_after_s_ = 0;
 };
 
 template <typename T>

@@ -53,8 +53,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!authorization.empty()) request.headers.emplace_back("Authorization", authorization);
   if (!org.empty()) request.headers.emplace_back("X-Org-Id", org);
   auto caller = auth.chain.Authenticate(request);
-  if (auto* who = std::get_if<recsys::http::Caller>(&caller)) {
-    (void)recsys::http::ResolveTenant(request, *who);
-  }
+  if (caller.ok()) (void)recsys::http::ResolveTenant(request, caller.value());
   return 0;
 }

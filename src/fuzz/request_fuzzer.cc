@@ -10,11 +10,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const recsys::TenantConfig config;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  recsys::RequestError error;
-  if (auto request = recsys::ParseRecommendRequest(body, config, &error)) {
-    (void)recsys::NormalizedRequestJson(*request, /*include_user_ids=*/true);
-    (void)recsys::PrimaryUserKey(*request);
+  if (auto request = recsys::ParseRecommendRequest(body, config); request.ok()) {
+    (void)recsys::NormalizedRequestJson(request.value(), /*include_user_ids=*/true);
+    (void)recsys::PrimaryUserKey(request.value());
   }
-  (void)recsys::ParseSimilarRequest(body, config, &error);
+  (void)recsys::ParseSimilarRequest(body, config);
   return 0;
 }

@@ -12,7 +12,6 @@
 namespace recsys::http {
 namespace {
 
-using service::AdminError;
 using service::DocKind;
 using service::DocVersion;
 using service::TenantRef;
@@ -23,10 +22,6 @@ int RoleRank(std::string_view role) {
   if (role == "operator") return 2;
   if (role == "admin") return 3;
   return 0;
-}
-
-HttpResponse ErrorResponse(const AdminError& e, const HttpRequest& request) {
-  return Problem(e.status, e.code, e.detail, request);
 }
 
 // "abc", W/"abc" and abc all name ETag abc.
@@ -62,22 +57,21 @@ template <typename Handle>
 HttpResponse Admin(const Authenticator& auth, const service::AdminService& admin,
                    HttpRequest& request, std::string_view role, Handle&& handle) {
   auto caller = auth.Authenticate(request);
-  if (auto* e = std::get_if<AuthError>(&caller))
-    return Problem(e->status, e->code, e->detail, request);
-  const Caller& who = std::get<Caller>(caller);
+  if (!caller.ok()) return StatusProblem(caller.status(), request);
+  const Caller& who = caller.value();
   const std::string path_tenant(request.PathParam("tenant_id"));
   if (!who.tenant.empty() && who.tenant != path_tenant) {
-    return Problem(403, "RECSYS_FORBIDDEN", service::kTenantNotServable, request);
+    return StatusProblem(Status::PermissionDenied(service::kTenantNotServable), request);
   }
   if (!HasRole(who, role)) {
-    return Problem(403, "RECSYS_FORBIDDEN", "this needs the " + std::string(role) + " role",
-                   request);
+    return StatusProblem(Status::PermissionDenied("this needs the " + std::string(role) + " role"),
+                         request);
   }
   auto tenant = admin.Tenant(path_tenant);
-  if (auto* e = std::get_if<AdminError>(&tenant)) return ErrorResponse(*e, request);
+  if (!tenant.ok()) return StatusProblem(tenant.status(), request);
   service::Actor actor{who.subject, who.type, request.request_id, std::string(request.remote_ip),
                        std::string(request.Header("User-Agent"))};
-  return handle(std::get<TenantRef>(tenant), actor);
+  return handle(tenant.value(), actor);
 }
 
 void AddDocumentRoutes(Router& router, const Authenticator& auth,
@@ -87,28 +81,28 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
   router.Add("GET", base, [&auth, &admin, kind](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto current = admin.Get(tenant, kind);
-      if (auto* e = std::get_if<AdminError>(&current)) return ErrorResponse(*e, r);
-      return DocumentResponse(tenant, kind, std::get<DocVersion>(current));
+      if (!current.ok()) return StatusProblem(current.status(), r);
+      return DocumentResponse(tenant, kind, current.value());
     });
   });
   router.Add("PUT", base, [&auth, &admin, kind](HttpRequest& r) {
     return Admin(auth, admin, r, "operator", [&](const TenantRef& tenant, const service::Actor& a) {
       auto saved = admin.Put(tenant, kind, r.body, IfMatch(r), a);
-      if (auto* e = std::get_if<AdminError>(&saved)) return ErrorResponse(*e, r);
-      return DocumentResponse(tenant, kind, std::get<DocVersion>(saved));
+      if (!saved.ok()) return StatusProblem(saved.status(), r);
+      return DocumentResponse(tenant, kind, saved.value());
     });
   });
   router.Add("POST", base + "/rollback", [&auth, &admin, kind](HttpRequest& r) {
     return Admin(auth, admin, r, "operator", [&](const TenantRef& tenant, const service::Actor& a) {
       auto restored = admin.Rollback(tenant, kind, r.body, IfMatch(r), a);
-      if (auto* e = std::get_if<AdminError>(&restored)) return ErrorResponse(*e, r);
-      return DocumentResponse(tenant, kind, std::get<DocVersion>(restored));
+      if (!restored.ok()) return StatusProblem(restored.status(), r);
+      return DocumentResponse(tenant, kind, restored.value());
     });
   });
   router.Add("GET", base + "/versions", [&auth, &admin, kind](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto versions = admin.Versions(tenant, kind, r.QueryParam("limit"), r.QueryParam("offset"));
-      if (auto* e = std::get_if<AdminError>(&versions)) return ErrorResponse(*e, r);
+      if (!versions.ok()) return StatusProblem(versions.status(), r);
       rapidjson::StringBuffer buffer;
       Writer w(buffer);
       w.StartObject();
@@ -116,7 +110,7 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
       json::WriteString(w, tenant.external_id);
       w.Key("versions");
       w.StartArray();
-      for (const DocVersion& v : std::get<std::vector<DocVersion>>(versions)) {
+      for (const DocVersion& v : versions.value()) {
         w.StartObject();
         w.Key("version");
         json::WriteString(w, v.etag);
@@ -144,12 +138,12 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
                             HttpRequest& r) {
   rapidjson::Document doc;
   if (Status parsed = ParseStrictJson(r.body, &doc); !parsed.ok()) {
-    return Problem(400, "RECSYS_INVALID_REQUEST", parsed.message(), r);
+    return StatusProblem(Status::InvalidArgument(parsed.message()), r);
   }
   if (!doc.IsObject() || !doc.HasMember("rules") || !doc.HasMember("request") ||
       !doc["request"].IsObject()) {
-    return Problem(400, "RECSYS_INVALID_REQUEST",
-                   "body: want {\"rules\": [...], \"request\": {...}}", r);
+    return StatusProblem(
+        Status::InvalidArgument("body: want {\"rules\": [...], \"request\": {...}}"), r);
   }
   auto text = [](const rapidjson::Value& v) {
     rapidjson::StringBuffer b;
@@ -158,10 +152,8 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
     return std::string(b.GetString(), b.GetSize());
   };
   auto result = recommend.DryRunRules(tenant.external_id, text(doc["rules"]), text(doc["request"]));
-  if (auto* e = std::get_if<service::ServeError>(&result)) {
-    return Problem(e->status, e->code, e->detail, r);
-  }
-  const service::DryRun& run = std::get<service::DryRun>(result);
+  if (!result.ok()) return StatusProblem(result.status(), r);
+  const service::DryRun& run = result.value();
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   auto list = [&](const char* key, const std::vector<std::string>& items) {
@@ -240,45 +232,45 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto page = admin.Audit(tenant, r.QueryParam("limit"), r.QueryParam("before"),
                               r.QueryParam("before_id"));
-      if (auto* e = std::get_if<AdminError>(&page)) return ErrorResponse(*e, r);
-      return Json(200, std::move(std::get<std::string>(page)));
+      if (!page.ok()) return StatusProblem(page.status(), r);
+      return Json(200, std::move(page).value());
     });
   });
-  router.Add(
-      "POST", "/v1/admin/tenants/{tenant_id}/cache/invalidate", [&auth, &admin](HttpRequest& r) {
-        return Admin(auth, admin, r, "operator",
-                     [&](const TenantRef& tenant, const service::Actor& a) {
-                       auto done = admin.Invalidate(tenant, r.body, a);
-                       if (auto* e = std::get_if<AdminError>(&done)) return ErrorResponse(*e, r);
-                       const service::Invalidation& inv = std::get<service::Invalidation>(done);
-                       rapidjson::StringBuffer buffer;
-                       Writer w(buffer);
-                       w.StartObject();
-                       w.Key("tenant_id");
-                       json::WriteString(w, tenant.external_id);
-                       w.Key("targets");
-                       w.StartArray();
-                       for (const std::string& t : inv.targets) json::WriteString(w, t);
-                       w.EndArray();
-                       if (!inv.surface.empty()) {
-                         w.Key("surface");
-                         json::WriteString(w, inv.surface);
-                       }
-                       w.Key("status");
-                       w.String("requested");
-                       w.Key("event_id");
-                       w.Int64(inv.event_id);
-                       w.Key("invalidated");
-                       w.StartObject();
-                       for (const auto& [target, count] : inv.invalidated) {
-                         w.Key(target.c_str());
-                         w.Int(count);
-                       }
-                       w.EndObject();
-                       w.EndObject();
-                       return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
-                     });
-      });
+  router.Add("POST", "/v1/admin/tenants/{tenant_id}/cache/invalidate",
+             [&auth, &admin](HttpRequest& r) {
+               return Admin(auth, admin, r, "operator",
+                            [&](const TenantRef& tenant, const service::Actor& a) {
+                              auto done = admin.Invalidate(tenant, r.body, a);
+                              if (!done.ok()) return StatusProblem(done.status(), r);
+                              const service::Invalidation& inv = done.value();
+                              rapidjson::StringBuffer buffer;
+                              Writer w(buffer);
+                              w.StartObject();
+                              w.Key("tenant_id");
+                              json::WriteString(w, tenant.external_id);
+                              w.Key("targets");
+                              w.StartArray();
+                              for (const std::string& t : inv.targets) json::WriteString(w, t);
+                              w.EndArray();
+                              if (!inv.surface.empty()) {
+                                w.Key("surface");
+                                json::WriteString(w, inv.surface);
+                              }
+                              w.Key("status");
+                              w.String("requested");
+                              w.Key("event_id");
+                              w.Int64(inv.event_id);
+                              w.Key("invalidated");
+                              w.StartObject();
+                              for (const auto& [target, count] : inv.invalidated) {
+                                w.Key(target.c_str());
+                                w.Int(count);
+                              }
+                              w.EndObject();
+                              w.EndObject();
+                              return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+                            });
+             });
 }
 
 }  // namespace recsys::http

@@ -7,9 +7,7 @@
 namespace recsys::http {
 namespace {
 
-AuthError Unauthorized() {
-  return AuthError{401, "RECSYS_UNAUTHORIZED", "missing or invalid credentials"};
-}
+Status Unauthorized() { return Status::Unauthenticated("missing or invalid credentials"); }
 
 }  // namespace
 
@@ -17,8 +15,7 @@ ApiKeyAuthenticator::ApiKeyAuthenticator(const service::StateHolder& state, std:
                                          std::function<void(const std::string&)> on_used)
     : state_(state), secret_(std::move(secret)), on_used_(std::move(on_used)) {}
 
-std::variant<Caller, AuthError> ApiKeyAuthenticator::Authenticate(
-    const HttpRequest& request) const {
+Result<Caller> ApiKeyAuthenticator::Authenticate(const HttpRequest& request) const {
   const std::string_view key = request.Header("X-API-Key");
   if (key.empty() || key.size() > 256) return Unauthorized();
   // The lookup is by a keyed hash, so its timing says nothing about stored keys.
@@ -34,8 +31,7 @@ std::variant<Caller, AuthError> ApiKeyAuthenticator::Authenticate(
   return Caller{"key:" + entry.id, "api_key", entry.tenant, entry.roles};
 }
 
-std::variant<Caller, AuthError> BearerAuthenticator::Authenticate(
-    const HttpRequest& request) const {
+Result<Caller> BearerAuthenticator::Authenticate(const HttpRequest& request) const {
   std::string_view header = request.Header("Authorization");
   if (header.size() < 8 || (header.substr(0, 7) != "Bearer " && header.substr(0, 7) != "bearer ")) {
     return Unauthorized();
@@ -46,7 +42,7 @@ std::variant<Caller, AuthError> BearerAuthenticator::Authenticate(
   return Caller{c.subject.empty() ? "jwt" : c.subject, "jwt", c.tenant, c.roles};
 }
 
-std::variant<Caller, AuthError> ChainAuthenticator::Authenticate(const HttpRequest& request) const {
+Result<Caller> ChainAuthenticator::Authenticate(const HttpRequest& request) const {
   const Authenticator* mode = nullptr;
   if (!request.Header("X-API-Key").empty())
     mode = api_key_;
@@ -58,32 +54,29 @@ std::variant<Caller, AuthError> ChainAuthenticator::Authenticate(const HttpReque
   return mode->Authenticate(request);
 }
 
-std::variant<Caller, AuthError> DevHeaderAuthenticator::Authenticate(
-    const HttpRequest& request) const {
+Result<Caller> DevHeaderAuthenticator::Authenticate(const HttpRequest& request) const {
   const std::string_view user = request.Header("X-Dev-User-Id");
   const std::string_view org = request.Header("X-Dev-Org-Id");
   if (!enabled_) return Unauthorized();
   if (user.empty() || org.empty()) {
-    return AuthError{401, "RECSYS_UNAUTHORIZED",
-                     "dev auth needs both X-Dev-User-Id and X-Dev-Org-Id headers"};
+    return Status::Unauthenticated("dev auth needs both X-Dev-User-Id and X-Dev-Org-Id headers");
   }
   return Caller{std::string(user), "user", std::string(org), {"admin"}};
 }
 
-std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,
-                                                   const Caller& caller) {
+Result<std::string> ResolveTenant(const HttpRequest& request, const Caller& caller) {
   if (request.HeaderCount("X-Org-Id") > 1) {
-    return AuthError{400, "RECSYS_INVALID_REQUEST", "X-Org-Id: sent more than once (ambiguous)"};
+    return Status::InvalidArgument("X-Org-Id: sent more than once (ambiguous)");
   }
   const std::string_view org = request.Header("X-Org-Id");
   if (org.empty()) {
     if (caller.tenant.empty()) {
-      return AuthError{403, "RECSYS_FORBIDDEN", "X-Org-Id is required"};
+      return Status::PermissionDenied("X-Org-Id is required");
     }
     return caller.tenant;
   }
   if (!caller.tenant.empty() && caller.tenant != org) {
-    return AuthError{403, "RECSYS_FORBIDDEN", service::kTenantNotServable};
+    return Status::PermissionDenied(service::kTenantNotServable);
   }
   return std::string(org);
 }

@@ -8,9 +8,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "core/status.h"
 #include "crypto/jwt_verifier.h"
 #include "http/message.h"
 #include "service/serving_state.h"
@@ -24,23 +24,17 @@ struct Caller {
   std::vector<std::string> roles;
 };
 
-struct AuthError {
-  int status;  // 401 or 403
-  std::string code;
-  std::string detail;
-};
-
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  virtual std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const = 0;
+  virtual Result<Caller> Authenticate(const HttpRequest& request) const = 0;
 };
 
 // Trusts X-Dev-User-Id and X-Dev-Org-Id when `enabled`; otherwise every request is 401.
 class DevHeaderAuthenticator : public Authenticator {
  public:
   explicit DevHeaderAuthenticator(bool enabled) : enabled_(enabled) {}
-  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+  Result<Caller> Authenticate(const HttpRequest& request) const override;
 
  private:
   bool enabled_;
@@ -52,7 +46,7 @@ class ApiKeyAuthenticator : public Authenticator {
  public:
   ApiKeyAuthenticator(const service::StateHolder& state, std::string secret,
                       std::function<void(const std::string& key_id)> on_used);
-  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+  Result<Caller> Authenticate(const HttpRequest& request) const override;
 
  private:
   const service::StateHolder& state_;
@@ -65,7 +59,7 @@ class BearerAuthenticator : public Authenticator {
  public:
   explicit BearerAuthenticator(crypto::JwtOptions options) : verifier_(std::move(options)) {}
   bool enabled() const { return verifier_.enabled(); }
-  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+  Result<Caller> Authenticate(const HttpRequest& request) const override;
 
  private:
   crypto::JwtVerifier verifier_;
@@ -79,7 +73,7 @@ class ChainAuthenticator : public Authenticator {
   ChainAuthenticator(const Authenticator* api_key, const Authenticator* bearer,
                      const Authenticator* dev)
       : api_key_(api_key), bearer_(bearer), dev_(dev) {}
-  std::variant<Caller, AuthError> Authenticate(const HttpRequest& request) const override;
+  Result<Caller> Authenticate(const HttpRequest& request) const override;
 
  private:
   const Authenticator* api_key_;
@@ -89,7 +83,7 @@ class ChainAuthenticator : public Authenticator {
 
 // The tenant a request addresses: X-Org-Id, else the caller's own. A caller bound to a tenant
 // that addresses another gets 403. Returns the tenant external id or an error.
-std::variant<std::string, AuthError> ResolveTenant(const HttpRequest& request,
-                                                   const Caller& caller);
+// Errors: kInvalidArgument (two X-Org-Id headers), kPermissionDenied.
+Result<std::string> ResolveTenant(const HttpRequest& request, const Caller& caller);
 
 }  // namespace recsys::http

@@ -19,7 +19,7 @@ std::optional<HttpResponse> CorsPolicy::Preflight(const HttpRequest& request) co
   }
   const std::string_view origin = request.Header("Origin");
   if (!Allowed(origin)) {
-    return Problem(403, "RECSYS_FORBIDDEN", "origin is not allowed", request);
+    return StatusProblem(Status::PermissionDenied("origin is not allowed"), request);
   }
   HttpResponse response;
   response.status = 204;

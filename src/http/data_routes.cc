@@ -34,22 +34,18 @@ template <typename Handle>
 HttpResponse WithTenant(const Authenticator& auth, HttpRequest& request, std::string_view role,
                         bool json_body, Handle&& handle) {
   auto caller = auth.Authenticate(request);
-  if (auto* e = std::get_if<AuthError>(&caller)) {
-    return Problem(e->status, e->code, e->detail, request);
-  }
-  const Caller& who = std::get<Caller>(caller);
+  if (!caller.ok()) return StatusProblem(caller.status(), request);
+  const Caller& who = caller.value();
   auto tenant = ResolveTenant(request, who);
-  if (auto* e = std::get_if<AuthError>(&tenant)) {
-    return Problem(e->status, e->code, e->detail, request);
-  }
+  if (!tenant.ok()) return StatusProblem(tenant.status(), request);
   if (!role.empty() && !HasRole(who, role)) {
-    return Problem(403, "RECSYS_FORBIDDEN", "this needs the " + std::string(role) + " role",
-                   request);
+    return StatusProblem(Status::PermissionDenied("this needs the " + std::string(role) + " role"),
+                         request);
   }
   if (json_body && !IsJsonContentType(request.Header("Content-Type"))) {
-    return Problem(400, "RECSYS_INVALID_REQUEST", "Content-Type must be application/json", request);
+    return StatusProblem(Status::InvalidArgument("Content-Type must be application/json"), request);
   }
-  return handle(std::get<std::string>(tenant), who);
+  return handle(tenant.value(), who);
 }
 
 service::Actor ActorOf(const Caller& who, const HttpRequest& request) {

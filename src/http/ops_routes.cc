@@ -22,7 +22,7 @@ void AddOpsRoutes(Router& router, std::function<service::ReadinessMonitor::Verdi
     const service::ReadinessMonitor::Verdict verdict = readiness();
     if (verdict.ready) return Json(200, R"({"status":"ready"})");
     HttpResponse response =
-        Problem(503, "RECSYS_UNAVAILABLE", verdict.failed_probe + ": " + verdict.reason, request);
+        StatusProblem(Status::Unavailable(verdict.failed_probe + ": " + verdict.reason), request);
     // Add the machine-readable parts beside the standard problem members.
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

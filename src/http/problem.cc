@@ -75,23 +75,47 @@ HttpResponse Problem(int status, std::string_view code, std::string_view detail,
   return response;
 }
 
-HttpResponse StatusProblem(const Status& status, const HttpRequest& request) {
+namespace {
+
+struct ProblemKind {
+  int status;
+  const char* code;
+};
+
+ProblemKind KindOf(const Status& status) {
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
-      return Problem(400, "RECSYS_INVALID_REQUEST", status.message(), request);
+      return {400, "RECSYS_INVALID_REQUEST"};
+    case StatusCode::kUnauthenticated:
+      return {401, "RECSYS_UNAUTHORIZED"};
     case StatusCode::kPermissionDenied:
-      return Problem(403, "RECSYS_FORBIDDEN", status.message(), request);
+      return {403, "RECSYS_FORBIDDEN"};
     case StatusCode::kNotFound:
-      return Problem(404, "RECSYS_NOT_FOUND", status.message(), request);
+      return {404, "RECSYS_NOT_FOUND"};
     case StatusCode::kConflict:
-      return Problem(409, "RECSYS_VERSION_MISMATCH", status.message(), request);
+      return {409, "RECSYS_VERSION_MISMATCH"};
+    case StatusCode::kUnprocessable:
+      return {422, "RECSYS_UNPROCESSABLE_ENTITY"};
     case StatusCode::kResourceExhausted:
-      return Problem(413, "RECSYS_PAYLOAD_TOO_LARGE", status.message(), request);
+      if (status.retry_after_s() > 0) return {429, "RECSYS_RATE_LIMITED"};
+      return {413, "RECSYS_PAYLOAD_TOO_LARGE"};
     case StatusCode::kUnavailable:
-      return Problem(503, "RECSYS_UNAVAILABLE", status.message(), request);
+      return {503, "RECSYS_UNAVAILABLE"};
     default:
-      return Problem(500, "RECSYS_INTERNAL", status.message(), request);
+      return {500, "RECSYS_INTERNAL"};
   }
+}
+
+}  // namespace
+
+HttpResponse StatusProblem(const Status& status, const HttpRequest& request) {
+  const ProblemKind kind = KindOf(status);
+  HttpResponse response = Problem(kind.status, status.reason() ? status.reason() : kind.code,
+                                  status.message(), request);
+  if (status.retry_after_s() > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(status.retry_after_s()));
+  }
+  return response;
 }
 
 HttpResponse Json(int status, std::string body) {

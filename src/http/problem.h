@@ -14,9 +14,13 @@ namespace recsys::http {
 HttpResponse Problem(int status, std::string_view code, std::string_view detail,
                      const HttpRequest& request);
 
-// The problem for a failed Status: kInvalidArgument 400 RECSYS_INVALID_REQUEST, kPermissionDenied
-// 403, kNotFound 404, kConflict 409, kResourceExhausted 413, kUnavailable 503; anything else is a
-// 500 (a bug). The detail is the status message.
+// The one mapping from a failed Status to a response: kInvalidArgument 400 RECSYS_INVALID_REQUEST,
+// kUnauthenticated 401 RECSYS_UNAUTHORIZED, kPermissionDenied 403 RECSYS_FORBIDDEN, kNotFound 404
+// RECSYS_NOT_FOUND, kConflict 409 RECSYS_VERSION_MISMATCH, kUnprocessable 422
+// RECSYS_UNPROCESSABLE_ENTITY, kResourceExhausted 429 RECSYS_RATE_LIMITED with Retry-After when
+// it carries a retry delay (else 413 RECSYS_PAYLOAD_TOO_LARGE), kUnavailable 503
+// RECSYS_UNAVAILABLE; anything else is a 500 (a bug). The status's reason(), when set, replaces
+// the code; the detail is its message.
 HttpResponse StatusProblem(const Status& status, const HttpRequest& request);
 
 // A JSON response from an already serialized body.

@@ -64,7 +64,7 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     allowed += (allowed.empty() ? "" : ", ") + route.method;
   }
   if (allowed.empty()) {
-    return Problem(404, "RECSYS_NOT_FOUND", "no route for this path", request);
+    return StatusProblem(Status::NotFound("no route for this path"), request);
   }
   HttpResponse response =
       Problem(405, "RECSYS_METHOD_NOT_ALLOWED",

@@ -49,7 +49,7 @@ HttpResponse Handle(const Router& router, const CorsPolicy& cors, HttpRequest& r
   } catch (...) {
     obs::Log(obs::Level::kError, "handler threw").Str("request_id", request.request_id);
   }
-  return Problem(500, "RECSYS_INTERNAL", "internal error; see the server log", request);
+  return StatusProblem(Status::Internal("internal error; see the server log"), request);
 }
 
 class Session;
@@ -149,17 +149,17 @@ class Session : public std::enable_shared_from_this<Session> {
     request.request_id = NewUuidV4();
     request.remote_ip = remote_ip_;
     if (ec == bhttp::error::body_limit) {
-      return Reply(
-          request,
-          Problem(413, "RECSYS_PAYLOAD_TOO_LARGE",
-                  "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
-                  request),
-          /*keep_alive=*/false);
+      return Reply(request,
+                   StatusProblem(Status::ResourceExhausted("request body exceeds " +
+                                                           std::to_string(options_.max_body_bytes) +
+                                                           " bytes"),
+                                 request),
+                   /*keep_alive=*/false);
     }
     if (ec) {
       return Reply(request,
-                   Problem(400, "RECSYS_INVALID_REQUEST", "malformed HTTP request: " + ec.message(),
-                           request),
+                   StatusProblem(Status::InvalidArgument("malformed HTTP request: " + ec.message()),
+                                 request),
                    /*keep_alive=*/false);
     }
     const auto& message = parser_->get();
@@ -177,7 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (IsUuid(given_id)) request.request_id = std::string(given_id);
     if (over_capacity_) {
       HttpResponse busy =
-          Problem(503, "RECSYS_UNAVAILABLE", "too many connections; retry shortly", request);
+          StatusProblem(Status::Unavailable("too many connections; retry shortly"), request);
       busy.headers.emplace_back("Retry-After", "1");
       return Reply(request, std::move(busy), /*keep_alive=*/false);
     }

@@ -13,7 +13,6 @@ namespace {
 
 using service::Endpoint;
 using service::Served;
-using service::ServeError;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void WriteWarnings(Writer& w, const std::vector<Warning>& warnings) {
@@ -196,24 +195,16 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
                    Endpoint endpoint, HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto caller = auth.Authenticate(request);
-  if (auto* e = std::get_if<AuthError>(&caller))
-    return Problem(e->status, e->code, e->detail, request);
-  auto tenant = ResolveTenant(request, std::get<Caller>(caller));
-  if (auto* e = std::get_if<AuthError>(&tenant))
-    return Problem(e->status, e->code, e->detail, request);
+  if (!caller.ok()) return StatusProblem(caller.status(), request);
+  auto tenant = ResolveTenant(request, caller.value());
+  if (!tenant.ok()) return StatusProblem(tenant.status(), request);
   if (!IsJsonContentType(request.Header("Content-Type"))) {
-    return Problem(400, "RECSYS_INVALID_REQUEST", "Content-Type must be application/json", request);
+    return StatusProblem(Status::InvalidArgument("Content-Type must be application/json"), request);
   }
 
-  auto outcome = service.Handle(endpoint, std::get<std::string>(tenant), request.body);
-  if (auto* e = std::get_if<ServeError>(&outcome)) {
-    HttpResponse problem = Problem(e->status, e->code, e->detail, request);
-    if (e->retry_after_s > 0) {
-      problem.headers.emplace_back("Retry-After", std::to_string(e->retry_after_s));
-    }
-    return problem;
-  }
-  const Served& served = std::get<Served>(outcome);
+  auto outcome = service.Handle(endpoint, tenant.value(), request.body);
+  if (!outcome.ok()) return StatusProblem(outcome.status(), request);
+  const Served& served = outcome.value();
 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);

@@ -24,8 +24,18 @@ bool ParseIntParam(std::string_view text, long long lo, long long hi, long long*
   return value.has_value();
 }
 
-AdminError Unprocessable(std::string code, std::string detail) {
-  return AdminError{422, std::move(code), std::move(detail)};
+// A repository error as callers see it: a stale ETag or a missing version as such; anything else
+// is the database's trouble, told without its details.
+Status StorageError(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kConflict:
+    case StatusCode::kNotFound:
+      return status;
+    case StatusCode::kUnavailable:
+      return Status::Unavailable("the database is unavailable; retry later");
+    default:
+      return Status::Unavailable("storage error; retry later");
+  }
 }
 
 }  // namespace
@@ -33,142 +43,127 @@ AdminError Unprocessable(std::string code, std::string detail) {
 AdminService::AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local)
     : repo_(repo), state_(state), reload_local_(std::move(reload_local)) {}
 
-AdminError AdminService::FromStatus(const Status& status) const {
-  switch (status.code()) {
-    case StatusCode::kConflict:
-      return {409, "RECSYS_VERSION_MISMATCH", status.message()};
-    case StatusCode::kNotFound:
-      return {404, "RECSYS_NOT_FOUND", status.message()};
-    case StatusCode::kUnavailable:
-      return {503, "RECSYS_UNAVAILABLE", "the database is unavailable; retry later"};
-    default:
-      return {503, "RECSYS_UNAVAILABLE", "storage error; retry later"};
-  }
-}
-
-AdminResult<TenantRef> AdminService::Tenant(const std::string& external_id) const {
+Result<TenantRef> AdminService::Tenant(const std::string& external_id) const {
   auto tenant = repo_.FindTenant(external_id);
-  if (!tenant.ok()) return FromStatus(tenant.status());
+  if (!tenant.ok()) return StorageError(tenant.status());
   if (!tenant.value() || !tenant.value()->active()) {
-    return AdminError{403, "RECSYS_FORBIDDEN", kTenantNotServable};
+    return Status::PermissionDenied(kTenantNotServable);
   }
   return *tenant.value();
 }
 
-AdminResult<DocVersion> AdminService::Get(const TenantRef& tenant, DocKind kind) const {
+Result<DocVersion> AdminService::Get(const TenantRef& tenant, DocKind kind) const {
   auto current = repo_.Current(tenant, kind);
-  if (!current.ok()) return FromStatus(current.status());
+  if (!current.ok()) return StorageError(current.status());
   if (!current.value()) {
-    return AdminError{
-        404, "RECSYS_NOT_FOUND",
-        std::string("tenant has no ") + (kind == DocKind::kConfig ? "config" : "rules") + " yet"};
+    return Status::NotFound(std::string("tenant has no ") +
+                            (kind == DocKind::kConfig ? "config" : "rules") + " yet");
   }
   return *current.value();
 }
 
-AdminResult<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind,
-                                          std::string_view body,
-                                          const std::optional<std::string>& if_match,
-                                          const Actor& actor) const {
+Result<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind, std::string_view body,
+                                     const std::optional<std::string>& if_match,
+                                     const Actor& actor) const {
   std::string document(body);
   // A body that is not one unambiguous JSON document is a 400; a document that breaks a rule, 422.
   {
     rapidjson::Document parsed;
     if (Status s = ParseStrictJson(body, &parsed); !s.ok()) {
-      return AdminError{400, "RECSYS_INVALID_REQUEST", s.message()};
+      return Status::InvalidArgument(s.message());
     }
   }
   if (kind == DocKind::kConfig) {
     auto config = ParseTenantConfig(body);
-    if (!config.ok()) return Unprocessable("RECSYS_INVALID_CONFIG", config.status().message());
+    if (!config.ok())
+      return Status::Unprocessable(config.status().message()).WithReason("RECSYS_INVALID_CONFIG");
   } else {
     auto rules = ParseRules(body);
-    if (!rules.ok()) return Unprocessable("RECSYS_INVALID_RULES", rules.status().message());
+    if (!rules.ok())
+      return Status::Unprocessable(rules.status().message()).WithReason("RECSYS_INVALID_RULES");
     document = WithRuleIds(body);
   }
   auto saved = repo_.Save(tenant, kind, document, if_match, "", actor);
-  if (!saved.ok()) return FromStatus(saved.status());
+  if (!saved.ok()) return StorageError(saved.status());
   reload_local_(tenant.external_id, false);
   return std::move(saved).value();
 }
 
-AdminResult<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
-                                               std::string_view body,
-                                               const std::optional<std::string>& if_match,
-                                               const Actor& actor) const {
+Result<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
+                                          std::string_view body,
+                                          const std::optional<std::string>& if_match,
+                                          const Actor& actor) const {
   rapidjson::Document doc;
   if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    return AdminError{400, "RECSYS_INVALID_REQUEST", parsed.message()};
+    return Status::InvalidArgument(parsed.message());
   }
   if (!doc.IsObject()) {
-    return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
+    return Status::InvalidArgument("body: must be a JSON object");
   }
   const rapidjson::Value* version = json::Member(doc, "version");
   if (version == nullptr || !version->IsString() || version->GetStringLength() == 0) {
-    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "version: required, the ETag to restore");
+    return Status::Unprocessable("version: required, the ETag to restore");
   }
   auto restored = repo_.Rollback(tenant, kind, version->GetString(), if_match, actor);
-  if (!restored.ok()) return FromStatus(restored.status());
+  if (!restored.ok()) return StorageError(restored.status());
   reload_local_(tenant.external_id, false);
   return std::move(restored).value();
 }
 
-AdminResult<std::vector<DocVersion>> AdminService::Versions(const TenantRef& tenant, DocKind kind,
-                                                            std::string_view limit,
-                                                            std::string_view offset) const {
+Result<std::vector<DocVersion>> AdminService::Versions(const TenantRef& tenant, DocKind kind,
+                                                       std::string_view limit,
+                                                       std::string_view offset) const {
   long long n = 50, skip = 0;
   if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
-    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "limit: an integer from 1 to 200");
+    return Status::Unprocessable("limit: an integer from 1 to 200");
   }
   if (!offset.empty() && !ParseIntParam(offset, 0, 1000000, &skip)) {
-    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "offset: an integer >= 0");
+    return Status::Unprocessable("offset: an integer >= 0");
   }
   auto versions = repo_.Versions(tenant, kind, static_cast<int>(n), static_cast<int>(skip));
-  if (!versions.ok()) return FromStatus(versions.status());
+  if (!versions.ok()) return StorageError(versions.status());
   return std::move(versions).value();
 }
 
-AdminResult<std::string> AdminService::Audit(const TenantRef& tenant, std::string_view limit,
-                                             std::string_view before,
-                                             std::string_view before_id) const {
+Result<std::string> AdminService::Audit(const TenantRef& tenant, std::string_view limit,
+                                        std::string_view before, std::string_view before_id) const {
   AuditQuery query;
   long long n = 100;
   if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
-    return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "limit: an integer from 1 to 200");
+    return Status::Unprocessable("limit: an integer from 1 to 200");
   }
   query.limit = static_cast<int>(n);
   if (!before.empty()) {
     if (!ParseRfc3339(before)) {
-      return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY", "before: an RFC 3339 timestamp");
+      return Status::Unprocessable("before: an RFC 3339 timestamp");
     }
     query.before = std::string(before);
   }
   if (!before_id.empty()) {
     long long id = 0;
     if (before.empty() || !ParseIntParam(before_id, 0, INT64_MAX, &id)) {
-      return Unprocessable("RECSYS_UNPROCESSABLE_ENTITY",
-                           "before_id: an integer, given together with before");
+      return Status::Unprocessable("before_id: an integer, given together with before");
     }
     query.before_id = id;
   }
   auto page = repo_.AuditPage(tenant, query);
-  if (!page.ok()) return FromStatus(page.status());
+  if (!page.ok()) return StorageError(page.status());
   return std::move(page).value();
 }
 
-AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,
-                                                   const Actor& actor) const {
+Result<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,
+                                              const Actor& actor) const {
   rapidjson::Document doc;
   if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    return AdminError{400, "RECSYS_INVALID_REQUEST", parsed.message()};
+    return Status::InvalidArgument(parsed.message());
   }
   if (!doc.IsObject()) {
-    return AdminError{400, "RECSYS_INVALID_REQUEST", "body: must be a JSON object"};
+    return Status::InvalidArgument("body: must be a JSON object");
   }
   Invalidation out;
   const rapidjson::Value* targets = json::Member(doc, "targets");
   if (targets == nullptr || !targets->IsArray() || targets->Empty()) {
-    return Unprocessable("RECSYS_INVALID_TARGETS", "targets: a non-empty array");
+    return Status::Unprocessable("targets: a non-empty array").WithReason("RECSYS_INVALID_TARGETS");
   }
   for (rapidjson::SizeType i = 0; i < targets->Size(); ++i) {
     const auto& t = (*targets)[i];
@@ -180,9 +175,9 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
       break;
     }
     if (!known) {
-      return Unprocessable("RECSYS_INVALID_TARGETS",
-                           "targets[" + std::to_string(i) +
-                               "]: must be config, rules, popularity, covisit, tags or all");
+      return Status::Unprocessable("targets[" + std::to_string(i) +
+                                   "]: must be config, rules, popularity, covisit, tags or all")
+          .WithReason("RECSYS_INVALID_TARGETS");
     }
     if (std::find(out.targets.begin(), out.targets.end(), name) == out.targets.end()) {
       out.targets.push_back(name);
@@ -190,7 +185,7 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
   }
   if (const rapidjson::Value* surface = json::Member(doc, "surface")) {
     if (!surface->IsString()) {
-      return AdminError{400, "RECSYS_INVALID_REQUEST", "surface: must be a string"};
+      return Status::InvalidArgument("surface: must be a string");
     }
     out.surface = surface->GetString();
   }
@@ -198,7 +193,7 @@ AdminResult<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std:
       out.targets.begin(), out.targets.end(),
       [](const std::string& t) { return t == "popularity" || t == "covisit" || t == "tags"; });
   auto id = repo_.RecordInvalidation(tenant, out.targets, out.surface, signals, actor);
-  if (!id.ok()) return FromStatus(id.status());
+  if (!id.ok()) return StorageError(id.status());
   out.event_id = id.value();
 
   // What this instance drops: the tenant's compiled config/rules, and its snapshots (all, or

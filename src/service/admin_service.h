@@ -1,28 +1,23 @@
 // The admin use cases (api.md "Admin"): config and rules with ETags, versions and rollback,
 // audit pages, cache invalidation. Validation happens here (core parsers); storage, audit and
 // NOTIFY happen in the AdminRepository. Thread-safe when the repository is.
+//
+// Errors: kPermissionDenied (the tenant is unknown, suspended or deleted), kInvalidArgument (a
+// body that is not one JSON object), kUnprocessable (a document or parameter that breaks a rule;
+// reason RECSYS_INVALID_CONFIG / _RULES / _TARGETS where api.md names one), kConflict (a stale
+// If-Match), kNotFound, kUnavailable (the database; its details are not passed on).
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "service/admin_repository.h"
 #include "service/serving_state.h"
 
 namespace recsys::service {
-
-struct AdminError {
-  int status;
-  std::string code;
-  std::string detail;
-};
-
-template <typename T>
-using AdminResult = std::variant<T, AdminError>;
 
 struct Invalidation {
   int64_t event_id = 0;
@@ -40,29 +35,25 @@ class AdminService {
   AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local);
 
   // The addressed tenant; unknown, suspended and deleted tenants are the same 403.
-  AdminResult<TenantRef> Tenant(const std::string& external_id) const;
+  Result<TenantRef> Tenant(const std::string& external_id) const;
 
-  AdminResult<DocVersion> Get(const TenantRef& tenant, DocKind kind) const;
+  Result<DocVersion> Get(const TenantRef& tenant, DocKind kind) const;
   // Validates and saves `body` (the whole document). `if_match`: the ETag the caller last saw.
-  AdminResult<DocVersion> Put(const TenantRef& tenant, DocKind kind, std::string_view body,
-                              const std::optional<std::string>& if_match, const Actor& actor) const;
+  Result<DocVersion> Put(const TenantRef& tenant, DocKind kind, std::string_view body,
+                         const std::optional<std::string>& if_match, const Actor& actor) const;
   // `body`: {"version": "<etag>"}.
-  AdminResult<DocVersion> Rollback(const TenantRef& tenant, DocKind kind, std::string_view body,
-                                   const std::optional<std::string>& if_match,
-                                   const Actor& actor) const;
-  AdminResult<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind,
-                                                std::string_view limit,
-                                                std::string_view offset) const;
+  Result<DocVersion> Rollback(const TenantRef& tenant, DocKind kind, std::string_view body,
+                              const std::optional<std::string>& if_match, const Actor& actor) const;
+  Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind,
+                                           std::string_view limit, std::string_view offset) const;
   // Query values as given (strings from the URL); validated here.
-  AdminResult<std::string> Audit(const TenantRef& tenant, std::string_view limit,
-                                 std::string_view before, std::string_view before_id) const;
+  Result<std::string> Audit(const TenantRef& tenant, std::string_view limit,
+                            std::string_view before, std::string_view before_id) const;
   // `body`: {"targets": [...], "surface"?: "..."}.
-  AdminResult<Invalidation> Invalidate(const TenantRef& tenant, std::string_view body,
-                                       const Actor& actor) const;
+  Result<Invalidation> Invalidate(const TenantRef& tenant, std::string_view body,
+                                  const Actor& actor) const;
 
  private:
-  AdminError FromStatus(const Status& status) const;
-
   AdminRepository& repo_;
   const StateHolder& state_;
   ReloadFn reload_local_;

@@ -50,13 +50,12 @@ std::string RecommendService::UserKey(std::string_view user_id) const {
   return crypto::HmacSha256(options_.user_key_secret, user_id);
 }
 
-std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
-                                                          std::string_view tenant_external_id,
-                                                          std::string_view body) const {
+Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tenant_external_id,
+                                        std::string_view body) const {
   Served served;
   served.state = holder_.Get();
   served.tenant = served.state->FindActive(tenant_external_id);
-  if (served.tenant == nullptr) return ServeError{403, "RECSYS_FORBIDDEN", kTenantNotServable};
+  if (served.tenant == nullptr) return Status::PermissionDenied(kTenantNotServable);
   const TenantState& tenant = *served.tenant;
   const double rate = tenant.config.rate_limit_rps > 0 ? tenant.config.rate_limit_rps
                                                        : options_.default_rate_limit_rps;
@@ -64,23 +63,16 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
     const double burst = tenant.config.rate_limit_burst > 0 ? tenant.config.rate_limit_burst
                                                             : std::max(1.0, 2 * rate);
     if (int retry = limiter_.Take(tenant.external_id, rate, burst, NowUs()); retry > 0) {
-      return ServeError{429, "RECSYS_RATE_LIMITED", "this tenant's request rate limit is exceeded",
-                        retry};
+      return Status::RateLimited("this tenant's request rate limit is exceeded", retry);
     }
   }
 
   const auto started = std::chrono::steady_clock::now();
-  RequestError error;
-  std::optional<RecommendRequest> request =
-      endpoint == Endpoint::kSimilar ? ParseSimilarRequest(body, tenant.config, &error)
-                                     : ParseRecommendRequest(body, tenant.config, &error);
-  if (!request) {
-    return ServeError{
-        error.status,
-        error.status == 400 ? "RECSYS_INVALID_REQUEST" : "RECSYS_UNPROCESSABLE_ENTITY",
-        error.detail};
-  }
-  served.request = std::move(*request);
+  Result<RecommendRequest> request = endpoint == Endpoint::kSimilar
+                                         ? ParseSimilarRequest(body, tenant.config)
+                                         : ParseRecommendRequest(body, tenant.config);
+  if (!request.ok()) return request.status();
+  served.request = std::move(request).value();
   served.parse_us = MicrosSince(started);
   served.warnings = served.request.warnings;
   if (endpoint == Endpoint::kValidate) return served;
@@ -129,14 +121,16 @@ std::variant<Served, ServeError> RecommendService::Handle(Endpoint endpoint,
   return served;
 }
 
-std::variant<DryRun, ServeError> RecommendService::DryRunRules(
-    std::string_view tenant_external_id, std::string_view draft_rules_json,
-    std::string_view request_json) const {
+Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id,
+                                             std::string_view draft_rules_json,
+                                             std::string_view request_json) const {
   auto draft = ParseRules(draft_rules_json);
-  if (!draft.ok()) return ServeError{422, "RECSYS_INVALID_RULES", draft.status().message()};
+  if (!draft.ok()) {
+    return Status::Unprocessable(draft.status().message()).WithReason("RECSYS_INVALID_RULES");
+  }
   auto current = Handle(Endpoint::kRecommend, tenant_external_id, request_json);
-  if (auto* e = std::get_if<ServeError>(&current)) return *e;
-  const Served& before = std::get<Served>(current);
+  if (!current.ok()) return current.status();
+  const Served& before = current.value();
   DryRun out;
   out.rules_version = before.tenant->rules_etag;
   if (before.snapshot == nullptr) return out;

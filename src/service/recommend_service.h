@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "core/ranker.h"
 #include "core/request.h"
@@ -23,13 +22,6 @@ namespace recsys::service {
 inline constexpr const char* kAlgoVersion = "recsys-blend-1";
 
 enum class Endpoint { kRecommend, kValidate, kSimilar };
-
-struct ServeError {
-  int status;
-  std::string code;  // RECSYS_*
-  std::string detail;
-  int retry_after_s = 0;  // for 429
-};
 
 struct RecommendOptions {
   std::string user_key_secret;        // HMAC key of exposure user_key
@@ -81,14 +73,17 @@ class RecommendService {
   RecommendService(const StateHolder& holder, ExposureSink* sink, RecommendOptions options,
                    const HistoryIndex* history = nullptr);
 
-  std::variant<Served, ServeError> Handle(Endpoint endpoint, std::string_view tenant_external_id,
-                                          std::string_view body) const;
+  // Parses the body and, unless validating, ranks it for the tenant. Errors: kPermissionDenied
+  // (tenant unknown or inactive), kResourceExhausted with a retry delay (the tenant's rate limit),
+  // kInvalidArgument / kUnprocessable (the body, as ParseRecommendRequest says).
+  Result<Served> Handle(Endpoint endpoint, std::string_view tenant_external_id,
+                        std::string_view body) const;
 
   // Ranks `request_json` with the tenant's current rules and with `draft_rules_json`; saves and
-  // logs nothing. Errors: 403 tenant, 422 RECSYS_INVALID_RULES, 400/422 request as Handle.
-  std::variant<DryRun, ServeError> DryRunRules(std::string_view tenant_external_id,
-                                               std::string_view draft_rules_json,
-                                               std::string_view request_json) const;
+  // logs nothing. Errors: kUnprocessable with reason RECSYS_INVALID_RULES for the draft, else
+  // as Handle.
+  Result<DryRun> DryRunRules(std::string_view tenant_external_id, std::string_view draft_rules_json,
+                             std::string_view request_json) const;
 
   // Records what was served: the exposure row's `response` is ExposureResponseJson(served), its
   // `meta` the response's meta. User ids are hashed here.

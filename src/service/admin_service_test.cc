@@ -1,0 +1,241 @@
+// The admin use cases in memory: an in-memory repository with the real one's version and ETag
+// rules, no HTTP, no database.
+#include "service/admin_service.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace recsys::service {
+namespace {
+
+class FakeAdminRepository : public AdminRepository {
+ public:
+  FakeAdminRepository() {
+    tenants_["shop"] = {"00000000-0000-4000-8000-000000000001", "shop", TenantStatus::kActive};
+    tenants_["closed"] = {"00000000-0000-4000-8000-000000000002", "closed",
+                          TenantStatus::kSuspended};
+  }
+
+  Result<std::optional<TenantRef>> FindTenant(const std::string& external_id) override {
+    RETURN_IF_ERROR(failure);
+    auto it = tenants_.find(external_id);
+    if (it == tenants_.end()) return std::optional<TenantRef>();
+    return std::optional<TenantRef>(it->second);
+  }
+  Result<std::optional<DocVersion>> Current(const TenantRef& tenant, DocKind kind) override {
+    RETURN_IF_ERROR(failure);
+    const Docs& docs = docs_[{tenant.id, kind}];
+    if (docs.current < 0) return std::optional<DocVersion>();
+    return std::optional<DocVersion>(docs.versions[docs.current]);
+  }
+  Result<DocVersion> Save(const TenantRef& tenant, DocKind kind, const std::string& document,
+                          const std::optional<std::string>& if_match, const std::string& comment,
+                          const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    Docs& docs = docs_[{tenant.id, kind}];
+    RETURN_IF_ERROR(CheckIfMatch(docs, if_match));
+    for (size_t i = 0; i < docs.versions.size(); ++i) {
+      if (docs.versions[i].document == document) return MakeCurrent(docs, static_cast<int>(i));
+    }
+    docs.versions.push_back({"etag-" + std::to_string(++next_etag_), document, "", "", comment});
+    return MakeCurrent(docs, static_cast<int>(docs.versions.size()) - 1);
+  }
+  Result<DocVersion> Rollback(const TenantRef& tenant, DocKind kind, const std::string& etag,
+                              const std::optional<std::string>& if_match, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    Docs& docs = docs_[{tenant.id, kind}];
+    RETURN_IF_ERROR(CheckIfMatch(docs, if_match));
+    for (size_t i = 0; i < docs.versions.size(); ++i) {
+      if (docs.versions[i].etag == etag) return MakeCurrent(docs, static_cast<int>(i));
+    }
+    return Status::NotFound("no version " + etag);
+  }
+  Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind, int limit,
+                                           int offset) override {
+    RETURN_IF_ERROR(failure);
+    last_page = {limit, offset};
+    const Docs& docs = docs_[{tenant.id, kind}];
+    return std::vector<DocVersion>(docs.versions.rbegin(), docs.versions.rend());
+  }
+  Result<std::string> AuditPage(const TenantRef&, const AuditQuery& query) override {
+    RETURN_IF_ERROR(failure);
+    last_audit = query;
+    return std::string(R"({"entries": []})");
+  }
+  Result<int64_t> RecordInvalidation(const TenantRef&, const std::vector<std::string>& targets,
+                                     const std::string&, bool signals, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    invalidated_targets = targets;
+    invalidated_signals = signals;
+    return ++next_event_;
+  }
+
+  Status failure;  // every call fails with it when not OK
+  std::pair<int, int> last_page{0, 0};
+  AuditQuery last_audit;
+  std::vector<std::string> invalidated_targets;
+  bool invalidated_signals = false;
+
+ private:
+  struct Docs {
+    std::vector<DocVersion> versions;
+    int current = -1;
+  };
+  static Status CheckIfMatch(const Docs& docs, const std::optional<std::string>& if_match) {
+    if (!if_match) return Status::Ok();
+    if (docs.current < 0 || docs.versions[docs.current].etag != *if_match) {
+      return Status::Conflict("If-Match is not the current version");
+    }
+    return Status::Ok();
+  }
+  static DocVersion MakeCurrent(Docs& docs, int index) {
+    for (DocVersion& v : docs.versions) v.current = false;
+    docs.current = index;
+    docs.versions[index].current = true;
+    return docs.versions[index];
+  }
+
+  std::map<std::string, TenantRef> tenants_;
+  std::map<std::pair<std::string, DocKind>, Docs> docs_;
+  int next_etag_ = 0;
+  int64_t next_event_ = 0;
+};
+
+class AdminServiceTest : public ::testing::Test {
+ protected:
+  TenantRef Shop() { return admin_.Tenant("shop").value(); }
+
+  FakeAdminRepository repo_;
+  StateHolder state_;
+  std::vector<std::pair<std::string, bool>> reloads_;
+  AdminService admin_{repo_, state_, [this](const std::string& tenant, bool signals) {
+                        reloads_.emplace_back(tenant, signals);
+                      }};
+  const Actor actor_{"tester", "user", "req-1", "127.0.0.1", "test"};
+};
+
+TEST_F(AdminServiceTest, UnknownAndSuspendedTenantsAreOneRefusal) {
+  EXPECT_TRUE(admin_.Tenant("shop").ok());
+  for (const char* tenant : {"closed", "nobody"}) {
+    auto refused = admin_.Tenant(tenant);
+    EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << tenant;
+    EXPECT_EQ(refused.status().message(), kTenantNotServable);
+  }
+}
+
+TEST_F(AdminServiceTest, AConfigIsValidatedSavedAndReloadedHere) {
+  EXPECT_EQ(admin_.Get(Shop(), DocKind::kConfig).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(admin_.Put(Shop(), DocKind::kConfig, "{", std::nullopt, actor_).status().code(),
+            StatusCode::kInvalidArgument);
+  auto broken =
+      admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": -1}})", std::nullopt, actor_);
+  EXPECT_EQ(broken.status().code(), StatusCode::kUnprocessable);
+  EXPECT_STREQ(broken.status().reason(), "RECSYS_INVALID_CONFIG");
+  EXPECT_TRUE(reloads_.empty());
+
+  auto saved =
+      admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": 1}})", std::nullopt, actor_);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(admin_.Get(Shop(), DocKind::kConfig).value().etag, saved.value().etag);
+  ASSERT_EQ(reloads_.size(), 1u);
+  EXPECT_EQ(reloads_[0], (std::pair<std::string, bool>{"shop", false}));
+
+  auto stale = admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": 2}})",
+                          std::string("etag-old"), actor_);
+  EXPECT_EQ(stale.status().code(), StatusCode::kConflict);
+}
+
+TEST_F(AdminServiceTest, RulesGetIdsAndBadRulesNameTheirCode) {
+  auto saved = admin_.Put(Shop(), DocKind::kRules,
+                          R"([{"action": "pin", "target_type": "item", "item_ids": ["a"]}])",
+                          std::nullopt, actor_);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_NE(saved.value().document.find(R"("id")"), std::string::npos);
+  auto bad =
+      admin_.Put(Shop(), DocKind::kRules, R"([{"action": "explode"}])", std::nullopt, actor_);
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnprocessable);
+  EXPECT_STREQ(bad.status().reason(), "RECSYS_INVALID_RULES");
+}
+
+TEST_F(AdminServiceTest, RollbackNeedsAVersionThatExists) {
+  auto first =
+      admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": 1}})", std::nullopt, actor_);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(
+      admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": 2}})", std::nullopt, actor_)
+          .ok());
+  EXPECT_EQ(admin_.Rollback(Shop(), DocKind::kConfig, "[]", std::nullopt, actor_).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(admin_.Rollback(Shop(), DocKind::kConfig, "{}", std::nullopt, actor_).status().code(),
+            StatusCode::kUnprocessable);
+  EXPECT_EQ(
+      admin_.Rollback(Shop(), DocKind::kConfig, R"({"version": "etag-99"})", std::nullopt, actor_)
+          .status()
+          .code(),
+      StatusCode::kNotFound);
+  auto back =
+      admin_.Rollback(Shop(), DocKind::kConfig, R"({"version": ")" + first.value().etag + R"("})",
+                      std::nullopt, actor_);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(admin_.Get(Shop(), DocKind::kConfig).value().etag, first.value().etag);
+}
+
+TEST_F(AdminServiceTest, PagingParametersAreCheckedBeforeTheRepositorySeesThem) {
+  EXPECT_EQ(admin_.Versions(Shop(), DocKind::kConfig, "0", "").status().code(),
+            StatusCode::kUnprocessable);
+  EXPECT_EQ(admin_.Versions(Shop(), DocKind::kConfig, "10", "-1").status().code(),
+            StatusCode::kUnprocessable);
+  ASSERT_TRUE(admin_.Versions(Shop(), DocKind::kConfig, "10", "20").ok());
+  EXPECT_EQ(repo_.last_page, (std::pair<int, int>{10, 20}));
+  ASSERT_TRUE(admin_.Versions(Shop(), DocKind::kConfig, "", "").ok());
+  EXPECT_EQ(repo_.last_page, (std::pair<int, int>{50, 0}));
+
+  EXPECT_EQ(admin_.Audit(Shop(), "201", "", "").status().code(), StatusCode::kUnprocessable);
+  EXPECT_EQ(admin_.Audit(Shop(), "", "yesterday", "").status().code(), StatusCode::kUnprocessable);
+  EXPECT_EQ(admin_.Audit(Shop(), "", "", "7").status().code(), StatusCode::kUnprocessable);
+  ASSERT_TRUE(admin_.Audit(Shop(), "5", "2026-11-29T10:00:00Z", "7").ok());
+  EXPECT_EQ(repo_.last_audit.limit, 5);
+  EXPECT_EQ(repo_.last_audit.before, "2026-11-29T10:00:00Z");
+  EXPECT_EQ(repo_.last_audit.before_id, 7);
+}
+
+TEST_F(AdminServiceTest, InvalidationChecksTargetsAndReloadsSignalsOnlyWhenNamed) {
+  auto bad = admin_.Invalidate(Shop(), R"({"targets": ["config", "cache"]})", actor_);
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnprocessable);
+  EXPECT_STREQ(bad.status().reason(), "RECSYS_INVALID_TARGETS");
+  EXPECT_EQ(admin_.Invalidate(Shop(), R"({"targets": []})", actor_).status().code(),
+            StatusCode::kUnprocessable);
+  EXPECT_EQ(
+      admin_.Invalidate(Shop(), R"({"targets": ["config"], "surface": 1})", actor_).status().code(),
+      StatusCode::kInvalidArgument);
+
+  auto config = admin_.Invalidate(Shop(), R"({"targets": ["config", "config"]})", actor_);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config.value().targets, std::vector<std::string>{"config"});
+  EXPECT_FALSE(repo_.invalidated_signals);
+  EXPECT_EQ(reloads_.back(), (std::pair<std::string, bool>{"shop", false}));
+
+  auto all = admin_.Invalidate(Shop(), R"({"targets": ["all"]})", actor_);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all.value().targets.size(), 5u);
+  EXPECT_TRUE(repo_.invalidated_signals);
+  EXPECT_EQ(reloads_.back(), (std::pair<std::string, bool>{"shop", true}));
+  EXPECT_GT(all.value().event_id, config.value().event_id);
+}
+
+TEST_F(AdminServiceTest, StorageErrorsReachCallersWithoutTheDatabasesDetails) {
+  const TenantRef shop = Shop();
+  repo_.failure = Status::Unavailable("connection to 10.0.0.5:5432 refused");
+  auto down = admin_.Get(shop, DocKind::kConfig);
+  EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(down.status().message(), "the database is unavailable; retry later");
+  repo_.failure = Status::Internal("duplicate key value violates unique constraint");
+  auto odd = admin_.Put(shop, DocKind::kConfig, "{}", std::nullopt, actor_);
+  EXPECT_EQ(odd.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(odd.status().message(), "storage error; retry later");
+  EXPECT_TRUE(reloads_.empty());
+}
+
+}  // namespace
+}  // namespace recsys::service

@@ -1,0 +1,190 @@
+// The serving use case in memory: a hand-built state, a fake exposure sink, no HTTP, no database.
+#include "service/recommend_service.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+namespace recsys::service {
+namespace {
+
+// Keeps what Record() was given (copying the views, as a real sink must).
+class FakeSink : public ExposureSink {
+ public:
+  struct Row {
+    Exposure exposure;
+    std::string response, meta;
+  };
+  void Record(const Exposure& e) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    rows_.push_back({e, std::string(e.response_json), std::string(e.meta_json)});
+    rows_.back().exposure.response_json = {};
+    rows_.back().exposure.meta_json = {};
+  }
+  std::vector<Row> rows() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return rows_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Row> rows_;
+};
+
+TenantConfig Config(const char* json) {
+  auto config = ParseTenantConfig(json);
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  return config.ok() ? config.value() : TenantConfig{};
+}
+
+// Tenant "shop": items a (most popular), b, c, d, z (least), brand tags.
+std::shared_ptr<TenantState> Shop(TenantConfig config = {}) {
+  auto tenant = std::make_shared<TenantState>();
+  tenant->id = "00000000-0000-4000-8000-000000000001";
+  tenant->external_id = "shop";
+  tenant->config = std::move(config);
+  tenant->config_etag = "c1";
+  SnapshotBuilder builder(DayOf(NowUs()), 30);
+  const char* ids[] = {"a", "b", "c", "d", "z"};
+  for (int i = 0; i < 5; ++i) {
+    builder.AddPopularity(ids[i], DayOf(NowUs()), 50 - 10 * i);
+    builder.AddTags(ids[i], {i % 2 ? "brand:x" : "brand:y"});
+  }
+  tenant->snapshots["default"] = builder.Build();
+  return tenant;
+}
+
+class RecommendServiceTest : public ::testing::Test {
+ protected:
+  void Publish(std::shared_ptr<TenantState> tenant) {
+    auto state = std::make_shared<ServingState>();
+    state->signals_loaded = true;
+    state->tenants[tenant->external_id] = std::move(tenant);
+    holder_.Publish(std::move(state));
+  }
+  static std::vector<std::string> Ids(const Served& served) {
+    std::vector<std::string> out;
+    for (const RankedItem& item : served.result.items) {
+      out.emplace_back(served.snapshot->item_id(item.item));
+    }
+    return out;
+  }
+
+  StateHolder holder_;
+  FakeSink sink_;
+  RecommendService service_{holder_, &sink_, {"user-key-secret", "salt", 0}};
+};
+
+constexpr const char* kHome = R"({"surface": "home", "k": 3, "user": {"user_id": "u1"}})";
+
+TEST_F(RecommendServiceTest, RanksByPopularityAndRecordsOneExposureWithoutTheUserId) {
+  Publish(Shop());
+  auto served = service_.Handle(Endpoint::kRecommend, "shop", kHome);
+  ASSERT_TRUE(served.ok()) << served.status().ToString();
+  EXPECT_EQ(Ids(served.value()), (std::vector<std::string>{"a", "b", "c"}));
+  service_.RecordExposure(served.value(), "req-1", R"({"m": 1})");
+  const auto rows = sink_.rows();
+  ASSERT_EQ(rows.size(), 1u);
+  const Exposure& e = rows[0].exposure;
+  EXPECT_EQ(e.tenant_id, "00000000-0000-4000-8000-000000000001");
+  EXPECT_EQ(e.request_id, "req-1");
+  EXPECT_EQ(e.config_etag, "c1");
+  EXPECT_EQ(e.user_key, service_.UserKey("u1"));
+  EXPECT_NE(e.user_key, "u1");
+  EXPECT_EQ(e.request_json.find("u1"), std::string::npos);  // ids leave only as the keyed hash
+  EXPECT_EQ(rows[0].response.rfind(R"({"items":["a","b","c"],"scores":[)", 0), 0u);
+  EXPECT_EQ(rows[0].meta, R"({"m": 1})");
+}
+
+TEST_F(RecommendServiceTest, UnknownAndSuspendedTenantsAreOneRefusal) {
+  auto suspended = Shop();
+  suspended->status = TenantStatus::kSuspended;
+  Publish(suspended);
+  for (const char* tenant : {"shop", "nobody"}) {
+    auto served = service_.Handle(Endpoint::kRecommend, tenant, kHome);
+    EXPECT_EQ(served.status().code(), StatusCode::kPermissionDenied) << tenant;
+    EXPECT_EQ(served.status().message(), kTenantNotServable);
+  }
+}
+
+TEST_F(RecommendServiceTest, BodyErrorsKeepTheirKind) {
+  Publish(Shop());
+  EXPECT_EQ(service_.Handle(Endpoint::kRecommend, "shop", "{").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_.Handle(Endpoint::kRecommend, "shop", R"({"surface": "home", "k": 3})")
+                .status()
+                .code(),
+            StatusCode::kUnprocessable);  // no user
+  EXPECT_EQ(service_.Handle(Endpoint::kSimilar, "shop", kHome).status().code(),
+            StatusCode::kUnprocessable);  // no item_id
+}
+
+TEST_F(RecommendServiceTest, ValidateParsesButNeitherRanksNorRecords) {
+  Publish(Shop());
+  auto served = service_.Handle(Endpoint::kValidate, "shop", kHome);
+  ASSERT_TRUE(served.ok());
+  EXPECT_EQ(served.value().request.k, 3);
+  EXPECT_TRUE(served.value().result.items.empty());
+  EXPECT_EQ(served.value().snapshot, nullptr);
+  EXPECT_TRUE(sink_.rows().empty());
+}
+
+TEST_F(RecommendServiceTest, TheTenantsRateLimitRefusesWithARetryDelay) {
+  Publish(Shop(Config(R"({"limits": {"rate_limit_rps": 0.5, "rate_limit_burst": 2}})")));
+  EXPECT_TRUE(service_.Handle(Endpoint::kRecommend, "shop", kHome).ok());
+  EXPECT_TRUE(service_.Handle(Endpoint::kRecommend, "shop", kHome).ok());
+  auto refused = service_.Handle(Endpoint::kRecommend, "shop", kHome);
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_GE(refused.status().retry_after_s(), 1);
+}
+
+TEST_F(RecommendServiceTest, AnExperimentAssignsAVariantAndRanksWithItsConfig) {
+  Publish(Shop(Config(R"({"experiments": [{"id": "e1", "surface": "home", "variants": [
+      {"name": "only", "weight": 100, "config": {"weights": {"pop": 0, "emb": 1}}}]}]})")));
+  auto served = service_.Handle(Endpoint::kRecommend, "shop", kHome);
+  ASSERT_TRUE(served.ok());
+  EXPECT_EQ(served.value().request.experiment_id, "e1");
+  EXPECT_EQ(served.value().request.experiment_variant, "only");
+  ASSERT_TRUE(served.value().variant_config.has_value());
+  EXPECT_EQ(served.value().variant_config->weights.pop, 0);
+}
+
+TEST_F(RecommendServiceTest, ASurfaceWithoutItsOwnSignalsFallsBackAndSaysSo) {
+  Publish(Shop());
+  auto served = service_.Handle(Endpoint::kRecommend, "shop", kHome);
+  ASSERT_TRUE(served.ok());
+  ASSERT_FALSE(served.value().warnings.empty());
+  bool fell_back = false;
+  for (const Warning& w : served.value().warnings) fell_back |= w.code == "FALLBACK_NAMESPACE";
+  EXPECT_TRUE(fell_back);
+
+  auto empty = Shop();
+  empty->snapshots.clear();
+  Publish(empty);
+  served = service_.Handle(Endpoint::kRecommend, "shop", kHome);
+  ASSERT_TRUE(served.ok());
+  EXPECT_TRUE(served.value().result.items.empty());
+  EXPECT_EQ(served.value().warnings.back().code, "SIGNAL_UNAVAILABLE");
+}
+
+TEST_F(RecommendServiceTest, ADryRunShowsWhatADraftRuleChangesAndSavesNothing) {
+  Publish(Shop());
+  auto run = service_.DryRunRules(
+      "shop", R"([{"action": "pin", "target_type": "item", "item_ids": ["z"]}])", kHome);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run.value().before, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_FALSE(run.value().after.empty());
+  EXPECT_EQ(run.value().after[0], "z");
+  EXPECT_EQ(run.value().entered, std::vector<std::string>{"z"});
+  ASSERT_EQ(run.value().rules.size(), 1u);
+  EXPECT_TRUE(run.value().rules[0].applicable);
+  EXPECT_TRUE(sink_.rows().empty());
+
+  auto bad = service_.DryRunRules("shop", R"([{"action": "explode"}])", kHome);
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnprocessable);
+  ASSERT_NE(bad.status().reason(), nullptr);
+  EXPECT_STREQ(bad.status().reason(), "RECSYS_INVALID_RULES");
+}
+
+}  // namespace
+}  // namespace recsys::service
