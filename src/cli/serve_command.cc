@@ -70,20 +70,30 @@ struct BuildOutcomes {
   std::atomic<uint64_t> ok{0}, failed{0}, skipped{0}, days{0};
 };
 
-// What /metrics reports beside the request counters.
-obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
-                                   const service::StateRefresher& refresher,
-                                   const BuildOutcomes& builds,
-                                   const store::ExposureWriter* exposures,
-                                   const service::ReadinessMonitor& readiness) {
+// Everything /metrics reads beside the request counters.
+struct GaugeSources {
+  const service::StateHolder& state;
+  const service::StateRefresher& refresher;
+  const BuildOutcomes& builds;
+  const store::ExposureWriter* exposures;  // null when exposure logging is off
+  const service::ReadinessMonitor& readiness;
+  const service::HistoryIndex& history;
+  const store::HistoryTailer& history_tailer;
+  const service::IngestService& ingest;
+};
+
+obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
+  const service::StateHolder& state = sources.state;
+  const store::ExposureWriter* exposures = sources.exposures;
   auto current = state.Get();
   double items = 0;
   for (const auto& [id, tenant] : current->tenants) {
     for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
   }
-  const service::StateRefresher::Outcomes loads = refresher.outcomes();
+  const service::StateRefresher::Outcomes loads = sources.refresher.outcomes();
+  const BuildOutcomes& builds = sources.builds;
   obs::Metrics::Gauges gauges = {
-      {"recsys_ready", readiness.Current().ready ? 1 : 0},
+      {"recsys_ready", sources.readiness.Current().ready ? 1 : 0},
       {"recsys_tenants", static_cast<double>(current->tenants.size())},
       {"recsys_snapshot_items", items},
       {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6},
@@ -113,6 +123,16 @@ obs::Metrics::Gauges CollectGauges(const service::StateHolder& state,
     gauges.push_back({"recsys_exposure_dead_lettered_total", static_cast<double>(e.dead_lettered)});
     gauges.push_back({"recsys_exposure_torn_records_total", static_cast<double>(e.torn_records)});
   }
+  gauges.push_back({"recsys_history_users", static_cast<double>(sources.history.users())});
+  gauges.push_back({"recsys_history_bytes", static_cast<double>(sources.history.bytes())});
+  gauges.push_back(
+      {"recsys_history_evictions_total", static_cast<double>(sources.history.evictions())});
+  gauges.push_back({"recsys_history_events_applied_total",
+                    static_cast<double>(sources.history_tailer.events_applied())});
+  const service::IngestService::Counts events = sources.ingest.counts();
+  gauges.push_back({"recsys_events_accepted_total", static_cast<double>(events.accepted)});
+  gauges.push_back({"recsys_events_duplicates_total", static_cast<double>(events.duplicates)});
+  gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
   return gauges;
 }
 
@@ -153,8 +173,6 @@ void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod m
                               .count());
 }
 
-}  // namespace
-
 // Saves the snapshots for the next start on this machine; logged, never fatal.
 void SaveForWarmStart(const std::string& dir, const service::ServingState& state) {
   const auto started = std::chrono::steady_clock::now();
@@ -172,6 +190,239 @@ void SaveForWarmStart(const std::string& dir, const service::ServingState& state
                               .count());
 }
 
+// The checks before serving: the database answers, its schema is this binary's, and the
+// exposure partitions ahead exist. Returns 0, or the exit code to stop with.
+int PrepareDatabase(const ServeConfig& config) {
+  auto conn = store::PgConnection::Connect(config.database_url);
+  if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
+  Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckServable();
+  if (!schema.ok()) return Refuse("refusing to start", schema, 2);
+  auto created = store::EnsurePartitions(conn.value(), config.partitions_ahead);
+  if (!created.ok()) return Refuse("cannot ensure partitions", created.status(), 1);
+  for (const std::string& name : created.value()) {
+    obs::Log(obs::Level::kInfo, "partition created").Str("partition", name);
+  }
+  return 0;
+}
+
+void WarnAboutRiskySettings(const ServeConfig& config) {
+  if (config.dev_auth_enabled) {
+    obs::Log(obs::Level::kWarn,
+             "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
+             "X-Dev-Org-Id are trusted; never enable this in production");
+  }
+  if (config.user_key_secret_generated) {
+    obs::Log(obs::Level::kWarn,
+             "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
+             "use a random per-process secret and will not join across restarts");
+  }
+  if (!config.signal_build_enabled) {
+    obs::Log(obs::Level::kWarn, "signal builder schedule is OFF (RECSYS_SIGNAL_BUILD_ENABLED)");
+  }
+  if (!config.exposure_log_enabled) {
+    obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
+  }
+}
+
+// Signals from events, on a schedule; one builder at a time across instances (advisory lock).
+void StartSignalSchedule(const ServeConfig& config, store::SignalBuilder& builder,
+                         BuildOutcomes& builds, PeriodicThread& schedule) {
+  if (!config.signal_build_enabled) return;
+  const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
+  const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
+                                                 : store::SignalBuildMethod::kStreaming;
+  schedule.Start(interval, [&builder, &builds, interval, method](bool) {
+    RunScheduledBuild(builder, method, builds);
+    return interval;
+  });
+}
+
+// A change announced by any instance: a NOTIFY payload (store/change_notice.h); one that cannot
+// be read, or a reconnect, reloads everything.
+void OnChangeNotice(service::StateRefresher& refresher, const std::string& payload) {
+  const auto notice = store::ParseChangeNotice(payload);
+  if (!notice || notice->scope == store::ChangeScope::kAll) {
+    refresher.RequestReload(/*signals=*/true);
+  } else if (notice->scope == store::ChangeScope::kControl) {
+    refresher.RequestReload(/*signals=*/false);
+  } else {
+    // Catalog: availability comes with the control reload, new items' tags with the snapshot.
+    refresher.RequestSignalReload(notice->tenant);
+  }
+}
+
+// The exposure writer, started; null when exposure logging is off.
+std::unique_ptr<store::ExposureWriter> StartExposureWriter(const ServeConfig& config) {
+  if (!config.exposure_log_enabled) return nullptr;
+  store::ExposureWriterOptions options;
+  options.database_url = config.database_url;
+  options.spill_dir = config.spill_dir;
+  options.queue_capacity = static_cast<size_t>(config.exposure_queue_rows);
+  auto writer = std::make_unique<store::ExposureWriter>(options);
+  writer->Start();
+  return writer;
+}
+
+// The authentication modes the configuration turns on, chained (http/auth.h).
+class Authenticators {
+ public:
+  Authenticators(const ServeConfig& config, const service::StateHolder& state,
+                 store::KeyUsageRecorder& key_usage)
+      : api_keys_(state, config.api_key_secret,
+                  [&key_usage](const std::string& id) { key_usage.Record(id); }),
+        bearer_(JwtOptionsFrom(config)),
+        dev_(config.dev_auth_enabled),
+        chain_(config.api_key_secret.empty() ? nullptr : &api_keys_,
+               bearer_.enabled() ? &bearer_ : nullptr, config.dev_auth_enabled ? &dev_ : nullptr) {}
+  const http::Authenticator& chain() const { return chain_; }
+
+ private:
+  static crypto::JwtOptions JwtOptionsFrom(const ServeConfig& config) {
+    crypto::JwtOptions jwt;
+    jwt.hs256_secret = config.jwt_hs256_secret;
+    jwt.public_key_pem = config.jwt_public_key_pem;
+    // Parsed once already by LoadServeConfig, which refuses a JWKS file that does not parse.
+    if (!config.jwt_jwks_json.empty()) jwt.jwks = crypto::ParseJwks(config.jwt_jwks_json).value();
+    jwt.issuer = config.jwt_issuer;
+    jwt.audience = config.jwt_audience;
+    jwt.tenant_claim = config.jwt_tenant_claim;
+    jwt.roles_claim = config.jwt_roles_claim;
+    return jwt;
+  }
+
+  http::ApiKeyAuthenticator api_keys_;
+  http::BearerAuthenticator bearer_;
+  http::DevHeaderAuthenticator dev_;
+  http::ChainAuthenticator chain_;
+};
+
+// Ready: the database answers with this binary's schema, snapshots are loaded, history warmed.
+std::vector<service::ReadinessMonitor::Probe> ReadinessProbes(
+    const std::string& database_url, const service::StateHolder& state,
+    const store::HistoryTailer& history_tailer) {
+  auto schema = std::make_shared<store::SchemaProbe>(database_url);
+  return {{"database", [schema] { return schema->Check(); }},
+          {"snapshots",
+           [&state] {
+             return state.Get()->signals_loaded
+                        ? Status::Ok()
+                        : Status::Unavailable("signal snapshots not loaded yet");
+           }},
+          {"history", [&history_tailer] {
+             return history_tailer.warmed()
+                        ? Status::Ok()
+                        : Status::Unavailable("recent-history index not warmed yet");
+           }}};
+}
+
+http::ServerOptions ServerOptionsFrom(const ServeConfig& config) {
+  http::ServerOptions options;
+  options.host = config.http_host;
+  options.port = config.http_port;
+  options.threads = config.http_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.request_timeout_ms = config.request_timeout_ms;
+  options.shutdown_grace_ms = config.shutdown_grace_ms;
+  options.access_log_one_in = config.access_log_one_in;
+  options.max_connections = config.max_connections;
+  options.cors_origins = config.cors_origins;
+  return options;
+}
+
+// Waits for SIGINT or SIGTERM (returned); each SIGHUP meanwhile reloads everything.
+int WaitForStopSignal(const sigset_t& handled_signals, service::StateRefresher& refresher) {
+  int signal_number = 0;
+  while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    obs::Log(obs::Level::kInfo, "SIGHUP: reloading tenants, config, rules and signals");
+    refresher.RequestReload(/*signals=*/true);
+  }
+  return signal_number;
+}
+
+// Builds every part, serves until a stop signal, then stops them in order. Objects are declared
+// in dependency order, so they are destroyed (their threads stopped) in the reverse.
+int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
+  store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
+  partitions.Start();
+  store::SignalBuilder signal_builder(config.database_url);
+  BuildOutcomes builds;
+  PeriodicThread signal_schedule;
+  StartSignalSchedule(config, signal_builder, builds, signal_schedule);
+
+  service::StateHolder state;
+  auto loader = std::make_shared<store::StateLoader>(config.database_url);
+  if (config.warm_start_enabled) {
+    loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));
+  }
+  service::StateRefresher refresher(
+      state,
+      [loader](const service::ServingState* previous, const service::SignalReload& reload) {
+        return loader->Load(previous, reload, NowUs());
+      },
+      [loader] { return loader->ChangeMarker(); },
+      std::chrono::milliseconds(config.refresh_interval_ms));
+  (void)refresher.Start();  // a failure is logged; readiness stays false until a load succeeds
+  store::ChangeListener listener(config.database_url, [&refresher](const std::string& payload) {
+    OnChangeNotice(refresher, payload);
+  });
+  listener.Start();
+
+  std::unique_ptr<store::ExposureWriter> exposures = StartExposureWriter(config);
+  // Users' recent history: warmed from the log, then tailed, on every instance.
+  service::HistoryIndex history(static_cast<size_t>(config.history_max_mb) << 20);
+  store::HistoryTailer history_tailer(config.database_url, history, state,
+                                      std::chrono::milliseconds(config.history_poll_ms),
+                                      MaxHistoryDays(*state.Get()));
+  history_tailer.Start();
+  service::RecommendService recommend(
+      state, exposures.get(),
+      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps}, &history);
+  store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
+  key_usage.Start();
+  const Authenticators auth(config, state, key_usage);
+  store::PgAdminRepository admin_repository(config.database_url);
+  service::AdminService admin(admin_repository, state,
+                              [&refresher](const std::string& tenant, bool signals) {
+                                if (signals) {
+                                  refresher.RequestSignalReload(tenant);
+                                } else {
+                                  refresher.RequestReload(/*signals=*/false);
+                                }
+                              });
+  service::ReadinessMonitor readiness(ReadinessProbes(config.database_url, state, history_tailer),
+                                      std::chrono::milliseconds(config.readiness_interval_ms));
+  readiness.Start();
+  store::PgEventStore event_store(config.database_url);
+  service::IngestService ingest(state, event_store, config.user_key_secret);
+  store::PgCatalogStore catalog_store(config.database_url);
+  service::CatalogService catalog(state, catalog_store);
+
+  http::Router router;
+  const GaugeSources gauges{state,     refresher, builds,         exposures.get(),
+                            readiness, history,   history_tailer, ingest};
+  http::AddOpsRoutes(
+      router, [&readiness] { return readiness.Current(); },
+      [&gauges] { return CollectGauges(gauges); });
+  http::AddServingRoutes(router, auth.chain(), recommend);
+  http::AddAdminRoutes(router, auth.chain(), admin, recommend);
+  http::AddDataRoutes(router, auth.chain(), ingest, catalog);
+  http::HttpServer server(ServerOptionsFrom(config), router);
+  if (Status s = server.Start(); !s.ok()) return Refuse("cannot start", s, 1);
+  obs::Log(obs::Level::kInfo, "listening")
+      .Str("host", config.http_host)
+      .Int("port", server.port())
+      .Int("threads", config.http_threads);
+
+  const int signal_number = WaitForStopSignal(handled_signals, refresher);
+  obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
+  server.Stop();
+  if (exposures) exposures->Stop();  // flush every accepted exposure before exit
+  if (config.warm_start_enabled) SaveForWarmStart(config.warm_start_dir, *state.Get());
+  return 0;
+}
+
+}  // namespace
+
 int RunServe(bool check_config_only) {
   const sigset_t handled_signals = BlockHandledSignals();
   auto loaded =
@@ -188,197 +439,12 @@ int RunServe(bool check_config_only) {
     return 0;
   }
   obs::InitLogging(config.log_level);
-
-  {
-    auto conn = store::PgConnection::Connect(config.database_url);
-    if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
-    Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckServable();
-    if (!schema.ok()) return Refuse("refusing to start", schema, 2);
-    auto created = store::EnsurePartitions(conn.value(), config.partitions_ahead);
-    if (!created.ok()) return Refuse("cannot ensure partitions", created.status(), 1);
-    for (const std::string& name : created.value()) {
-      obs::Log(obs::Level::kInfo, "partition created").Str("partition", name);
-    }
-  }
-  if (config.dev_auth_enabled) {
-    obs::Log(obs::Level::kWarn,
-             "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
-             "X-Dev-Org-Id are trusted; never enable this in production");
-  }
-
-  if (config.user_key_secret_generated) {
-    obs::Log(obs::Level::kWarn,
-             "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
-             "use a random per-process secret and will not join across restarts");
-  }
-
-  store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
-  partitions.Start();
-
-  // Signals from events, on a schedule; one builder at a time across instances (advisory lock).
-  store::SignalBuilder signal_builder(config.database_url);
-  BuildOutcomes builds;
-  PeriodicThread signal_schedule;
-  if (config.signal_build_enabled) {
-    const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
-    const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
-                                                   : store::SignalBuildMethod::kStreaming;
-    signal_schedule.Start(interval, [&signal_builder, &builds, interval, method](bool) {
-      RunScheduledBuild(signal_builder, method, builds);
-      return interval;
-    });
-  } else {
-    obs::Log(obs::Level::kWarn, "signal builder schedule is OFF (RECSYS_SIGNAL_BUILD_ENABLED)");
-  }
-
-  service::StateHolder state;
-  auto loader = std::make_shared<store::StateLoader>(config.database_url);
-  if (config.warm_start_enabled) {
-    loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));
-  }
-  service::StateRefresher refresher(
-      state,
-      [loader](const service::ServingState* previous, const service::SignalReload& reload) {
-        return loader->Load(previous, reload, NowUs());
-      },
-      [loader] { return loader->ChangeMarker(); },
-      std::chrono::milliseconds(config.refresh_interval_ms));
-  (void)refresher.Start();  // a failure is logged; readiness stays false until a load succeeds
-
-  // Admin changes on any instance arrive as NOTIFY; a reconnect reloads everything.
-  store::ChangeListener listener(config.database_url, [&refresher](const std::string& payload) {
-    const auto notice = store::ParseChangeNotice(payload);
-    if (!notice || notice->scope == store::ChangeScope::kAll) {
-      refresher.RequestReload(/*signals=*/true);
-    } else if (notice->scope == store::ChangeScope::kControl) {
-      refresher.RequestReload(/*signals=*/false);
-    } else {
-      // Catalog: availability comes with the control reload, new items' tags with the snapshot.
-      refresher.RequestSignalReload(notice->tenant);
-    }
-  });
-  listener.Start();
-
-  std::unique_ptr<store::ExposureWriter> exposures;
-  if (config.exposure_log_enabled) {
-    store::ExposureWriterOptions writer_options;
-    writer_options.database_url = config.database_url;
-    writer_options.spill_dir = config.spill_dir;
-    writer_options.queue_capacity = static_cast<size_t>(config.exposure_queue_rows);
-    exposures = std::make_unique<store::ExposureWriter>(writer_options);
-    exposures->Start();
-  } else {
-    obs::Log(obs::Level::kWarn, "exposure logging is OFF (RECSYS_EXPOSURE_LOG_ENABLED=false)");
-  }
-  // Users' recent history: warmed from the log, then tailed, on every instance.
-  service::HistoryIndex history(static_cast<size_t>(config.history_max_mb) << 20);
-  store::HistoryTailer history_tailer(config.database_url, history, state,
-                                      std::chrono::milliseconds(config.history_poll_ms),
-                                      MaxHistoryDays(*state.Get()));
-  history_tailer.Start();
-  service::RecommendService recommend(
-      state, exposures.get(),
-      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps}, &history);
-  store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
-  key_usage.Start();
-  http::ApiKeyAuthenticator api_keys(state, config.api_key_secret,
-                                     [&key_usage](const std::string& id) { key_usage.Record(id); });
-  crypto::JwtOptions jwt;
-  jwt.hs256_secret = config.jwt_hs256_secret;
-  jwt.public_key_pem = config.jwt_public_key_pem;
-  if (!config.jwt_jwks_json.empty()) jwt.jwks = crypto::ParseJwks(config.jwt_jwks_json).value();
-  jwt.issuer = config.jwt_issuer;
-  jwt.audience = config.jwt_audience;
-  jwt.tenant_claim = config.jwt_tenant_claim;
-  jwt.roles_claim = config.jwt_roles_claim;
-  http::BearerAuthenticator bearer(jwt);
-  http::DevHeaderAuthenticator dev(config.dev_auth_enabled);
-  http::ChainAuthenticator auth(config.api_key_secret.empty() ? nullptr : &api_keys,
-                                bearer.enabled() ? &bearer : nullptr,
-                                config.dev_auth_enabled ? &dev : nullptr);
-  store::PgAdminRepository admin_repository(config.database_url);
-  service::AdminService admin(admin_repository, state,
-                              [&refresher](const std::string& tenant, bool signals) {
-                                if (signals) {
-                                  refresher.RequestSignalReload(tenant);
-                                } else {
-                                  refresher.RequestReload(/*signals=*/false);
-                                }
-                              });
-
-  auto probe = std::make_shared<store::SchemaProbe>(config.database_url);
-  service::ReadinessMonitor readiness(
-      {{"database", [probe] { return probe->Check(); }},
-       {"snapshots",
-        [&state] {
-          return state.Get()->signals_loaded
-                     ? Status::Ok()
-                     : Status::Unavailable("signal snapshots not loaded yet");
-        }},
-       {"history",
-        [&history_tailer] {
-          return history_tailer.warmed()
-                     ? Status::Ok()
-                     : Status::Unavailable("recent-history index not warmed yet");
-        }}},
-      std::chrono::milliseconds(config.readiness_interval_ms));
-  readiness.Start();
-
-  store::PgEventStore event_store(config.database_url);
-  service::IngestService ingest(state, event_store, config.user_key_secret);
-  http::Router router;
-  http::AddOpsRoutes(
-      router, [&readiness] { return readiness.Current(); },
-      [&] {
-        auto gauges = CollectGauges(state, refresher, builds, exposures.get(), readiness);
-        gauges.push_back({"recsys_history_users", static_cast<double>(history.users())});
-        gauges.push_back({"recsys_history_bytes", static_cast<double>(history.bytes())});
-        gauges.push_back(
-            {"recsys_history_evictions_total", static_cast<double>(history.evictions())});
-        gauges.push_back({"recsys_history_events_applied_total",
-                          static_cast<double>(history_tailer.events_applied())});
-        const service::IngestService::Counts events = ingest.counts();
-        gauges.push_back({"recsys_events_accepted_total", static_cast<double>(events.accepted)});
-        gauges.push_back(
-            {"recsys_events_duplicates_total", static_cast<double>(events.duplicates)});
-        gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
-        return gauges;
-      });
-  http::AddServingRoutes(router, auth, recommend);
-  http::AddAdminRoutes(router, auth, admin, recommend);
-  store::PgCatalogStore catalog_store(config.database_url);
-  service::CatalogService catalog(state, catalog_store);
-  http::AddDataRoutes(router, auth, ingest, catalog);
-
-  http::ServerOptions options;
-  options.host = config.http_host;
-  options.port = config.http_port;
-  options.threads = config.http_threads;
-  options.max_body_bytes = config.max_body_bytes;
-  options.request_timeout_ms = config.request_timeout_ms;
-  options.shutdown_grace_ms = config.shutdown_grace_ms;
-  options.access_log_one_in = config.access_log_one_in;
-  options.max_connections = config.max_connections;
-  options.cors_origins = config.cors_origins;
-  http::HttpServer server(options, router);
-  if (Status s = server.Start(); !s.ok()) return Refuse("cannot start", s, 1);
-  obs::Log(obs::Level::kInfo, "listening")
-      .Str("host", config.http_host)
-      .Int("port", server.port())
-      .Int("threads", config.http_threads);
-
-  int signal_number = 0;
-  while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
-    obs::Log(obs::Level::kInfo, "SIGHUP: reloading tenants, config, rules and signals");
-    refresher.RequestReload(/*signals=*/true);
-  }
-  obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
-  server.Stop();
-  if (exposures) exposures->Stop();  // flush every accepted exposure before exit
-  if (config.warm_start_enabled) SaveForWarmStart(config.warm_start_dir, *state.Get());
-  obs::Log(obs::Level::kInfo, "stopped");
+  if (const int code = PrepareDatabase(config); code != 0) return code;
+  WarnAboutRiskySettings(config);
+  const int code = Serve(config, handled_signals);
+  if (code == 0) obs::Log(obs::Level::kInfo, "stopped");
   obs::ShutdownLogging();
-  return 0;
+  return code;
 }
 
 }  // namespace recsys::cli

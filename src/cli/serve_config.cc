@@ -76,10 +76,86 @@ Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port)
   return Status::Ok();
 }
 
-Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
-  ServeConfig config;
-  config.http_threads = cores > 0 ? cores : 1;
+namespace {
 
+// The plain settings, as tables: a name, where it goes, what it accepts.
+struct IntField {
+  const char* name;
+  int ServeConfig::*slot;
+  long long lo, hi;
+};
+constexpr IntField kIntFields[] = {
+    {"RECSYS_HTTP_THREADS", &ServeConfig::http_threads, 1, 256},
+    {"RECSYS_PARTITIONS_AHEAD", &ServeConfig::partitions_ahead, 1, 120},
+    {"RECSYS_READINESS_INTERVAL_MS", &ServeConfig::readiness_interval_ms, 50, 60000},
+    {"RECSYS_REFRESH_INTERVAL_MS", &ServeConfig::refresh_interval_ms, 100, 86400000},
+    {"RECSYS_MAX_CONNECTIONS", &ServeConfig::max_connections, 1, 1000000},
+    {"RECSYS_REQUEST_TIMEOUT_MS", &ServeConfig::request_timeout_ms, 100, 3600000},
+    {"RECSYS_SHUTDOWN_GRACE_MS", &ServeConfig::shutdown_grace_ms, 0, 600000},
+    {"RECSYS_ACCESS_LOG_ONE_IN", &ServeConfig::access_log_one_in, 0, 1000000},
+    {"RECSYS_EXPOSURE_QUEUE_ROWS", &ServeConfig::exposure_queue_rows, 100, 10000000},
+    {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &ServeConfig::signal_build_interval_ms, 100, 86400000},
+    {"RECSYS_HISTORY_POLL_MS", &ServeConfig::history_poll_ms, 10, 500},
+    {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
+};
+
+struct BoolField {
+  const char* name;
+  bool ServeConfig::*slot;
+};
+constexpr BoolField kBoolFields[] = {
+    {"RECSYS_EXPOSURE_LOG_ENABLED", &ServeConfig::exposure_log_enabled},
+    {"RECSYS_WARM_START_ENABLED", &ServeConfig::warm_start_enabled},
+    {"RECSYS_DEV_AUTH_ENABLED", &ServeConfig::dev_auth_enabled},
+    {"RECSYS_SIGNAL_BUILD_ENABLED", &ServeConfig::signal_build_enabled},
+};
+
+// Text that must not be empty when set; a secret also has a minimum length and is never echoed.
+struct TextField {
+  const char* name;
+  std::string ServeConfig::*slot;
+  size_t min_secret_length;  // 0: not a secret
+};
+constexpr TextField kTextFields[] = {
+    {"RECSYS_SPILL_DIR", &ServeConfig::spill_dir, 0},
+    {"RECSYS_WARM_START_DIR", &ServeConfig::warm_start_dir, 0},
+    {"RECSYS_EXPERIMENT_SALT", &ServeConfig::experiment_salt, 0},
+    {"RECSYS_JWT_ISSUER", &ServeConfig::jwt_issuer, 0},
+    {"RECSYS_JWT_AUDIENCE", &ServeConfig::jwt_audience, 0},
+    {"RECSYS_JWT_TENANT_CLAIM", &ServeConfig::jwt_tenant_claim, 0},
+    {"RECSYS_JWT_ROLES_CLAIM", &ServeConfig::jwt_roles_claim, 0},
+    {"RECSYS_USER_KEY_SECRET", &ServeConfig::user_key_secret, 16},
+    {"RECSYS_API_KEY_SECRET", &ServeConfig::api_key_secret, 16},
+    {"RECSYS_JWT_HS256_SECRET", &ServeConfig::jwt_hs256_secret, 32},
+};
+
+Status ReadFields(const EnvLookup& env, ServeConfig& config) {
+  for (const IntField& f : kIntFields) {
+    long long value = config.*f.slot;
+    RETURN_IF_ERROR(ReadInt(env, f.name, f.lo, f.hi, &value));
+    config.*f.slot = static_cast<int>(value);
+  }
+  for (const BoolField& f : kBoolFields) RETURN_IF_ERROR(ReadBool(env, f.name, &(config.*f.slot)));
+  for (const TextField& f : kTextFields) {
+    auto value = env(f.name);
+    if (!value) continue;
+    if (f.min_secret_length > 0 && value->size() < f.min_secret_length) {
+      return Bad(f.name, "(hidden)",
+                 "want at least " + std::to_string(f.min_secret_length) + " characters");
+    }
+    if (value->empty()) return Bad(f.name, *value, "must not be empty");
+    config.*f.slot = *value;
+  }
+  long long body = static_cast<long long>(config.max_body_bytes);
+  RETURN_IF_ERROR(ReadInt(env, "RECSYS_MAX_BODY_BYTES", 1024, 64 << 20, &body));
+  config.max_body_bytes = static_cast<size_t>(body);
+  long long rps = 0;
+  RETURN_IF_ERROR(ReadInt(env, "RECSYS_RATE_LIMIT_RPS", 0, 1000000, &rps));
+  config.rate_limit_rps = static_cast<double>(rps);
+  return Status::Ok();
+}
+
+Status ReadDatabaseUrl(const EnvLookup& env, ServeConfig& config) {
   auto url = env("DATABASE_URL");
   if (!url || url->empty()) {
     return Status::InvalidArgument(
@@ -92,145 +168,61 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
         "DATABASE_URL is invalid: want postgresql://... or a key=value connection string");
   }
   config.database_url = *url;
+  return Status::Ok();
+}
 
-  if (auto addr = env("RECSYS_HTTP_ADDR")) {
-    if (Status s = ParseHostPort(*addr, &config.http_host, &config.http_port); !s.ok()) {
-      return Bad("RECSYS_HTTP_ADDR", *addr, s.message());
-    }
-  }
-
-  long long v = config.http_threads;
-  if (Status s = ReadInt(env, "RECSYS_HTTP_THREADS", 1, 256, &v); !s.ok()) return s;
-  config.http_threads = static_cast<int>(v);
-
-  v = static_cast<long long>(config.max_body_bytes);
-  if (Status s = ReadInt(env, "RECSYS_MAX_BODY_BYTES", 1024, 64 << 20, &v); !s.ok()) return s;
-  config.max_body_bytes = static_cast<size_t>(v);
-
-  v = config.partitions_ahead;
-  if (Status s = ReadInt(env, "RECSYS_PARTITIONS_AHEAD", 1, 120, &v); !s.ok()) return s;
-  config.partitions_ahead = static_cast<int>(v);
-
-  v = config.readiness_interval_ms;
-  if (Status s = ReadInt(env, "RECSYS_READINESS_INTERVAL_MS", 50, 60000, &v); !s.ok()) return s;
-  config.readiness_interval_ms = static_cast<int>(v);
-
-  v = config.refresh_interval_ms;
-  if (Status s = ReadInt(env, "RECSYS_REFRESH_INTERVAL_MS", 100, 86400000, &v); !s.ok()) return s;
-  config.refresh_interval_ms = static_cast<int>(v);
-
-  v = 0;
-  if (Status s = ReadInt(env, "RECSYS_RATE_LIMIT_RPS", 0, 1000000, &v); !s.ok()) return s;
-  config.rate_limit_rps = static_cast<double>(v);
-
-  v = config.max_connections;
-  if (Status s = ReadInt(env, "RECSYS_MAX_CONNECTIONS", 1, 1000000, &v); !s.ok()) return s;
-  config.max_connections = static_cast<int>(v);
-
-  v = config.request_timeout_ms;
-  if (Status s = ReadInt(env, "RECSYS_REQUEST_TIMEOUT_MS", 100, 3600000, &v); !s.ok()) return s;
-  config.request_timeout_ms = static_cast<int>(v);
-
-  v = config.shutdown_grace_ms;
-  if (Status s = ReadInt(env, "RECSYS_SHUTDOWN_GRACE_MS", 0, 600000, &v); !s.ok()) return s;
-  config.shutdown_grace_ms = static_cast<int>(v);
-
-  v = config.access_log_one_in;
-  if (Status s = ReadInt(env, "RECSYS_ACCESS_LOG_ONE_IN", 0, 1000000, &v); !s.ok()) return s;
-  config.access_log_one_in = static_cast<int>(v);
-
-  if (auto origins = env("RECSYS_CORS_ORIGINS")) {
-    size_t start = 0;
-    while (start <= origins->size()) {
-      size_t end = origins->find(',', start);
-      if (end == std::string::npos) end = origins->size();
-      std::string origin = origins->substr(start, end - start);
-      if (!origin.empty()) {
-        if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
-          return Bad("RECSYS_CORS_ORIGINS", *origins, "want http(s)://host[:port] origins or *");
-        }
-        config.cors_origins.push_back(origin);
+// RECSYS_CORS_ORIGINS: comma-separated http(s) origins, or *.
+Status ReadCorsOrigins(const EnvLookup& env, ServeConfig& config) {
+  auto origins = env("RECSYS_CORS_ORIGINS");
+  if (!origins) return Status::Ok();
+  size_t start = 0;
+  while (start <= origins->size()) {
+    size_t end = origins->find(',', start);
+    if (end == std::string::npos) end = origins->size();
+    std::string origin = origins->substr(start, end - start);
+    if (!origin.empty()) {
+      if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+        return Bad("RECSYS_CORS_ORIGINS", *origins, "want http(s)://host[:port] origins or *");
       }
-      start = end + 1;
+      config.cors_origins.push_back(origin);
     }
+    start = end + 1;
   }
+  return Status::Ok();
+}
 
-  v = config.exposure_queue_rows;
-  if (Status s = ReadInt(env, "RECSYS_EXPOSURE_QUEUE_ROWS", 100, 10000000, &v); !s.ok()) return s;
-  config.exposure_queue_rows = static_cast<int>(v);
+// The whole file at `path`, into *out; false when it cannot be read.
+bool ReadNamedFile(const std::string& path, std::string* out) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return static_cast<bool>(in);
+}
 
-  if (auto secret = env("RECSYS_USER_KEY_SECRET")) {
-    if (secret->size() < 16) {
-      return Bad("RECSYS_USER_KEY_SECRET", "(hidden)", "want at least 16 characters");
-    }
-    config.user_key_secret = *secret;
-  } else {
-    config.user_key_secret = NewUuidV4() + NewUuidV4();
-    config.user_key_secret_generated = true;
-  }
-
-  if (auto dir = env("RECSYS_SPILL_DIR")) {
-    if (dir->empty()) return Bad("RECSYS_SPILL_DIR", *dir, "want a folder path");
-    config.spill_dir = *dir;
-  }
-
-  if (auto secret = env("RECSYS_API_KEY_SECRET")) {
-    if (secret->size() < 16) {
-      return Bad("RECSYS_API_KEY_SECRET", "(hidden)", "want at least 16 characters");
-    }
-    config.api_key_secret = *secret;
-  }
-  if (auto secret = env("RECSYS_JWT_HS256_SECRET")) {
-    if (secret->size() < 32) {
-      return Bad("RECSYS_JWT_HS256_SECRET", "(hidden)", "want at least 32 characters");
-    }
-    config.jwt_hs256_secret = *secret;
-  }
+Status ReadJwtKeyFiles(const EnvLookup& env, ServeConfig& config) {
   if (auto path = env("RECSYS_JWT_PUBLIC_KEY_FILE")) {
-    std::ifstream in(*path);
-    std::stringstream text;
-    text << in.rdbuf();
-    config.jwt_public_key_pem = text.str();
-    if (!in || config.jwt_public_key_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+    if (!ReadNamedFile(*path, &config.jwt_public_key_pem) ||
+        config.jwt_public_key_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
       return Bad("RECSYS_JWT_PUBLIC_KEY_FILE", *path, "want a readable PEM public key file");
     }
   }
   if (auto path = env("RECSYS_JWT_JWKS_FILE")) {
-    std::ifstream in(*path);
-    std::stringstream text;
-    text << in.rdbuf();
-    config.jwt_jwks_json = text.str();
-    if (!in) return Bad("RECSYS_JWT_JWKS_FILE", *path, "want a readable JWKS file");
+    if (!ReadNamedFile(*path, &config.jwt_jwks_json)) {
+      return Bad("RECSYS_JWT_JWKS_FILE", *path, "want a readable JWKS file");
+    }
     auto keys = crypto::ParseJwks(config.jwt_jwks_json);
     if (!keys.ok()) return Bad("RECSYS_JWT_JWKS_FILE", *path, keys.status().message());
   }
-  for (auto [name, slot] : {std::pair{"RECSYS_EXPERIMENT_SALT", &config.experiment_salt},
-                            std::pair{"RECSYS_WARM_START_DIR", &config.warm_start_dir},
-                            std::pair{"RECSYS_JWT_ISSUER", &config.jwt_issuer},
-                            std::pair{"RECSYS_JWT_AUDIENCE", &config.jwt_audience},
-                            std::pair{"RECSYS_JWT_TENANT_CLAIM", &config.jwt_tenant_claim},
-                            std::pair{"RECSYS_JWT_ROLES_CLAIM", &config.jwt_roles_claim}}) {
-    if (auto value = env(name)) {
-      if (value->empty()) return Bad(name, *value, "must not be empty");
-      *slot = *value;
+  return Status::Ok();
+}
+
+// The settings that are neither numbers, switches nor plain text.
+Status ReadChoices(const EnvLookup& env, ServeConfig& config) {
+  if (auto addr = env("RECSYS_HTTP_ADDR")) {
+    if (Status s = ParseHostPort(*addr, &config.http_host, &config.http_port); !s.ok()) {
+      return Bad("RECSYS_HTTP_ADDR", *addr, s.message());
     }
-  }
-
-  if (Status s = ReadBool(env, "RECSYS_EXPOSURE_LOG_ENABLED", &config.exposure_log_enabled);
-      !s.ok()) {
-    return s;
-  }
-
-  if (Status s = ReadBool(env, "RECSYS_WARM_START_ENABLED", &config.warm_start_enabled); !s.ok()) {
-    return s;
-  }
-
-  if (Status s = ReadBool(env, "RECSYS_DEV_AUTH_ENABLED", &config.dev_auth_enabled); !s.ok()) {
-    return s;
-  }
-  if (Status s = ReadBool(env, "RECSYS_SIGNAL_BUILD_ENABLED", &config.signal_build_enabled);
-      !s.ok()) {
-    return s;
   }
   if (auto method = env("RECSYS_SIGNAL_BUILD_METHOD")) {
     if (*method != "sql" && *method != "streaming") {
@@ -238,20 +230,27 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
     }
     config.signal_build_in_sql = *method == "sql";
   }
-  for (auto [name, slot, lo, hi] :
-       {std::tuple{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &config.signal_build_interval_ms, 100,
-                   86400000},
-        std::tuple{"RECSYS_HISTORY_POLL_MS", &config.history_poll_ms, 10, 500},
-        std::tuple{"RECSYS_HISTORY_MAX_MB", &config.history_max_mb, 1, 1 << 20}}) {
-    long long value = *slot;
-    if (Status s = ReadInt(env, name, lo, hi, &value); !s.ok()) return s;
-    *slot = static_cast<int>(value);
-  }
-
   if (auto level = env("RECSYS_LOG_LEVEL")) {
     if (!obs::ParseLevel(*level, &config.log_level)) {
       return Bad("RECSYS_LOG_LEVEL", *level, "want debug, info, warn or error");
     }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
+  ServeConfig config;
+  config.http_threads = cores > 0 ? cores : 1;
+  RETURN_IF_ERROR(ReadDatabaseUrl(env, config));
+  RETURN_IF_ERROR(ReadFields(env, config));
+  RETURN_IF_ERROR(ReadChoices(env, config));
+  RETURN_IF_ERROR(ReadCorsOrigins(env, config));
+  RETURN_IF_ERROR(ReadJwtKeyFiles(env, config));
+  if (config.user_key_secret.empty()) {
+    config.user_key_secret = NewUuidV4() + NewUuidV4();
+    config.user_key_secret_generated = true;
   }
   return config;
 }

@@ -65,6 +65,12 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "5"},
       {"RECSYS_HISTORY_POLL_MS", "1000"},
       {"RECSYS_HISTORY_MAX_MB", "0"},
+      {"RECSYS_WARM_START_ENABLED", "perhaps"},
+      {"RECSYS_WARM_START_DIR", ""},
+      {"RECSYS_SPILL_DIR", ""},
+      {"RECSYS_EXPERIMENT_SALT", ""},
+      {"RECSYS_SHUTDOWN_GRACE_MS", "-1"},
+      {"RECSYS_EXPOSURE_QUEUE_ROWS", "1"},
   };
   for (const auto& [name, value] : bad) {
     std::map<std::string, std::string> vars = {{"DATABASE_URL", kUrl}};
@@ -88,6 +94,47 @@ TEST(ServeConfigTest, ParsesAddressesAndFlags) {
   EXPECT_TRUE(config.value().dev_auth_enabled);
   EXPECT_EQ(config.value().log_level, obs::Level::kWarn);
   EXPECT_EQ(config.value().access_log_one_in, 100);
+}
+
+TEST(ServeConfigTest, SecretsAreNeverEchoedInErrors) {
+  for (const char* name :
+       {"RECSYS_USER_KEY_SECRET", "RECSYS_API_KEY_SECRET", "RECSYS_JWT_HS256_SECRET"}) {
+    auto config = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}, {name, "tooshort"}}), 2);
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_EQ(config.status().message().find("tooshort"), std::string::npos);
+  }
+}
+
+TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
+  auto config = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl},
+                                         {"RECSYS_WARM_START_DIR", "/var/lib/recsys/warm"},
+                                         {"RECSYS_WARM_START_ENABLED", "false"},
+                                         {"RECSYS_SPILL_DIR", "/var/lib/recsys/spill"},
+                                         {"RECSYS_HISTORY_POLL_MS", "100"},
+                                         {"RECSYS_MAX_BODY_BYTES", "2048"},
+                                         {"RECSYS_RATE_LIMIT_RPS", "50"},
+                                         {"RECSYS_USER_KEY_SECRET", "0123456789abcdef"},
+                                         {"RECSYS_SIGNAL_BUILD_METHOD", "sql"},
+                                         {"RECSYS_CORS_ORIGINS", "https://a.example,*"}}),
+                                2);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const ServeConfig& c = config.value();
+  EXPECT_EQ(c.warm_start_dir, "/var/lib/recsys/warm");
+  EXPECT_FALSE(c.warm_start_enabled);
+  EXPECT_EQ(c.spill_dir, "/var/lib/recsys/spill");
+  EXPECT_EQ(c.history_poll_ms, 100);
+  EXPECT_EQ(c.max_body_bytes, 2048u);
+  EXPECT_EQ(c.rate_limit_rps, 50);
+  EXPECT_EQ(c.user_key_secret, "0123456789abcdef");
+  EXPECT_FALSE(c.user_key_secret_generated);
+  EXPECT_TRUE(c.signal_build_in_sql);
+  EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://a.example", "*"}));
+
+  auto defaults = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 2);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults.value().user_key_secret_generated);
+  EXPECT_GE(defaults.value().user_key_secret.size(), 32u);
+  EXPECT_EQ(defaults.value().warm_start_dir, ".recsys-warm");
 }
 
 }  // namespace

@@ -1,12 +1,24 @@
 #include "core/json_fields.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace recsys::json {
 
 std::string Join(const std::string& path, const char* key) {
   return path.empty() ? std::string(key) : path + "." + key;
 }
+
+namespace {
+
+// A bound as people write it: 1e+06, 0.5, 30 (std::to_string gives 1000000.000000).
+std::string Number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", x);
+  return text;
+}
+
+}  // namespace
 
 const Value* Member(const Value& obj, const char* key) {
   auto it = obj.FindMember(key);
@@ -18,10 +30,10 @@ Status ReadNumber(const Value& obj, const char* key, const std::string& path, do
                   double* out) {
   const Value* v = Member(obj, key);
   if (v == nullptr) return Status::Ok();
-  if (!v->IsNumber() || !std::isfinite(v->GetDouble()) || v->GetDouble() < lo ||
-      v->GetDouble() > hi) {
-    return Status::InvalidArgument(Join(path, key) + ": must be a number from " +
-                                   std::to_string(lo) + " to " + std::to_string(hi));
+  if (!v->IsNumber()) return Status::InvalidArgument(Join(path, key) + ": must be a number");
+  if (!std::isfinite(v->GetDouble()) || v->GetDouble() < lo || v->GetDouble() > hi) {
+    return Status::Unprocessable(Join(path, key) + ": must be a number from " + Number(lo) +
+                                 " to " + Number(hi));
   }
   *out = v->GetDouble();
   return Status::Ok();
@@ -31,9 +43,10 @@ Status ReadInt(const Value& obj, const char* key, const std::string& path, long 
                long long hi, int* out) {
   const Value* v = Member(obj, key);
   if (v == nullptr) return Status::Ok();
+  if (!v->IsNumber()) return Status::InvalidArgument(Join(path, key) + ": must be an integer");
   if (!v->IsInt64() || v->GetInt64() < lo || v->GetInt64() > hi) {
-    return Status::InvalidArgument(Join(path, key) + ": must be an integer from " +
-                                   std::to_string(lo) + " to " + std::to_string(hi));
+    return Status::Unprocessable(Join(path, key) + ": must be an integer from " +
+                                 std::to_string(lo) + " to " + std::to_string(hi));
   }
   *out = static_cast<int>(v->GetInt64());
   return Status::Ok();

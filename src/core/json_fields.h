@@ -13,8 +13,9 @@ namespace recsys::json {
 
 using Value = rapidjson::Value;
 
-// Each Read* leaves *out untouched when `key` is absent (or null) and returns an error naming
-// `path` + key when the member has the wrong type or is out of range.
+// Each Read* leaves *out untouched when `key` is absent (or null). Otherwise it returns an error
+// whose message starts with `path` + key: kInvalidArgument when the member has the wrong JSON
+// type, kUnprocessable when it is of the right type but out of range (or not a whole number).
 Status ReadNumber(const Value& obj, const char* key, const std::string& path, double lo, double hi,
                   double* out);
 Status ReadInt(const Value& obj, const char* key, const std::string& path, long long lo,

@@ -1,8 +1,6 @@
 #include "core/request.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <unordered_set>
@@ -40,21 +38,24 @@ class Reader {
   // The first error recorded.
   Status error() && { return std::move(error_); }
 
-  // Type errors are 400; a missing member leaves *out unchanged.
-  bool String(const Value& obj, const char* key, const std::string& path, std::string* out) {
-    const Value* v = Member(obj, key);
-    if (v == nullptr) return true;
-    if (!v->IsString()) return TypeError(json::Join(path, key), "must be a string");
-    out->assign(v->GetString(), v->GetStringLength());
-    return true;
+  // Records `status` when it is an error; returns whether it was OK. The json:: readers' codes
+  // are this parser's: a wrong type is 400, a value out of range 422.
+  bool Check(Status status) {
+    if (status.ok()) return true;
+    error_ = std::move(status);
+    return false;
   }
 
+  // A missing member leaves *out unchanged.
+  bool String(const Value& obj, const char* key, const std::string& path, std::string* out) {
+    return Check(json::ReadString(obj, key, path, out));
+  }
   bool Bool(const Value& obj, const char* key, const std::string& path, bool* out) {
-    const Value* v = Member(obj, key);
-    if (v == nullptr) return true;
-    if (!v->IsBool()) return TypeError(json::Join(path, key), "must be true or false");
-    *out = v->GetBool();
-    return true;
+    return Check(json::ReadBool(obj, key, path, out));
+  }
+  bool Int(const Value& obj, const char* key, const std::string& path, long long lo, long long hi,
+           int* out) {
+    return Check(json::ReadInt(obj, key, path, lo, hi, out));
   }
 
   bool Object(const Value& obj, const char* key, const std::string& path, const Value** out) {
@@ -119,16 +120,12 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
     }
   }
 
-  if (const Value* k = Member(doc, "k")) {
-    if (!k->IsNumber()) return r.TypeError("k", "must be an integer");
-    if (!k->IsInt64()) return r.RuleError("k", "must be an integer from 1 to 200");
-    const int64_t value = k->GetInt64();
-    if (value < 1 || value > 200) return r.RuleError("k", "must be from 1 to 200");
-    if (value > config.max_k) {
+  if (Member(doc, "k") != nullptr) {
+    if (!r.Int(doc, "k", "", 1, 200, &q->k)) return false;
+    if (q->k > config.max_k) {
       return r.RuleError(
           "k", "exceeds this tenant's limits.max_k (" + std::to_string(config.max_k) + ")");
     }
-    q->k = static_cast<int>(value);
   } else {
     q->warnings.push_back({"DEFAULT_APPLIED", "k defaulted to 20"});
     q->k = std::min(20, config.max_k);
@@ -226,13 +223,7 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
   if (!r.Object(doc, "anchors", "", &section)) return false;
   if (section) {
     if (!r.Ids(*section, "item_ids", "anchors", kMaxAnchors, &q->anchor_ids)) return false;
-    if (const Value* max = Member(*section, "max_anchors")) {
-      if (!max->IsNumber()) return r.TypeError("anchors.max_anchors", "must be an integer");
-      if (!max->IsInt64() || max->GetInt64() < 1 || max->GetInt64() > 50) {
-        return r.RuleError("anchors.max_anchors", "must be an integer from 1 to 50");
-      }
-      q->max_anchors = static_cast<int>(max->GetInt64());
-    }
+    if (!r.Int(*section, "max_anchors", "anchors", 1, 50, &q->max_anchors)) return false;
     if (static_cast<int>(q->anchor_ids.size()) > q->max_anchors)
       q->anchor_ids.resize(q->max_anchors);
   }
@@ -256,13 +247,10 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
     for (auto [key, slot] : {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
                              std::pair{"emb", &q->weights.emb}, std::pair{"hist", &q->weights.hist},
                              std::pair{"seq", &q->weights.seq}}) {
-      const Value* w = Member(*section, key);
-      if (w == nullptr) continue;
-      const std::string path = std::string("weights.") + key;
-      if (!w->IsNumber()) return r.TypeError(path, "must be a number");
-      if (w->GetDouble() < 0 || w->GetDouble() > 1e6)
-        return r.RuleError(path, "must be from 0 to 1e6");
-      *slot = w->GetDouble();
+      if (Member(*section, key) == nullptr) continue;
+      double weight = 0;
+      if (!r.Check(json::ReadNumber(*section, key, "weights", 0, 1e6, &weight))) return false;
+      *slot = weight;
     }
   }
 
@@ -323,137 +311,6 @@ std::string_view PrimaryUserKey(const RecommendRequest& q) {
   if (!q.user_id.empty()) return q.user_id;
   if (!q.anonymous_id.empty()) return q.anonymous_id;
   return q.session_id;
-}
-
-std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_ids) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto str = [&w](const std::string& s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  };
-  auto list = [&](const std::vector<std::string>& items) {
-    w.StartArray();
-    for (const auto& s : items) str(s);
-    w.EndArray();
-  };
-  w.StartObject();
-  w.Key("surface");
-  str(q.surface);
-  w.Key("segment");
-  str(q.segment);
-  w.Key("k");
-  w.Int(q.k);
-  if (!q.item_id.empty()) {
-    w.Key("item_id");
-    str(q.item_id);
-  }
-  if (include_user_ids) {
-    w.Key("user");
-    w.StartObject();
-    if (!q.user_id.empty()) {
-      w.Key("user_id");
-      str(q.user_id);
-    }
-    if (!q.anonymous_id.empty()) {
-      w.Key("anonymous_id");
-      str(q.anonymous_id);
-    }
-    if (!q.session_id.empty()) {
-      w.Key("session_id");
-      str(q.session_id);
-    }
-    w.EndObject();
-  }
-  w.Key("context");
-  w.StartObject();
-  if (!q.locale.empty()) {
-    w.Key("locale");
-    str(q.locale);
-  }
-  if (!q.device.empty()) {
-    w.Key("device");
-    str(q.device);
-  }
-  if (!q.country.empty()) {
-    w.Key("country");
-    str(q.country);
-  }
-  if (q.now) {
-    w.Key("now");
-    str(FormatRfc3339(*q.now));
-  }
-  w.EndObject();
-  w.Key("anchors");
-  w.StartObject();
-  w.Key("item_ids");
-  list(q.anchor_ids);
-  w.Key("max_anchors");
-  w.Int(q.max_anchors);
-  w.EndObject();
-  w.Key("candidates");
-  w.StartObject();
-  if (q.has_include) {
-    w.Key("include_ids");
-    list(q.include_ids);
-  }
-  w.Key("exclude_ids");
-  list(q.exclude_ids);
-  w.EndObject();
-  w.Key("constraints");
-  w.StartObject();
-  w.Key("required_tags");
-  list(q.required_tags);
-  w.Key("forbidden_tags");
-  list(q.forbidden_tags);
-  w.Key("max_per_tag");
-  w.StartObject();
-  for (const auto& [tag, cap] : q.max_per_tag) {
-    w.Key(tag.data(), static_cast<rapidjson::SizeType>(tag.size()));
-    w.Int(cap);
-  }
-  w.EndObject();
-  w.EndObject();
-  w.Key("weights");
-  w.StartObject();
-  for (auto [key, value] : {std::pair{"pop", q.weights.pop}, std::pair{"cooc", q.weights.cooc},
-                            std::pair{"emb", q.weights.emb}, std::pair{"hist", q.weights.hist},
-                            std::pair{"seq", q.weights.seq}}) {
-    if (value) {
-      w.Key(key);
-      w.Double(*value);
-    }
-  }
-  w.EndObject();
-  w.Key("options");
-  w.StartObject();
-  w.Key("explain");
-  w.String(q.explain == ExplainLevel::kNone      ? "none"
-           : q.explain == ExplainLevel::kSummary ? "summary"
-                                                 : "full");
-  w.Key("include_reasons");
-  w.Bool(q.include_reasons);
-  w.Key("include_trace");
-  w.Bool(q.include_trace);
-  if (q.seed) {
-    w.Key("seed");
-    w.Int64(*q.seed);
-  }
-  if (q.exclude_seen) {
-    w.Key("exclude_seen");
-    w.Bool(*q.exclude_seen);
-  }
-  w.EndObject();
-  if (!q.experiment_id.empty()) {
-    w.Key("experiment");
-    w.StartObject();
-    w.Key("id");
-    str(q.experiment_id);
-    w.Key("variant");
-    str(q.experiment_variant);
-    w.EndObject();
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace recsys

@@ -64,8 +64,4 @@ Result<RecommendRequest> ParseSimilarRequest(std::string_view body, const Tenant
 // session_id.
 std::string_view PrimaryUserKey(const RecommendRequest& request);
 
-// Writes the normalized request as JSON. With `include_user_ids` false the user identifiers are
-// left out (what exposure rows store).
-std::string NormalizedRequestJson(const RecommendRequest& request, bool include_user_ids);
-
 }  // namespace recsys

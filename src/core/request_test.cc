@@ -114,11 +114,5 @@ TEST(RequestTest, SimilarNeedsAnItem) {
   EXPECT_EQ(q.value().item_id, "i1");
 }
 
-TEST(RequestTest, NormalizedJsonDropsUserIdsWhenAsked) {
-  RecommendRequest q = MustParse(R"({"surface": "home", "user": {"user_id": "secret-user"}})");
-  EXPECT_EQ(NormalizedRequestJson(q, false).find("secret-user"), std::string::npos);
-  EXPECT_NE(NormalizedRequestJson(q, true).find("secret-user"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace recsys

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/request.h"
+#include "core/request_json.h"
 #include "core/tenant_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

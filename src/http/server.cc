@@ -83,19 +83,18 @@ class SessionRegistry {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, const Router& router, const CorsPolicy& cors,
-          const ServerOptions& options, std::atomic<int>& open_connections,
+          const ServerOptions& options, bool over_capacity,
           std::shared_ptr<std::atomic<int>> thread_connections, const std::atomic<bool>& draining,
           std::atomic<uint64_t>& requests_counted, SessionRegistry& registry)
       : stream_(std::move(socket)),
         router_(router),
         cors_(cors),
         options_(options),
-        open_connections_(open_connections),
         thread_connections_(std::move(thread_connections)),
         draining_(draining),
         requests_counted_(requests_counted),
         registry_(registry),
-        over_capacity_(open_connections.fetch_add(1) >= options.max_connections) {
+        over_capacity_(over_capacity) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
@@ -105,7 +104,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() {
     if (registered_) registry_.Remove(registration_);
-    open_connections_.fetch_sub(1);
     thread_connections_->fetch_sub(1);
     obs::Metrics::Global().ConnectionClosed();
   }
@@ -261,7 +259,6 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   const CorsPolicy& cors_;
   const ServerOptions& options_;
-  std::atomic<int>& open_connections_;
   const std::shared_ptr<std::atomic<int>> thread_connections_;  // this connection's thread's
   const std::atomic<bool>& draining_;
   std::atomic<uint64_t>& requests_counted_;  // for access-log sampling
@@ -317,12 +314,12 @@ class HttpServer::Impl {
     draining_ = true;
     for (const auto& session : sessions_.Live()) session->Drain();
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.shutdown_grace_ms);
-    while (open_connections_.load() > 0 && Clock::now() < deadline) {
+    while (OpenConnections() > 0 && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    if (open_connections_.load() > 0) {
+    if (const int open = OpenConnections(); open > 0) {
       obs::Log(obs::Level::kWarn, "shutdown grace period over; closing connections still open")
-          .Int("connections", open_connections_.load());
+          .Int("connections", open);
     }
     for (auto& context : contexts_) context.io->stop();
     for (auto& t : threads_) t.join();
@@ -352,6 +349,13 @@ class HttpServer::Impl {
     return contexts;
   }
 
+  // Connections are counted once, per thread; the total is their sum.
+  int OpenConnections() const {
+    int open = 0;
+    for (const auto& context : contexts_) open += context.connections->load();
+    return open;
+  }
+
   ThreadContext& LeastBusyContext() {
     ThreadContext* best = &contexts_[0];
     for (auto& context : contexts_) {
@@ -368,7 +372,8 @@ class HttpServer::Impl {
       if (!ec && draining_.load()) return s.close(ec);
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(s), router_, cors_, options_, open_connections_,
+        const bool over_capacity = OpenConnections() >= options_.max_connections;
+        std::make_shared<Session>(std::move(s), router_, cors_, options_, over_capacity,
                                   std::move(connections), draining_, requests_counted_, sessions_)
             ->Run();
       } else {
@@ -381,7 +386,6 @@ class HttpServer::Impl {
   ServerOptions options_;
   const Router& router_;
   CorsPolicy cors_;
-  std::atomic<int> open_connections_{0};
   std::atomic<bool> draining_{false};
   std::atomic<uint64_t> requests_counted_{0};
   SessionRegistry sessions_;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/json_writer.h"
+#include "core/request_json.h"
 #include "http/problem.h"
 
 namespace recsys::http {

@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/json_writer.h"
+#include "core/request_json.h"
 #include "crypto/digest.h"
 #include "service/experiments.h"
 
