@@ -1,135 +1,174 @@
 // recsys-service: one binary, several subcommands. Parses the command line and hands over.
+//
+// Each Add* function declares one command group; a command's callback runs it and stores its
+// exit code. Option values live in shared_ptrs the callbacks hold, so each group is self-contained.
 #include <CLI/CLI.hpp>
+
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/import_command.h"
 
+namespace {
+
+using recsys::cli::ImportOptions;
+
+template <typename T>
+std::shared_ptr<T> Value(T initial = T()) {
+  return std::make_shared<T>(std::move(initial));
+}
+
+void AddServe(CLI::App& app, int& code) {
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API (configured by environment)");
+  auto check_config = Value(false);
+  serve->add_flag("--check-config", *check_config,
+                  "Validate the environment configuration, print a summary and exit (0 or 2)");
+  serve->callback([&code, check_config] { code = recsys::cli::RunServe(*check_config); });
+}
+
+void AddMigrate(CLI::App& app, int& code) {
+  auto* migrate = app.add_subcommand("migrate", "Apply, roll back or list schema migrations");
+  migrate->require_subcommand(1);
+  migrate->add_subcommand("up", "Apply every pending migration (no-op when current)")
+      ->callback([&code] { code = recsys::cli::RunMigrateUp(); });
+  auto count = Value(1);
+  auto* down = migrate->add_subcommand("down", "Roll back the N most recent migrations");
+  down->add_option("N", *count, "How many to roll back")->check(CLI::Range(0, 1000));
+  down->callback([&code, count] { code = recsys::cli::RunMigrateDown(*count); });
+  migrate->add_subcommand("status", "List migrations and whether each is applied")
+      ->callback([&code] { code = recsys::cli::RunMigrateStatus(); });
+}
+
+void AddPartitions(CLI::App& app, int& code) {
+  auto* partitions = app.add_subcommand("partitions", "Manage monthly log partitions");
+  partitions->require_subcommand(1);
+  auto ahead = Value(3);
+  auto* ensure = partitions->add_subcommand("ensure", "Create this month's and the next N months'");
+  ensure->add_option("--ahead", *ahead, "Months ahead to create")->check(CLI::Range(0, 240));
+  ensure->callback([&code, ahead] { code = recsys::cli::RunPartitionsEnsure(*ahead); });
+  auto older_than = Value(0);
+  auto* prune = partitions->add_subcommand("prune", "Detach and drop partitions past retention");
+  prune->add_option("--older-than", *older_than, "Days: drop months that ended before now - D")
+      ->required()
+      ->check(CLI::Range(0, 100000));
+  prune->callback([&code, older_than] { code = recsys::cli::RunPartitionsPrune(*older_than); });
+}
+
+void AddDemo(CLI::App& app, int& code) {
+  auto* demo = app.add_subcommand("demo", "Demo data");
+  demo->require_subcommand(1);
+  demo->add_subcommand("seed", "Create the demo tenant with a small catalog")->callback([&code] {
+    code = recsys::cli::RunDemoSeed();
+  });
+}
+
+void AddTenants(CLI::App& app, int& code) {
+  auto* tenants = app.add_subcommand("tenants", "Create, list and suspend tenants");
+  tenants->require_subcommand(1);
+  auto id = Value<std::string>(), name = Value<std::string>();
+  auto* create = tenants->add_subcommand("create", "Register a tenant");
+  create->add_option("TENANT_ID", *id, "External id clients send")->required();
+  create->add_option("--name", *name, "Display name (default: the id)");
+  create->callback([&code, id, name] { code = recsys::cli::RunTenantsCreate(*id, *name); });
+  tenants->add_subcommand("list", "List tenants")->callback([&code] {
+    code = recsys::cli::RunTenantsList();
+  });
+  for (auto [command, what, status] :
+       {std::tuple{"suspend", "Suspend a tenant (403 everywhere)", "suspended"},
+        std::tuple{"activate", "Re-activate a suspended tenant", "active"}}) {
+    auto* sub = tenants->add_subcommand(command, what);
+    sub->add_option("TENANT_ID", *id)->required();
+    sub->callback([&code, id, status] { code = recsys::cli::RunTenantsSetStatus(*id, status); });
+  }
+}
+
+void AddKeys(CLI::App& app, int& code) {
+  auto* keys = app.add_subcommand("keys", "Create, list and revoke API keys");
+  keys->require_subcommand(1);
+  auto tenant = Value<std::string>(), name = Value<std::string>(), id = Value<std::string>();
+  auto roles = Value<std::string>("viewer");
+  auto expires_days = Value(0);
+  auto* create =
+      keys->add_subcommand("create", "Create a key; prints it once (needs RECSYS_API_KEY_SECRET)");
+  create->add_option("--tenant", *tenant, "Tenant external id")->required();
+  create->add_option("--name", *name, "What the key is for");
+  create->add_option("--roles", *roles, "Comma-separated: viewer, operator, admin");
+  create->add_option("--expires-in-days", *expires_days, "0: never")->check(CLI::Range(0, 3650));
+  create->callback([&code, tenant, name, roles, expires_days] {
+    code = recsys::cli::RunKeysCreate(*tenant, *name, *roles, *expires_days);
+  });
+  auto* list = keys->add_subcommand("list", "List a tenant's keys (never the keys)");
+  list->add_option("--tenant", *tenant)->required();
+  list->callback([&code, tenant] { code = recsys::cli::RunKeysList(*tenant); });
+  auto* revoke = keys->add_subcommand("revoke", "Revoke a key by id");
+  revoke->add_option("KEY_ID", *id)->required();
+  revoke->callback([&code, id] { code = recsys::cli::RunKeysRevoke(*id); });
+}
+
+void AddSignals(CLI::App& app, int& code) {
+  auto* signals = app.add_subcommand("signals", "Build the daily signal tables from events");
+  signals->require_subcommand(1);
+  auto tenant = Value<std::string>(), since = Value<std::string>();
+  auto method = Value<std::string>("streaming");
+  auto full = Value(false);
+  auto* build = signals->add_subcommand(
+      "build", "Build popularity, co-visitation and sequences for days with new events");
+  build->add_option("--tenant", *tenant, "Only this tenant (external id)");
+  build->add_option("--since", *since, "Only days on or after this one (YYYY-MM-DD)");
+  build->add_flag("--full", *full, "Every day with events, not only those with new ones");
+  build
+      ->add_option("--method", *method,
+                   "streaming (in this process, default) or sql (in PostgreSQL)")
+      ->check(CLI::IsMember({"sql", "streaming"}));
+  build->callback([&code, tenant, since, full, method] {
+    code = recsys::cli::RunSignalsBuild(*tenant, *since, *full, *method);
+  });
+}
+
+void AddImport(CLI::App& app, int& code) {
+  auto* import = app.add_subcommand("import", "Import events or catalog items from files");
+  import->require_subcommand(1);
+  for (auto [name, what, kind] :
+       {std::tuple{"events", "Import interaction events (as POST /v1/events)",
+                   recsys::ImportKind::kEvents},
+        std::tuple{"catalog", "Import catalog items (as PUT /v1/catalog/items)",
+                   recsys::ImportKind::kCatalog}}) {
+    auto options = Value<ImportOptions>();
+    options->kind = kind;
+    auto* command = import->add_subcommand(name, what);
+    command->add_option("--tenant", options->tenant, "Tenant external id")->required();
+    command->add_option("FILE", options->files, "CSV or JSON Lines files (.gz too; - is stdin)")
+        ->required();
+    command->add_option("--format", options->format, "csv or jsonl (default: by extension)")
+        ->check(CLI::IsMember({"csv", "jsonl"}));
+    command->add_option("--map", options->map, "field=Column,... (CSV column or JSON key)");
+    command->add_option("--set", options->set, "field=value,... constants for every record");
+    command->add_option("--max-errors", options->max_errors, "Stop after N bad lines (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    command->add_flag("--dry-run", options->dry_run, "Validate only; write nothing");
+    command->callback([&code, options] { code = recsys::cli::RunImport(*options); });
+  }
+}
+
+void AddDoctor(CLI::App& app, int& code) {
+  auto tenant = Value<std::string>(), surface = Value<std::string>("default");
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check, in order, what makes a tenant's recommendations empty or stale");
+  doctor->add_option("--tenant", *tenant, "Tenant external id")->required();
+  doctor->add_option("--surface", *surface, "Surface to check (default: default)");
+  doctor->callback([&code, tenant, surface] { code = recsys::cli::RunDoctor(*tenant, *surface); });
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"recsys-service: multi-tenant recommendation service on PostgreSQL"};
   app.require_subcommand(1);
-
-  auto* serve = app.add_subcommand("serve", "Serve the HTTP API (configured by environment)");
-  bool check_config = false;
-  serve->add_flag("--check-config", check_config,
-                  "Validate the environment configuration, print a summary and exit (0 or 2)");
-
-  auto* migrate = app.add_subcommand("migrate", "Apply, roll back or list schema migrations");
-  migrate->require_subcommand(1);
-  auto* up = migrate->add_subcommand("up", "Apply every pending migration (no-op when current)");
-  int down_count = 1;
-  auto* down = migrate->add_subcommand("down", "Roll back the N most recent migrations");
-  down->add_option("N", down_count, "How many to roll back")->check(CLI::Range(0, 1000));
-  auto* status = migrate->add_subcommand("status", "List migrations and whether each is applied");
-
-  auto* partitions = app.add_subcommand("partitions", "Manage monthly log partitions");
-  partitions->require_subcommand(1);
-  int ahead = 3;
-  auto* ensure = partitions->add_subcommand("ensure", "Create this month's and the next N months'");
-  ensure->add_option("--ahead", ahead, "Months ahead to create")->check(CLI::Range(0, 240));
-  int older_than = 0;
-  auto* prune = partitions->add_subcommand("prune", "Detach and drop partitions past retention");
-  prune->add_option("--older-than", older_than, "Days: drop months that ended before now - D")
-      ->required()
-      ->check(CLI::Range(0, 100000));
-
-  auto* demo = app.add_subcommand("demo", "Demo data");
-  demo->require_subcommand(1);
-  auto* seed = demo->add_subcommand("seed", "Create the demo tenant with a small catalog");
-
-  auto* tenants = app.add_subcommand("tenants", "Create, list and suspend tenants");
-  tenants->require_subcommand(1);
-  std::string tenant_id, tenant_name;
-  auto* tenants_create = tenants->add_subcommand("create", "Register a tenant");
-  tenants_create->add_option("TENANT_ID", tenant_id, "External id clients send")->required();
-  tenants_create->add_option("--name", tenant_name, "Display name (default: the id)");
-  auto* tenants_list = tenants->add_subcommand("list", "List tenants");
-  auto* tenants_suspend = tenants->add_subcommand("suspend", "Suspend a tenant (403 everywhere)");
-  tenants_suspend->add_option("TENANT_ID", tenant_id)->required();
-  auto* tenants_activate = tenants->add_subcommand("activate", "Re-activate a suspended tenant");
-  tenants_activate->add_option("TENANT_ID", tenant_id)->required();
-
-  auto* keys = app.add_subcommand("keys", "Create, list and revoke API keys");
-  keys->require_subcommand(1);
-  std::string key_name, key_roles = "viewer", key_id;
-  int expires_days = 0;
-  auto* keys_create =
-      keys->add_subcommand("create", "Create a key; prints it once (needs RECSYS_API_KEY_SECRET)");
-  keys_create->add_option("--tenant", tenant_id, "Tenant external id")->required();
-  keys_create->add_option("--name", key_name, "What the key is for");
-  keys_create->add_option("--roles", key_roles, "Comma-separated: viewer, operator, admin");
-  keys_create->add_option("--expires-in-days", expires_days, "0: never")
-      ->check(CLI::Range(0, 3650));
-  auto* keys_list = keys->add_subcommand("list", "List a tenant's keys (never the keys)");
-  keys_list->add_option("--tenant", tenant_id)->required();
-  auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key by id");
-  keys_revoke->add_option("KEY_ID", key_id)->required();
-
-  auto* signals = app.add_subcommand("signals", "Build the daily signal tables from events");
-  signals->require_subcommand(1);
-  std::string since;
-  bool full = false;
-  auto* signals_build = signals->add_subcommand(
-      "build", "Build popularity, co-visitation and sequences for days with new events");
-  signals_build->add_option("--tenant", tenant_id, "Only this tenant (external id)");
-  signals_build->add_option("--since", since, "Only days on or after this one (YYYY-MM-DD)");
-  signals_build->add_flag("--full", full, "Every day with events, not only those with new ones");
-  std::string method = "streaming";
-  signals_build
-      ->add_option("--method", method,
-                   "streaming (in this process, default) or sql (in PostgreSQL)")
-      ->check(CLI::IsMember({"sql", "streaming"}));
-
-  auto* import = app.add_subcommand("import", "Import events or catalog items from files");
-  import->require_subcommand(1);
-  recsys::cli::ImportOptions import_options;
-  auto add_import = [&](const char* name, const char* what) {
-    auto* command = import->add_subcommand(name, what);
-    command->add_option("--tenant", import_options.tenant, "Tenant external id")->required();
-    command
-        ->add_option("FILE", import_options.files, "CSV or JSON Lines files (.gz too; - is stdin)")
-        ->required();
-    command->add_option("--format", import_options.format, "csv or jsonl (default: by extension)")
-        ->check(CLI::IsMember({"csv", "jsonl"}));
-    command->add_option("--map", import_options.map, "field=Column,... (CSV column or JSON key)");
-    command->add_option("--set", import_options.set, "field=value,... constants for every record");
-    command
-        ->add_option("--max-errors", import_options.max_errors, "Stop after N bad lines (0: never)")
-        ->check(CLI::NonNegativeNumber);
-    command->add_flag("--dry-run", import_options.dry_run, "Validate only; write nothing");
-    return command;
-  };
-  auto* import_events = add_import("events", "Import interaction events (as POST /v1/events)");
-  auto* import_catalog = add_import("catalog", "Import catalog items (as PUT /v1/catalog/items)");
-
-  std::string surface = "default";
-  auto* doctor = app.add_subcommand(
-      "doctor", "Check, in order, what makes a tenant's recommendations empty or stale");
-  doctor->add_option("--tenant", tenant_id, "Tenant external id")->required();
-  doctor->add_option("--surface", surface, "Surface to check (default: default)");
-
-  CLI11_PARSE(app, argc, argv);
-
-  using namespace recsys::cli;
-  if (serve->parsed()) return RunServe(check_config);
-  if (up->parsed()) return RunMigrateUp();
-  if (down->parsed()) return RunMigrateDown(down_count);
-  if (status->parsed()) return RunMigrateStatus();
-  if (ensure->parsed()) return RunPartitionsEnsure(ahead);
-  if (prune->parsed()) return RunPartitionsPrune(older_than);
-  if (seed->parsed()) return RunDemoSeed();
-  if (tenants_create->parsed()) return RunTenantsCreate(tenant_id, tenant_name);
-  if (tenants_list->parsed()) return RunTenantsList();
-  if (tenants_suspend->parsed()) return RunTenantsSetStatus(tenant_id, "suspended");
-  if (tenants_activate->parsed()) return RunTenantsSetStatus(tenant_id, "active");
-  if (keys_create->parsed()) return RunKeysCreate(tenant_id, key_name, key_roles, expires_days);
-  if (keys_list->parsed()) return RunKeysList(tenant_id);
-  if (keys_revoke->parsed()) return RunKeysRevoke(key_id);
-  if (doctor->parsed()) return RunDoctor(tenant_id, surface);
-  if (signals_build->parsed()) return RunSignalsBuild(tenant_id, since, full, method);
-  if (import_events->parsed() || import_catalog->parsed()) {
-    import_options.kind =
-        import_events->parsed() ? recsys::ImportKind::kEvents : recsys::ImportKind::kCatalog;
-    return RunImport(import_options);
+  int code = 2;  // no command ran
+  for (auto add : {AddServe, AddMigrate, AddPartitions, AddDemo, AddTenants, AddKeys, AddSignals,
+                   AddImport, AddDoctor}) {
+    add(app, code);
   }
-  return 2;
+  CLI11_PARSE(app, argc, argv);
+  return code;
 }
