@@ -35,7 +35,12 @@ uint64_t HashId(std::string_view id, int64_t seed) {
 class Ranking {
  public:
   Ranking(const RankInput& in, RankScratch& scratch, RankResult& out)
-      : in_(in), snap_(in.snapshot), q_(in.request), scratch_(scratch), out_(out) {
+      : in_(in),
+        snap_(in.snapshot),
+        q_(in.request),
+        scratch_(scratch),
+        out_(out),
+        candidates_(scratch.candidates()) {
     scratch_.Reset(snap_.item_count());
     day_ = DayOf(in.now);
     exact_pop_ = day_ != snap_.reference_day();
@@ -301,8 +306,9 @@ class Ranking {
   }
 
   void CountCaps(ItemIndex i) {
-    if (snap_.brand(i) != kNoTag) ++brand_counts_[snap_.brand(i)];
-    if (snap_.category(i) != kNoTag) ++category_counts_[snap_.category(i)];
+    const RankingParams& r = in_.config.ranking;
+    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag) ++brand_counts_[snap_.brand(i)];
+    if (r.category_cap > 0 && snap_.category(i) != kNoTag) ++category_counts_[snap_.category(i)];
     for (TagCap& c : tag_caps_) {
       if (snap_.HasTag(i, c.tag)) ++c.used;
     }
@@ -322,12 +328,23 @@ class Ranking {
     for (size_t c = 0; c < candidates_.size(); ++c) {
       if (!Has(candidates_[c].item, kPinned)) order.push_back(static_cast<int>(c));
     }
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return Before(a, b); });
+    // Only the front of the order is ever read: sort it as far as it is read (caps may skip
+    // some), not all of the candidates.
+    size_t sorted = 0;
+    auto sort_through = [&](size_t n) {
+      if (n <= sorted) return;
+      n = std::min(order.size(), std::max(n, 2 * sorted));
+      std::partial_sort(order.begin() + sorted, order.begin() + n, order.end(),
+                        [&](int a, int b) { return Before(a, b); });
+      sorted = n;
+    };
 
     const double lambda = in_.config.ranking.mmr_lambda;
     if (lambda <= 0) {
-      for (int c : order) {
+      for (size_t o = 0; o < order.size(); ++o) {
         if (static_cast<int>(chosen.size()) >= k) break;
+        sort_through(std::max<size_t>(o + 1, static_cast<size_t>(k) - chosen.size() + o));
+        const int c = order[o];
         if (!FitsCaps(candidates_[c].item)) {
           ++out_.trace.dropped_by_caps;
           continue;
@@ -341,6 +358,7 @@ class Ranking {
       if (max_score <= 0) max_score = 1;
       // Bound the MMR pool: its cost is k x pool x tags.
       constexpr size_t kPool = 1000;
+      sort_through(kPool);
       if (order.size() > kPool) order.resize(kPool);
       std::vector<bool> used(order.size(), false);
       while (static_cast<int>(chosen.size()) < k) {
@@ -389,7 +407,7 @@ class Ranking {
   std::vector<TagIndex> required_, forbidden_;
   std::vector<TagCap> tag_caps_;
   std::vector<ItemIndex> anchors_;
-  std::vector<RankedItem> candidates_;
+  std::vector<RankedItem>& candidates_;  // the scratch's, emptied by Reset
   std::vector<const Rule*> tag_blocks_;
   std::unordered_map<TagIndex, int> brand_counts_, category_counts_;
 };
@@ -465,6 +483,7 @@ void AccumulateSequences(const RankInput& in, RankScratch& scratch, Ranking& r) 
 }  // namespace
 
 void RankScratch::Reset(size_t item_count) {
+  candidates_.clear();
   if (flags_.size() != item_count) {
     flags_.assign(item_count, 0);
     cooc_.assign(item_count, 0);

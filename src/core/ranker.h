@@ -62,6 +62,8 @@ class RankScratch {
   float& cooc(ItemIndex i) { return cooc_[i]; }
   float& seq(ItemIndex i) { return seq_[i]; }
   float& own(ItemIndex i) { return own_[i]; }
+  // The request's candidates; kept across calls so that their storage is reused.
+  std::vector<RankedItem>& candidates() { return candidates_; }
   // REQUIRES: called before changing any of i's values, so that Reset() clears them.
   void Touch(ItemIndex i) {
     if (flags_[i] == 0 && cooc_[i] == 0 && seq_[i] == 0 && own_[i] == 0) touched_.push_back(i);
@@ -71,6 +73,7 @@ class RankScratch {
   std::vector<uint8_t> flags_;
   std::vector<float> cooc_, seq_, own_;
   std::vector<ItemIndex> touched_;
+  std::vector<RankedItem> candidates_;
 };
 
 // One item of the user's recent history (ranking.md "Users' recent history").

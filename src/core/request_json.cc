@@ -139,7 +139,7 @@ class RequestWriter {
 }  // namespace
 
 std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_ids) {
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, 1024);
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   RequestWriter out(w);
   w.StartObject();

@@ -193,7 +193,7 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
 }
 
 std::string ExposureResponseJson(const Served& served) {
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, 1024);  // ids and scores of k items
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   w.Key("items");
