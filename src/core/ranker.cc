@@ -74,13 +74,14 @@ class Ranking {
   bool Has(ItemIndex i, uint8_t flag) { return (scratch_.flags(i) & flag) != 0; }
 
   // The caller's hard constraints: include, exclude (and anchors), required and forbidden tags.
-  bool PassesConstraints(ItemIndex i) {
+  // `known_tag`: a required tag the caller already knows i carries (kNoTag: none).
+  bool PassesConstraints(ItemIndex i, TagIndex known_tag = kNoTag) {
     if (impossible_) return false;
     if (in_.unavailable != nullptr && (*in_.unavailable)[i]) return false;
     const uint8_t f = scratch_.flags(i);
     if ((f & kExcluded) || (q_.has_include && !(f & kIncluded))) return false;
     for (TagIndex t : required_) {
-      if (!snap_.HasTag(i, t)) return false;
+      if (t != known_tag && !snap_.HasTag(i, t)) return false;
     }
     for (TagIndex t : forbidden_) {
       if (snap_.HasTag(i, t)) return false;
@@ -88,11 +89,12 @@ class Ranking {
     return true;
   }
 
-  // Adds i as a candidate if new and allowed; returns whether it was added.
-  bool AddCandidate(ItemIndex i) {
+  // Adds i as a candidate if new and allowed; returns whether it was added. `known_tag` as for
+  // PassesConstraints.
+  bool AddCandidate(ItemIndex i, TagIndex known_tag = kNoTag) {
     if (Has(i, kCandidate | kRejected)) return false;
     ++out_.candidates_considered;
-    if (!PassesConstraints(i)) {
+    if (!PassesConstraints(i, known_tag)) {
       Mark(i, kRejected);
       ++out_.filtered;
       return false;
@@ -105,14 +107,19 @@ class Ranking {
 
   void AddPopularityCandidates(int fanout) {
     std::span<const ItemIndex> source = snap_.by_popularity();
-    // With required tags, walk the shortest posting list: it is in popularity order too.
+    // With required tags, walk the shortest posting list: it is in popularity order too, and
+    // every item on it carries that tag.
+    TagIndex walked = kNoTag;
     for (TagIndex t : required_) {
-      if (snap_.posting(t).size() < source.size()) source = snap_.posting(t);
+      if (snap_.posting(t).size() < source.size()) {
+        source = snap_.posting(t);
+        walked = t;
+      }
     }
     int added = 0;
     for (ItemIndex i : source) {
       if (added >= fanout || impossible_) break;
-      if (AddCandidate(i)) ++added;
+      if (AddCandidate(i, walked)) ++added;
     }
     out_.trace.from_popularity = added;
   }
@@ -189,8 +196,10 @@ class Ranking {
   }
 
   void ApplyBlocks(const std::vector<const Rule*>& rules) {
+    bool any = false;
     for (const Rule* r : rules) {
       if (r->action != RuleAction::kBlock) continue;
+      any = true;
       if (r->target == RuleTarget::kItem) {
         for (const std::string& id : r->item_ids) {
           if (auto i = snap_.Find(id)) Mark(*i, kBlocked);
@@ -199,6 +208,7 @@ class Ranking {
         tag_blocks_.push_back(r);
       }
     }
+    if (!any) return;  // nothing to check each candidate against
     size_t kept = 0;
     for (size_t c = 0; c < candidates_.size(); ++c) {
       if (IsBlocked(candidates_[c].item)) {
