@@ -35,15 +35,7 @@ Status ReadTime(const Value& rule, const char* key, const std::string& path,
   return Status::Ok();
 }
 
-Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) {
-  if (!v.IsObject()) return Invalid(path, "must be an object");
-  rule->index = index;
-  RETURN_IF_ERROR(json::ReadString(v, "id", path, &rule->id));
-  if (Member(v, "id") != nullptr && !IsValidId(rule->id)) {
-    return Invalid(path + ".id", "must be 1..256 printable characters");
-  }
-  if (rule->id.empty()) rule->id = "rule-" + std::to_string(index);
-
+Status ParseAction(const Value& v, const std::string& path, Rule* rule) {
   std::string action;
   RETURN_IF_ERROR(json::ReadString(v, "action", path, &action));
   if (action == "pin")
@@ -54,7 +46,43 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
     rule->action = RuleAction::kBoost;
   else
     return Invalid(path + ".action", "must be pin, block or boost");
+  return Status::Ok();
+}
 
+// How much: a boost's value (required), a pin rule's limit.
+Status ParseAmounts(const Value& v, const std::string& path, Rule* rule) {
+  if (rule->action == RuleAction::kBoost) {
+    if (Member(v, "boost_value") == nullptr)
+      return Invalid(path + ".boost_value", "required for boost");
+    RETURN_IF_ERROR(json::ReadNumber(v, "boost_value", path, -1e6, 1e6, &rule->boost_value));
+  }
+  return json::ReadInt(v, "max_pins", path, 1, 200, &rule->max_pins);
+}
+
+// item_ids: 1..kMaxItemsPerRule valid ids, de-duplicated in order.
+Status ParseItemTarget(const Value& v, const std::string& path, Rule* rule) {
+  const Value* items = Member(v, "item_ids");
+  if (items == nullptr || !items->IsArray() || items->Empty()) {
+    return Invalid(path + ".item_ids", "required: a non-empty array of item ids");
+  }
+  if (items->Size() > kMaxItemsPerRule) {
+    return Invalid(path + ".item_ids", "at most " + std::to_string(kMaxItemsPerRule) + " ids");
+  }
+  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
+    const Value& id = (*items)[i];
+    if (!id.IsString() || !IsValidId({id.GetString(), id.GetStringLength()})) {
+      return Invalid(path + ".item_ids[" + std::to_string(i) + "]",
+                     "must be a string of 1..256 printable characters");
+    }
+    std::string item(id.GetString(), id.GetStringLength());
+    if (std::find(rule->item_ids.begin(), rule->item_ids.end(), item) == rule->item_ids.end()) {
+      rule->item_ids.push_back(std::move(item));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseTarget(const Value& v, const std::string& path, Rule* rule) {
   std::string target;
   RETURN_IF_ERROR(json::ReadString(v, "target_type", path, &target));
   if (target == "item")
@@ -67,47 +95,25 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
     rule->target = RuleTarget::kCategory;
   else
     return Invalid(path + ".target_type", "must be item, tag, brand or category");
+  if (rule->target == RuleTarget::kItem) return ParseItemTarget(v, path, rule);
 
-  if (rule->target == RuleTarget::kItem) {
-    const Value* items = Member(v, "item_ids");
-    if (items == nullptr || !items->IsArray() || items->Empty()) {
-      return Invalid(path + ".item_ids", "required: a non-empty array of item ids");
-    }
-    if (items->Size() > kMaxItemsPerRule) {
-      return Invalid(path + ".item_ids", "at most " + std::to_string(kMaxItemsPerRule) + " ids");
-    }
-    for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-      const Value& id = (*items)[i];
-      if (!id.IsString() || !IsValidId({id.GetString(), id.GetStringLength()})) {
-        return Invalid(path + ".item_ids[" + std::to_string(i) + "]",
-                       "must be a string of 1..256 printable characters");
-      }
-      std::string item(id.GetString(), id.GetStringLength());
-      if (std::find(rule->item_ids.begin(), rule->item_ids.end(), item) == rule->item_ids.end()) {
-        rule->item_ids.push_back(std::move(item));
-      }
-    }
-  } else {
-    std::string key;
-    RETURN_IF_ERROR(json::ReadString(v, "target_key", path, &key));
-    key = NormalizeTag(key);
-    if (key.empty() || key.size() > 256) {
-      return Invalid(path + ".target_key", "required for tag, brand and category targets");
-    }
-    if (rule->target == RuleTarget::kTag)
-      rule->tag = key;
-    else if (rule->target == RuleTarget::kBrand)
-      rule->tag = "brand:" + key;
-    else
-      rule->tag = "category:" + key;
+  std::string key;
+  RETURN_IF_ERROR(json::ReadString(v, "target_key", path, &key));
+  key = NormalizeTag(key);
+  if (key.empty() || key.size() > 256) {
+    return Invalid(path + ".target_key", "required for tag, brand and category targets");
   }
+  if (rule->target == RuleTarget::kTag)
+    rule->tag = key;
+  else if (rule->target == RuleTarget::kBrand)
+    rule->tag = "brand:" + key;
+  else
+    rule->tag = "category:" + key;
+  return Status::Ok();
+}
 
-  if (rule->action == RuleAction::kBoost) {
-    if (Member(v, "boost_value") == nullptr)
-      return Invalid(path + ".boost_value", "required for boost");
-    RETURN_IF_ERROR(json::ReadNumber(v, "boost_value", path, -1e6, 1e6, &rule->boost_value));
-  }
-  RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 1, 200, &rule->max_pins));
+// Where and when the rule applies: surface, segment, priority, enabled, validity window.
+Status ParseScope(const Value& v, const std::string& path, Rule* rule) {
   RETURN_IF_ERROR(json::ReadString(v, "surface", path, &rule->surface));
   RETURN_IF_ERROR(json::ReadString(v, "segment", path, &rule->segment));
   RETURN_IF_ERROR(json::ReadInt(v, "priority", path, -1000000, 1000000, &rule->priority));
@@ -117,9 +123,22 @@ Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) 
   if (rule->valid_from && rule->valid_until && *rule->valid_from >= *rule->valid_until) {
     return Invalid(path + ".valid_from", "must be before valid_until");
   }
-  std::string comment;
-  RETURN_IF_ERROR(json::ReadString(v, "comment", path, &comment));
-  return Status::Ok();
+  std::string comment;  // kept in the document only; checked for its type
+  return json::ReadString(v, "comment", path, &comment);
+}
+
+Status ParseOne(const Value& v, const std::string& path, int index, Rule* rule) {
+  if (!v.IsObject()) return Invalid(path, "must be an object");
+  rule->index = index;
+  RETURN_IF_ERROR(json::ReadString(v, "id", path, &rule->id));
+  if (Member(v, "id") != nullptr && !IsValidId(rule->id)) {
+    return Invalid(path + ".id", "must be 1..256 printable characters");
+  }
+  if (rule->id.empty()) rule->id = "rule-" + std::to_string(index);
+  RETURN_IF_ERROR(ParseAction(v, path, rule));
+  RETURN_IF_ERROR(ParseTarget(v, path, rule));
+  RETURN_IF_ERROR(ParseAmounts(v, path, rule));
+  return ParseScope(v, path, rule);
 }
 
 }  // namespace

@@ -122,6 +122,56 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
   w.EndObject();
 }
 
+void WriteReasons(Writer& w, uint8_t reasons) {
+  w.Key("reasons");
+  w.StartArray();
+  if (reasons & kReasonPopularity) w.String("popularity");
+  if (reasons & kReasonCoVisitation) w.String("co_visitation");
+  if (reasons & kReasonSimilarity) w.String("similarity");
+  if (reasons & kReasonPersonalization) w.String("personalization");
+  if (reasons & kReasonSequence) w.String("sequence");
+  if (reasons & kReasonPin) w.String("rule.pin");
+  if (reasons & kReasonBoost) w.String("rule.boost");
+  w.EndArray();
+}
+
+void WriteNumbers(Writer& w, std::initializer_list<std::pair<const char*, double>> numbers) {
+  w.StartObject();
+  for (const auto& [key, value] : numbers) {
+    w.Key(key);
+    w.Double(value);
+  }
+  w.EndObject();
+}
+
+// The item's normalized signals and rules; with `full`, its raw signals and MMR value too.
+void WriteExplain(Writer& w, const RankedItem& item, bool full) {
+  w.Key("explain");
+  w.StartObject();
+  w.Key("signals");
+  WriteNumbers(w, {{"pop", item.pop},
+                   {"cooc", item.cooc},
+                   {"emb", item.sim},
+                   {"hist", item.hist},
+                   {"seq", item.seq}});
+  w.Key("rules");
+  w.StartArray();
+  for (const Rule* r : item.rules) {
+    json::WriteString(w, std::string(r->action == RuleAction::kPin     ? "pin:"
+                                     : r->action == RuleAction::kBoost ? "boost:"
+                                                                       : "block:") +
+                             r->id);
+  }
+  w.EndArray();
+  if (full) {
+    w.Key("raw");
+    WriteNumbers(w, {{"pop", item.raw_pop}, {"cooc", item.raw_cooc}, {"seq", item.raw_seq}});
+    w.Key("mmr");
+    w.Double(item.mmr);
+  }
+  w.EndObject();
+}
+
 void WriteItems(Writer& w, const Served& s) {
   const RecommendRequest& q = s.request;
   w.Key("items");
@@ -135,58 +185,8 @@ void WriteItems(Writer& w, const Served& s) {
     w.Int(++rank);
     w.Key("score");
     w.Double(item.score);
-    if (q.include_reasons) {
-      w.Key("reasons");
-      w.StartArray();
-      if (item.reasons & kReasonPopularity) w.String("popularity");
-      if (item.reasons & kReasonCoVisitation) w.String("co_visitation");
-      if (item.reasons & kReasonSimilarity) w.String("similarity");
-      if (item.reasons & kReasonPersonalization) w.String("personalization");
-      if (item.reasons & kReasonSequence) w.String("sequence");
-      if (item.reasons & kReasonPin) w.String("rule.pin");
-      if (item.reasons & kReasonBoost) w.String("rule.boost");
-      w.EndArray();
-    }
-    if (q.explain != ExplainLevel::kNone) {
-      w.Key("explain");
-      w.StartObject();
-      w.Key("signals");
-      w.StartObject();
-      w.Key("pop");
-      w.Double(item.pop);
-      w.Key("cooc");
-      w.Double(item.cooc);
-      w.Key("emb");
-      w.Double(item.sim);
-      w.Key("hist");
-      w.Double(item.hist);
-      w.Key("seq");
-      w.Double(item.seq);
-      w.EndObject();
-      w.Key("rules");
-      w.StartArray();
-      for (const Rule* r : item.rules) {
-        json::WriteString(w, std::string(r->action == RuleAction::kPin     ? "pin:"
-                                         : r->action == RuleAction::kBoost ? "boost:"
-                                                                           : "block:") +
-                                 r->id);
-      }
-      w.EndArray();
-      if (q.explain == ExplainLevel::kFull) {
-        w.Key("raw");
-        w.StartObject();
-        w.Key("pop");
-        w.Double(item.raw_pop);
-        w.Key("cooc");
-        w.Double(item.raw_cooc);
-        w.Key("seq");
-        w.Double(item.raw_seq);
-        w.EndObject();
-        w.Key("mmr");
-        w.Double(item.mmr);
-      }
-      w.EndObject();
-    }
+    if (q.include_reasons) WriteReasons(w, item.reasons);
+    if (q.explain != ExplainLevel::kNone) WriteExplain(w, item, q.explain == ExplainLevel::kFull);
     w.EndObject();
   }
   w.EndArray();
