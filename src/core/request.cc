@@ -106,7 +106,9 @@ class Reader {
   Status error_;
 };
 
-bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, RecommendRequest* q) {
+// surface, segment and k.
+bool ParseSurfaceAndK(const Value& doc, const TenantConfig& config, Reader& r,
+                      RecommendRequest* q) {
   if (!r.String(doc, "surface", "", &q->surface)) return false;
   if (q->surface.empty()) return r.RuleError("surface", "required, non-empty");
   if (q->surface.size() > kMaxSurfaceLength) return r.RuleError("surface", "at most 64 characters");
@@ -130,7 +132,10 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
     q->warnings.push_back({"DEFAULT_APPLIED", "k defaulted to 20"});
     q->k = std::min(20, config.max_k);
   }
+  return true;
+}
 
+bool ParseConstraints(const Value& doc, Reader& r, RecommendRequest* q) {
   const Value* section = nullptr;
   if (!r.Object(doc, "constraints", "", &section)) return false;
   if (section) {
@@ -153,7 +158,11 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
       }
     }
   }
+  return true;
+}
 
+bool ParseOptions(const Value& doc, Reader& r, RecommendRequest* q) {
+  const Value* section = nullptr;
   if (!r.Object(doc, "options", "", &section)) return false;
   if (section) {
     std::string explain = "none";
@@ -183,8 +192,13 @@ bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, Recomm
   return true;
 }
 
-bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
-                        RecommendRequest* q) {
+bool ParseCommon(const Value& doc, const TenantConfig& config, Reader& r, RecommendRequest* q) {
+  return ParseSurfaceAndK(doc, config, r, q) && ParseConstraints(doc, r, q) &&
+         ParseOptions(doc, r, q);
+}
+
+// At least one of user_id, anonymous_id, session_id.
+bool ParseUser(const Value& doc, Reader& r, RecommendRequest* q) {
   const Value* section = nullptr;
   if (!r.Object(doc, "user", "", &section)) return false;
   if (section) {
@@ -204,7 +218,11 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
   if (q->user_id.empty() && q->anonymous_id.empty() && q->session_id.empty()) {
     return r.RuleError("user", "one of user_id, anonymous_id or session_id is required");
   }
+  return true;
+}
 
+bool ParseContext(const Value& doc, Reader& r, RecommendRequest* q) {
+  const Value* section = nullptr;
   if (!r.Object(doc, "context", "", &section)) return false;
   if (section) {
     std::string now;
@@ -219,7 +237,12 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
       if (!q->now) return r.RuleError("context.now", "must be an RFC 3339 timestamp");
     }
   }
+  return true;
+}
 
+// Anchors, and the include / exclude lists within the tenant's limits.
+bool ParseItemLists(const Value& doc, const TenantConfig& config, Reader& r, RecommendRequest* q) {
+  const Value* section = nullptr;
   if (!r.Object(doc, "anchors", "", &section)) return false;
   if (section) {
     if (!r.Ids(*section, "item_ids", "anchors", kMaxAnchors, &q->anchor_ids)) return false;
@@ -241,7 +264,12 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
                              std::to_string(config.max_exclude_ids) + ")");
     }
   }
+  return true;
+}
 
+// The request's own blend weights and experiment, when it names them.
+bool ParseWeightsAndExperiment(const Value& doc, Reader& r, RecommendRequest* q) {
+  const Value* section = nullptr;
   if (!r.Object(doc, "weights", "", &section)) return false;
   if (section) {
     for (auto [key, slot] : {std::pair{"pop", &q->weights.pop}, std::pair{"cooc", &q->weights.cooc},
@@ -268,6 +296,12 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
     }
   }
   return true;
+}
+
+bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
+                        RecommendRequest* q) {
+  return ParseUser(doc, r, q) && ParseContext(doc, r, q) && ParseItemLists(doc, config, r, q) &&
+         ParseWeightsAndExperiment(doc, r, q);
 }
 
 Status ParseBody(std::string_view body, rapidjson::Document* doc) {

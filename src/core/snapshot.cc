@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "core/rules.h"
 
@@ -167,10 +168,9 @@ void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
 }
 
-std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
+void SnapshotBuilder::BuildPopularity() {
   SignalSnapshot& s = *snap_;
   const size_t n = s.item_ids_.size();
-
   // Daily popularity rows, grouped per item (counting sort), and the decayed sum.
   s.day_offsets_.assign(n + 1, 0);
   for (const auto& [item, row] : day_rows_) ++s.day_offsets_[item + 1];
@@ -193,10 +193,11 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
     if (s.popularity_[a] != s.popularity_[b]) return s.popularity_[a] > s.popularity_[b];
     return s.item_ids_.id(a) < s.item_ids_.id(b);
   });
+}
 
-  BuildNeighbourLists(covisit_, s.neighbour_offsets_, s.neighbours_);
-  BuildNeighbourLists(sequence_, s.successor_offsets_, s.successors_);
-
+void SnapshotBuilder::BuildTags() {
+  SignalSnapshot& s = *snap_;
+  const size_t n = s.item_ids_.size();
   // Tags: per item sorted and unique; brand/category; posting lists in popularity order.
   const size_t tag_count = s.tag_names_.size();
   std::vector<bool> is_brand(tag_count), is_category(tag_count);
@@ -230,6 +231,18 @@ std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
       for (TagIndex t : s.tags(item)) s.postings_[cursor[t]++] = item;
     }
   }
+}
+
+std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
+  SignalSnapshot& s = *snap_;
+  // Co-visitation is the largest part (tens of millions of rows to sort): it builds on a thread
+  // of its own meanwhile. The parts write disjoint members and only read the interned ids.
+  std::thread covisit(
+      [this, &s] { BuildNeighbourLists(covisit_, s.neighbour_offsets_, s.neighbours_); });
+  BuildPopularity();
+  BuildNeighbourLists(sequence_, s.successor_offsets_, s.successors_);
+  BuildTags();  // posting lists need the popularity order
+  covisit.join();
   return std::shared_ptr<const SignalSnapshot>(std::move(snap_));
 }
 

@@ -174,6 +174,10 @@ class SnapshotBuilder {
   };
   std::vector<PairRow> covisit_;   // summed per pair at Build()
   std::vector<PairRow> sequence_;  // likewise
+  // Daily rows per item, decayed popularity, the popularity order.
+  void BuildPopularity();
+  // Per-item tag lists, brand and category, posting lists. REQUIRES: BuildPopularity() done.
+  void BuildTags();
   // Sums repeated pairs of `rows` and keeps the top kMaxNeighbours per item in CSR form.
   void BuildNeighbourLists(std::vector<PairRow>& rows, std::vector<uint32_t>& offsets,
                            std::vector<SignalSnapshot::Neighbour>& lists);
