@@ -13,7 +13,9 @@ namespace {
 // Writes one section of the request per call, in api.md's field order.
 class RequestWriter {
  public:
-  explicit RequestWriter(rapidjson::Writer<rapidjson::StringBuffer>& w) : w_(w) {}
+  // `compact`: leave out every section and field that holds its default.
+  RequestWriter(rapidjson::Writer<rapidjson::StringBuffer>& w, bool compact)
+      : w_(w), compact_(compact) {}
 
   void Top(const RecommendRequest& q) {
     Text("surface", q.surface);
@@ -33,6 +35,7 @@ class RequestWriter {
   }
 
   void Context(const RecommendRequest& q) {
+    if (compact_ && q.locale.empty() && q.device.empty() && q.country.empty() && !q.now) return;
     w_.Key("context");
     w_.StartObject();
     TextIfSet("locale", q.locale);
@@ -43,12 +46,15 @@ class RequestWriter {
   }
 
   void AnchorsAndCandidates(const RecommendRequest& q) {
-    w_.Key("anchors");
-    w_.StartObject();
-    List("item_ids", q.anchor_ids);
-    w_.Key("max_anchors");
-    w_.Int(q.max_anchors);
-    w_.EndObject();
+    if (!compact_ || !q.anchor_ids.empty()) {
+      w_.Key("anchors");
+      w_.StartObject();
+      List("item_ids", q.anchor_ids);
+      w_.Key("max_anchors");
+      w_.Int(q.max_anchors);
+      w_.EndObject();
+    }
+    if (compact_ && !q.has_include && q.exclude_ids.empty()) return;
     w_.Key("candidates");
     w_.StartObject();
     if (q.has_include) List("include_ids", q.include_ids);
@@ -57,6 +63,9 @@ class RequestWriter {
   }
 
   void Constraints(const RecommendRequest& q) {
+    if (compact_ && q.required_tags.empty() && q.forbidden_tags.empty() && q.max_per_tag.empty()) {
+      return;
+    }
     w_.Key("constraints");
     w_.StartObject();
     List("required_tags", q.required_tags);
@@ -73,6 +82,8 @@ class RequestWriter {
 
   // Only the weights the request set; the rest come from the config.
   void Weights(const RecommendRequest& q) {
+    const auto& r = q.weights;
+    if (compact_ && !r.pop && !r.cooc && !r.emb && !r.hist && !r.seq) return;
     w_.Key("weights");
     w_.StartObject();
     for (auto [key, value] : {std::pair{"pop", q.weights.pop}, std::pair{"cooc", q.weights.cooc},
@@ -87,6 +98,10 @@ class RequestWriter {
   }
 
   void Options(const RecommendRequest& q) {
+    if (compact_ && q.explain == ExplainLevel::kNone && !q.include_reasons && !q.include_trace &&
+        !q.seed && !q.exclude_seen) {
+      return;
+    }
     w_.Key("options");
     w_.StartObject();
     w_.Key("explain");
@@ -134,17 +149,16 @@ class RequestWriter {
   }
 
   rapidjson::Writer<rapidjson::StringBuffer>& w_;
+  const bool compact_;
 };
 
-}  // namespace
-
-std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_ids) {
+std::string Write(const RecommendRequest& q, bool compact) {
   rapidjson::StringBuffer buffer(nullptr, 1024);
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  RequestWriter out(w);
+  RequestWriter out(w, compact);
   w.StartObject();
   out.Top(q);
-  if (include_user_ids) out.User(q);
+  if (!compact) out.User(q);
   out.Context(q);
   out.AnchorsAndCandidates(q);
   out.Constraints(q);
@@ -154,5 +168,11 @@ std::string NormalizedRequestJson(const RecommendRequest& q, bool include_user_i
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
+
+}  // namespace
+
+std::string NormalizedRequestJson(const RecommendRequest& q) { return Write(q, false); }
+
+std::string ExposureRequestJson(const RecommendRequest& q) { return Write(q, true); }
 
 }  // namespace recsys

@@ -1,6 +1,6 @@
-// The normalized request as JSON: what /v1/recommend/validate echoes and what an exposure row
-// stores (without user ids). Every default is written out, so the text alone says what ranked.
-// Pure; thread-safe.
+// The normalized request as JSON: what /v1/recommend/validate echoes (every default written out,
+// so the text alone says what ranked) and the compact form an exposure row stores. Pure;
+// thread-safe.
 #pragma once
 
 #include <string>
@@ -9,7 +9,12 @@
 
 namespace recsys {
 
-// With `include_user_ids` false the user identifiers are left out (what exposure rows store).
-std::string NormalizedRequestJson(const RecommendRequest& request, bool include_user_ids);
+// Every field, defaults included, with the user identifiers: what validate echoes.
+std::string NormalizedRequestJson(const RecommendRequest& request);
+
+// What an exposure row stores: surface, segment and k always, every other field only when it is
+// not its default (a missing field means the default), and never the user identifiers. Smaller
+// rows are cheaper for PostgreSQL to parse into jsonb and index on every response.
+std::string ExposureRequestJson(const RecommendRequest& request);
 
 }  // namespace recsys

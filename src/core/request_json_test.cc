@@ -6,26 +6,28 @@
 namespace recsys {
 namespace {
 
-RecommendRequest Parsed(const char* body) {
+RecommendRequest Parsed(const std::string& body) {
   auto q = ParseRecommendRequest(body, {});
   EXPECT_TRUE(q.ok()) << q.status().ToString();
   return q.ok() ? q.value() : RecommendRequest{};
 }
 
-TEST(RequestJsonTest, DropsUserIdsWhenAsked) {
+constexpr const char* kEverything = R"({"surface": "pdp", "k": 5, "user": {"user_id": "u"},
+    "context": {"now": "2026-11-26T10:00:00Z", "locale": "en"},
+    "anchors": {"item_ids": ["x"]}, "candidates": {"exclude_ids": ["b"]},
+    "constraints": {"required_tags": ["brand:nike"], "max_per_tag": {"category:shoes": 2}},
+    "weights": {"cooc": 1}, "options": {"explain": "summary", "seed": 7},
+    "experiment": {"id": "e", "variant": "b"}})";
+
+TEST(RequestJsonTest, OnlyTheValidateFormHasUserIds) {
   RecommendRequest q = Parsed(R"({"surface": "home", "user": {"user_id": "secret-user"}})");
-  EXPECT_EQ(NormalizedRequestJson(q, false).find("secret-user"), std::string::npos);
-  EXPECT_NE(NormalizedRequestJson(q, true).find("secret-user"), std::string::npos);
+  EXPECT_NE(NormalizedRequestJson(q).find("secret-user"), std::string::npos);
+  EXPECT_EQ(ExposureRequestJson(q).find("secret-user"), std::string::npos);
 }
 
 TEST(RequestJsonTest, WritesEveryDefaultAndParsesBackToTheSameRequest) {
-  RecommendRequest q = Parsed(R"({"surface": "pdp", "k": 5, "user": {"user_id": "u"},
-      "context": {"now": "2026-11-26T10:00:00Z", "locale": "en"},
-      "anchors": {"item_ids": ["x"]}, "candidates": {"exclude_ids": ["b"]},
-      "constraints": {"required_tags": ["brand:nike"], "max_per_tag": {"category:shoes": 2}},
-      "weights": {"cooc": 1}, "options": {"explain": "summary", "seed": 7},
-      "experiment": {"id": "e", "variant": "b"}})");
-  const std::string json = NormalizedRequestJson(q, true);
+  RecommendRequest q = Parsed(kEverything);
+  const std::string json = NormalizedRequestJson(q);
   rapidjson::Document doc;
   ASSERT_FALSE(doc.Parse(json.c_str()).HasParseError()) << json;
   EXPECT_STREQ(doc["segment"].GetString(), "default");
@@ -35,7 +37,19 @@ TEST(RequestJsonTest, WritesEveryDefaultAndParsesBackToTheSameRequest) {
 
   auto again = ParseRecommendRequest(json, {});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(NormalizedRequestJson(again.value(), true), json);  // a fixed point
+  EXPECT_EQ(NormalizedRequestJson(again.value()), json);  // a fixed point
+}
+
+TEST(RequestJsonTest, TheExposureFormLeavesOutDefaultsAndMeansTheSameRequest) {
+  EXPECT_EQ(ExposureRequestJson(Parsed(R"({"surface": "home", "user": {"user_id": "u"}})")),
+            R"({"surface":"home","segment":"default","k":20})");
+
+  // Every non-default survives: the compact form, with a user put back, parses to the request.
+  RecommendRequest q = Parsed(kEverything);
+  std::string compact = ExposureRequestJson(q);
+  EXPECT_LT(compact.size(), NormalizedRequestJson(q).size());
+  compact.insert(1, R"("user": {"user_id": "u"},)");
+  EXPECT_EQ(NormalizedRequestJson(Parsed(compact)), NormalizedRequestJson(q));
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const recsys::TenantConfig config;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   if (auto request = recsys::ParseRecommendRequest(body, config); request.ok()) {
-    (void)recsys::NormalizedRequestJson(request.value(), /*include_user_ids=*/true);
+    (void)recsys::NormalizedRequestJson(request.value());
+    (void)recsys::ExposureRequestJson(request.value());
     (void)recsys::PrimaryUserKey(request.value());
   }
   (void)recsys::ParseSimilarRequest(body, config);

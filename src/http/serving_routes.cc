@@ -213,7 +213,7 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
   w.StartObject();
   if (endpoint == Endpoint::kValidate) {
     w.Key("normalized_request");
-    const std::string normalized = NormalizedRequestJson(served.request, true);
+    const std::string normalized = NormalizedRequestJson(served.request);
     w.RawValue(normalized.data(), normalized.size(), rapidjson::kObjectType);
     WriteWarnings(w, served.warnings);
     w.Key("meta");

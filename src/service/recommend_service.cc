@@ -228,7 +228,7 @@ void RecommendService::RecordExposure(const Served& served, const std::string& r
   e.algo_version = kAlgoVersion;
   e.config_etag = served.tenant->config_etag;
   e.rules_etag = served.tenant->rules_etag;
-  e.request_json = NormalizedRequestJson(q, /*include_user_ids=*/false);
+  e.request_json = ExposureRequestJson(q);
   const std::string response_json = ExposureResponseJson(served);
   e.response_json = response_json;
   e.meta_json = meta_json;
