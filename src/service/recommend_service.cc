@@ -195,6 +195,9 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
 std::string ExposureResponseJson(const Served& served) {
   rapidjson::StringBuffer buffer(nullptr, 1024);  // ids and scores of k items
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  // Six decimals: enough to compare scores, and a third of the digits PostgreSQL would parse
+  // into jsonb numerics on every row. The client's response keeps full precision.
+  w.SetMaxDecimalPlaces(kExposureScoreDecimals);
   w.StartObject();
   w.Key("items");
   w.StartArray();

@@ -64,6 +64,8 @@ struct DryRun {
 // The exposure row's `response`: {"items": [ids in ranked order], "scores": [their scores]}. The
 // rest of the HTTP body (reasons, explain values, warnings) is not stored again: the row is the
 // per-response cost of serving, and ids with scores are what evaluation reads.
+// Scores are written with at most kExposureScoreDecimals decimals.
+inline constexpr int kExposureScoreDecimals = 6;
 std::string ExposureResponseJson(const Served& served);
 
 class RecommendService {

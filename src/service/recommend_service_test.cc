@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <regex>
 
 namespace recsys::service {
 namespace {
@@ -93,6 +94,10 @@ TEST_F(RecommendServiceTest, RanksByPopularityAndRecordsOneExposureWithoutTheUse
   EXPECT_NE(e.user_key, "u1");
   EXPECT_EQ(e.request_json.find("u1"), std::string::npos);  // ids leave only as the keyed hash
   EXPECT_EQ(rows[0].response.rfind(R"({"items":["a","b","c"],"scores":[)", 0), 0u);
+  EXPECT_FALSE(std::regex_search(rows[0].response, std::regex(R"(\.[0-9]{7})")))
+      << rows[0].response;  // scores with at most kExposureScoreDecimals decimals
+  EXPECT_TRUE(std::regex_search(rows[0].response, std::regex(R"(0\.[0-9]{6}[,\]])")))
+      << rows[0].response;
   EXPECT_EQ(rows[0].meta, R"({"m": 1})");
 }
 
