@@ -5,12 +5,17 @@
 #include <strings.h>
 
 namespace recsys::http {
+namespace {
+
+bool SameHeaderName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), b.size()) == 0;
+}
+
+}  // namespace
 
 std::string_view HttpRequest::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return value;
-    }
+    if (SameHeaderName(key, name)) return value;
   }
   return {};
 }
@@ -18,11 +23,16 @@ std::string_view HttpRequest::Header(std::string_view name) const {
 size_t HttpRequest::HeaderCount(std::string_view name) const {
   size_t count = 0;
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      ++count;
-    }
+    if (SameHeaderName(key, name)) ++count;
   }
   return count;
+}
+
+std::string_view HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (SameHeaderName(key, name)) return value;
+  }
+  return {};
 }
 
 std::string_view HttpRequest::PathParam(std::string_view name) const {

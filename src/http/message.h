@@ -41,6 +41,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header named `name` (case-insensitive), or empty.
+  std::string_view Header(std::string_view name) const;
 };
 
 // Whether a Content-Type names JSON (application/json or any +json type, parameters ignored). A

@@ -15,13 +15,6 @@ HttpRequest At(std::string_view path) {
   return request;
 }
 
-std::string Header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return "";
-}
-
 TEST(ProblemTest, EachStatusCodeHasOneStatusAndOneStableCode) {
   const struct {
     Status status;
@@ -53,7 +46,7 @@ TEST(ProblemTest, EachStatusCodeHasOneStatusAndOneStableCode) {
     EXPECT_EQ(doc["detail"].GetString(), c.status.message());
     EXPECT_STREQ(doc["instance"].GetString(), "/v1/recommend");
     EXPECT_STREQ(doc["request_id"].GetString(), "4b1c7a8e-0000-4000-8000-000000000001");
-    EXPECT_EQ(Header(r, "Retry-After"), c.http == 429 ? "3" : "");
+    EXPECT_EQ(r.Header("Retry-After"), c.http == 429 ? "3" : "");
   }
 }
 
