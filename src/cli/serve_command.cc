@@ -86,9 +86,10 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   const service::StateHolder& state = sources.state;
   const store::ExposureWriter* exposures = sources.exposures;
   auto current = state.Get();
-  double items = 0;
+  double items = 0, warm_started = 0;
   for (const auto& [id, tenant] : current->tenants) {
     for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
+    if (tenant->warm_started) ++warm_started;
   }
   const service::StateRefresher::Outcomes loads = sources.refresher.outcomes();
   const BuildOutcomes& builds = sources.builds;
@@ -96,6 +97,8 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
       {"recsys_ready", sources.readiness.Current().ready ? 1 : 0},
       {"recsys_tenants", static_cast<double>(current->tenants.size())},
       {"recsys_snapshot_items", items},
+      // Tenants still serving warm-start snapshots (0 once their reload from the database is done).
+      {"recsys_tenants_warm_started", warm_started},
       {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6},
       {"recsys_state_loads_total{outcome=\"ok\"}", static_cast<double>(loads.ok)},
       {"recsys_state_loads_total{outcome=\"failed\"}", static_cast<double>(loads.failed)},

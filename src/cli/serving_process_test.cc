@@ -348,6 +348,13 @@ TEST(ServingRestartTest, ARestartServesTheSavedSnapshotsThenReloadsThemFromTheDa
         return r.status == 200 && testing::ParseJson(r.body)["items"][0]["item_id"] != top.c_str();
       },
       5s));
+  // Once reloaded, no tenant is left on warm-start snapshots.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return HttpCall(serve.port(), "GET", "/metrics")
+                   .body.find("recsys_tenants_warm_started 0") != std::string::npos;
+      },
+      5s));
   ASSERT_EQ(serve.Terminate(), 0);
   const std::string log = ReadWhole(log_path);
   EXPECT_NE(
