@@ -13,4 +13,12 @@ void WriteString(Writer& w, std::string_view text) {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
+// Writes `items` (strings) as a JSON array.
+template <typename Writer, typename Strings>
+void WriteStringArray(Writer& w, const Strings& items) {
+  w.StartArray();
+  for (const auto& item : items) WriteString(w, item);
+  w.EndArray();
+}
+
 }  // namespace recsys::json

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "core/json_writer.h"
 #include "core/time.h"
 
 namespace recsys {
@@ -135,17 +136,14 @@ class RequestWriter {
  private:
   void Text(const char* key, const std::string& value) {
     w_.Key(key);
-    w_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    json::WriteString(w_, value);
   }
   void TextIfSet(const char* key, const std::string& value) {
     if (!value.empty()) Text(key, value);
   }
   void List(const char* key, const std::vector<std::string>& items) {
     w_.Key(key);
-    w_.StartArray();
-    for (const std::string& s : items)
-      w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    w_.EndArray();
+    json::WriteStringArray(w_, items);
   }
 
   rapidjson::Writer<rapidjson::StringBuffer>& w_;

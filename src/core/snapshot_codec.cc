@@ -9,8 +9,7 @@ namespace recsys {
 struct SnapshotCodec {
   template <typename T>
   static void Put(const ByteSink& sink, const T& value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    sink({reinterpret_cast<const char*>(&value), sizeof value});
+    EncodeValue(sink, value);
   }
   template <typename T>
   static void Put(const ByteSink& sink, const std::vector<T>& values) {
@@ -22,10 +21,7 @@ struct SnapshotCodec {
   }
   template <typename T>
   static bool Get(std::string_view* in, T* value) {
-    if (in->size() < sizeof *value) return false;
-    std::memcpy(value, in->data(), sizeof *value);
-    in->remove_prefix(sizeof *value);
-    return true;
+    return DecodeValue(in, value);
   }
   template <typename T>
   static bool Get(std::string_view* in, std::vector<T>* values) {
@@ -143,6 +139,19 @@ struct SnapshotCodec {
            AllBelow(s->category_, tags + 1, tag_or_none);
   }
 };
+
+void EncodeString(const ByteSink& sink, std::string_view text) {
+  EncodeValue(sink, static_cast<uint32_t>(text.size()));
+  sink(text);
+}
+
+bool DecodeString(std::string_view* input, std::string_view* out) {
+  uint32_t n;
+  if (!DecodeValue(input, &n) || n > input->size()) return false;
+  *out = input->substr(0, n);
+  input->remove_prefix(n);
+  return true;
+}
 
 void EncodeSnapshot(const SignalSnapshot& snapshot, const ByteSink& sink) {
   SnapshotCodec::Encode(snapshot, sink);

@@ -57,9 +57,7 @@ class [[nodiscard]] Status {
   }
   // A rate limit: kResourceExhausted that may be retried after `retry_after_s` (> 0) seconds.
   static Status RateLimited(std::string m, int retry_after_s) {
-    Status s(StatusCode::kResourceExhausted, std::move(m));
-    s.retry_after_s_ = retry_after_s;
-    return s;
+    return ResourceExhausted(std::move(m)).WithRetryAfter(retry_after_s);
   }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
@@ -74,8 +72,12 @@ class [[nodiscard]] Status {
     reason_ = reason;
     return std::move(*this);
   }
-  // Seconds after which a rate-limited call may be retried; 0 when not rate limited.
+  // Seconds after which the call may be retried (a rate limit, a full server); 0: not said.
   int retry_after_s() const { return retry_after_s_; }
+  Status WithRetryAfter(int seconds) && {
+    retry_after_s_ = seconds;
+    return std::move(*this);
+  }
   // "code: message", or "ok".
   std::string ToString() const;
 

@@ -158,9 +158,7 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
   Writer w(buffer);
   auto list = [&](const char* key, const std::vector<std::string>& items) {
     w.Key(key);
-    w.StartArray();
-    for (const std::string& id : items) json::WriteString(w, id);
-    w.EndArray();
+    json::WriteStringArray(w, items);
   };
   w.StartObject();
   w.Key("tenant_id");
@@ -249,9 +247,7 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
                               w.Key("tenant_id");
                               json::WriteString(w, tenant.external_id);
                               w.Key("targets");
-                              w.StartArray();
-                              for (const std::string& t : inv.targets) json::WriteString(w, t);
-                              w.EndArray();
+                              json::WriteStringArray(w, inv.targets);
                               if (!inv.surface.empty()) {
                                 w.Key("surface");
                                 json::WriteString(w, inv.surface);

@@ -20,7 +20,7 @@ HttpResponse Problem(int status, std::string_view code, std::string_view detail,
 // RECSYS_UNPROCESSABLE_ENTITY, kResourceExhausted 429 RECSYS_RATE_LIMITED with Retry-After when
 // it carries a retry delay (else 413 RECSYS_PAYLOAD_TOO_LARGE), kUnavailable 503
 // RECSYS_UNAVAILABLE; anything else is a 500 (a bug). The status's reason(), when set, replaces
-// the code; the detail is its message.
+// the code; the detail is its message; a retry delay becomes Retry-After.
 HttpResponse StatusProblem(const Status& status, const HttpRequest& request);
 
 // A JSON response from an already serialized body.

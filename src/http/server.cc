@@ -174,10 +174,11 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string_view given_id = request.Header("X-Request-Id");
     if (IsUuid(given_id)) request.request_id = std::string(given_id);
     if (over_capacity_) {
-      HttpResponse busy =
-          StatusProblem(Status::Unavailable("too many connections; retry shortly"), request);
-      busy.headers.emplace_back("Retry-After", "1");
-      return Reply(request, std::move(busy), /*keep_alive=*/false);
+      return Reply(request,
+                   StatusProblem(
+                       Status::Unavailable("too many connections; retry shortly").WithRetryAfter(1),
+                       request),
+                   /*keep_alive=*/false);
     }
     obs::Metrics::Global().RequestStarted();
     HttpResponse response = Handle(router_, cors_, request);

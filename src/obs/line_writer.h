@@ -24,8 +24,9 @@
 namespace recsys::obs {
 
 // Writes all of `data` to `fd`, retrying short writes and EINTR; gives up on any other error.
-// Not serialized: callers sharing `fd` hold their own lock.
-void WriteAll(int fd, std::string_view data);
+// Returns whether everything was written (errno tells why not). Not serialized: callers sharing
+// `fd` hold their own lock.
+bool WriteAll(int fd, std::string_view data);
 
 class LineWriter {
  public:

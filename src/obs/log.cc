@@ -1,7 +1,5 @@
 #include "obs/log.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <charconv>
 #include <chrono>

@@ -13,14 +13,13 @@ StateRefresher::StateRefresher(StateHolder& holder, LoadFn load, MarkerFn marker
 Status StateRefresher::Start() {
   Status first = RefreshOnce(/*force_signals=*/true);
   // Tenants served from a warm start read their signals from the database next, at once.
-  bool warm = false;
+  bool warm;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [external_id, tenant] : holder_.Get()->tenants) {
-      if (!tenant->warm_started) continue;
-      tenants_requested_.push_back(external_id);
-      warm = true;
+      if (tenant->warm_started) tenants_requested_.push_back(external_id);
     }
+    warm = !tenants_requested_.empty();
   }
   thread_.Start(warm ? std::chrono::milliseconds(0) : period_, [this](bool) {
     (void)RefreshOnce(/*force_signals=*/signals_requested_.exchange(false));

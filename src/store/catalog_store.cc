@@ -23,9 +23,7 @@ std::string ItemsJson(std::span<const CatalogItem> items) {
     w.Key("namespace");
     json::WriteString(w, item.ns);
     w.Key("tags");
-    w.StartArray();
-    for (const std::string& tag : item.tags) json::WriteString(w, tag);
-    w.EndArray();
+    json::WriteStringArray(w, item.tags);
     if (item.price) {
       w.Key("price");
       w.Double(*item.price);

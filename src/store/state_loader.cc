@@ -135,9 +135,10 @@ Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenan
   auto run_lane = [&](size_t lane_index) {
     Lane& lane = lanes_[lane_index];
     for (size_t i = next++; i < tenants.size() && !failed; i = next++) {
-      Status s = lane.main.Get().status();
+      auto conn = lane.main.Get();
+      Status s = conn.status();
       if (s.ok()) {
-        s = InTenantReadTransaction(*lane.main.Get().value(), tenants[i]->id, [&](PgConnection& c) {
+        s = InTenantReadTransaction(*conn.value(), tenants[i]->id, [&](PgConnection& c) {
           return LoadSignals(c, lane.side, *tenants[i], now);
         });
       }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/snapshot_codec.h"
+#include "obs/line_writer.h"
 #include "obs/log.h"
 
 namespace recsys::store {
@@ -51,28 +52,14 @@ class PayloadWriter {
       if (block_.size() == kBlock) FlushBlock();
     }
   }
-  template <typename T>
-  void Put(const T& value) {
-    Append({reinterpret_cast<const char*>(&value), sizeof value});
-  }
-  void PutString(std::string_view s) {
-    Put(uint32_t(s.size()));
-    Append(s);
-  }
   // Writes the rest and the checksum; false on a write error.
   bool Finish() {
     if (!block_.empty()) FlushBlock();
     WriteRaw({reinterpret_cast<const char*>(&checksum_), sizeof checksum_});
     return ok_;
   }
-  void WriteRaw(std::string_view bytes) {
-    while (ok_ && !bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) ok_ = false;
-      if (n > 0) bytes.remove_prefix(static_cast<size_t>(n));
-    }
-  }
+  // Bytes outside the checksummed payload (the magic).
+  void WriteRaw(std::string_view bytes) { ok_ = ok_ && obs::WriteAll(fd_, bytes); }
 
  private:
   void FlushBlock() {
@@ -86,21 +73,6 @@ class PayloadWriter {
   uint64_t checksum_ = 0;
   bool ok_ = true;
 };
-
-template <typename T>
-bool Get(std::string_view* in, T* value) {
-  if (in->size() < sizeof *value) return false;
-  std::memcpy(value, in->data(), sizeof *value);
-  in->remove_prefix(sizeof *value);
-  return true;
-}
-bool GetString(std::string_view* in, std::string_view* s) {
-  uint32_t n;
-  if (!Get(in, &n) || n > in->size()) return false;
-  *s = in->substr(0, n);
-  in->remove_prefix(n);
-  return true;
-}
 
 // A read-only mapping of a whole file.
 class MappedFile {
@@ -153,17 +125,18 @@ Status WarmStart::Save(const service::TenantState& tenant, TimestampUs now) cons
   if (fd < 0) return Status::Unavailable(temporary + ": " + std::strerror(errno));
   PayloadWriter out(fd);
   out.WriteRaw(kMagic);
+  const ByteSink payload = [&out](std::string_view bytes) { out.Append(bytes); };
   const Key key = KeyOf(tenant, tenant.signals_loaded_at);
-  out.PutString(tenant.id);
-  out.Put(key.day);
-  out.Put(key.half_life_days);
-  out.Put(key.covisit_window_days);
-  out.Put(int64_t{now});
-  out.Put(int64_t{tenant.signals_loaded_at});
-  out.Put(uint32_t(tenant.snapshots.size()));
+  EncodeString(payload, tenant.id);
+  EncodeValue(payload, key.day);
+  EncodeValue(payload, key.half_life_days);
+  EncodeValue(payload, key.covisit_window_days);
+  EncodeValue(payload, int64_t{now});
+  EncodeValue(payload, int64_t{tenant.signals_loaded_at});
+  EncodeValue(payload, static_cast<uint32_t>(tenant.snapshots.size()));
   for (const auto& [ns, snapshot] : tenant.snapshots) {
-    out.PutString(ns);
-    EncodeSnapshot(*snapshot, [&out](std::string_view bytes) { out.Append(bytes); });
+    EncodeString(payload, ns);
+    EncodeSnapshot(*snapshot, payload);
   }
   const bool written = out.Finish();
   const bool closed = ::close(fd) == 0;
@@ -225,15 +198,17 @@ std::optional<WarmStart::Saved> WarmStart::Take(const service::TenantState& tena
   Key saved;
   int64_t saved_at, loaded_at;
   uint32_t namespaces;
-  if (!GetString(&payload, &id) || !Get(&payload, &saved.day) ||
-      !Get(&payload, &saved.half_life_days) || !Get(&payload, &saved.covisit_window_days) ||
-      !Get(&payload, &saved_at) || !Get(&payload, &loaded_at) || !Get(&payload, &namespaces)) {
+  if (!DecodeString(&payload, &id) || !DecodeValue(&payload, &saved.day) ||
+      !DecodeValue(&payload, &saved.half_life_days) ||
+      !DecodeValue(&payload, &saved.covisit_window_days) || !DecodeValue(&payload, &saved_at) ||
+      !DecodeValue(&payload, &loaded_at) || !DecodeValue(&payload, &namespaces)) {
     return refuse("header cut short");
   }
   const Key current = KeyOf(tenant, now);
   if (id != tenant.id) reason = "saved for another tenant";
   if (!reason && saved.day != current.day) reason = "saved on another day";
-  if (!reason && (now - saved_at > kMaxAge.count() * 60 * 1000000LL || now < saved_at)) {
+  const int64_t max_age_us = std::chrono::duration_cast<std::chrono::microseconds>(kMaxAge).count();
+  if (!reason && (now - saved_at > max_age_us || now < saved_at)) {
     reason = "older than the warm-start limit";
   }
   if (!reason && (saved.half_life_days != current.half_life_days ||
@@ -244,7 +219,7 @@ std::optional<WarmStart::Saved> WarmStart::Take(const service::TenantState& tena
   Saved result{{}, loaded_at};
   for (uint32_t i = 0; i < namespaces; ++i) {
     std::string_view ns;
-    if (!GetString(&payload, &ns)) return refuse("namespace cut short");
+    if (!DecodeString(&payload, &ns)) return refuse("namespace cut short");
     auto snapshot = DecodeSnapshot(&payload);
     if (!snapshot.ok()) return refuse("a snapshot does not decode");
     result.snapshots.emplace(std::string(ns), std::move(snapshot).value());
