@@ -29,6 +29,13 @@ using TagIndex = uint32_t;
 inline constexpr uint32_t kNoTag = UINT32_MAX;
 inline constexpr int kMaxNeighbours = 200;
 
+// How many days of popularity rows a snapshot for day D reads: rows from D - this on (older ones
+// weigh < 0.4 %: eight half-lives). Co-visitation and sequence rows are read for days after
+// D - covisit_window_days. The loader and the offline replay both read these windows.
+inline int PopularityHorizonDays(double half_life_days) {
+  return static_cast<int>(half_life_days * 8) + 1;
+}
+
 class SignalSnapshot {
  public:
   struct Neighbour {

@@ -15,9 +15,6 @@ namespace {
 using service::ServingState;
 using service::TenantState;
 
-// Popularity rows older than this many half-lives weigh < 0.4 % and are not loaded.
-constexpr double kPopularityHorizonHalfLives = 8;
-
 // Database text is well formed; a value that is not still loads, as 0.
 double ParseDouble(std::string_view s) { return ParseFiniteDouble(s).value_or(0); }
 int32_t ParseInt(std::string_view s) {
@@ -92,7 +89,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
       "WHERE tenant_id = " +
           tenant_literal + ") TO STDOUT",
       [&](const CopyRow& row) { builder(row.fields[0]).AddTag(row.fields[1], row.fields[2]); });
-  const int horizon = static_cast<int>(ranking.half_life_days * kPopularityHorizonHalfLives) + 1;
+  const int horizon = PopularityHorizonDays(ranking.half_life_days);
   if (status.ok()) {
     status = StreamCopyOut(conn,
                            "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "

@@ -1,0 +1,375 @@
+#include "eval/offline_replay.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+#include <tuple>
+
+#include "core/day_signals.h"
+#include "core/ranker.h"
+#include "core/snapshot.h"
+#include "service/history_index.h"
+
+namespace recsys::eval {
+namespace {
+
+constexpr int64_t kDayUs = 86400LL * 1000000;
+constexpr std::string_view kEvalTenant = "eval";
+
+// What one user did: the truth after the split and what they had seen before it.
+struct UserCase {
+  uint32_t user;
+  std::vector<uint32_t> truth, new_truth, seen;  // sorted log item indexes
+};
+
+// The users with a truth session on or after `split`, in user-key order, at most `max_users`
+// of them picked by the keys' hashes (a fixed, unbiased sample).
+std::vector<UserCase> FindUserCases(const EventLog& log, TimestampUs split, size_t max_users) {
+  const size_t user_count = log.users().size();
+  std::vector<std::vector<uint32_t>> seen(user_count);
+  const size_t first_after = log.FirstAtOrAfter(split);
+  const auto events = log.events();
+  for (size_t i = 0; i < first_after; ++i) {
+    const LoggedEvent& e = events[i];
+    if (e.user != kNone && e.type != EventType::kImpression) seen[e.user].push_back(e.item);
+  }
+  struct FirstSession {
+    bool started = false;
+    uint32_t session = kNone;
+    int32_t day = 0;
+    std::vector<uint32_t> items;
+  };
+  std::vector<FirstSession> firsts(user_count);
+  for (size_t i = first_after; i < events.size(); ++i) {
+    const LoggedEvent& e = events[i];
+    if (e.user == kNone || e.type == EventType::kImpression) continue;
+    FirstSession& first = firsts[e.user];
+    if (!first.started) {
+      first = {true, e.session, DayOf(e.at), {}};
+    } else if (first.session != kNone ? e.session != first.session
+                                      : e.session != kNone || DayOf(e.at) != first.day) {
+      continue;
+    }
+    first.items.push_back(e.item);
+  }
+  auto sorted_unique = [](std::vector<uint32_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  std::vector<UserCase> cases;
+  for (uint32_t u = 0; u < user_count; ++u) {
+    if (firsts[u].items.empty()) continue;
+    UserCase c{u, std::move(firsts[u].items), {}, std::move(seen[u])};
+    sorted_unique(c.truth);
+    sorted_unique(c.seen);
+    std::set_difference(c.truth.begin(), c.truth.end(), c.seen.begin(), c.seen.end(),
+                        std::back_inserter(c.new_truth));
+    cases.push_back(std::move(c));
+  }
+  if (max_users > 0 && cases.size() > max_users) {
+    auto hash = [&](const UserCase& c) { return IdTable::Hash(log.users().id(c.user)); };
+    std::nth_element(cases.begin(), cases.begin() + static_cast<std::ptrdiff_t>(max_users),
+                     cases.end(), [&](const UserCase& a, const UserCase& b) {
+                       return std::pair(hash(a), a.user) < std::pair(hash(b), b.user);
+                     });
+    cases.resize(max_users);
+    std::sort(cases.begin(), cases.end(),
+              [](const UserCase& a, const UserCase& b) { return a.user < b.user; });
+  }
+  return cases;
+}
+
+// Signals and history as serving would have held them at the split, for the settings of one or
+// more configs (those that build signals and history alike share one).
+struct World {
+  std::shared_ptr<const SignalSnapshot> snapshot;
+  std::unique_ptr<service::HistoryIndex> history;
+  std::vector<uint32_t> log_item;  // snapshot ItemIndex -> log item index
+};
+using WorldKey = std::tuple<std::array<double, kEventTypeCount>, double, int, int>;
+
+WorldKey KeyOf(const TenantConfig& config) {
+  std::array<double, kEventTypeCount> weights;
+  std::copy(config.signals.event_weights, config.signals.event_weights + kEventTypeCount,
+            weights.begin());
+  return {weights, config.ranking.half_life_days, config.ranking.covisit_window_days,
+          config.signals.history_items};
+}
+
+// One day's events through DaySignals, its rows into `builder` as the loader would read them.
+void AddDay(const EventLog& log, std::span<const LoggedEvent> day_events, int32_t day,
+            int32_t split_day, const TenantConfig& config, std::string_view surface,
+            SnapshotBuilder& builder) {
+  DaySignals signals(config.signals.event_weights);
+  std::string session_key;
+  for (const LoggedEvent& e : day_events) {
+    // The builder's session key: the session id, else the user key.
+    if (e.session != kNone) {
+      session_key = "s:";
+      session_key.append(log.sessions().id(e.session));
+    } else {
+      session_key = "u:";
+      if (e.user != kNone) session_key.append(log.users().id(e.user));
+    }
+    signals.Add(surface, log.items().id(e.item), session_key, e.type, e.at, e.id);
+  }
+  std::vector<DaySignals::ItemScore> popularity;
+  std::vector<DaySignals::PairScore> covisit, sequence;
+  signals.Finish(&popularity, &covisit, &sequence);
+  for (const auto& row : popularity) builder.AddPopularity(row.item, day, row.score);
+  if (day <= split_day - config.ranking.covisit_window_days) return;
+  for (const auto& row : covisit) builder.AddCovisit(row.item, row.neighbour, row.score);
+  for (const auto& row : sequence) builder.AddSequence(row.item, row.neighbour, row.score);
+}
+
+World BuildWorld(const EventLog& log, uint32_t surface, const TenantConfig& config,
+                 int32_t split_day) {
+  const TimestampUs split = split_day * kDayUs;
+  const std::string_view surface_name = log.surfaces().id(surface);
+  SnapshotBuilder builder(split_day, config.ranking.half_life_days);
+  for (const CatalogTag& t : log.tags()) {
+    if (t.surface == surface) builder.AddTag(log.items().id(t.item), t.tag);
+  }
+  const int32_t first_day = split_day - PopularityHorizonDays(config.ranking.half_life_days);
+  const auto events = log.events().first(log.FirstAtOrAfter(split));
+  std::vector<LoggedEvent> day_events;
+  int32_t day = INT32_MIN;
+  auto flush = [&] {
+    if (!day_events.empty() && day >= first_day) {
+      AddDay(log, day_events, day, split_day, config, surface_name, builder);
+    }
+    day_events.clear();
+  };
+  World world;
+  world.history = std::make_unique<service::HistoryIndex>(SIZE_MAX);
+  for (const LoggedEvent& e : events) {
+    if (e.user != kNone) {
+      world.history->Add({kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(e.user)},
+                         log.items().id(e.item), e.at, e.type,
+                         config.signals.event_weights[static_cast<int>(e.type)],
+                         config.ranking.half_life_days, config.signals.history_items);
+    }
+    if (e.surface != surface) continue;
+    if (DayOf(e.at) != day) {
+      flush();
+      day = DayOf(e.at);
+    }
+    day_events.push_back(e);
+  }
+  flush();
+  world.snapshot = builder.Build();
+  world.log_item.resize(world.snapshot->item_count());
+  for (ItemIndex i = 0; i < world.snapshot->item_count(); ++i) {
+    world.log_item[i] = log.items().Find(world.snapshot->item_id(i)).value_or(kNone);
+  }
+  return world;
+}
+
+// Every user's top `depth` under `config`, as log item indexes, ranked on `threads` threads.
+std::vector<std::vector<uint32_t>> RankUsers(const EventLog& log, const World& world,
+                                             const TenantConfig& config, std::string_view surface,
+                                             int32_t split_day, int depth,
+                                             std::span<const UserCase> cases, int threads) {
+  std::vector<std::vector<uint32_t>> ranked(cases.size());
+  const TimestampUs split = split_day * kDayUs;
+  const TimestampUs not_before =
+      split - static_cast<TimestampUs>(config.signals.history_days) * kDayUs;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    RankScratch scratch;
+    RecommendRequest request;
+    request.surface = std::string(surface);
+    request.k = depth;
+    request.now = split;
+    const std::vector<Rule> no_rules;
+    for (size_t i = next++; i < cases.size(); i = next++) {
+      const std::vector<HistoryItem> history = world.history->Recent(
+          {kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(cases[i].user)}, not_before);
+      RankInput input{request, *world.snapshot, config, no_rules, split, nullptr, history};
+      for (const RankedItem& item : Recommend(input, scratch).items) {
+        ranked[i].push_back(world.log_item[item.item]);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return ranked;
+}
+
+// Per-user metric rows (row-major, kMetricCount columns) for all truth items and for new ones.
+struct ScoreTable {
+  std::vector<double> all, new_items;
+  std::vector<int> new_row;  // per case: its row in new_items, or -1
+};
+
+ScoreTable ScoreUsers(std::span<const UserCase> cases,
+                      const std::vector<std::vector<uint32_t>>& ranked, int k,
+                      std::span<const int64_t> counts, int64_t total_count) {
+  ScoreTable table;
+  std::vector<uint32_t> unseen;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    UserScores scores = ScoreRanking(ranked[i], cases[i].truth, k);
+    scores[kNovelty] = MeanNovelty(ranked[i], k, counts, total_count);
+    table.all.insert(table.all.end(), scores.begin(), scores.end());
+    if (cases[i].new_truth.empty()) {
+      table.new_row.push_back(-1);
+      continue;
+    }
+    unseen.clear();
+    for (uint32_t item : ranked[i]) {
+      if (!std::binary_search(cases[i].seen.begin(), cases[i].seen.end(), item)) {
+        unseen.push_back(item);
+      }
+    }
+    UserScores fresh = ScoreRanking(unseen, cases[i].new_truth, k);
+    fresh[kNovelty] = MeanNovelty(unseen, k, counts, total_count);
+    table.new_row.push_back(static_cast<int>(table.new_items.size() / kMetricCount));
+    table.new_items.insert(table.new_items.end(), fresh.begin(), fresh.end());
+  }
+  return table;
+}
+
+std::array<Estimate, kMetricCount> Estimates(std::span<const double> rows,
+                                             const OfflineOptions& options) {
+  std::array<Estimate, kMetricCount> out{};
+  const size_t n = rows.size() / kMetricCount;
+  if (n == 0) return out;
+  for (size_t r = 0; r < n; ++r) {
+    for (int m = 0; m < kMetricCount; ++m) out[m].value += rows[r * kMetricCount + m];
+  }
+  const auto intervals =
+      BootstrapMeanIntervals(rows, kMetricCount, options.resamples, options.seed);
+  for (int m = 0; m < kMetricCount; ++m) {
+    out[m].value /= static_cast<double>(n);
+    out[m].interval = options.resamples > 0 ? intervals[m] : Interval{out[m].value, out[m].value};
+  }
+  return out;
+}
+
+// Config `rows` minus the first config's `base`, per user, as paired comparisons.
+std::array<Comparison, kMetricCount> Compare(std::span<const double> rows,
+                                             std::span<const double> base,
+                                             const OfflineOptions& options) {
+  std::vector<double> differences(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) differences[i] = rows[i] - base[i];
+  const auto estimates = Estimates(differences, options);
+  std::array<Comparison, kMetricCount> out{};
+  const size_t n = rows.size() / kMetricCount;
+  std::vector<double> column(n);
+  for (int m = 0; m < kMetricCount; ++m) {
+    for (size_t r = 0; r < n; ++r) column[r] = differences[r * kMetricCount + m];
+    out[m] = {estimates[m].value, estimates[m].interval, TestPairedDifferences(column).p_value};
+  }
+  return out;
+}
+
+// The surface with the most events before `split`.
+std::optional<uint32_t> BusiestSurface(const EventLog& log, size_t first_after) {
+  std::vector<int64_t> counts(log.surfaces().size());
+  for (const LoggedEvent& e : log.events().first(first_after)) ++counts[e.surface];
+  if (counts.empty()) return std::nullopt;
+  return static_cast<uint32_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+}
+
+}  // namespace
+
+Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayConfig> configs,
+                                    const OfflineOptions& options) {
+  if (configs.empty()) return Status::InvalidArgument("no configs to evaluate");
+  if (options.k < 1) return Status::InvalidArgument("--k must be at least 1");
+  const TimestampUs split = options.split_day * kDayUs;
+  const size_t first_after = log.FirstAtOrAfter(split);
+  std::optional<uint32_t> surface = options.surface.empty() ? BusiestSurface(log, first_after)
+                                                            : log.surfaces().Find(options.surface);
+  if (!surface) {
+    return options.surface.empty()
+               ? Status::FailedPrecondition("the tenant has no events before the split day")
+               : Status::InvalidArgument("no events on surface \"" + options.surface + "\"");
+  }
+  OfflineReport report;
+  report.surface = std::string(log.surfaces().id(*surface));
+  report.split_day = options.split_day;
+  report.k = options.k;
+  report.resamples = options.resamples;
+
+  std::vector<int64_t> counts(log.items().size());
+  for (const LoggedEvent& e : log.events().first(first_after)) {
+    if (e.surface != *surface || e.type == EventType::kImpression) continue;
+    ++counts[e.item];
+    ++report.training_events;
+  }
+  if (report.training_events == 0) {
+    return Status::FailedPrecondition("no interactions on surface \"" + report.surface +
+                                      "\" before the split day");
+  }
+  const std::vector<UserCase> cases = FindUserCases(log, split, options.max_users);
+  if (cases.empty()) {
+    return Status::FailedPrecondition("no user has a session on or after the split day");
+  }
+  report.users = static_cast<int64_t>(cases.size());
+  double truth_items = 0;
+  for (const UserCase& c : cases) {
+    report.users_without_history += c.seen.empty() ? 1 : 0;
+    report.users_with_new_items += c.new_truth.empty() ? 0 : 1;
+    truth_items += static_cast<double>(c.truth.size());
+  }
+  report.mean_truth_items = truth_items / static_cast<double>(cases.size());
+
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int depth = std::max(options.k, options.curve_max_k);
+  std::map<WorldKey, World> worlds;
+  ScoreTable first;
+  for (const ReplayConfig& replay : configs) {
+    const auto started = std::chrono::steady_clock::now();
+    auto [it, built] = worlds.try_emplace(KeyOf(replay.config));
+    if (built) it->second = BuildWorld(log, *surface, replay.config, options.split_day);
+    const World& world = it->second;
+    report.catalog_items = static_cast<int64_t>(world.snapshot->item_count());
+    const auto ranked = RankUsers(log, world, replay.config, report.surface, options.split_day,
+                                  depth, cases, threads);
+    ConfigResult result;
+    result.name = replay.name;
+    result.config_json = replay.config_json;
+    ScoreTable table = ScoreUsers(cases, ranked, options.k, counts, report.training_events);
+    result.all = Estimates(table.all, options);
+    result.new_items = Estimates(table.new_items, options);
+    std::vector<uint8_t> shown(log.items().size());
+    size_t distinct = 0;
+    std::vector<double> curve, curve_sum(static_cast<size_t>(options.curve_max_k));
+    for (size_t i = 0; i < cases.size(); ++i) {
+      for (size_t j = 0; j < ranked[i].size() && j < static_cast<size_t>(options.k); ++j) {
+        const uint32_t item = ranked[i][j];
+        if (item != kNone && !shown[item]) {
+          shown[item] = 1;
+          ++distinct;
+        }
+      }
+      RecallCurve(ranked[i], cases[i].truth, options.curve_max_k, curve);
+      for (size_t j = 0; j < curve.size(); ++j) curve_sum[j] += curve[j];
+    }
+    result.coverage = report.catalog_items > 0 ? static_cast<double>(distinct) /
+                                                     static_cast<double>(report.catalog_items)
+                                               : 0;
+    for (double& v : curve_sum) v /= static_cast<double>(cases.size());
+    result.recall_curve = std::move(curve_sum);
+    if (report.configs.empty()) {
+      first = std::move(table);
+    } else {
+      result.versus_first = Compare(table.all, first.all, options);
+      result.new_items_versus_first = Compare(table.new_items, first.new_items, options);
+    }
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.configs.push_back(std::move(result));
+  }
+  return report;
+}
+
+}  // namespace recsys::eval
