@@ -12,6 +12,7 @@
 #include "core/uuid.h"
 #include "store/demo_seed.h"
 #include "store/pg.h"
+#include "store/report_store.h"
 #include "testing/api_log.h"
 #include "testing/jwt_signer.h"
 #include "testing/serve_process.h"
@@ -171,6 +172,31 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
   // Admin: audit and cache.
   Expect(200, "GET", admin + "/audit?limit=2");
   Expect(422, "GET", admin + "/audit?limit=abc");
+
+  // Admin: evaluation reports (one stored as `eval` would store it).
+  {
+    store::PgConnection conn = db_->Connect();
+    auto tenant = conn.Query("SELECT id FROM tenants WHERE external_id = 'demo'");
+    ASSERT_TRUE(tenant.ok());
+    service::EvalReport report{"",
+                               "offline",
+                               "Offline evaluation",
+                               "",
+                               "",
+                               R"({"best": "current"})",
+                               R"({"kind": "offline"})",
+                               "# Offline evaluation\n",
+                               "<!DOCTYPE html><html></html>"};
+    auto id = store::SaveReport(conn, std::string(tenant.value().Get(0, 0)), report, "cli:test");
+    ASSERT_TRUE(id.ok()) << id.status().message();
+    Expect(200, "GET", admin + "/reports");
+    Expect(422, "GET", admin + "/reports?limit=0");
+    Expect(200, "GET", admin + "/reports/" + id.value());
+    Expect(200, "GET", admin + "/reports/" + id.value() + "?format=html");
+    Expect(200, "GET", admin + "/reports/" + id.value() + "?format=markdown");
+    Expect(422, "GET", admin + "/reports/" + id.value() + "?format=pdf");
+    Expect(404, "GET", admin + "/reports/" + NewUuidV4());
+  }
   Expect(200, "POST", admin + "/cache/invalidate", R"({"targets": ["config", "popularity"]})");
   Expect(422, "POST", admin + "/cache/invalidate", R"({"targets": ["everything"]})");
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_env.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "store/demo_seed.h"
@@ -20,14 +21,6 @@ int Fail(const Status& status) {
                  status.code() == StatusCode::kInvalidArgument
              ? 2
              : 1;
-}
-
-Result<store::PgConnection> ConnectFromEnv() {
-  auto url = ProcessEnv()("DATABASE_URL");
-  if (!url || url->empty()) {
-    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
-  }
-  return store::PgConnection::Connect(*url);
 }
 
 void PrintNames(const char* verb, const std::vector<std::string>& names, const char* none) {
@@ -97,12 +90,6 @@ int RunDemoSeed() {
 }
 
 namespace {
-
-// Who runs the command, for the audit log.
-std::string CliActor() {
-  auto user = ProcessEnv()("USER");
-  return "cli:" + (user && !user->empty() ? *user : std::string("unknown"));
-}
 
 int PrintRows(const Result<std::vector<std::string>>& rows) {
   if (!rows.ok()) return Fail(rows.status());

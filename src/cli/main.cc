@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/eval_command.h"
 #include "cli/import_command.h"
 
 namespace {
@@ -159,6 +160,62 @@ void AddDoctor(CLI::App& app, int& code) {
   doctor->callback([&code, tenant, surface] { code = recsys::cli::RunDoctor(*tenant, *surface); });
 }
 
+void AddEval(CLI::App& app, int& code) {
+  auto* eval = app.add_subcommand("eval", "Evaluate configs offline and experiments online");
+  eval->require_subcommand(1);
+  auto offline_options = Value<recsys::cli::EvalOfflineOptions>();
+  auto* offline = eval->add_subcommand(
+      "offline", "Replay the tenant's log: would another config have served better?");
+  recsys::cli::EvalOfflineOptions& o = *offline_options;
+  offline->add_option("--tenant", o.tenant, "Tenant external id")->required();
+  offline
+      ->add_option("--split-date", o.split_date,
+                   "Events before this day train; each user's first session on/after it is "
+                   "the truth (YYYY-MM-DD)")
+      ->required();
+  offline->add_option("--k", o.k, "Cut-off for the metrics (default 20)")
+      ->check(CLI::Range(1, 200));
+  offline->add_option("--config", o.config_files, "Config files to compare with the current one");
+  offline->add_option("--grid", o.grid,
+                      "setting=v1,v2,...: evaluate every combination (e.g. weights.hist=0,0.5,1)");
+  offline->add_option("--metric", o.metric, "What ranks configs (default ndcg)");
+  offline->add_option("--surface", o.surface, "Surface to evaluate (default: the busiest)");
+  offline->add_option("--out", o.out, "Folder for report.json, report.md, report.html and charts");
+  offline->add_option("--test-days", o.test_days, "Truth sessions start within these days (7)")
+      ->check(CLI::Range(1, 365));
+  offline->add_option("--max-users", o.max_users, "Evaluate a fixed sample of this many users")
+      ->check(CLI::NonNegativeNumber);
+  offline->add_option("--resamples", o.resamples, "Bootstrap resamples (default 1000; 0: none)")
+      ->check(CLI::Range(0, 100000));
+  offline->add_option("--seed", o.seed, "Seed of the bootstrap and the user sample");
+  offline->callback(
+      [&code, offline_options] { code = recsys::cli::RunEvalOffline(*offline_options); });
+
+  auto experiment_options = Value<recsys::cli::EvalExperimentOptions>();
+  recsys::cli::EvalExperimentOptions& e = *experiment_options;
+  auto* experiment = eval->add_subcommand(
+      "experiment", "Analyse an experiment's exposures and interactions: ship, hold or roll back?");
+  experiment->add_option("--tenant", e.tenant, "Tenant external id")->required();
+  experiment->add_option("--experiment", e.experiment, "Experiment id")->required();
+  experiment->add_option("--from", e.from, "Start (YYYY-MM-DD or RFC 3339; default 30 days ago)");
+  experiment->add_option("--to", e.to, "End, exclusive (default now)");
+  experiment->add_option("--out", e.out, "Folder for report.json, report.md, report.html, charts");
+  experiment->add_option("--metric", e.metric,
+                         "Primary metric: ctr (default), add_to_cart_rate, purchase_rate, "
+                         "revenue_per_exposure");
+  experiment->add_flag("--sequential", e.sequential,
+                       "Decide on always-valid p-values (safe to look every day)");
+  experiment
+      ->add_option("--aa", e.aa_splits,
+                   "Also run an A/A check with this many random splits of control")
+      ->check(CLI::Range(0, 100000));
+  experiment->add_option("--alpha", e.alpha, "Significance level (default 0.05)");
+  experiment->add_option("--min-users", e.min_users, "Users each variant needs (default 100)")
+      ->check(CLI::NonNegativeNumber);
+  experiment->callback(
+      [&code, experiment_options] { code = recsys::cli::RunEvalExperiment(*experiment_options); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,7 +223,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int code = 2;  // no command ran
   for (auto add : {AddServe, AddMigrate, AddPartitions, AddDemo, AddTenants, AddKeys, AddSignals,
-                   AddImport, AddDoctor}) {
+                   AddImport, AddDoctor, AddEval}) {
     add(app, code);
   }
   CLI11_PARSE(app, argc, argv);

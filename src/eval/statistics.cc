@@ -140,9 +140,12 @@ GroupComparison CompareRatios(const RatioSums& control, const RatioSums& treatme
     out.sequential_interval = {out.difference - half_width, out.difference + half_width};
   }
   if (out.control != 0) {
-    out.relative_lift = out.difference / out.control;
-    out.lift_interval = {out.difference_interval.low / out.control,
-                         out.difference_interval.high / out.control};
+    // The ratio of two estimates: the delta method counts the control's uncertainty too.
+    const double c = out.control, t = out.treatment;
+    out.relative_lift = out.difference / c;
+    const double lift_se = std::sqrt(treatment.RatioVariance() / (c * c) +
+                                     t * t * control.RatioVariance() / (c * c * c * c));
+    out.lift_interval = {out.relative_lift - kZ95 * lift_se, out.relative_lift + kZ95 * lift_se};
   }
   return out;
 }

@@ -64,7 +64,7 @@ struct GroupComparison {
   double difference = 0;              // treatment - control
   Interval difference_interval;       // 95 %
   double relative_lift = 0;           // difference / control (0 when control is 0)
-  Interval lift_interval;             // the difference's interval over control
+  Interval lift_interval;             // 95 %, by the delta method for treatment / control
   double z = 0, p_value = 1;
   // Always-valid (mixture SPRT) versions: valid however often the data is looked at.
   double sequential_p = 1;

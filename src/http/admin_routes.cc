@@ -205,6 +205,81 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
   return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
 }
 
+// Starts the report's JSON object with its listing's fields; the caller adds more and ends it.
+void StartReportObject(Writer& w, const service::EvalReport& report) {
+  w.StartObject();
+  for (auto [key, value] :
+       {std::pair{"id", &report.id}, std::pair{"kind", &report.kind},
+        std::pair{"title", &report.title}, std::pair{"created_at", &report.created_at},
+        std::pair{"created_by", &report.created_by}}) {
+    w.Key(key);
+    json::WriteString(w, *value);
+  }
+  w.Key("summary");
+  w.RawValue(report.summary_json.data(), report.summary_json.size(), rapidjson::kObjectType);
+}
+
+// A stored report as JSON (its listing plus `report`), Markdown, or one HTML page whose
+// Content-Security-Policy allows nothing but its own inline style and SVG.
+HttpResponse ReportResponse(const service::EvalReport& report, const HttpRequest& request) {
+  std::string format = request.QueryParam("format");
+  if (format.empty()) {
+    const std::string_view accept = request.Header("Accept");
+    format = accept.find("text/html") != std::string_view::npos ? "html" : "json";
+  }
+  if (format == "html") {
+    HttpResponse response{200, "text/html; charset=utf-8", report.html, {}};
+    response.headers.emplace_back("Content-Security-Policy",
+                                  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                  "frame-ancestors 'none'");
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return response;
+  }
+  if (format == "markdown") return {200, "text/markdown; charset=utf-8", report.markdown, {}};
+  if (format != "json") {
+    return StatusProblem(Status::Unprocessable("format: one of json, html, markdown"), request);
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  StartReportObject(w, report);
+  w.Key("report");
+  w.RawValue(report.report_json.data(), report.report_json.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+void AddReportRoutes(Router& router, const Authenticator& auth,
+                     const service::AdminService& admin) {
+  router.Add("GET", "/v1/admin/tenants/{tenant_id}/reports", [&auth, &admin](HttpRequest& r) {
+    return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+      auto reports = admin.Reports(tenant, r.QueryParam("limit"), r.QueryParam("offset"));
+      if (!reports.ok()) return StatusProblem(reports.status(), r);
+      rapidjson::StringBuffer buffer;
+      Writer w(buffer);
+      w.StartObject();
+      w.Key("tenant_id");
+      json::WriteString(w, tenant.external_id);
+      w.Key("reports");
+      w.StartArray();
+      for (const service::EvalReport& report : reports.value()) {
+        StartReportObject(w, report);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+      return Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+    });
+  });
+  router.Add(
+      "GET", "/v1/admin/tenants/{tenant_id}/reports/{report_id}", [&auth, &admin](HttpRequest& r) {
+        return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+          auto report = admin.Report(tenant, r.PathParam("report_id"));
+          if (!report.ok()) return StatusProblem(report.status(), r);
+          return ReportResponse(report.value(), r);
+        });
+      });
+}
+
 }  // namespace
 
 bool HasRole(const Caller& caller, std::string_view role) {
@@ -226,6 +301,7 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
              });
   AddDocumentRoutes(router, auth, admin, DocKind::kConfig);
   AddDocumentRoutes(router, auth, admin, DocKind::kRules);
+  AddReportRoutes(router, auth, admin);
   router.Add("GET", "/v1/admin/tenants/{tenant_id}/audit", [&auth, &admin](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto page = admin.Audit(tenant, r.QueryParam("limit"), r.QueryParam("before"),

@@ -46,6 +46,18 @@ struct AuditQuery {
   std::optional<int64_t> before_id;
 };
 
+// An evaluation report (`eval offline` / `eval experiment`), as stored. Listings leave the bodies
+// (report_json, markdown, html) empty.
+struct EvalReport {
+  std::string id;    // uuid
+  std::string kind;  // offline | experiment
+  std::string title;
+  std::string created_at;  // RFC 3339, UTC
+  std::string created_by;
+  std::string summary_json;  // a small JSON object: the verdict or the best config
+  std::string report_json, markdown, html;
+};
+
 class AdminRepository {
  public:
   virtual ~AdminRepository() = default;
@@ -75,6 +87,12 @@ class AdminRepository {
                                              const std::vector<std::string>& targets,
                                              const std::string& surface, bool signals,
                                              const Actor& actor) = 0;
+  // The tenant's reports, newest first, without bodies.
+  virtual Result<std::vector<EvalReport>> Reports(const TenantRef& tenant, int limit,
+                                                  int offset) = 0;
+  // One report with its bodies, or nullopt when the tenant has no report `id` (a uuid).
+  virtual Result<std::optional<EvalReport>> Report(const TenantRef& tenant,
+                                                   const std::string& id) = 0;
 };
 
 }  // namespace recsys::service

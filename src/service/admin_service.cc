@@ -11,6 +11,7 @@
 #include "core/rules.h"
 #include "core/tenant_config.h"
 #include "core/time.h"
+#include "core/uuid.h"
 
 namespace recsys::service {
 namespace {
@@ -22,6 +23,18 @@ bool ParseIntParam(std::string_view text, long long lo, long long hi, long long*
   const std::optional<int64_t> value = ParseInt64In(text, lo, hi);
   if (value) *out = *value;
   return value.has_value();
+}
+
+// A page's `limit` (1..200, default 50) and `offset` (>= 0, default 0), as the URL gives them.
+Result<std::pair<int, int>> ParsePage(std::string_view limit, std::string_view offset) {
+  long long n = 50, skip = 0;
+  if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
+    return Status::Unprocessable("limit: an integer from 1 to 200");
+  }
+  if (!offset.empty() && !ParseIntParam(offset, 0, 1000000, &skip)) {
+    return Status::Unprocessable("offset: an integer >= 0");
+  }
+  return std::pair(static_cast<int>(n), static_cast<int>(skip));
 }
 
 // A repository error as callers see it: a stale ETag or a missing version as such; anything else
@@ -113,16 +126,29 @@ Result<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
 Result<std::vector<DocVersion>> AdminService::Versions(const TenantRef& tenant, DocKind kind,
                                                        std::string_view limit,
                                                        std::string_view offset) const {
-  long long n = 50, skip = 0;
-  if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
-    return Status::Unprocessable("limit: an integer from 1 to 200");
-  }
-  if (!offset.empty() && !ParseIntParam(offset, 0, 1000000, &skip)) {
-    return Status::Unprocessable("offset: an integer >= 0");
-  }
-  auto versions = repo_.Versions(tenant, kind, static_cast<int>(n), static_cast<int>(skip));
+  auto page = ParsePage(limit, offset);
+  if (!page.ok()) return page.status();
+  auto versions = repo_.Versions(tenant, kind, page.value().first, page.value().second);
   if (!versions.ok()) return StorageError(versions.status());
   return std::move(versions).value();
+}
+
+Result<std::vector<EvalReport>> AdminService::Reports(const TenantRef& tenant,
+                                                      std::string_view limit,
+                                                      std::string_view offset) const {
+  auto page = ParsePage(limit, offset);
+  if (!page.ok()) return page.status();
+  auto reports = repo_.Reports(tenant, page.value().first, page.value().second);
+  if (!reports.ok()) return StorageError(reports.status());
+  return std::move(reports).value();
+}
+
+Result<EvalReport> AdminService::Report(const TenantRef& tenant, std::string_view id) const {
+  if (!IsUuid(id)) return Status::NotFound("no such report");
+  auto report = repo_.Report(tenant, std::string(id));
+  if (!report.ok()) return StorageError(report.status());
+  if (!report.value()) return Status::NotFound("no such report");
+  return std::move(*report.value());
 }
 
 Result<std::string> AdminService::Audit(const TenantRef& tenant, std::string_view limit,

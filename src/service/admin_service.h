@@ -49,6 +49,11 @@ class AdminService {
   // Query values as given (strings from the URL); validated here.
   Result<std::string> Audit(const TenantRef& tenant, std::string_view limit,
                             std::string_view before, std::string_view before_id) const;
+  // Evaluation reports, newest first, without bodies; query values as given.
+  Result<std::vector<EvalReport>> Reports(const TenantRef& tenant, std::string_view limit,
+                                          std::string_view offset) const;
+  // One report with its bodies; kNotFound when `id` is not one of the tenant's reports.
+  Result<EvalReport> Report(const TenantRef& tenant, std::string_view id) const;
   // `body`: {"targets": [...], "surface"?: "..."}.
   Result<Invalidation> Invalidate(const TenantRef& tenant, std::string_view body,
                                   const Actor& actor) const;

@@ -71,7 +71,21 @@ class FakeAdminRepository : public AdminRepository {
     return ++next_event_;
   }
 
+  Result<std::vector<EvalReport>> Reports(const TenantRef&, int limit, int offset) override {
+    RETURN_IF_ERROR(failure);
+    last_page = {limit, offset};
+    return reports;
+  }
+  Result<std::optional<EvalReport>> Report(const TenantRef&, const std::string& id) override {
+    RETURN_IF_ERROR(failure);
+    for (const EvalReport& r : reports) {
+      if (r.id == id) return std::optional<EvalReport>(r);
+    }
+    return std::optional<EvalReport>();
+  }
+
   Status failure;  // every call fails with it when not OK
+  std::vector<EvalReport> reports;
   std::pair<int, int> last_page{0, 0};
   AuditQuery last_audit;
   std::vector<std::string> invalidated_targets;
@@ -198,6 +212,20 @@ TEST_F(AdminServiceTest, PagingParametersAreCheckedBeforeTheRepositorySeesThem) 
   EXPECT_EQ(repo_.last_audit.limit, 5);
   EXPECT_EQ(repo_.last_audit.before, "2026-11-29T10:00:00Z");
   EXPECT_EQ(repo_.last_audit.before_id, 7);
+}
+
+TEST_F(AdminServiceTest, ReportsArePagedAndFoundOnlyByTheirUuid) {
+  const std::string id = "11111111-2222-4333-8444-555555555555";
+  repo_.reports.push_back({id, "offline", "t", "", "cli", "{}", "{}", "# t", "<html>"});
+  EXPECT_EQ(admin_.Reports(Shop(), "0", "").status().code(), StatusCode::kUnprocessable);
+  ASSERT_TRUE(admin_.Reports(Shop(), "10", "5").ok());
+  EXPECT_EQ(repo_.last_page, (std::pair<int, int>{10, 5}));
+  auto found = admin_.Report(Shop(), id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found.value().html, "<html>");
+  EXPECT_EQ(admin_.Report(Shop(), "not-a-uuid").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(admin_.Report(Shop(), "11111111-2222-4333-8444-000000000000").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(AdminServiceTest, InvalidationChecksTargetsAndReloadsSignalsOnlyWhenNamed) {

@@ -2,6 +2,7 @@
 
 #include "core/parse_number.h"
 #include "store/change_notice.h"
+#include "store/report_store.h"
 
 namespace recsys::store {
 namespace {
@@ -293,6 +294,22 @@ Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
     if (!id) return Status::Internal("cache invalidation: the database returned no event id");
     return *id;
   });
+}
+
+Result<std::vector<service::EvalReport>> PgAdminRepository::Reports(const TenantRef& tenant,
+                                                                    int limit, int offset) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto conn = conn_.Get();
+  if (!conn.ok()) return conn.status();
+  return ListReports(*conn.value(), tenant.id, limit, offset);
+}
+
+Result<std::optional<service::EvalReport>> PgAdminRepository::Report(const TenantRef& tenant,
+                                                                     const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto conn = conn_.Get();
+  if (!conn.ok()) return conn.status();
+  return FindReport(*conn.value(), tenant.id, id);
 }
 
 }  // namespace recsys::store

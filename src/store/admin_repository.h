@@ -37,6 +37,10 @@ class PgAdminRepository : public service::AdminRepository {
                                                     int offset) override;
   Result<std::string> AuditPage(const service::TenantRef& tenant,
                                 const service::AuditQuery& query) override;
+  Result<std::vector<service::EvalReport>> Reports(const service::TenantRef& tenant, int limit,
+                                                   int offset) override;
+  Result<std::optional<service::EvalReport>> Report(const service::TenantRef& tenant,
+                                                    const std::string& id) override;
   Result<int64_t> RecordInvalidation(const service::TenantRef& tenant,
                                      const std::vector<std::string>& targets,
                                      const std::string& surface, bool signals,

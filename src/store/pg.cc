@@ -82,4 +82,13 @@ std::string QuoteIdentifier(PgConnection& conn, std::string_view name) {
   return out;
 }
 
+Status InTenantReadTransaction(PgConnection& conn, const std::string& tenant_id,
+                               const std::function<Status(PgConnection&)>& body) {
+  RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY; SET LOCAL ROLE recsys_reader"));
+  Status s = conn.Query("SELECT set_config('app.tenant_id', $1, true)", {tenant_id}).status();
+  if (s.ok()) s = body(conn);
+  const Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  return s.ok() ? end : s;
+}
+
 }  // namespace recsys::store

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,5 +89,11 @@ class ReconnectingConnection {
 
 // Quotes an identifier for SQL text (uses libpq's escaping rules).
 std::string QuoteIdentifier(PgConnection& conn, std::string_view name);
+
+// Runs `body` in a read-only transaction as role recsys_reader with app.tenant_id set to
+// `tenant_id` (a uuid), so that row-level security hides every other tenant's rows even if a
+// query forgot its tenant filter. Returns body's error, else the commit's.
+Status InTenantReadTransaction(PgConnection& conn, const std::string& tenant_id,
+                               const std::function<Status(PgConnection&)>& body);
 
 }  // namespace recsys::store

@@ -21,17 +21,6 @@ int32_t ParseInt(std::string_view s) {
   return static_cast<int32_t>(ParseInt64In(s, INT32_MIN, INT32_MAX).value_or(0));
 }
 
-// Runs `body` in a read-only transaction as recsys_reader with app.tenant_id set, so that
-// row-level security hides every other tenant's rows even if a query forgot its tenant filter.
-Status InTenantReadTransaction(PgConnection& conn, const std::string& tenant_id,
-                               const std::function<Status(PgConnection&)>& body) {
-  RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY; SET LOCAL ROLE recsys_reader"));
-  Status s = conn.Query("SELECT set_config('app.tenant_id', $1, true)", {tenant_id}).status();
-  if (s.ok()) s = body(conn);
-  const Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
-  return s.ok() ? end : s;
-}
-
 }  // namespace
 
 Result<std::string> StateLoader::ChangeMarker() {

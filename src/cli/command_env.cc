@@ -1,0 +1,20 @@
+#include "cli/command_env.h"
+
+#include "cli/serve_config.h"
+
+namespace recsys::cli {
+
+Result<store::PgConnection> ConnectFromEnv() {
+  auto url = ProcessEnv()("DATABASE_URL");
+  if (!url || url->empty()) {
+    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
+  }
+  return store::PgConnection::Connect(*url);
+}
+
+std::string CliActor() {
+  auto user = ProcessEnv()("USER");
+  return "cli:" + (user && !user->empty() ? *user : std::string("unknown"));
+}
+
+}  // namespace recsys::cli

@@ -1,0 +1,44 @@
+// `recsys-service eval offline|experiment` (cli.md "Operations and evaluation"): evaluation
+// reports from the tenant's own tables, written as files (report.json, report.md, report.html
+// and SVG charts) and stored in eval_reports for the admin API. Progress goes to stderr, the
+// summary and the report's id to stdout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace recsys::cli {
+
+struct EvalOfflineOptions {
+  std::string tenant;      // external id
+  std::string split_date;  // YYYY-MM-DD
+  int k = 20;
+  std::vector<std::string> config_files;  // configs to compare with the current one
+  std::vector<std::string> grid;          // "weights.hist=0,0.5,1": a grid over these values
+  std::string metric = "ndcg";            // what ranks grid points
+  std::string surface;                    // empty: the busiest before the split
+  std::string out;                        // empty: ./eval-offline-<tenant>-<time>
+  int test_days = 7;                      // truth sessions start within this many days
+  int64_t max_users = 0;
+  int resamples = 1000;
+  uint64_t seed = 1;
+};
+
+struct EvalExperimentOptions {
+  std::string tenant, experiment;
+  std::string from, to;  // RFC 3339 or YYYY-MM-DD; default: the last 30 days
+  std::string out;       // empty: ./eval-experiment-<tenant>-<time>
+  std::string metric = "ctr";
+  bool sequential = false;
+  int aa_splits = 0;
+  double alpha = 0.05;
+  int64_t min_users = 100;
+};
+
+// Exit codes: 0 a report was written (whatever its verdict), 1 a runtime failure, 2 bad
+// arguments or nothing to evaluate.
+int RunEvalOffline(const EvalOfflineOptions& options);
+int RunEvalExperiment(const EvalExperimentOptions& options);
+
+}  // namespace recsys::cli
