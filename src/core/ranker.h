@@ -25,6 +25,7 @@ enum Reason : uint8_t {
   kReasonBoost = 16,
   kReasonPersonalization = 32,  // the user's own history (hist)
   kReasonSequence = 64,         // what users go on to next after the anchors (seq)
+  kReasonExploration = 128,     // shown in an exploring slot (core/exploration.h)
 };
 
 struct RankedItem {

@@ -37,6 +37,14 @@ Status ReadRanking(const Value& v, const std::string& path, RankingParams* r) {
   RETURN_IF_ERROR(json::ReadInt(v, "category_cap", path, 0, 1000, &r->category_cap));
   RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 0, 200, &r->max_pins));
   RETURN_IF_ERROR(json::ReadBool(v, "exclude_seen", path, &r->exclude_seen));
+  const Value* exploration = nullptr;
+  RETURN_IF_ERROR(ObjectAt(v, "exploration", path, &exploration));
+  if (exploration != nullptr) {
+    const std::string field = json::Join(path, "exploration");
+    RETURN_IF_ERROR(
+        json::ReadNumber(*exploration, "epsilon", field, 0, 0.5, &r->exploration_epsilon));
+    RETURN_IF_ERROR(json::ReadInt(*exploration, "pool", field, 1, 200, &r->exploration_pool));
+  }
   if (const Value* types = Member(v, "exclude_seen_types")) {
     const std::string field = json::Join(path, "exclude_seen_types");
     if (!types->IsArray())
@@ -79,6 +87,12 @@ Status ReadExperiments(const Value& list, const TenantConfig& base, std::vector<
     RETURN_IF_ERROR(json::ReadString(e, "id", path, &exp.id));
     if (exp.id.empty()) return Status::InvalidArgument(path + ".id: required, non-empty");
     RETURN_IF_ERROR(json::ReadString(e, "surface", path, &exp.surface));
+    std::string mode = "split";
+    RETURN_IF_ERROR(json::ReadString(e, "mode", path, &mode));
+    if (mode != "split" && mode != "interleave") {
+      return Status::InvalidArgument(path + ".mode: must be split or interleave");
+    }
+    exp.mode = mode == "interleave" ? ExperimentMode::kInterleave : ExperimentMode::kSplit;
     const Value* variants = Member(e, "variants");
     if (variants == nullptr || !variants->IsArray() || variants->Empty()) {
       return Status::InvalidArgument(path + ".variants: must be a non-empty array");
@@ -114,6 +128,9 @@ Status ReadExperiments(const Value& list, const TenantConfig& base, std::vector<
       exp.variants.push_back(std::move(variant));
     }
     if (total <= 0) return Status::InvalidArgument(path + ".variants: weights must sum to > 0");
+    if (exp.mode == ExperimentMode::kInterleave && exp.variants.size() != 2) {
+      return Status::InvalidArgument(path + ".variants: interleave needs exactly two variants");
+    }
     out->push_back(std::move(exp));
   }
   return Status::Ok();

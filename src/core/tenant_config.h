@@ -35,6 +35,10 @@ struct RankingParams {
   // counting only interactions whose type bit (1 << EventType) is in exclude_seen_types.
   bool exclude_seen = false;
   uint8_t exclude_seen_types = 0x1F;
+  // ranking.exploration: this share of slots shows an item drawn from the next `pool` ranked
+  // ones (core/exploration.h), each with its propensity in the exposure row. 0: off.
+  double exploration_epsilon = 0;
+  int exploration_pool = 20;
 };
 
 // Building signals and the recent-history index (ranking.md): `signals` in the config.
@@ -55,9 +59,14 @@ struct ExperimentVariant {
   RankingParams ranking;
 };
 
+// split: each user sees one variant. interleave: every request in the experiment shows both
+// variants' rankings merged by team-draft interleaving (core/interleave.h); two variants.
+enum class ExperimentMode { kSplit, kInterleave };
+
 struct Experiment {
   std::string id;
   std::string surface;  // empty: every surface
+  ExperimentMode mode = ExperimentMode::kSplit;
   std::vector<ExperimentVariant> variants;
 };
 

@@ -56,6 +56,22 @@ TEST(TenantConfigTest, PickVariantFollowsTheWeights) {
   EXPECT_EQ(PickVariant(e, UINT64_MAX / 4 + 4096).name, "b");
 }
 
+TEST(TenantConfigTest, ReadsInterleavingAndExploration) {
+  auto c = ParseTenantConfig(R"({"ranking": {"exploration": {"epsilon": 0.05, "pool": 30}},
+      "experiments": [{"id": "tdi", "mode": "interleave", "variants": [
+        {"name": "a", "weight": 1}, {"name": "b", "weight": 1, "config": {"weights": {"hist": 1}}}]}]})");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_DOUBLE_EQ(c.value().ranking.exploration_epsilon, 0.05);
+  EXPECT_EQ(c.value().ranking.exploration_pool, 30);
+  ASSERT_EQ(c.value().experiments->size(), 1u);
+  EXPECT_EQ(c.value().experiments->front().mode, ExperimentMode::kInterleave);
+  auto plain = ParseTenantConfig(
+      R"({"experiments": [{"id": "e", "variants": [{"name": "a", "weight": 1}]}]})");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain.value().experiments->front().mode, ExperimentMode::kSplit);
+  EXPECT_EQ(plain.value().ranking.exploration_epsilon, 0);
+}
+
 TEST(TenantConfigTest, ErrorsNameTheField) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"weights": {"pop": -1}})", "weights.pop"},
@@ -67,6 +83,12 @@ TEST(TenantConfigTest, ErrorsNameTheField) {
       {R"({"experiments": [{"id": "e", "variants": []}]})", "experiments[0].variants"},
       {R"({"experiments": [{"id": "e", "variants": [{"name": "a"}]}]})",
        "experiments[0].variants[0].weight"},
+      {R"({"experiments": [{"id": "e", "mode": "mix", "variants": [{"name": "a", "weight": 1}]}]})",
+       "experiments[0].mode"},
+      {R"({"experiments": [{"id": "e", "mode": "interleave", "variants": [{"name": "a", "weight": 1}]}]})",
+       "experiments[0].variants"},
+      {R"({"ranking": {"exploration": {"epsilon": 0.9}}})", "ranking.exploration.epsilon"},
+      {R"({"ranking": {"exploration": {"pool": 0}}})", "ranking.exploration.pool"},
       {"[1]", "config"},
       {"{nope", "config"},
   };

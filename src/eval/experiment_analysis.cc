@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/random.h"
 #include "core/str_format.h"
 
 namespace recsys::eval {
@@ -102,23 +103,17 @@ VariantComparison CompareVariant(const VariantSummary& control, const VariantSum
   return out;
 }
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 AaCheck RunAaCheck(const std::vector<Unit>& units, uint32_t variant,
                    const ExperimentOptions& options) {
   AaCheck check;
   check.splits = options.aa_splits;
   for (int split = 0; split < options.aa_splits; ++split) {
     RatioSums halves[2];
-    const uint64_t salt = Mix(options.seed * 1000003 + static_cast<uint64_t>(split));
+    const uint64_t salt = SplitMix64(options.seed * 1000003 + static_cast<uint64_t>(split)).Next();
     for (const Unit& unit : units) {
       if (unit.variant != variant) continue;
-      halves[Mix(unit.user ^ salt) & 1].Add(unit.amounts[options.primary], unit.exposures);
+      halves[SplitMix64(unit.user ^ salt).Next() & 1].Add(unit.amounts[options.primary],
+                                                          unit.exposures);
     }
     const GroupComparison c = CompareRatios(halves[0], halves[1]);
     if (DecidingP(c, options) < options.alpha) ++check.significant;

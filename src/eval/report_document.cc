@@ -43,12 +43,12 @@ std::string RenderMarkdown(const ReportDocument& document) {
     for (const std::string& p : section.paragraphs) out += "\n" + p + "\n";
     for (const ReportTable& table : section.tables) {
       out += "\n|";
-      for (const std::string& h : table.header) out += " " + Cell(h) + " |";
+      for (const std::string& h : table.header) out.append(" ").append(Cell(h)).append(" |");
       out += "\n|";
       for (size_t i = 0; i < table.header.size(); ++i) out += i == 0 ? " --- |" : " ---: |";
       for (const auto& row : table.rows) {
         out += "\n|";
-        for (const std::string& cell : row) out += " " + Cell(cell) + " |";
+        for (const std::string& cell : row) out.append(" ").append(Cell(cell)).append(" |");
       }
       out += "\n";
     }

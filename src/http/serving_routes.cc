@@ -132,6 +132,7 @@ void WriteReasons(Writer& w, uint8_t reasons) {
   if (reasons & kReasonSequence) w.String("sequence");
   if (reasons & kReasonPin) w.String("rule.pin");
   if (reasons & kReasonBoost) w.String("rule.boost");
+  if (reasons & kReasonExploration) w.String("exploration");
   w.EndArray();
 }
 
@@ -187,6 +188,10 @@ void WriteItems(Writer& w, const Served& s) {
     w.Double(item.score);
     if (q.include_reasons) WriteReasons(w, item.reasons);
     if (q.explain != ExplainLevel::kNone) WriteExplain(w, item, q.explain == ExplainLevel::kFull);
+    if (!s.teams.empty()) {
+      w.Key("team");
+      json::WriteString(w, s.team_names[s.teams[static_cast<size_t>(rank - 1)]]);
+    }
     w.EndObject();
   }
   w.EndArray();

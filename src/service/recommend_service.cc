@@ -6,6 +6,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/exploration.h"
+#include "core/interleave.h"
 #include "core/json_writer.h"
 #include "core/request_json.h"
 #include "crypto/digest.h"
@@ -25,6 +27,39 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
 bool NeedsHistory(const RecommendRequest& q, const TenantConfig& config) {
   return q.anchor_ids.empty() || q.weights.hist.value_or(config.weights.hist) > 0 ||
          q.exclude_seen.value_or(config.ranking.exclude_seen);
+}
+
+// Randomness for interleaving and exploration: the request's seed when it gives one (so that a
+// test or a replay gets the same list), else different for every request.
+uint64_t RequestSeed(const RecommendRequest& q) {
+  if (q.seed) return static_cast<uint64_t>(*q.seed);
+  return std::hash<std::string_view>{}(PrimaryUserKey(q)) ^
+         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+// Ranks with the input's config and with `partner`, then merges both by team-draft interleaving.
+void RankInterleaved(const RankInput& input, const TenantConfig& partner, RankScratch& scratch,
+                     Served& served) {
+  served.result = Recommend(input, scratch);
+  const RankInput second_input{input.request, input.snapshot,    partner,      input.rules,
+                               input.now,     input.unavailable, input.history};
+  RankResult second = Recommend(second_input, scratch);
+  Interleaved merged = TeamDraftInterleave(served.result.items, second.items, input.request.k,
+                                           RequestSeed(input.request));
+  served.result.items = std::move(merged.items);
+  served.teams = std::move(merged.teams);
+}
+
+// Ranks the pool below the cut too, then lets exploration replace a few slots.
+void RankExploring(const RankInput& input, const RankingParams& ranking, RankScratch& scratch,
+                   Served& served) {
+  RecommendRequest& q = served.request;  // input.request
+  const int k = q.k;
+  q.k = k + ranking.exploration_pool;
+  served.result = Recommend(input, scratch);
+  q.k = k;
+  served.propensities =
+      Explore(served.result.items, k, ranking.exploration_epsilon, RequestSeed(q));
 }
 
 }  // namespace
@@ -90,6 +125,7 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
     return served;
   }
   const TenantConfig* config = &tenant.config;
+  std::optional<TenantConfig> partner;  // interleaving: the second variant's config
   if (endpoint == Endpoint::kRecommend) {
     RecommendRequest& q = served.request;
     if (auto a =
@@ -99,13 +135,17 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
       q.experiment_variant = std::move(a->variant);
       served.variant_config = std::move(a->config);
       config = &*served.variant_config;
+      partner = std::move(a->second_config);
+      served.team_names[0] = std::move(a->teams[0]);
+      served.team_names[1] = std::move(a->teams[1]);
     }
   }
   const auto rank_started = std::chrono::steady_clock::now();
   thread_local RankScratch scratch;
   const TimestampUs now = served.request.now.value_or(NowUs());
   std::vector<HistoryItem> history;
-  if (endpoint == Endpoint::kRecommend && NeedsHistory(served.request, *config)) {
+  if (endpoint == Endpoint::kRecommend && (NeedsHistory(served.request, *config) ||
+                                           (partner && NeedsHistory(served.request, *partner)))) {
     history = RecentHistory(tenant, served.request, now);
   }
   RankInput input{served.request,
@@ -115,8 +155,15 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
                   now,
                   tenant.UnavailableIn(served.snapshot),
                   history};
-  served.result =
-      endpoint == Endpoint::kSimilar ? Similar(input, scratch) : Recommend(input, scratch);
+  if (endpoint == Endpoint::kSimilar) {
+    served.result = Similar(input, scratch);
+  } else if (partner) {
+    RankInterleaved(input, *partner, scratch, served);
+  } else if (config->ranking.exploration_epsilon > 0) {
+    RankExploring(input, config->ranking, scratch, served);
+  } else {
+    served.result = Recommend(input, scratch);
+  }
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
   served.rank_us = MicrosSince(rank_started);
   return served;
@@ -209,6 +256,18 @@ std::string ExposureResponseJson(const Served& served) {
   w.StartArray();
   for (const RankedItem& item : served.result.items) w.Double(item.score);
   w.EndArray();
+  if (!served.teams.empty()) {
+    w.Key("teams");
+    w.StartArray();
+    for (uint8_t team : served.teams) json::WriteString(w, served.team_names[team]);
+    w.EndArray();
+  }
+  if (!served.propensities.empty()) {
+    w.Key("propensities");
+    w.StartArray();
+    for (float p : served.propensities) w.Double(p);
+    w.EndArray();
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

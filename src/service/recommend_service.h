@@ -36,6 +36,11 @@ struct Served {
   RecommendRequest request;  // experiment_id/variant filled in when one was assigned
   std::optional<TenantConfig> variant_config;  // the experiment variant's config, when it differs
   RankResult result;
+  // An interleaving experiment: per item its team (0 or 1), and the teams' variant names.
+  std::vector<uint8_t> teams;
+  std::string team_names[2];
+  // Exploration on (config ranking.exploration): per item its propensity in its slot.
+  std::vector<float> propensities;
   std::vector<Warning> warnings;  // request defaults + signal warnings + ranking warnings
   int64_t parse_us = 0, rank_us = 0;
 };
@@ -61,9 +66,10 @@ struct DryRun {
   std::vector<DryRunRule> rules;
 };
 
-// The exposure row's `response`: {"items": [ids in ranked order], "scores": [their scores]}. The
+// The exposure row's `response`: {"items": [ids in ranked order], "scores": [their scores]}, with
+// "teams": [variant per item] when interleaved and "propensities": [...] when exploring. The
 // rest of the HTTP body (reasons, explain values, warnings) is not stored again: the row is the
-// per-response cost of serving, and ids with scores are what evaluation reads.
+// per-response cost of serving, and these are what evaluation reads.
 // Scores are written with at most kExposureScoreDecimals decimals.
 inline constexpr int kExposureScoreDecimals = 6;
 std::string ExposureResponseJson(const Served& served);

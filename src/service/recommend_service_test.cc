@@ -6,6 +6,8 @@
 #include <mutex>
 #include <regex>
 
+#include "service/experiments.h"
+
 namespace recsys::service {
 namespace {
 
@@ -152,6 +154,66 @@ TEST_F(RecommendServiceTest, AnExperimentAssignsAVariantAndRanksWithItsConfig) {
   EXPECT_EQ(served.value().request.experiment_variant, "only");
   ASSERT_TRUE(served.value().variant_config.has_value());
   EXPECT_EQ(served.value().variant_config->weights.pop, 0);
+}
+
+TEST_F(RecommendServiceTest, AnInterleavingExperimentMergesBothVariantsAndRecordsTheTeams) {
+  Publish(Shop(Config(R"({"experiments": [{"id": "tdi", "mode": "interleave", "variants": [
+      {"name": "control", "weight": 1},
+      {"name": "capped", "weight": 1, "config": {"ranking": {"brand_cap": 1}}}]}]})")));
+  // control ranks a b c d; capped (one item per brand) only a b.
+  for (int seed = 0; seed < 20; ++seed) {
+    auto served = service_.Handle(
+        Endpoint::kRecommend, "shop",
+        R"({"surface": "home", "k": 4, "user": {"user_id": "u1"}, "options": {"seed": )" +
+            std::to_string(seed) + "}}");
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    const Served& s = served.value();
+    EXPECT_EQ(s.request.experiment_id, "tdi");
+    EXPECT_EQ(s.request.experiment_variant, kInterleavedVariant);
+    EXPECT_EQ(Ids(s), (std::vector<std::string>{"a", "b", "c", "d"}));
+    ASSERT_EQ(s.teams.size(), 4u);
+    EXPECT_NE(s.teams[0], s.teams[1]);  // the first round: one pick each
+    EXPECT_EQ(s.teams[2], 0);           // capped has nothing left
+    EXPECT_EQ(s.team_names[1], "capped");
+  }
+  auto served = service_.Handle(
+      Endpoint::kRecommend, "shop",
+      R"({"surface": "home", "k": 4, "user": {"user_id": "u2"}, "options": {"seed": 1}})");
+  ASSERT_TRUE(served.ok());
+  service_.RecordExposure(served.value(), "req-1", "{}");
+  const std::string response = sink_.rows().back().response;
+  EXPECT_TRUE(std::regex_search(response, std::regex(R"re("teams":\["(control|capped)",")re")))
+      << response;
+  EXPECT_EQ(sink_.rows().back().exposure.experiment_variant, kInterleavedVariant);
+}
+
+TEST_F(RecommendServiceTest, ExplorationShowsItemsFromBelowTheCutWithTheirPropensities) {
+  Publish(Shop(Config(R"({"ranking": {"exploration": {"epsilon": 0.5, "pool": 2}}})")));
+  int below_the_cut = 0;
+  for (int seed = 0; seed < 40; ++seed) {
+    auto served = service_.Handle(
+        Endpoint::kRecommend, "shop",
+        R"({"surface": "home", "k": 3, "user": {"user_id": "u1"}, "options": {"seed": )" +
+            std::to_string(seed) + "}}");
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    const Served& s = served.value();
+    ASSERT_EQ(s.result.items.size(), 3u);
+    ASSERT_EQ(s.propensities.size(), 3u);
+    const std::vector<std::string> ids = Ids(s);
+    for (size_t slot = 0; slot < 3; ++slot) {
+      // Five candidates (a b c d z: three ranked, two below the cut), fewer each slot.
+      const double available = 5.0 - static_cast<double>(slot);
+      const bool explored = (s.result.items[slot].reasons & kReasonExploration) != 0;
+      EXPECT_FLOAT_EQ(s.propensities[slot],
+                      static_cast<float>((explored ? 0 : 0.5) + 0.5 / available));
+      below_the_cut += ids[slot] == "d" || ids[slot] == "z";
+    }
+    if (seed == 0) {
+      service_.RecordExposure(s, "req-1", "{}");
+      EXPECT_NE(sink_.rows().back().response.find(R"("propensities":[)"), std::string::npos);
+    }
+  }
+  EXPECT_GT(below_the_cut, 5);
 }
 
 TEST_F(RecommendServiceTest, ASurfaceWithoutItsOwnSignalsFallsBackAndSaysSo) {
