@@ -11,6 +11,7 @@
 #include "core/uuid.h"
 #include "store/admin_repository.h"
 #include "testing/http_client.h"
+#include "testing/serve_process.h"
 #include "testing/shop_generator.h"
 #include "testing/test_db.h"
 
@@ -196,6 +197,59 @@ TEST_F(EvalTest, ExperimentAnalysisFindsAPlantedLiftAndRefusesUnjoinedData) {
   EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM eval_reports WHERE kind = 'experiment'"), "2");
   EXPECT_EQ(Cli("eval experiment --tenant shop --experiment nope", &out), 2) << out;
   EXPECT_NE(out.find("no exposures"), std::string::npos) << out;
+}
+
+TEST_F(EvalTest, AnInterleavingExperimentServedForRealCreditsClicksToTheirTeams) {
+  ASSERT_EQ(Cli("demo seed"), 0);
+  store::PgAdminRepository repo(db_->url());
+  auto tenant = repo.FindTenant("demo");
+  ASSERT_TRUE(tenant.ok() && tenant.value());
+  ASSERT_TRUE(repo.Save(*tenant.value(), service::DocKind::kConfig,
+                        R"({"experiments": [{"id": "tdi", "surface": "home", "mode": "interleave",
+                            "variants": [{"name": "control", "weight": 1},
+                                         {"name": "new", "weight": 1,
+                                          "config": {"ranking": {"mmr_lambda": 0.7}}}]}]})",
+                        std::nullopt, "test", {"test", "cli", "", "", ""})
+                  .ok());
+  {
+    testing::ServeProcess serve(db_->url());
+    // Every user clicks the first item the "new" team placed: "new" must win.
+    for (int u = 0; u < 150; ++u) {
+      const std::string user = "u" + std::to_string(u);
+      testing::HttpResult r = serve.Post(
+          "/v1/recommend", R"({"surface": "home", "k": 6, "user": {"user_id": ")" + user + "\"}}");
+      ASSERT_EQ(r.status, 200) << r.body;
+      const rapidjson::Document doc = testing::ParseJson(r.body);
+      ASSERT_STREQ(doc["meta"]["experiment"]["variant"].GetString(), "interleaved");
+      std::string clicked;
+      for (const auto& item : doc["items"].GetArray()) {
+        if (std::string(item["team"].GetString()) == "new") {
+          clicked = item["item_id"].GetString();
+          break;
+        }
+      }
+      ASSERT_FALSE(clicked.empty()) << r.body;
+      testing::HttpResult e = serve.Post(
+          "/v1/events",
+          R"({"events": [{"event_type": "click", "surface": "home", "occurred_at": ")" +
+              FormatRfc3339(NowUs()) + R"(", "user_id": ")" + user + R"(", "item_id": ")" +
+              clicked + R"(", "request_id": ")" + doc["meta"]["request_id"].GetString() + "\"}]}");
+      ASSERT_EQ(e.status, 202) << e.body;
+      ASSERT_NE(e.body.find(R"("accepted":1)"), std::string::npos) << e.body;
+    }
+    ASSERT_EQ(serve.Terminate(), 0);  // flushes the exposure rows
+  }
+  store::PgConnection conn = db_->Connect();
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM exposure_events WHERE experiment_id = 'tdi'"),
+            "150");
+  std::string out;
+  ASSERT_EQ(Cli("eval experiment --tenant demo --experiment tdi --out " + dir_ + "/tdi", &out), 0)
+      << out;
+  EXPECT_NE(out.find("verdict: ship new"), std::string::npos) << out;
+  const rapidjson::Document report = testing::ParseJson(ReadFile(dir_ + "/tdi/report.json"));
+  ASSERT_TRUE(report.IsObject()) << out;
+  EXPECT_EQ(report["interleaving"]["user_wins"][1].GetInt64(), 150);
+  EXPECT_DOUBLE_EQ(report["join"]["rate"].GetDouble(), 1.0);
 }
 
 }  // namespace

@@ -142,7 +142,9 @@ bool DataGates(const ExperimentData& data, ExperimentReport& report) {
   }
   report.gates.push_back(join);
   Gate ratio{"no sample-ratio mismatch", true, ""};
-  if (!report.sample_ratio) {
+  if (report.interleaving) {
+    ratio.detail = "interleaving: every response shows both variants; nothing to split";
+  } else if (!report.sample_ratio) {
     ratio.detail = "the experiment is no longer configured: weights unknown, not checked";
   } else {
     ratio.passed = report.sample_ratio->p_value >= kSampleRatioAlpha;
@@ -207,6 +209,69 @@ void Decide(const ExperimentOptions& options, ExperimentReport& report) {
   if (best != nullptr) report.verdict_variant = best->variant;
 }
 
+InterleavingResult CreditTeams(const ExperimentData& data) {
+  InterleavingResult result;
+  result.teams[0] = data.teams[0];
+  result.teams[1] = data.teams[1];
+  std::vector<InterleavedOutcome> by_user(data.interleaved);
+  std::sort(
+      by_user.begin(), by_user.end(),
+      [](const InterleavedOutcome& a, const InterleavedOutcome& b) { return a.user < b.user; });
+  for (size_t i = 0; i < by_user.size();) {
+    int64_t clicks[2] = {0, 0};
+    const uint32_t user = by_user[i].user;
+    for (; i < by_user.size() && by_user[i].user == user; ++i) {
+      const InterleavedOutcome& e = by_user[i];
+      ++result.exposures;
+      result.exposures_with_clicks += e.clicks[0] + e.clicks[1] > 0;
+      for (int team : {0, 1}) {
+        clicks[team] += e.clicks[team];
+        result.clicks[team] += e.clicks[team];
+      }
+    }
+    ++result.users;
+    if (clicks[0] == clicks[1]) {
+      ++result.user_ties;
+    } else {
+      ++result.user_wins[clicks[1] > clicks[0] ? 1 : 0];
+    }
+  }
+  const int64_t decisive = result.user_wins[0] + result.user_wins[1];
+  if (decisive > 0) {
+    result.preference = static_cast<double>(result.user_wins[1] - result.user_wins[0]) /
+                        static_cast<double>(decisive);
+  }
+  result.p_value = SignTestP(result.user_wins[1], result.user_wins[0]);
+  return result;
+}
+
+void DecideInterleaving(const ExperimentOptions& options, ExperimentReport& report) {
+  const InterleavingResult& r = *report.interleaving;
+  const int64_t decisive = r.user_wins[0] + r.user_wins[1];
+  Gate enough{"enough users with a preference", decisive >= options.min_users_per_variant,
+              StrFormat("%lld users clicked one team's items more (want %lld)",
+                        static_cast<long long>(decisive),
+                        static_cast<long long>(options.min_users_per_variant))};
+  report.gates.push_back(enough);
+  if (!enough.passed) {
+    report.verdict = Verdict::kHold;
+    return;
+  }
+  const bool significant = r.p_value < options.alpha;
+  Gate preference{r.teams[1] + " against " + r.teams[0], !(significant && r.preference < 0),
+                  StrFormat("preference %+.3f (%lld users for %s, %lld for %s, %lld ties), sign "
+                            "test p = %.3g",
+                            r.preference, static_cast<long long>(r.user_wins[1]),
+                            r.teams[1].c_str(), static_cast<long long>(r.user_wins[0]),
+                            r.teams[0].c_str(), static_cast<long long>(r.user_ties), r.p_value)};
+  report.gates.push_back(preference);
+  report.verdict_variant = r.teams[1];
+  report.verdict = !significant       ? Verdict::kHold
+                   : r.preference > 0 ? Verdict::kShip
+                                      : Verdict::kRollBack;
+  if (report.verdict == Verdict::kHold) report.verdict_variant.clear();
+}
+
 }  // namespace
 
 const char* OnlineMetricName(int metric) {
@@ -239,7 +304,7 @@ const char* VerdictName(Verdict verdict) {
 
 Result<ExperimentReport> AnalyzeExperiment(const ExperimentData& data,
                                            const ExperimentOptions& options) {
-  if (data.exposures.empty()) {
+  if (data.exposures.empty() && data.interleaved.empty()) {
     return Status::FailedPrecondition("no exposures of experiment \"" + data.experiment_id +
                                       "\" in the window");
   }
@@ -254,6 +319,12 @@ Result<ExperimentReport> AnalyzeExperiment(const ExperimentData& data,
                          ? static_cast<double>(data.interactions_joined) /
                                static_cast<double>(data.interactions_with_request)
                          : 0;
+  if (!data.interleaved.empty()) {
+    report.interleaving = CreditTeams(data);
+    report.control = data.teams[0];
+    if (DataGates(data, report)) DecideInterleaving(options, report);
+    return report;
+  }
   report.control = data.variants[data.control];
   const std::vector<Unit> units = UnitsOf(data.exposures);
   report.variants = Summarize(data, units);

@@ -10,7 +10,9 @@
 // A failed 1 or 2 refuses a verdict (kNone); 3 gives hold; a guardrail breach or a significant loss
 // gives roll back; a significant win with guardrails intact gives ship; anything else hold. An A/A
 // mode re-splits one variant's users at random many times and reports how often the same test
-// calls a difference, which should be about alpha. Pure; thread-safe.
+// calls a difference, which should be about alpha. An interleaving experiment is judged instead by
+// a sign test over users on which team's items they clicked more (gates 1 and 3, then: the second
+// variant preferred gives ship, the first gives roll back, neither hold). Pure; thread-safe.
 #pragma once
 
 #include <array>
@@ -35,8 +37,18 @@ struct ExposureOutcome {
   double revenue = 0;  // the `value` of purchases that name this response
 };
 
+// One interleaved response (experiments[].mode interleave): the clicks on each team's items.
+struct InterleavedOutcome {
+  uint32_t user = 0;
+  int clicks[2] = {0, 0};
+};
+
 struct ExperimentData {
   std::string experiment_id;
+  // Interleaving: the two teams (variant names) and the interleaved responses. When these are
+  // present the experiment is analysed as an interleaving one and `exposures` is not used.
+  std::string teams[2];
+  std::vector<InterleavedOutcome> interleaved;
   std::vector<std::string> variants;
   // Configured weight per variant (0 for a variant the config no longer has); empty when the
   // experiment is not configured any more, which skips the sample-ratio check.
@@ -99,6 +111,16 @@ struct AaCheck {
   bool within = false;  // rate <= alpha + 3 standard errors of a binomial at alpha
 };
 
+// Interleaving: which team's items users clicked more, user by user.
+struct InterleavingResult {
+  std::string teams[2];
+  int64_t exposures = 0, exposures_with_clicks = 0, users = 0;
+  int64_t clicks[2] = {0, 0};
+  int64_t user_wins[2] = {0, 0}, user_ties = 0;  // users whose clicks favoured a team, or neither
+  double preference = 0;  // (wins of the second - wins of the first) / decisive users, in [-1, 1]
+  double p_value = 1;     // two-sided sign test over decisive users
+};
+
 enum class Verdict { kShip, kHold, kRollBack, kNone };
 // "ship", "hold", "roll_back", "none".
 const char* VerdictName(Verdict verdict);
@@ -118,6 +140,7 @@ struct ExperimentReport {
   std::string verdict_variant;  // the treatment the verdict is about, if one
   std::vector<Gate> gates;
   std::optional<AaCheck> aa;
+  std::optional<InterleavingResult> interleaving;  // an interleaving experiment's analysis
 };
 
 // Errors: kFailedPrecondition when there are no exposures for the experiment.

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "eval/experiment_report.h"
+
 namespace recsys::eval {
 namespace {
 
@@ -154,6 +156,63 @@ TEST(ExperimentAnalysisTest, NoExposuresIsAnError) {
   data.experiment_id = "exp";
   data.variants = {"control"};
   EXPECT_EQ(AnalyzeExperiment(data, {}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace recsys::eval
+
+namespace recsys::eval {
+namespace {
+
+// Interleaved responses to `users` users, three each; each response's clicks on each team's
+// items drawn with the teams' click rates.
+ExperimentData Interleaved(int users, double first_rate, double second_rate, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::bernoulli_distribution first(first_rate), second(second_rate);
+  ExperimentData data;
+  data.experiment_id = "tdi";
+  data.teams[0] = "control";
+  data.teams[1] = "new";
+  for (uint32_t u = 0; u < static_cast<uint32_t>(users); ++u) {
+    for (int i = 0; i < 3; ++i) {
+      InterleavedOutcome e;
+      e.user = u;
+      e.clicks[0] = first(random);
+      e.clicks[1] = second(random);
+      data.interleaved.push_back(e);
+    }
+  }
+  data.interactions_with_request = data.interactions_joined = 100;
+  return data;
+}
+
+TEST(InterleavingAnalysisTest, APreferredSecondTeamShips) {
+  auto report = AnalyzeExperiment(Interleaved(3000, 0.10, 0.14, 1), {});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  const ExperimentReport& r = report.value();
+  ASSERT_TRUE(r.interleaving.has_value());
+  EXPECT_EQ(r.verdict, Verdict::kShip);
+  EXPECT_EQ(r.verdict_variant, "new");
+  EXPECT_GT(r.interleaving->preference, 0);
+  EXPECT_LT(r.interleaving->p_value, 0.001);
+  EXPECT_EQ(r.interleaving->exposures, 9000);
+  EXPECT_EQ(r.interleaving->users, 3000);
+  for (const Gate& g : r.gates) EXPECT_TRUE(g.passed) << g.name << ": " << g.detail;
+  EXPECT_NE(ExperimentReportJson(r).find(R"("interleaving":{"teams":["control","new"])"),
+            std::string::npos);
+}
+
+TEST(InterleavingAnalysisTest, APreferredFirstTeamRollsBackAndNoPreferenceHolds) {
+  auto worse = AnalyzeExperiment(Interleaved(3000, 0.14, 0.10, 2), {});
+  ASSERT_TRUE(worse.ok());
+  EXPECT_EQ(worse.value().verdict, Verdict::kRollBack);
+  int significant = 0;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    auto same = AnalyzeExperiment(Interleaved(1000, 0.12, 0.12, seed), {});
+    ASSERT_TRUE(same.ok());
+    significant += same.value().verdict != Verdict::kHold;
+  }
+  EXPECT_LT(significant, 20);  // about 5 % of 200
 }
 
 }  // namespace

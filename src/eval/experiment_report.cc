@@ -88,6 +88,25 @@ std::string Rate(const RatioSums& s, bool money) {
                : StrFormat("%.3f %% ± %.3f", 100 * s.Ratio(), 100 * kZ95 * se);
 }
 
+ReportSection InterleavingSection(const InterleavingResult& r) {
+  ReportSection section{"Interleaving", {}, {}, {}};
+  section.paragraphs.push_back(
+      "Every response merged both variants' rankings by team-draft interleaving; a user counts "
+      "for the team whose items they clicked more, and a sign test over those users decides.");
+  ReportTable table{{"team", "clicks", "users preferring it"}, {}};
+  for (int team : {0, 1}) {
+    table.rows.push_back({r.teams[team], StrFormat("%lld", static_cast<long long>(r.clicks[team])),
+                          StrFormat("%lld", static_cast<long long>(r.user_wins[team]))});
+  }
+  table.rows.push_back({"(ties)", "", StrFormat("%lld", static_cast<long long>(r.user_ties))});
+  section.tables.push_back(std::move(table));
+  section.paragraphs.push_back(StrFormat(
+      "%lld responses (%lld with clicks) to %lld users; preference for %s %+.3f, p = %.3g.",
+      static_cast<long long>(r.exposures), static_cast<long long>(r.exposures_with_clicks),
+      static_cast<long long>(r.users), r.teams[1].c_str(), r.preference, r.p_value));
+  return section;
+}
+
 }  // namespace
 
 std::string ExperimentReportJson(const ExperimentReport& report) {
@@ -149,6 +168,36 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
     w.Double(report.sample_ratio->p_value);
     w.EndObject();
   }
+  if (report.interleaving) {
+    const InterleavingResult& r = *report.interleaving;
+    w.Key("interleaving");
+    w.StartObject();
+    w.Key("teams");
+    json::WriteStringArray(w, r.teams);
+    w.Key("exposures");
+    w.Int64(r.exposures);
+    w.Key("exposures_with_clicks");
+    w.Int64(r.exposures_with_clicks);
+    w.Key("users");
+    w.Int64(r.users);
+    w.Key("clicks");
+    w.StartArray();
+    w.Int64(r.clicks[0]);
+    w.Int64(r.clicks[1]);
+    w.EndArray();
+    w.Key("user_wins");
+    w.StartArray();
+    w.Int64(r.user_wins[0]);
+    w.Int64(r.user_wins[1]);
+    w.EndArray();
+    w.Key("user_ties");
+    w.Int64(r.user_ties);
+    w.Key("preference");
+    w.Double(r.preference);
+    w.Key("p_value");
+    w.Double(r.p_value);
+    w.EndObject();
+  }
   if (report.aa) {
     w.Key("aa");
     w.StartObject();
@@ -183,6 +232,10 @@ ReportDocument ExperimentReportDocument(const ExperimentReport& report, const st
   verdict.tables.push_back(std::move(gates));
   doc.sections.push_back(std::move(verdict));
 
+  if (report.interleaving) {
+    doc.sections.push_back(InterleavingSection(*report.interleaving));
+    return doc;
+  }
   ReportSection variants{"Variants", {}, {}, {"primary.svg"}};
   ReportTable table{{"variant", "weight", "exposures", "users"}, {}};
   for (int m = 0; m < kOnlineMetricCount; ++m) table.header.push_back(OnlineMetricName(m));

@@ -1,9 +1,12 @@
 #include "store/eval_source.h"
 
+#include <rapidjson/document.h>
+
 #include <unordered_map>
 
 #include "core/parse_number.h"
 #include "core/string_hash.h"
+#include "service/experiments.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -38,6 +41,169 @@ uint32_t VariantIndex(eval::ExperimentData& data, std::string_view name) {
   if (!data.weights.empty()) data.weights.push_back(0);  // seen, but no longer configured
   return static_cast<uint32_t>(data.variants.size() - 1);
 }
+
+// Reads one experiment's rows into ExperimentData: split-variant exposures with their outcomes,
+// interleaved ones with the clicks on each team's items, and the window's join rate.
+class ExperimentReader {
+ public:
+  ExperimentReader(PgConnection& conn, const std::string& tenant_id,
+                   const std::string& experiment_id, TimestampUs from, TimestampUs to,
+                   eval::ExperimentData& data)
+      : tenant_(QuoteLiteral(conn, tenant_id)),
+        window_(" AND occurred_at >= " + At(from) + " AND occurred_at < " + At(to)),
+        outcome_window_(" AND occurred_at >= " + At(from) + " AND occurred_at < " +
+                        At(to + kDayUs)),
+        of_experiment_(" AND experiment_id = " + QuoteLiteral(conn, experiment_id)),
+        data_(data) {}
+
+  Status ReadExposures(PgConnection& conn) {
+    return StreamCopyOut(
+        conn,
+        "COPY (SELECT request_id, coalesce(experiment_variant, ''), "
+        "coalesce(encode(user_key, 'hex'), 'r:' || request_id::text), "
+        "coalesce(jsonb_array_length(response->'items'), 0) = 0, "
+        "NOT coalesce(meta ? 'counts', false), "
+        "coalesce((meta->'timings_us'->>'total')::bigint, -1), "
+        "CASE WHEN experiment_variant = " +
+            QuoteLiteral(conn, service::kInterleavedVariant) +
+            " THEN jsonb_build_array(response->'items', response->'teams')::text END "
+            "FROM exposure_events WHERE tenant_id = " +
+            tenant_ + of_experiment_ + window_ + ") TO STDOUT",
+        [&](const CopyRow& row) {
+          const uint32_t user = UserIndex(row.fields[2]);
+          if (!row.is_null[6]) {
+            AddInterleaved(row.fields[0], user, row.fields[6]);
+            return;
+          }
+          eval::ExposureOutcome e;
+          e.variant = VariantIndex(data_, row.fields[1]);
+          e.user = user;
+          e.empty = row.fields[3] == "t";
+          e.degraded = row.fields[4] == "t";
+          e.latency_us = ToInt(row.fields[5]);
+          by_request_.emplace(std::string(row.fields[0]),
+                              static_cast<uint32_t>(data_.exposures.size()));
+          data_.exposures.push_back(e);
+        });
+  }
+
+  // What users did after each exposure: any click, cart or purchase and the purchases' value
+  // for split variants; the clicked items for interleaved responses.
+  Status ReadOutcomes(PgConnection& conn) {
+    const std::string of_exposures =
+        " AND request_id IN (SELECT request_id FROM exposure_events "
+        "WHERE tenant_id = " +
+        tenant_ + of_experiment_ + window_ + ")";
+    RETURN_IF_ERROR(StreamCopyOut(
+        conn,
+        "COPY (SELECT request_id, bool_or(event_type = 'click'), "
+        "bool_or(event_type = 'add_to_cart'), bool_or(event_type = 'purchase'), "
+        "coalesce(sum(value) FILTER (WHERE event_type = 'purchase'), 0) FROM interaction_events "
+        "WHERE tenant_id = " +
+            tenant_ + outcome_window_ + of_exposures + " GROUP BY request_id) TO STDOUT",
+        [&](const CopyRow& row) {
+          auto it = by_request_.find(row.fields[0]);
+          if (it == by_request_.end()) return;
+          eval::ExposureOutcome& e = data_.exposures[it->second];
+          e.clicked = row.fields[1] == "t";
+          e.added_to_cart = row.fields[2] == "t";
+          e.purchased = row.fields[3] == "t";
+          e.revenue = ParseFiniteDouble(row.fields[4]).value_or(0);
+        }));
+    if (interleaved_.empty()) return Status::Ok();
+    return StreamCopyOut(conn,
+                         "COPY (SELECT DISTINCT request_id, item_id FROM interaction_events "
+                         "WHERE tenant_id = " +
+                             tenant_ + " AND event_type = 'click'" + outcome_window_ +
+                             of_exposures + ") TO STDOUT",
+                         [&](const CopyRow& row) {
+                           auto it = interleaved_by_request_.find(row.fields[0]);
+                           if (it != interleaved_by_request_.end()) {
+                             interleaved_[it->second].clicked.emplace_back(row.fields[1]);
+                           }
+                         });
+  }
+
+  Status ReadJoinRate(PgConnection& conn) {
+    auto join = conn.Query(
+        "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM exposure_events x "
+        "WHERE x.tenant_id = i.tenant_id AND x.request_id = i.request_id)) "
+        "FROM interaction_events i WHERE i.tenant_id = " +
+        tenant_ + " AND i.request_id IS NOT NULL" + window_);
+    if (!join.ok()) return join.status();
+    data_.interactions_with_request = ToInt(join.value().Get(0, 0));
+    data_.interactions_joined = ToInt(join.value().Get(0, 1));
+    return Status::Ok();
+  }
+
+  // Turns each interleaved response's clicked items into clicks per team.
+  void CreditInterleavedClicks() {
+    for (const Interleaved& response : interleaved_) {
+      eval::InterleavedOutcome outcome;
+      outcome.user = response.user;
+      for (const std::string& item : response.clicked) {
+        for (size_t i = 0; i < response.items.size(); ++i) {
+          if (response.items[i] == item) ++outcome.clicks[response.teams[i]];
+        }
+      }
+      data_.interleaved.push_back(outcome);
+    }
+  }
+
+ private:
+  struct Interleaved {
+    uint32_t user;
+    std::vector<std::string> items, clicked;
+    std::vector<uint8_t> teams;  // per item, 0 or 1
+  };
+
+  uint32_t UserIndex(std::string_view key) {
+    auto it = users_.find(key);
+    if (it == users_.end()) {
+      it = users_.emplace(std::string(key), static_cast<uint32_t>(users_.size())).first;
+    }
+    return it->second;
+  }
+
+  // Team 0 or 1 of variant `name`: the configured order when the experiment is configured,
+  // else the order names are first seen in.
+  uint8_t TeamIndex(std::string_view name) {
+    for (uint8_t t : {0, 1}) {
+      if (data_.teams[t].empty()) data_.teams[t] = std::string(name);
+      if (data_.teams[t] == name) return t;
+    }
+    return 0;  // a third name: not an interleaving of two
+  }
+
+  // `json`: [[item ids], [team names]] as the exposure row stores them.
+  void AddInterleaved(std::string_view request_id, uint32_t user, std::string_view json) {
+    if (interleaved_.empty() && data_.variants.size() == 2) {
+      data_.teams[0] = data_.variants[0];
+      data_.teams[1] = data_.variants[1];
+    }
+    rapidjson::Document doc;
+    doc.Parse(json.data(), json.size());
+    if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 2 || !doc[0].IsArray() ||
+        !doc[1].IsArray() || doc[0].Size() != doc[1].Size()) {
+      return;  // not written by this service
+    }
+    Interleaved response{user, {}, {}, {}};
+    for (rapidjson::SizeType i = 0; i < doc[0].Size(); ++i) {
+      if (!doc[0][i].IsString() || !doc[1][i].IsString()) return;
+      response.items.emplace_back(doc[0][i].GetString(), doc[0][i].GetStringLength());
+      response.teams.push_back(TeamIndex({doc[1][i].GetString(), doc[1][i].GetStringLength()}));
+    }
+    interleaved_by_request_.emplace(std::string(request_id),
+                                    static_cast<uint32_t>(interleaved_.size()));
+    interleaved_.push_back(std::move(response));
+  }
+
+  const std::string tenant_, window_, outcome_window_, of_experiment_;
+  eval::ExperimentData& data_;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> by_request_, users_,
+      interleaved_by_request_;
+  std::vector<Interleaved> interleaved_;
+};
 
 }  // namespace
 
@@ -80,66 +246,13 @@ Result<eval::ExperimentData> ReadExperiment(PgConnection& conn, const std::strin
   eval::ExperimentData data;
   data.experiment_id = experiment_id;
   ConfiguredVariants(config, experiment_id, data);
-  const std::string tenant = QuoteLiteral(conn, tenant_id);
-  const std::string window = " AND occurred_at >= " + At(from) + " AND occurred_at < " + At(to);
-  const std::string exposures_of_experiment =
-      "SELECT request_id FROM exposure_events WHERE tenant_id = " + tenant +
-      " AND experiment_id = " + QuoteLiteral(conn, experiment_id) + window;
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> by_request, users;
+  ExperimentReader reader(conn, tenant_id, experiment_id, from, to, data);
   RETURN_IF_ERROR(InTenantReadTransaction(conn, tenant_id, [&](PgConnection& c) {
-    RETURN_IF_ERROR(StreamCopyOut(
-        c,
-        "COPY (SELECT request_id, coalesce(experiment_variant, ''), "
-        "coalesce(encode(user_key, 'hex'), 'r:' || request_id::text), "
-        "coalesce(jsonb_array_length(response->'items'), 0) = 0, "
-        "NOT coalesce(meta ? 'counts', false), "
-        "coalesce((meta->'timings_us'->>'total')::bigint, -1) FROM exposure_events "
-        "WHERE tenant_id = " +
-            tenant + " AND experiment_id = " + QuoteLiteral(conn, experiment_id) + window +
-            ") TO STDOUT",
-        [&](const CopyRow& row) {
-          eval::ExposureOutcome e;
-          e.variant = VariantIndex(data, row.fields[1]);
-          auto user = users.find(row.fields[2]);
-          if (user == users.end()) {
-            user = users.emplace(std::string(row.fields[2]), static_cast<uint32_t>(users.size()))
-                       .first;
-          }
-          e.user = user->second;
-          e.empty = row.fields[3] == "t";
-          e.degraded = row.fields[4] == "t";
-          e.latency_us = ToInt(row.fields[5]);
-          by_request.emplace(std::string(row.fields[0]),
-                             static_cast<uint32_t>(data.exposures.size()));
-          data.exposures.push_back(e);
-        }));
-    RETURN_IF_ERROR(StreamCopyOut(
-        c,
-        "COPY (SELECT request_id, bool_or(event_type = 'click'), "
-        "bool_or(event_type = 'add_to_cart'), bool_or(event_type = 'purchase'), "
-        "coalesce(sum(value) FILTER (WHERE event_type = 'purchase'), 0) FROM interaction_events "
-        "WHERE tenant_id = " +
-            tenant + " AND occurred_at >= " + At(from) + " AND occurred_at < " + At(to + kDayUs) +
-            " AND request_id IN (" + exposures_of_experiment + ") GROUP BY request_id) TO STDOUT",
-        [&](const CopyRow& row) {
-          auto it = by_request.find(row.fields[0]);
-          if (it == by_request.end()) return;
-          eval::ExposureOutcome& e = data.exposures[it->second];
-          e.clicked = row.fields[1] == "t";
-          e.added_to_cart = row.fields[2] == "t";
-          e.purchased = row.fields[3] == "t";
-          e.revenue = ParseFiniteDouble(row.fields[4]).value_or(0);
-        }));
-    auto join = c.Query(
-        "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM exposure_events x "
-        "WHERE x.tenant_id = i.tenant_id AND x.request_id = i.request_id)) "
-        "FROM interaction_events i WHERE i.tenant_id = " +
-        tenant + " AND i.request_id IS NOT NULL" + window);
-    if (!join.ok()) return join.status();
-    data.interactions_with_request = ToInt(join.value().Get(0, 0));
-    data.interactions_joined = ToInt(join.value().Get(0, 1));
-    return Status::Ok();
+    RETURN_IF_ERROR(reader.ReadExposures(c));
+    RETURN_IF_ERROR(reader.ReadOutcomes(c));
+    return reader.ReadJoinRate(c);
   }));
+  reader.CreditInterleavedClicks();
   data.control = 0;
   for (size_t i = 0; i < data.variants.size(); ++i) {
     if (data.variants[i] == "control") data.control = static_cast<uint32_t>(i);
