@@ -13,54 +13,18 @@
 #include <sstream>
 
 #include "cli/command_env.h"
-#include "cli/progress.h"
-#include "cli/serve_config.h"
-#include "core/json_writer.h"
+#include "cli/eval_support.h"
 #include "core/parse_number.h"
 #include "core/str_format.h"
 #include "core/strict_json.h"
 #include "eval/experiment_report.h"
 #include "eval/offline_report.h"
-#include "store/admin_repository.h"
 #include "store/eval_source.h"
-#include "store/report_store.h"
 
 namespace recsys::cli {
 namespace {
 
 constexpr int64_t kDayUs = 86400LL * 1000000;
-
-int Fail(const Status& status) {
-  std::fprintf(stderr, "recsys-service: eval: %s\n", status.message().c_str());
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kUnprocessable:
-      return 2;
-    default:
-      return 1;
-  }
-}
-
-struct TenantAndConfig {
-  service::TenantRef tenant;
-  std::string config_json;  // "{}" when the tenant has none yet
-};
-
-Result<TenantAndConfig> LoadTenant(const std::string& external_id) {
-  auto url = ProcessEnv()("DATABASE_URL");
-  if (!url || url->empty()) {
-    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
-  }
-  store::PgAdminRepository repo(*url);
-  auto tenant = repo.FindTenant(external_id);
-  if (!tenant.ok()) return tenant.status();
-  if (!tenant.value()) return Status::NotFound("no tenant \"" + external_id + "\"");
-  auto current = repo.Current(*tenant.value(), service::DocKind::kConfig);
-  if (!current.ok()) return current.status();
-  return TenantAndConfig{*tenant.value(), current.value() ? current.value()->document : "{}"};
-}
 
 // The settings a --grid may vary: those ranking and the signals read as numbers or flags.
 constexpr const char* kGridSettings[] = {"weights.pop",
@@ -81,13 +45,6 @@ constexpr const char* kGridSettings[] = {"weights.pop",
                                          "signals.event_weights.click",
                                          "signals.event_weights.add_to_cart",
                                          "signals.event_weights.purchase"};
-
-std::string JsonString(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  json::WriteString(writer, text);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 std::string Compact(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
@@ -128,12 +85,6 @@ Result<std::string> WithSetting(const std::string& json, const std::string& path
     return Status::InvalidArgument("--grid: " + path + "=" + value + ": want a number or a bool");
   }
   return Compact(doc);
-}
-
-Result<eval::ReplayConfig> ReplayConfigOf(const std::string& name, const std::string& json) {
-  auto config = ParseTenantConfig(json);
-  if (!config.ok()) return Status::InvalidArgument(name + ": " + config.status().message());
-  return eval::ReplayConfig{name, json, std::move(config).value()};
 }
 
 // Every combination of the --grid settings applied to `base`.
@@ -213,47 +164,6 @@ Result<std::vector<eval::ReplayConfig>> OfflineConfigs(const EvalOfflineOptions&
   return configs;
 }
 
-std::string DefaultOut(const std::string& kind, const std::string& tenant) {
-  std::string stamp = FormatRfc3339(NowUs()).substr(0, 19);
-  std::replace(stamp.begin(), stamp.end(), ':', '-');
-  return "eval-" + kind + "-" + tenant + "-" + stamp;
-}
-
-Status WriteFile(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return Status::Unavailable("cannot write " + path.string());
-  return Status::Ok();
-}
-
-// Writes report.json, report.md, report.html and the charts into `dir`, then stores the report;
-// prints where both went.
-int Publish(const std::string& dir, const service::TenantRef& tenant, service::EvalReport report,
-            const eval::ReportDocument& document) {
-  report.markdown = eval::RenderMarkdown(document);
-  report.html = eval::RenderHtml(document);
-  report.title = document.title;
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return Fail(Status::Unavailable("cannot create " + dir + ": " + error.message()));
-  const std::filesystem::path out(dir);
-  Status written = WriteFile(out / "report.json", report.report_json);
-  if (written.ok()) written = WriteFile(out / "report.md", report.markdown);
-  if (written.ok()) written = WriteFile(out / "report.html", report.html);
-  for (const auto& [name, svg] : document.charts) {
-    if (written.ok()) written = WriteFile(out / name, svg);
-  }
-  if (!written.ok()) return Fail(written);
-  auto conn = ConnectFromEnv();
-  if (!conn.ok()) return Fail(conn.status());
-  auto id = store::SaveReport(conn.value(), tenant.id, report, CliActor());
-  if (!id.ok()) return Fail(id.status());
-  std::printf("report %s written to %s/ and stored: GET /v1/admin/tenants/%s/reports/%s\n",
-              id.value().c_str(), dir.c_str(), tenant.external_id.c_str(), id.value().c_str());
-  return 0;
-}
-
 void PrintOffline(const eval::OfflineReport& report, eval::Metric metric) {
   std::printf("%-40s %10s %10s %10s %10s %9s\n", "config", "recall@k", "ndcg@k", "hit_rate",
               "coverage", "seconds");
@@ -277,35 +187,29 @@ std::string OfflineSummary(const eval::OfflineReport& report, const eval::Config
                    JsonString(best.name).c_str());
 }
 
-Result<TimestampUs> ParseWhen(const std::string& text, const char* flag) {
-  if (auto at = ParseRfc3339(text)) return *at;
-  if (auto day = ParseDate(text)) return *day * kDayUs;
-  return Status::InvalidArgument(std::string(flag) + ": want YYYY-MM-DD or an RFC 3339 time");
-}
-
 }  // namespace
 
 int RunEvalOffline(const EvalOfflineOptions& options) {
   auto split_day = ParseDate(options.split_date);
-  if (!split_day) return Fail(Status::InvalidArgument("--split-date: want YYYY-MM-DD"));
+  if (!split_day) return EvalFail(Status::InvalidArgument("--split-date: want YYYY-MM-DD"));
   std::optional<eval::Metric> metric;
   for (int m = 0; m < eval::kMetricCount; ++m) {
     if (options.metric == eval::MetricName(m)) metric = static_cast<eval::Metric>(m);
   }
   if (!metric)
-    return Fail(Status::InvalidArgument(
+    return EvalFail(Status::InvalidArgument(
         "--metric: one of recall, precision, ndcg, map, hit_rate, mrr, novelty"));
-  auto tenant = LoadTenant(options.tenant);
-  if (!tenant.ok()) return Fail(tenant.status());
+  auto tenant = LoadTenantAndConfig(options.tenant);
+  if (!tenant.ok()) return EvalFail(tenant.status());
   auto configs = OfflineConfigs(options, tenant.value().config_json);
-  if (!configs.ok()) return Fail(configs.status());
+  if (!configs.ok()) return EvalFail(configs.status());
   auto conn = ConnectFromEnv();
-  if (!conn.ok()) return Fail(conn.status());
+  if (!conn.ok()) return EvalFail(conn.status());
   std::fprintf(stderr, "reading %s's events before %s + %d days...\n", options.tenant.c_str(),
                options.split_date.c_str(), options.test_days);
   auto log = store::ReadEventLog(conn.value(), tenant.value().tenant.id,
                                  (*split_day + options.test_days) * kDayUs);
-  if (!log.ok()) return Fail(log.status());
+  if (!log.ok()) return EvalFail(log.status());
   std::fprintf(stderr, "%zu events, %zu users, %zu items; evaluating %zu configs\n",
                log.value().events().size(), log.value().users().size(), log.value().items().size(),
                configs.value().size());
@@ -317,7 +221,7 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   replay.resamples = options.resamples;
   replay.seed = options.seed;
   auto report = eval::ReplayOffline(log.value(), configs.value(), replay);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return EvalFail(report.status());
   PrintOffline(report.value(), *metric);
   const eval::ConfigResult* best = &report.value().configs.front();
   for (const auto& c : report.value().configs) {
@@ -331,20 +235,20 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   stored.kind = "offline";
   stored.report_json = eval::OfflineReportJson(report.value());
   stored.summary_json = OfflineSummary(report.value(), *best, *metric);
-  return Publish(options.out.empty() ? DefaultOut("offline", options.tenant) : options.out,
-                 tenant.value().tenant, std::move(stored),
-                 eval::OfflineReportDocument(report.value(), options.tenant));
+  return PublishReport(options.out.empty() ? DefaultOutDir("offline", options.tenant) : options.out,
+                       tenant.value().tenant, std::move(stored),
+                       eval::OfflineReportDocument(report.value(), options.tenant));
 }
 
 int RunEvalExperiment(const EvalExperimentOptions& options) {
   eval::ExperimentOptions analysis;
   auto primary = eval::ParseOnlineMetric(options.metric);
   if (!primary || *primary == eval::kEmptyRate || *primary == eval::kDegradedRate) {
-    return Fail(Status::InvalidArgument(
+    return EvalFail(Status::InvalidArgument(
         "--metric: one of ctr, add_to_cart_rate, purchase_rate, revenue_per_exposure"));
   }
   if (!(options.alpha > 0 && options.alpha < 0.5)) {
-    return Fail(Status::InvalidArgument("--alpha: want a number in (0, 0.5)"));
+    return EvalFail(Status::InvalidArgument("--alpha: want a number in (0, 0.5)"));
   }
   analysis.primary = *primary;
   analysis.sequential = options.sequential;
@@ -354,24 +258,24 @@ int RunEvalExperiment(const EvalExperimentOptions& options) {
   const TimestampUs now = NowUs();
   Result<TimestampUs> to =
       options.to.empty() ? Result<TimestampUs>(now) : ParseWhen(options.to, "--to");
-  if (!to.ok()) return Fail(to.status());
+  if (!to.ok()) return EvalFail(to.status());
   Result<TimestampUs> from = options.from.empty() ? Result<TimestampUs>(to.value() - 30 * kDayUs)
                                                   : ParseWhen(options.from, "--from");
-  if (!from.ok()) return Fail(from.status());
+  if (!from.ok()) return EvalFail(from.status());
   if (from.value() >= to.value())
-    return Fail(Status::InvalidArgument("--from must be before --to"));
-  auto tenant = LoadTenant(options.tenant);
-  if (!tenant.ok()) return Fail(tenant.status());
+    return EvalFail(Status::InvalidArgument("--from must be before --to"));
+  auto tenant = LoadTenantAndConfig(options.tenant);
+  if (!tenant.ok()) return EvalFail(tenant.status());
   auto config = ParseTenantConfig(tenant.value().config_json);
   if (!config.ok())
-    return Fail(Status::Internal("the current config: " + config.status().message()));
+    return EvalFail(Status::Internal("the current config: " + config.status().message()));
   auto conn = ConnectFromEnv();
-  if (!conn.ok()) return Fail(conn.status());
+  if (!conn.ok()) return EvalFail(conn.status());
   auto data = store::ReadExperiment(conn.value(), tenant.value().tenant.id, options.experiment,
                                     from.value(), to.value(), config.value());
-  if (!data.ok()) return Fail(data.status());
+  if (!data.ok()) return EvalFail(data.status());
   auto report = eval::AnalyzeExperiment(data.value(), analysis);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return EvalFail(report.status());
   const eval::ExperimentReport& r = report.value();
   std::printf("verdict: %s%s%s\n", eval::VerdictName(r.verdict),
               r.verdict_variant.empty() ? "" : " ", r.verdict_variant.c_str());
@@ -384,9 +288,9 @@ int RunEvalExperiment(const EvalExperimentOptions& options) {
   stored.summary_json =
       StrFormat(R"({"verdict": "%s", "primary_metric": "%s", "join_rate": %.4f})",
                 eval::VerdictName(r.verdict), eval::OnlineMetricName(r.primary), r.join_rate);
-  return Publish(options.out.empty() ? DefaultOut("experiment", options.tenant) : options.out,
-                 tenant.value().tenant, std::move(stored),
-                 eval::ExperimentReportDocument(r, options.tenant));
+  return PublishReport(
+      options.out.empty() ? DefaultOutDir("experiment", options.tenant) : options.out,
+      tenant.value().tenant, std::move(stored), eval::ExperimentReportDocument(r, options.tenant));
 }
 
 }  // namespace recsys::cli

@@ -1,7 +1,7 @@
-// `recsys-service eval offline|experiment` (cli.md "Operations and evaluation"): evaluation
-// reports from the tenant's own tables, written as files (report.json, report.md, report.html
-// and SVG charts) and stored in eval_reports for the admin API. Progress goes to stderr, the
-// summary and the report's id to stdout.
+// `recsys-service eval offline|experiment|offpolicy` (cli.md "Operations and evaluation"):
+// evaluation reports from the tenant's own tables, written as files (report.json, report.md,
+// report.html and SVG charts) and stored in eval_reports for the admin API. Progress goes to
+// stderr, the summary and the report's id to stdout.
 #pragma once
 
 #include <cstdint>
@@ -36,9 +36,18 @@ struct EvalExperimentOptions {
   int64_t min_users = 100;
 };
 
+struct EvalOffPolicyOptions {
+  std::string tenant;
+  std::vector<std::string> config_files;  // drafts, estimated beside the current config
+  std::string from, to;                   // default: the last 7 days
+  double max_weight = 100;                // importance weights are clipped here
+  std::string out;                        // empty: ./eval-offpolicy-<tenant>-<time>
+};
+
 // Exit codes: 0 a report was written (whatever its verdict), 1 a runtime failure, 2 bad
 // arguments or nothing to evaluate.
 int RunEvalOffline(const EvalOfflineOptions& options);
 int RunEvalExperiment(const EvalExperimentOptions& options);
+int RunEvalOffPolicy(const EvalOffPolicyOptions& options);
 
 }  // namespace recsys::cli

@@ -214,6 +214,19 @@ void AddEval(CLI::App& app, int& code) {
       ->check(CLI::NonNegativeNumber);
   experiment->callback(
       [&code, experiment_options] { code = recsys::cli::RunEvalExperiment(*experiment_options); });
+
+  auto offpolicy_options = Value<recsys::cli::EvalOffPolicyOptions>();
+  recsys::cli::EvalOffPolicyOptions& p = *offpolicy_options;
+  auto* offpolicy = eval->add_subcommand(
+      "offpolicy", "Estimate draft configs on responses logged with exploration on (IPS, SNIPS)");
+  offpolicy->add_option("--tenant", p.tenant, "Tenant external id")->required();
+  offpolicy->add_option("--config", p.config_files, "Draft configs to estimate")->required();
+  offpolicy->add_option("--from", p.from, "Start (YYYY-MM-DD or RFC 3339; default 7 days ago)");
+  offpolicy->add_option("--to", p.to, "End, exclusive (default now)");
+  offpolicy->add_option("--clip", p.max_weight, "Largest importance weight (default 100)");
+  offpolicy->add_option("--out", p.out, "Folder for report.json, report.md, report.html, charts");
+  offpolicy->callback(
+      [&code, offpolicy_options] { code = recsys::cli::RunEvalOffPolicy(*offpolicy_options); });
 }
 
 }  // namespace

@@ -8,16 +8,14 @@
 #include <thread>
 #include <tuple>
 
-#include "core/day_signals.h"
 #include "core/ranker.h"
 #include "core/snapshot.h"
-#include "service/history_index.h"
+#include "eval/replay_world.h"
 
 namespace recsys::eval {
 namespace {
 
 constexpr int64_t kDayUs = 86400LL * 1000000;
-constexpr std::string_view kEvalTenant = "eval";
 
 // What one user did: the truth after the split and what they had seen before it.
 struct UserCase {
@@ -82,116 +80,16 @@ std::vector<UserCase> FindUserCases(const EventLog& log, TimestampUs split, size
   return cases;
 }
 
-// Signals and history as serving would have held them at the split, for the settings of one or
-// more configs (those that build signals and history alike share one).
-struct World {
-  std::shared_ptr<const SignalSnapshot> snapshot;
-  std::unique_ptr<service::HistoryIndex> history;
-  std::vector<uint32_t> log_item;  // snapshot ItemIndex -> log item index
-};
-using WorldKey = std::tuple<std::array<double, kEventTypeCount>, double, int, int>;
-
-WorldKey KeyOf(const TenantConfig& config) {
-  std::array<double, kEventTypeCount> weights;
-  std::copy(config.signals.event_weights, config.signals.event_weights + kEventTypeCount,
-            weights.begin());
-  return {weights, config.ranking.half_life_days, config.ranking.covisit_window_days,
-          config.signals.history_items};
-}
-
-// One day's events through DaySignals, its rows into `builder` as the loader would read them.
-void AddDay(const EventLog& log, std::span<const LoggedEvent> day_events, int32_t day,
-            int32_t split_day, const TenantConfig& config, std::string_view surface,
-            SnapshotBuilder& builder) {
-  DaySignals signals(config.signals.event_weights);
-  std::string session_key;
-  for (const LoggedEvent& e : day_events) {
-    // The builder's session key: the session id, else the user key.
-    if (e.session != kNone) {
-      session_key = "s:";
-      session_key.append(log.sessions().id(e.session));
-    } else {
-      session_key = "u:";
-      if (e.user != kNone) session_key.append(log.users().id(e.user));
-    }
-    signals.Add(surface, log.items().id(e.item), session_key, e.type, e.at, e.id);
-  }
-  std::vector<DaySignals::ItemScore> popularity;
-  std::vector<DaySignals::PairScore> covisit, sequence;
-  signals.Finish(&popularity, &covisit, &sequence);
-  for (const auto& row : popularity) builder.AddPopularity(row.item, day, row.score);
-  if (day <= split_day - config.ranking.covisit_window_days) return;
-  for (const auto& row : covisit) builder.AddCovisit(row.item, row.neighbour, row.score);
-  for (const auto& row : sequence) builder.AddSequence(row.item, row.neighbour, row.score);
-}
-
-World BuildWorld(const EventLog& log, uint32_t surface, const TenantConfig& config,
-                 int32_t split_day) {
-  const TimestampUs split = split_day * kDayUs;
-  const std::string_view surface_name = log.surfaces().id(surface);
-  SnapshotBuilder builder(split_day, config.ranking.half_life_days);
-  for (const CatalogTag& t : log.tags()) {
-    if (t.surface == surface) builder.AddTag(log.items().id(t.item), t.tag);
-  }
-  const int32_t first_day = split_day - PopularityHorizonDays(config.ranking.half_life_days);
-  const auto events = log.events().first(log.FirstAtOrAfter(split));
-  std::vector<LoggedEvent> day_events;
-  int32_t day = INT32_MIN;
-  auto flush = [&] {
-    if (!day_events.empty() && day >= first_day) {
-      AddDay(log, day_events, day, split_day, config, surface_name, builder);
-    }
-    day_events.clear();
-  };
-  World world;
-  world.history = std::make_unique<service::HistoryIndex>(SIZE_MAX);
-  for (const LoggedEvent& e : events) {
-    if (e.user != kNone) {
-      world.history->Add({kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(e.user)},
-                         log.items().id(e.item), e.at, e.type,
-                         config.signals.event_weights[static_cast<int>(e.type)],
-                         config.ranking.half_life_days, config.signals.history_items);
-    }
-    if (e.surface != surface) continue;
-    if (DayOf(e.at) != day) {
-      flush();
-      day = DayOf(e.at);
-    }
-    day_events.push_back(e);
-  }
-  flush();
-  world.snapshot = builder.Build();
-  world.log_item.resize(world.snapshot->item_count());
-  for (ItemIndex i = 0; i < world.snapshot->item_count(); ++i) {
-    world.log_item[i] = log.items().Find(world.snapshot->item_id(i)).value_or(kNone);
-  }
-  return world;
-}
-
 // Every user's top `depth` under `config`, as log item indexes, ranked on `threads` threads.
-std::vector<std::vector<uint32_t>> RankUsers(const EventLog& log, const World& world,
-                                             const TenantConfig& config, std::string_view surface,
-                                             int32_t split_day, int depth,
-                                             std::span<const UserCase> cases, int threads) {
+std::vector<std::vector<uint32_t>> RankUsers(const ReplayWorld& world, const TenantConfig& config,
+                                             int depth, std::span<const UserCase> cases,
+                                             int threads) {
   std::vector<std::vector<uint32_t>> ranked(cases.size());
-  const TimestampUs split = split_day * kDayUs;
-  const TimestampUs not_before =
-      split - static_cast<TimestampUs>(config.signals.history_days) * kDayUs;
   std::atomic<size_t> next{0};
   auto work = [&] {
     RankScratch scratch;
-    RecommendRequest request;
-    request.surface = std::string(surface);
-    request.k = depth;
-    request.now = split;
-    const std::vector<Rule> no_rules;
     for (size_t i = next++; i < cases.size(); i = next++) {
-      const std::vector<HistoryItem> history = world.history->Recent(
-          {kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(cases[i].user)}, not_before);
-      RankInput input{request, *world.snapshot, config, no_rules, split, nullptr, history};
-      for (const RankedItem& item : Recommend(input, scratch).items) {
-        ranked[i].push_back(world.log_item[item.item]);
-      }
+      world.Rank(config, cases[i].user, depth, scratch, ranked[i]);
     }
   };
   std::vector<std::thread> pool;
@@ -324,16 +222,16 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int depth = std::max(options.k, options.curve_max_k);
-  std::map<WorldKey, World> worlds;
+  std::map<ReplayWorld::Key, std::unique_ptr<ReplayWorld>> worlds;
   ScoreTable first;
   for (const ReplayConfig& replay : configs) {
     const auto started = std::chrono::steady_clock::now();
-    auto [it, built] = worlds.try_emplace(KeyOf(replay.config));
-    if (built) it->second = BuildWorld(log, *surface, replay.config, options.split_day);
-    const World& world = it->second;
-    report.catalog_items = static_cast<int64_t>(world.snapshot->item_count());
-    const auto ranked = RankUsers(log, world, replay.config, report.surface, options.split_day,
-                                  depth, cases, threads);
+    std::unique_ptr<ReplayWorld>& world = worlds[ReplayWorld::KeyOf(replay.config)];
+    if (!world) {
+      world = std::make_unique<ReplayWorld>(log, *surface, replay.config, options.split_day);
+    }
+    report.catalog_items = static_cast<int64_t>(world->item_count());
+    const auto ranked = RankUsers(*world, replay.config, depth, cases, threads);
     ConfigResult result;
     result.name = replay.name;
     result.config_json = replay.config_json;

@@ -260,4 +260,50 @@ Result<eval::ExperimentData> ReadExperiment(PgConnection& conn, const std::strin
   return data;
 }
 
+Result<std::vector<LoggedResponse>> ReadLoggedResponses(PgConnection& conn,
+                                                        const std::string& tenant_id,
+                                                        TimestampUs from, TimestampUs to) {
+  std::vector<LoggedResponse> responses;
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> by_request;
+  const std::string tenant = QuoteLiteral(conn, tenant_id);
+  const std::string logged = "FROM exposure_events WHERE tenant_id = " + tenant +
+                             " AND response ? 'propensities' AND occurred_at >= " + At(from) +
+                             " AND occurred_at < " + At(to);
+  RETURN_IF_ERROR(InTenantReadTransaction(conn, tenant_id, [&](PgConnection& c) {
+    RETURN_IF_ERROR(StreamCopyOut(
+        c,
+        "COPY (SELECT request_id, surface, coalesce(encode(user_key, 'hex'), ''), "
+        "jsonb_build_array(response->'items', response->'propensities')::text " +
+            logged + ") TO STDOUT",
+        [&](const CopyRow& row) {
+          rapidjson::Document doc;
+          doc.Parse(row.fields[3].data(), row.fields[3].size());
+          if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 2 || !doc[0].IsArray() ||
+              !doc[1].IsArray() || doc[0].Size() != doc[1].Size()) {
+            return;  // not written by this service
+          }
+          LoggedResponse response{
+              std::string(row.fields[1]), std::string(row.fields[2]), {}, {}, {}};
+          for (rapidjson::SizeType i = 0; i < doc[0].Size(); ++i) {
+            if (!doc[0][i].IsString() || !doc[1][i].IsNumber()) return;
+            response.items.emplace_back(doc[0][i].GetString(), doc[0][i].GetStringLength());
+            response.propensities.push_back(static_cast<float>(doc[1][i].GetDouble()));
+          }
+          by_request.emplace(std::string(row.fields[0]), responses.size());
+          responses.push_back(std::move(response));
+        }));
+    return StreamCopyOut(
+        c,
+        "COPY (SELECT DISTINCT request_id, item_id FROM interaction_events WHERE tenant_id = " +
+            tenant + " AND event_type = 'click' AND occurred_at >= " + At(from) +
+            " AND occurred_at < " + At(to + kDayUs) + " AND request_id IN (SELECT request_id " +
+            logged + ")) TO STDOUT",
+        [&](const CopyRow& row) {
+          auto it = by_request.find(row.fields[0]);
+          if (it != by_request.end()) responses[it->second].clicked.emplace_back(row.fields[1]);
+        });
+  }));
+  return responses;
+}
+
 }  // namespace recsys::store

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "core/tenant_config.h"
@@ -24,5 +25,20 @@ Result<eval::EventLog> ReadEventLog(PgConnection& conn, const std::string& tenan
 Result<eval::ExperimentData> ReadExperiment(PgConnection& conn, const std::string& tenant_id,
                                             const std::string& experiment_id, TimestampUs from,
                                             TimestampUs to, const TenantConfig& config);
+
+// A response served while exploration was on, as logged.
+struct LoggedResponse {
+  std::string surface;
+  std::string user_key;  // hex, as EventLog keys users; empty when the request named none
+  std::vector<std::string> items;
+  std::vector<float> propensities;
+  std::vector<std::string> clicked;  // items clicked with this response's request_id
+};
+
+// The tenant's exposure rows in [from, to) that carry propensities, with their clicks (until a
+// day after `to`).
+Result<std::vector<LoggedResponse>> ReadLoggedResponses(PgConnection& conn,
+                                                        const std::string& tenant_id,
+                                                        TimestampUs from, TimestampUs to);
 
 }  // namespace recsys::store

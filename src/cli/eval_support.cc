@@ -1,0 +1,109 @@
+#include "cli/eval_support.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/command_env.h"
+#include "cli/serve_config.h"
+#include "core/json_writer.h"
+#include "store/admin_repository.h"
+#include "store/report_store.h"
+
+namespace recsys::cli {
+namespace {
+
+constexpr int64_t kDayUs = 86400LL * 1000000;
+
+Status WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::Unavailable("cannot write " + path.string());
+  return Status::Ok();
+}
+
+}  // namespace
+
+int EvalFail(const Status& status) {
+  std::fprintf(stderr, "recsys-service: eval: %s\n", status.message().c_str());
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kUnprocessable:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+Result<TenantAndConfig> LoadTenantAndConfig(const std::string& external_id) {
+  auto url = ProcessEnv()("DATABASE_URL");
+  if (!url || url->empty()) {
+    return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
+  }
+  store::PgAdminRepository repo(*url);
+  auto tenant = repo.FindTenant(external_id);
+  if (!tenant.ok()) return tenant.status();
+  if (!tenant.value()) return Status::NotFound("no tenant \"" + external_id + "\"");
+  auto current = repo.Current(*tenant.value(), service::DocKind::kConfig);
+  if (!current.ok()) return current.status();
+  return TenantAndConfig{*tenant.value(), current.value() ? current.value()->document : "{}"};
+}
+
+Result<eval::ReplayConfig> ReplayConfigOf(const std::string& name, const std::string& json) {
+  auto config = ParseTenantConfig(json);
+  if (!config.ok()) return Status::InvalidArgument(name + ": " + config.status().message());
+  return eval::ReplayConfig{name, json, std::move(config).value()};
+}
+
+Result<TimestampUs> ParseWhen(const std::string& text, const char* flag) {
+  if (auto at = ParseRfc3339(text)) return *at;
+  if (auto day = ParseDate(text)) return *day * kDayUs;
+  return Status::InvalidArgument(std::string(flag) + ": want YYYY-MM-DD or an RFC 3339 time");
+}
+
+std::string JsonString(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  json::WriteString(writer, text);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string DefaultOutDir(const std::string& kind, const std::string& tenant) {
+  std::string stamp = FormatRfc3339(NowUs()).substr(0, 19);
+  std::replace(stamp.begin(), stamp.end(), ':', '-');
+  return "eval-" + kind + "-" + tenant + "-" + stamp;
+}
+
+int PublishReport(const std::string& dir, const service::TenantRef& tenant,
+                  service::EvalReport report, const eval::ReportDocument& document) {
+  report.markdown = eval::RenderMarkdown(document);
+  report.html = eval::RenderHtml(document);
+  report.title = document.title;
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return EvalFail(Status::Unavailable("cannot create " + dir + ": " + error.message()));
+  const std::filesystem::path out(dir);
+  Status written = WriteFile(out / "report.json", report.report_json);
+  if (written.ok()) written = WriteFile(out / "report.md", report.markdown);
+  if (written.ok()) written = WriteFile(out / "report.html", report.html);
+  for (const auto& [name, svg] : document.charts) {
+    if (written.ok()) written = WriteFile(out / name, svg);
+  }
+  if (!written.ok()) return EvalFail(written);
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return EvalFail(conn.status());
+  auto id = store::SaveReport(conn.value(), tenant.id, report, CliActor());
+  if (!id.ok()) return EvalFail(id.status());
+  std::printf("report %s written to %s/ and stored: GET /v1/admin/tenants/%s/reports/%s\n",
+              id.value().c_str(), dir.c_str(), tenant.external_id.c_str(), id.value().c_str());
+  return 0;
+}
+
+}  // namespace recsys::cli
