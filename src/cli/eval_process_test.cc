@@ -216,7 +216,7 @@ TEST_F(EvalTest, AnInterleavingExperimentServedForRealCreditsClicksToTheirTeams)
     testing::ServeProcess serve(db_->url());
     // Every user clicks the first item the "new" team placed: "new" must win.
     for (int u = 0; u < 150; ++u) {
-      const std::string user = "u" + std::to_string(u);
+      const std::string user = std::string("u").append(std::to_string(u));
       testing::HttpResult r = serve.Post(
           "/v1/recommend", R"({"surface": "home", "k": 6, "user": {"user_id": ")" + user + "\"}}");
       ASSERT_EQ(r.status, 200) << r.body;

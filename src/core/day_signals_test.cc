@@ -14,7 +14,8 @@ std::string Render(const std::vector<DaySignals::ItemScore>& rows) {
   for (const auto& r : rows) {
     char score[32];
     std::snprintf(score, sizeof score, "%g", r.score);
-    out += (out.empty() ? "" : " ") + std::string(r.item) + "=" + score;
+    if (!out.empty()) out.push_back(' ');
+    out.append(r.item).append("=").append(score);
   }
   return out;
 }
@@ -24,8 +25,8 @@ std::string Render(const std::vector<DaySignals::PairScore>& rows) {
   for (const auto& r : rows) {
     char score[32];
     std::snprintf(score, sizeof score, "%g", r.score);
-    out += (out.empty() ? "" : " ") + std::string(r.item) + ">" + std::string(r.neighbour) + "=" +
-           score;
+    if (!out.empty()) out.push_back(' ');
+    out.append(r.item).append(">").append(r.neighbour).append("=").append(score);
   }
   return out;
 }

@@ -28,17 +28,19 @@ EventLog PlantedLog() {
   for (int day = 1; day <= 10; ++day) {
     const TimestampUs t = (kSplitDay - day) * kDayUs + 3600LL * 1000000;
     for (int u = 0; u < 200; ++u) {
-      const std::string user = "u" + std::to_string(u);
-      log.AddEvent("home", user, "", "hit" + std::to_string(u % 5), EventType::kView, t + u, ++id);
+      const std::string user = std::string("u").append(std::to_string(u));
+      log.AddEvent("home", user, "", std::string("hit").append(std::to_string(u % 5)),
+                   EventType::kView, t + u, ++id);
     }
   }
   for (int u = 0; u < 60; ++u) {
-    const std::string user = "u" + std::to_string(u), pair = std::to_string(u % 12);
+    const std::string user = std::string("u").append(std::to_string(u)),
+                      pair = std::to_string(u % 12);
     const TimestampUs t = (kSplitDay - 3) * kDayUs + u * 1000000LL;
     log.AddEvent("home", user, "s" + user, "lead" + pair, EventType::kView, t, ++id);
     log.AddEvent("home", user, "s" + user, "follow" + pair, EventType::kView, t + 1000, ++id);
     // A user who only saw the lead: their truth is the follow item, new to them.
-    const std::string other = "v" + std::to_string(u);
+    const std::string other = std::string("v").append(std::to_string(u));
     log.AddEvent("home", other, "", "lead" + pair, EventType::kView, t + 2000, ++id);
     log.AddEvent("home", other, "later" + other, "follow" + pair, EventType::kPurchase,
                  kSplitDay * kDayUs + u * 1000000LL, ++id);
