@@ -56,22 +56,30 @@ class EvalTest : public ::testing::Test {
     for (const std::string& line : lines) out << line << '\n';
   }
 
+  // Tenant "shop" with the synthetic shop's catalog and its 14 days of events, imported with the
+  // CLI; the generated data (with `heldout_days` held back, not imported) is returned.
+  testing::ShopData ImportShop(int users, int heldout_days) {
+    testing::ShopOptions options;
+    options.users = users;
+    options.days = 14;
+    options.heldout_days = heldout_days;
+    options.now = NowUs();
+    testing::ShopData shop = testing::GenerateShop(options);
+    EXPECT_EQ(Cli("tenants create shop"), 0);
+    Write(dir_ + "/catalog.jsonl", shop.catalog);
+    Write(dir_ + "/events.jsonl", shop.events);
+    EXPECT_EQ(Cli("import catalog --tenant shop " + dir_ + "/catalog.jsonl"), 0);
+    EXPECT_EQ(Cli("import events --tenant shop " + dir_ + "/events.jsonl"), 0);
+    return shop;
+  }
+
   std::unique_ptr<testing::TestDatabase> db_;
   std::string dir_;
 };
 
 TEST_F(EvalTest, OfflineReplayRanksHistoryAndCoVisitationAbovePopularity) {
-  testing::ShopOptions shop_options;
-  shop_options.users = 600;
-  shop_options.days = 14;
-  shop_options.heldout_days = 0;  // every day is in the log; the split holds the last ones back
-  shop_options.now = NowUs();
-  const testing::ShopData shop = testing::GenerateShop(shop_options);
-  ASSERT_EQ(Cli("tenants create shop"), 0);
-  Write(dir_ + "/catalog.jsonl", shop.catalog);
-  Write(dir_ + "/events.jsonl", shop.events);
-  ASSERT_EQ(Cli("import catalog --tenant shop " + dir_ + "/catalog.jsonl"), 0);
-  ASSERT_EQ(Cli("import events --tenant shop " + dir_ + "/events.jsonl"), 0);
+  // Every day is in the log; the split holds the last ones back.
+  ImportShop(600, /*heldout_days=*/0);
   std::ofstream(dir_ + "/blend.json") << R"({"weights": {"pop": 0.1, "hist": 1, "cooc": 1}})";
 
   const std::string split = FormatRfc3339(NowUs() - 2 * kDayUs).substr(0, 10);
@@ -254,17 +262,8 @@ TEST_F(EvalTest, AnInterleavingExperimentServedForRealCreditsClicksToTheirTeams)
 }
 
 TEST_F(EvalTest, OffPolicyEstimatesRankConfigsFromResponsesLoggedWithExploration) {
-  testing::ShopOptions shop_options;
-  shop_options.users = 300;
-  shop_options.days = 14;
-  shop_options.heldout_days = 1;  // what users buy today decides their clicks
-  shop_options.now = NowUs();
-  const testing::ShopData shop = testing::GenerateShop(shop_options);
-  ASSERT_EQ(Cli("tenants create shop"), 0);
-  Write(dir_ + "/catalog.jsonl", shop.catalog);
-  Write(dir_ + "/events.jsonl", shop.events);
-  ASSERT_EQ(Cli("import catalog --tenant shop " + dir_ + "/catalog.jsonl"), 0);
-  ASSERT_EQ(Cli("import events --tenant shop " + dir_ + "/events.jsonl"), 0);
+  // What users buy on the held-back day decides their clicks.
+  const testing::ShopData shop = ImportShop(300, /*heldout_days=*/1);
   ASSERT_EQ(Cli("signals build"), 0);
   store::PgAdminRepository repo(db_->url());
   auto tenant = repo.FindTenant("shop");

@@ -3,7 +3,10 @@
 
 #include <rapidjson/rapidjson.h>
 
+#include <cstdint>
+#include <initializer_list>
 #include <string_view>
+#include <utility>
 
 namespace recsys::json {
 
@@ -19,6 +22,32 @@ void WriteStringArray(Writer& w, const Strings& items) {
   w.StartArray();
   for (const auto& item : items) WriteString(w, item);
   w.EndArray();
+}
+
+// Writes member `key` as the array [low, high] (an interval).
+template <typename Writer>
+void WriteRange(Writer& w, const char* key, double low, double high) {
+  w.Key(key);
+  w.StartArray();
+  w.Double(low);
+  w.Double(high);
+  w.EndArray();
+}
+
+// Writes each (key, value) pair as a member of the object being written.
+template <typename Writer>
+void WriteInt64Members(Writer& w, std::initializer_list<std::pair<const char*, int64_t>> members) {
+  for (const auto& [key, value] : members) {
+    w.Key(key);
+    w.Int64(value);
+  }
+}
+template <typename Writer>
+void WriteDoubleMembers(Writer& w, std::initializer_list<std::pair<const char*, double>> members) {
+  for (const auto& [key, value] : members) {
+    w.Key(key);
+    w.Double(value);
+  }
 }
 
 }  // namespace recsys::json

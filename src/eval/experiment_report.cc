@@ -15,11 +15,7 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void WritePair(Writer& w, const char* key, Interval interval) {
-  w.Key(key);
-  w.StartArray();
-  w.Double(interval.low);
-  w.Double(interval.high);
-  w.EndArray();
+  json::WriteRange(w, key, interval.low, interval.high);
 }
 
 void WriteVariant(Writer& w, const VariantSummary& v) {
@@ -44,12 +40,8 @@ void WriteVariant(Writer& w, const VariantSummary& v) {
   }
   w.Key("latency_us");
   w.StartObject();
-  w.Key("p50");
-  w.Int64(v.latency_p50_us);
-  w.Key("p95");
-  w.Int64(v.latency_p95_us);
-  w.Key("p99");
-  w.Int64(v.latency_p99_us);
+  json::WriteInt64Members(
+      w, {{"p50", v.latency_p50_us}, {"p95", v.latency_p95_us}, {"p99", v.latency_p99_us}});
   w.EndObject();
   w.EndObject();
 }
@@ -142,12 +134,9 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
   w.EndArray();
   w.Key("join");
   w.StartObject();
-  w.Key("interactions_with_request_id");
-  w.Int64(report.interactions_with_request);
-  w.Key("joined");
-  w.Int64(report.interactions_joined);
-  w.Key("rate");
-  w.Double(report.join_rate);
+  json::WriteInt64Members(w, {{"interactions_with_request_id", report.interactions_with_request},
+                              {"joined", report.interactions_joined}});
+  json::WriteDoubleMembers(w, {{"rate", report.join_rate}});
   w.EndObject();
   w.Key("control");
   json::WriteString(w, report.control);
@@ -174,12 +163,9 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
     w.StartObject();
     w.Key("teams");
     json::WriteStringArray(w, r.teams);
-    w.Key("exposures");
-    w.Int64(r.exposures);
-    w.Key("exposures_with_clicks");
-    w.Int64(r.exposures_with_clicks);
-    w.Key("users");
-    w.Int64(r.users);
+    json::WriteInt64Members(w, {{"exposures", r.exposures},
+                                {"exposures_with_clicks", r.exposures_with_clicks},
+                                {"users", r.users}});
     w.Key("clicks");
     w.StartArray();
     w.Int64(r.clicks[0]);
@@ -190,12 +176,8 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
     w.Int64(r.user_wins[0]);
     w.Int64(r.user_wins[1]);
     w.EndArray();
-    w.Key("user_ties");
-    w.Int64(r.user_ties);
-    w.Key("preference");
-    w.Double(r.preference);
-    w.Key("p_value");
-    w.Double(r.p_value);
+    json::WriteInt64Members(w, {{"user_ties", r.user_ties}});
+    json::WriteDoubleMembers(w, {{"preference", r.preference}, {"p_value", r.p_value}});
     w.EndObject();
   }
   if (report.aa) {

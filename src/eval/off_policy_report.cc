@@ -34,24 +34,14 @@ std::string OffPolicyReportJson(const OffPolicyReport& report) {
     json::WriteString(w, c.name);
     w.Key("config");
     w.RawValue(c.config_json.data(), c.config_json.size(), rapidjson::kObjectType);
-    for (auto [key, value] :
-         {std::pair{"logged_clicks_per_response", e.logged_clicks}, std::pair{"ips", e.ips},
-          std::pair{"ips_standard_error", e.ips_standard_error}, std::pair{"snips", e.snips},
-          std::pair{"effective_sample_size", e.effective_sample_size}}) {
-      w.Key(key);
-      w.Double(value);
-    }
-    w.Key("ips_ci95");
-    w.StartArray();
-    w.Double(e.ips_interval.low);
-    w.Double(e.ips_interval.high);
-    w.EndArray();
-    for (auto [key, value] :
-         {std::pair{"slots", e.slots}, std::pair{"matched_slots", e.matched_slots},
-          std::pair{"clipped", e.clipped}}) {
-      w.Key(key);
-      w.Int64(value);
-    }
+    json::WriteDoubleMembers(w, {{"logged_clicks_per_response", e.logged_clicks},
+                                 {"ips", e.ips},
+                                 {"ips_standard_error", e.ips_standard_error},
+                                 {"snips", e.snips},
+                                 {"effective_sample_size", e.effective_sample_size}});
+    json::WriteRange(w, "ips_ci95", e.ips_interval.low, e.ips_interval.high);
+    json::WriteInt64Members(
+        w, {{"slots", e.slots}, {"matched_slots", e.matched_slots}, {"clipped", e.clipped}});
     w.EndObject();
   }
   w.EndArray();

@@ -21,13 +21,8 @@ void WriteEstimates(Writer& w, const std::array<Estimate, kMetricCount>& estimat
   for (int m = 0; m < kMetricCount; ++m) {
     w.Key(MetricName(m));
     w.StartObject();
-    w.Key("value");
-    w.Double(estimates[m].value);
-    w.Key("ci95");
-    w.StartArray();
-    w.Double(estimates[m].interval.low);
-    w.Double(estimates[m].interval.high);
-    w.EndArray();
+    json::WriteDoubleMembers(w, {{"value", estimates[m].value}});
+    json::WriteRange(w, "ci95", estimates[m].interval.low, estimates[m].interval.high);
     w.EndObject();
   }
   w.EndObject();
@@ -38,15 +33,9 @@ void WriteComparisons(Writer& w, const std::array<Comparison, kMetricCount>& com
   for (int m = 0; m < kMetricCount; ++m) {
     w.Key(MetricName(m));
     w.StartObject();
-    w.Key("difference");
-    w.Double(comparisons[m].difference);
-    w.Key("ci95");
-    w.StartArray();
-    w.Double(comparisons[m].interval.low);
-    w.Double(comparisons[m].interval.high);
-    w.EndArray();
-    w.Key("p_value");
-    w.Double(comparisons[m].p_value);
+    json::WriteDoubleMembers(w, {{"difference", comparisons[m].difference}});
+    json::WriteRange(w, "ci95", comparisons[m].interval.low, comparisons[m].interval.high);
+    json::WriteDoubleMembers(w, {{"p_value", comparisons[m].p_value}});
     w.EndObject();
   }
   w.EndObject();
