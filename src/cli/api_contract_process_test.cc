@@ -55,7 +55,9 @@ class ApiContractTest : public ::testing::Test {
     ASSERT_TRUE(store::SeedDemo(conn).ok());
     ASSERT_TRUE(conn.Exec("INSERT INTO tenants (external_id, name) VALUES ('bare', 'Bare')").ok());
     serve_ = std::make_unique<testing::ServeProcess>(
-        db_->url(), std::map<std::string, std::string>{{"RECSYS_JWT_HS256_SECRET", kJwtSecret}});
+        db_->url(), std::map<std::string, std::string>{
+                        {"RECSYS_JWT_HS256_SECRET", kJwtSecret},
+                        {"RECSYS_API_KEY_SECRET", "contract-key-secret-0123456789"}});
     dir_ = "/tmp/recsys-contract-" + NewUuidV4();
     std::filesystem::create_directories(dir_);
     log_ = std::make_unique<testing::ApiLog>(dir_ + "/calls.jsonl");
@@ -197,6 +199,22 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
     Expect(422, "GET", admin + "/reports/" + id.value() + "?format=pdf");
     Expect(404, "GET", admin + "/reports/" + NewUuidV4());
   }
+
+  // Admin: the tenant's overview and API keys.
+  Expect(200, "GET", admin + "/overview");
+  Expect(200, "GET", admin + "/audit?action=config.update&actor=contract");
+  Expect(200, "GET", admin + "/keys");
+  Expect(403, "GET", admin + "/keys", "", Viewer());
+  Expect(422, "POST", admin + "/keys", R"({"roles": ["root"]})");
+  {
+    const HttpResult created = log_->Add("POST", admin + "/keys",
+                                         HttpCall(serve_->port(), "POST", admin + "/keys", Dev(),
+                                                  R"({"name": "ci", "roles": ["viewer"]})"));
+    ASSERT_EQ(created.status, 201) << created.body;
+    const rapidjson::Document doc = testing::ParseJson(created.body);
+    Expect(200, "DELETE", admin + "/keys/" + doc["api_key"]["id"].GetString());
+  }
+  Expect(404, "DELETE", admin + "/keys/" + NewUuidV4());
   Expect(200, "POST", admin + "/cache/invalidate", R"({"targets": ["config", "popularity"]})");
   Expect(422, "POST", admin + "/cache/invalidate", R"({"targets": ["everything"]})");
 

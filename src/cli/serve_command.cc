@@ -14,11 +14,13 @@
 #include "core/time.h"
 #include "http/admin_routes.h"
 #include "http/auth.h"
+#include "http/console_routes.h"
 #include "http/data_routes.h"
 #include "http/ops_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/serving_routes.h"
+#include "http/tenant_routes.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "service/admin_service.h"
@@ -384,14 +386,16 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   key_usage.Start();
   const Authenticators auth(config, state, key_usage);
   store::PgAdminRepository admin_repository(config.database_url);
-  service::AdminService admin(admin_repository, state,
-                              [&refresher](const std::string& tenant, bool signals) {
-                                if (signals) {
-                                  refresher.RequestSignalReload(tenant);
-                                } else {
-                                  refresher.RequestReload(/*signals=*/false);
-                                }
-                              });
+  service::AdminService admin(
+      admin_repository, state,
+      [&refresher](const std::string& tenant, bool signals) {
+        if (signals) {
+          refresher.RequestSignalReload(tenant);
+        } else {
+          refresher.RequestReload(/*signals=*/false);
+        }
+      },
+      config.api_key_secret);
   service::ReadinessMonitor readiness(ReadinessProbes(config.database_url, state, history_tailer),
                                       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
@@ -409,6 +413,8 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   http::AddServingRoutes(router, auth.chain(), recommend);
   http::AddAdminRoutes(router, auth.chain(), admin, recommend);
   http::AddDataRoutes(router, auth.chain(), ingest, catalog);
+  http::AddTenantRoutes(router, auth.chain(), admin);
+  http::AddConsoleRoutes(router);
   http::HttpServer server(ServerOptionsFrom(config), router);
   if (Status s = server.Start(); !s.ok()) return Refuse("cannot start", s, 1);
   obs::Log(obs::Level::kInfo, "listening")

@@ -6,6 +6,7 @@
 
 #include "core/json_writer.h"
 #include "core/strict_json.h"
+#include "http/admin_call.h"
 #include "http/problem.h"
 #include "service/tenant_status.h"
 
@@ -50,28 +51,6 @@ HttpResponse DocumentResponse(const TenantRef& tenant, DocKind kind, const DocVe
   HttpResponse response = Json(200, std::string(buffer.GetString(), buffer.GetSize()));
   response.headers.emplace_back("ETag", version.etag);
   return response;
-}
-
-// Authenticates, checks the role and the tenant; on success calls `handle(tenant, actor)`.
-template <typename Handle>
-HttpResponse Admin(const Authenticator& auth, const service::AdminService& admin,
-                   HttpRequest& request, std::string_view role, Handle&& handle) {
-  auto caller = auth.Authenticate(request);
-  if (!caller.ok()) return StatusProblem(caller.status(), request);
-  const Caller& who = caller.value();
-  const std::string path_tenant(request.PathParam("tenant_id"));
-  if (!who.tenant.empty() && who.tenant != path_tenant) {
-    return StatusProblem(Status::PermissionDenied(service::kTenantNotServable), request);
-  }
-  if (!HasRole(who, role)) {
-    return StatusProblem(Status::PermissionDenied("this needs the " + std::string(role) + " role"),
-                         request);
-  }
-  auto tenant = admin.Tenant(path_tenant);
-  if (!tenant.ok()) return StatusProblem(tenant.status(), request);
-  service::Actor actor{who.subject, who.type, request.request_id, std::string(request.remote_ip),
-                       std::string(request.Header("User-Agent"))};
-  return handle(tenant.value(), actor);
 }
 
 void AddDocumentRoutes(Router& router, const Authenticator& auth,
@@ -304,8 +283,9 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
   AddReportRoutes(router, auth, admin);
   router.Add("GET", "/v1/admin/tenants/{tenant_id}/audit", [&auth, &admin](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
-      auto page = admin.Audit(tenant, r.QueryParam("limit"), r.QueryParam("before"),
-                              r.QueryParam("before_id"));
+      auto page =
+          admin.Audit(tenant, r.QueryParam("limit"), r.QueryParam("before"),
+                      r.QueryParam("before_id"), r.QueryParam("action"), r.QueryParam("actor"));
       if (!page.ok()) return StatusProblem(page.status(), r);
       return Json(200, std::move(page).value());
     });

@@ -44,6 +44,31 @@ struct AuditQuery {
   int limit = 100;
   std::optional<std::string> before;  // RFC 3339
   std::optional<int64_t> before_id;
+  std::optional<std::string> action;  // only entries with this action ("config.update")
+  std::optional<std::string> actor;   // only entries by this subject
+};
+
+// An API key as listed: never the key itself, nor its hash.
+struct ApiKeyInfo {
+  std::string id;  // uuid
+  std::string name, prefix;
+  std::vector<std::string> roles;
+  std::string status;                                // active | revoked | expired
+  std::string created_at, expires_at, last_used_at;  // RFC 3339; empty when none
+};
+
+// A key to store: its display prefix and keyed hash (crypto/api_key.h), never the key.
+struct NewApiKey {
+  std::string name;
+  std::vector<std::string> roles;
+  int expires_in_days = 0;  // 0: never
+  std::string prefix, hash;
+};
+
+// Rows written to the tenant's logs in the last `minutes` minutes.
+struct Activity {
+  int minutes = 0;
+  int64_t events = 0, exposures = 0;
 };
 
 // An evaluation report (`eval offline` / `eval experiment`), as stored. Listings leave the bodies
@@ -87,6 +112,17 @@ class AdminRepository {
                                              const std::vector<std::string>& targets,
                                              const std::string& surface, bool signals,
                                              const Actor& actor) = 0;
+  // The tenant's API keys, oldest first.
+  virtual Result<std::vector<ApiKeyInfo>> Keys(const TenantRef& tenant) = 0;
+  // Stores `key` with its audit row (key.create) and NOTIFYs, so every instance accepts it.
+  virtual Result<ApiKeyInfo> CreateKey(const TenantRef& tenant, const NewApiKey& key,
+                                       const Actor& actor) = 0;
+  // Revokes the tenant's key `key_id` (a uuid) with its audit row (key.revoke) and NOTIFYs.
+  // kNotFound when the tenant has no such key; revoking a revoked key changes nothing.
+  virtual Result<ApiKeyInfo> RevokeKey(const TenantRef& tenant, const std::string& key_id,
+                                       const Actor& actor) = 0;
+  // Events and exposures written in the last `minutes` minutes.
+  virtual Result<Activity> RecentActivity(const TenantRef& tenant, int minutes) = 0;
   // The tenant's reports, newest first, without bodies.
   virtual Result<std::vector<EvalReport>> Reports(const TenantRef& tenant, int limit,
                                                   int offset) = 0;

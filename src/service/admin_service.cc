@@ -12,6 +12,7 @@
 #include "core/tenant_config.h"
 #include "core/time.h"
 #include "core/uuid.h"
+#include "crypto/api_key.h"
 
 namespace recsys::service {
 namespace {
@@ -53,8 +54,12 @@ Status StorageError(const Status& status) {
 
 }  // namespace
 
-AdminService::AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local)
-    : repo_(repo), state_(state), reload_local_(std::move(reload_local)) {}
+AdminService::AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local,
+                           std::string api_key_secret)
+    : repo_(repo),
+      state_(state),
+      reload_local_(std::move(reload_local)),
+      api_key_secret_(std::move(api_key_secret)) {}
 
 Result<TenantRef> AdminService::Tenant(const std::string& external_id) const {
   auto tenant = repo_.FindTenant(external_id);
@@ -152,8 +157,11 @@ Result<EvalReport> AdminService::Report(const TenantRef& tenant, std::string_vie
 }
 
 Result<std::string> AdminService::Audit(const TenantRef& tenant, std::string_view limit,
-                                        std::string_view before, std::string_view before_id) const {
+                                        std::string_view before, std::string_view before_id,
+                                        std::string_view action, std::string_view actor) const {
   AuditQuery query;
+  if (!action.empty()) query.action = std::string(action);
+  if (!actor.empty()) query.actor = std::string(actor);
   long long n = 100;
   if (!limit.empty() && !ParseIntParam(limit, 1, 200, &n)) {
     return Status::Unprocessable("limit: an integer from 1 to 200");
@@ -175,6 +183,80 @@ Result<std::string> AdminService::Audit(const TenantRef& tenant, std::string_vie
   auto page = repo_.AuditPage(tenant, query);
   if (!page.ok()) return StorageError(page.status());
   return std::move(page).value();
+}
+
+Result<TenantOverview> AdminService::Overview(const TenantRef& tenant) const {
+  constexpr int kActivityMinutes = 5;
+  TenantOverview overview;
+  overview.tenant = tenant;
+  const std::shared_ptr<const ServingState> state = state_.Get();
+  if (const TenantState* t = state->FindActive(tenant.external_id)) {
+    overview.config_etag = t->config_etag;
+    overview.rules_etag = t->rules_etag;
+    overview.signals_loaded_at = t->signals_loaded_at;
+    overview.warm_started = t->warm_started;
+    for (const auto& [name, snapshot] : t->snapshots) {
+      overview.surfaces.push_back(
+          {name, snapshot->item_count(), snapshot->tag_count(), snapshot->MemoryBytes()});
+    }
+    std::sort(overview.surfaces.begin(), overview.surfaces.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+  }
+  auto activity = repo_.RecentActivity(tenant, kActivityMinutes);
+  if (!activity.ok()) return StorageError(activity.status());
+  overview.activity = activity.value();
+  return overview;
+}
+
+Result<std::vector<ApiKeyInfo>> AdminService::Keys(const TenantRef& tenant) const {
+  auto keys = repo_.Keys(tenant);
+  if (!keys.ok()) return StorageError(keys.status());
+  return std::move(keys).value();
+}
+
+Result<CreatedApiKey> AdminService::CreateKey(const TenantRef& tenant, std::string_view body,
+                                              const Actor& actor) const {
+  if (api_key_secret_.empty()) {
+    return Status::Unavailable(
+        "API keys cannot be created on this server: RECSYS_API_KEY_SECRET is not set");
+  }
+  rapidjson::Document doc;
+  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
+    return Status::InvalidArgument(parsed.message());
+  }
+  if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
+  NewApiKey key;
+  RETURN_IF_ERROR(json::ReadString(doc, "name", "", &key.name));
+  RETURN_IF_ERROR(json::ReadInt(doc, "expires_in_days", "", 0, 3650, &key.expires_in_days));
+  const rapidjson::Value* roles = json::Member(doc, "roles");
+  if (roles == nullptr || !roles->IsArray() || roles->Empty()) {
+    return Status::Unprocessable("roles: required, a non-empty array of viewer, operator, admin");
+  }
+  for (const rapidjson::Value& role : roles->GetArray()) {
+    const std::string name = role.IsString() ? role.GetString() : "";
+    if (name != "viewer" && name != "operator" && name != "admin") {
+      return Status::Unprocessable("roles: each must be viewer, operator or admin");
+    }
+    key.roles.push_back(name);
+  }
+  CreatedApiKey created;
+  created.key = crypto::NewApiKey();
+  key.prefix = crypto::ApiKeyPrefix(created.key);
+  key.hash = crypto::ApiKeyHash(api_key_secret_, created.key);
+  auto info = repo_.CreateKey(tenant, key, actor);
+  if (!info.ok()) return StorageError(info.status());
+  created.info = std::move(info).value();
+  reload_local_(tenant.external_id, false);
+  return created;
+}
+
+Result<ApiKeyInfo> AdminService::RevokeKey(const TenantRef& tenant, std::string_view key_id,
+                                           const Actor& actor) const {
+  if (!IsUuid(key_id)) return Status::NotFound("no such key");
+  auto info = repo_.RevokeKey(tenant, std::string(key_id), actor);
+  if (!info.ok()) return StorageError(info.status());
+  reload_local_(tenant.external_id, false);
+  return std::move(info).value();
 }
 
 Result<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,

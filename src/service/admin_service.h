@@ -26,13 +26,35 @@ struct Invalidation {
   std::vector<std::pair<std::string, int>> invalidated;  // target -> cached entries dropped here
 };
 
+// What the console's overview shows: the tenant's published serving state and recent activity.
+struct TenantOverview {
+  TenantRef tenant;
+  std::string config_etag, rules_etag;
+  TimestampUs signals_loaded_at = 0;
+  bool warm_started = false;
+  struct Surface {
+    std::string name;
+    size_t items = 0, tags = 0, memory_bytes = 0;
+  };
+  std::vector<Surface> surfaces;  // by name
+  Activity activity;
+};
+
+// A key just created: what is listed, and the key itself, shown this once.
+struct CreatedApiKey {
+  ApiKeyInfo info;
+  std::string key;
+};
+
 class AdminService {
  public:
   // Makes this instance reload at once what an admin call changed (other instances follow the
   // NOTIFY): the control state, and with `signals` the named tenant's snapshots too.
   using ReloadFn = std::function<void(const std::string& tenant_external_id, bool signals)>;
-  // REQUIRES: `repo` and `state` outlive the service.
-  AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local);
+  // REQUIRES: `repo` and `state` outlive the service. `api_key_secret`: the server's
+  // RECSYS_API_KEY_SECRET (keys are stored as its HMAC); empty: keys cannot be created here.
+  AdminService(AdminRepository& repo, const StateHolder& state, ReloadFn reload_local,
+               std::string api_key_secret = "");
 
   // The addressed tenant; unknown, suspended and deleted tenants are the same 403.
   Result<TenantRef> Tenant(const std::string& external_id) const;
@@ -46,9 +68,21 @@ class AdminService {
                               const std::optional<std::string>& if_match, const Actor& actor) const;
   Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind,
                                            std::string_view limit, std::string_view offset) const;
-  // Query values as given (strings from the URL); validated here.
+  // Query values as given (strings from the URL); validated here. Empty `action` / `actor`:
+  // every entry.
   Result<std::string> Audit(const TenantRef& tenant, std::string_view limit,
-                            std::string_view before, std::string_view before_id) const;
+                            std::string_view before, std::string_view before_id,
+                            std::string_view action = {}, std::string_view actor = {}) const;
+  // The tenant's serving state as this instance holds it, and its last five minutes' activity.
+  Result<TenantOverview> Overview(const TenantRef& tenant) const;
+  Result<std::vector<ApiKeyInfo>> Keys(const TenantRef& tenant) const;
+  // `body`: {"name"?: "...", "roles": ["viewer" | "operator" | "admin", ...], "expires_in_days"?:
+  // 0..3650}. Errors: kUnprocessable (the body), kUnavailable (no key secret configured).
+  Result<CreatedApiKey> CreateKey(const TenantRef& tenant, std::string_view body,
+                                  const Actor& actor) const;
+  // kNotFound when `key_id` is not one of the tenant's keys.
+  Result<ApiKeyInfo> RevokeKey(const TenantRef& tenant, std::string_view key_id,
+                               const Actor& actor) const;
   // Evaluation reports, newest first, without bodies; query values as given.
   Result<std::vector<EvalReport>> Reports(const TenantRef& tenant, std::string_view limit,
                                           std::string_view offset) const;
@@ -62,6 +96,7 @@ class AdminService {
   AdminRepository& repo_;
   const StateHolder& state_;
   ReloadFn reload_local_;
+  std::string api_key_secret_;
 };
 
 }  // namespace recsys::service

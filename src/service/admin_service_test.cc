@@ -84,8 +84,35 @@ class FakeAdminRepository : public AdminRepository {
     return std::optional<EvalReport>();
   }
 
+  Result<std::vector<ApiKeyInfo>> Keys(const TenantRef&) override {
+    RETURN_IF_ERROR(failure);
+    return keys;
+  }
+  Result<ApiKeyInfo> CreateKey(const TenantRef&, const NewApiKey& key, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    last_new_key = key;
+    keys.push_back({"11111111-2222-4333-8444-00000000000" + std::to_string(keys.size()), key.name,
+                    key.prefix, key.roles, "active", "", "", ""});
+    return keys.back();
+  }
+  Result<ApiKeyInfo> RevokeKey(const TenantRef&, const std::string& key_id, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    for (ApiKeyInfo& key : keys) {
+      if (key.id != key_id) continue;
+      key.status = "revoked";
+      return key;
+    }
+    return Status::NotFound("no such key");
+  }
+  Result<Activity> RecentActivity(const TenantRef&, int minutes) override {
+    RETURN_IF_ERROR(failure);
+    return Activity{minutes, 12, 34};
+  }
+
   Status failure;  // every call fails with it when not OK
   std::vector<EvalReport> reports;
+  std::vector<ApiKeyInfo> keys;
+  NewApiKey last_new_key;
   std::pair<int, int> last_page{0, 0};
   AuditQuery last_audit;
   std::vector<std::string> invalidated_targets;
@@ -123,9 +150,11 @@ class AdminServiceTest : public ::testing::Test {
   FakeAdminRepository repo_;
   StateHolder state_;
   std::vector<std::pair<std::string, bool>> reloads_;
-  AdminService admin_{repo_, state_, [this](const std::string& tenant, bool signals) {
-                        reloads_.emplace_back(tenant, signals);
-                      }};
+  AdminService::ReloadFn RecordReload() {
+    return
+        [this](const std::string& tenant, bool signals) { reloads_.emplace_back(tenant, signals); };
+  }
+  AdminService admin_{repo_, state_, RecordReload(), "key-secret"};
   const Actor actor_{"tester", "user", "req-1", "127.0.0.1", "test"};
 };
 
@@ -226,6 +255,65 @@ TEST_F(AdminServiceTest, ReportsArePagedAndFoundOnlyByTheirUuid) {
   EXPECT_EQ(admin_.Report(Shop(), "not-a-uuid").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(admin_.Report(Shop(), "11111111-2222-4333-8444-000000000000").status().code(),
             StatusCode::kNotFound);
+}
+
+TEST_F(AdminServiceTest, KeysAreCreatedWithValidRolesShownOnceAndRevokedByTheirTenant) {
+  for (const char* body : {R"({"roles": []})", R"({"roles": ["root"]})", R"({"name": "x"})",
+                           R"({"roles": ["viewer"], "expires_in_days": -1})"}) {
+    EXPECT_EQ(admin_.CreateKey(Shop(), body, actor_).status().code(), StatusCode::kUnprocessable)
+        << body;
+  }
+  EXPECT_EQ(admin_.CreateKey(Shop(), "[1]", actor_).status().code(), StatusCode::kInvalidArgument);
+  auto created =
+      admin_.CreateKey(Shop(), R"({"name": "ci", "roles": ["viewer", "operator"]})", actor_);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created.value().key.rfind("rk_", 0), 0u);
+  // The repository gets the prefix and the keyed hash, never the key.
+  EXPECT_EQ(repo_.last_new_key.prefix,
+            created.value().key.substr(0, repo_.last_new_key.prefix.size()));
+  EXPECT_EQ(repo_.last_new_key.hash.find(created.value().key), std::string::npos);
+  EXPECT_EQ(repo_.last_new_key.roles, (std::vector<std::string>{"viewer", "operator"}));
+  EXPECT_EQ(reloads_.back(), (std::pair<std::string, bool>{"shop", false}));
+  ASSERT_TRUE(admin_.RevokeKey(Shop(), created.value().info.id, actor_).ok());
+  EXPECT_EQ(admin_.Keys(Shop()).value().front().status, "revoked");
+  EXPECT_EQ(admin_.RevokeKey(Shop(), "not-a-uuid", actor_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(
+      admin_.RevokeKey(Shop(), "11111111-2222-4333-8444-999999999999", actor_).status().code(),
+      StatusCode::kNotFound);
+
+  AdminService no_secret(repo_, state_, RecordReload());
+  EXPECT_EQ(no_secret.CreateKey(Shop(), R"({"roles": ["viewer"]})", actor_).status().code(),
+            StatusCode::kUnavailable);
+}
+
+TEST_F(AdminServiceTest, TheOverviewShowsThePublishedStateAndRecentActivity) {
+  auto state = std::make_shared<ServingState>();
+  auto tenant = std::make_shared<TenantState>();
+  tenant->id = "00000000-0000-4000-8000-000000000001";
+  tenant->external_id = "shop";
+  tenant->config_etag = "c1";
+  SnapshotBuilder builder(20000, 30);
+  builder.AddTag("a", "brand:x");
+  builder.AddPopularity("b", 20000, 1);
+  tenant->snapshots["home"] = builder.Build();
+  state->tenants["shop"] = tenant;
+  state_.Publish(state);
+  auto overview = admin_.Overview(Shop());
+  ASSERT_TRUE(overview.ok()) << overview.status().ToString();
+  EXPECT_EQ(overview.value().config_etag, "c1");
+  ASSERT_EQ(overview.value().surfaces.size(), 1u);
+  EXPECT_EQ(overview.value().surfaces[0].name, "home");
+  EXPECT_EQ(overview.value().surfaces[0].items, 2u);
+  EXPECT_EQ(overview.value().activity.events, 12);
+  EXPECT_EQ(overview.value().activity.minutes, 5);
+}
+
+TEST_F(AdminServiceTest, AuditFiltersReachTheRepository) {
+  ASSERT_TRUE(admin_.Audit(Shop(), "", "", "", "config.update", "alice").ok());
+  EXPECT_EQ(repo_.last_audit.action, "config.update");
+  EXPECT_EQ(repo_.last_audit.actor, "alice");
+  ASSERT_TRUE(admin_.Audit(Shop(), "", "", "").ok());
+  EXPECT_FALSE(repo_.last_audit.action.has_value());
 }
 
 TEST_F(AdminServiceTest, InvalidationChecksTargetsAndReloadsSignalsOnlyWhenNamed) {

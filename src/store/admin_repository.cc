@@ -1,6 +1,7 @@
 #include "store/admin_repository.h"
 
 #include "core/parse_number.h"
+#include "store/api_key_store.h"
 #include "store/change_notice.h"
 #include "store/report_store.h"
 
@@ -242,6 +243,8 @@ Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
                before_state, after_state, extra
           FROM audit_log
          WHERE tenant_id = $1
+           AND ($6::text IS NULL OR action = $6)
+           AND ($7::text IS NULL OR actor_sub = $7)
            AND ($2::timestamptz IS NULL OR
                 (occurred_at, id) < ($2::timestamptz, coalesce($3::bigint, 0)) OR
                 ($3::bigint IS NULL AND occurred_at < $2::timestamptz))
@@ -261,7 +264,9 @@ Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
            ELSE '{}'::jsonb END)sql",
                           {tenant.id, query.before,
                            query.before_id ? PgParam(std::to_string(*query.before_id)) : PgParam(),
-                           std::to_string(query.limit), tenant.external_id});
+                           std::to_string(query.limit), tenant.external_id,
+                           query.action ? PgParam(*query.action) : PgParam(),
+                           query.actor ? PgParam(*query.actor) : PgParam()});
   if (!r.ok()) return r.status();
   return Field(r.value(), 0, 0);
 }
@@ -310,6 +315,47 @@ Result<std::optional<service::EvalReport>> PgAdminRepository::Report(const Tenan
   auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   return FindReport(*conn.value(), tenant.id, id);
+}
+
+// Runs `call` on the repository's connection, under its lock; a failed call drops the connection.
+template <typename Call>
+auto PgAdminRepository::WithConnection(Call&& call)
+    -> decltype(call(std::declval<PgConnection&>())) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto conn = conn_.Get();
+  if (!conn.ok()) return conn.status();
+  auto result = call(*conn.value());
+  if (!result.ok() && !conn.value()->IsHealthy()) conn_.Reset();
+  return result;
+}
+
+Result<std::vector<service::ApiKeyInfo>> PgAdminRepository::Keys(const TenantRef& tenant) {
+  return WithConnection([&](PgConnection& c) { return ListApiKeys(c, tenant); });
+}
+
+Result<service::ApiKeyInfo> PgAdminRepository::CreateKey(const TenantRef& tenant,
+                                                         const service::NewApiKey& key,
+                                                         const Actor& actor) {
+  return WithConnection([&](PgConnection& c) { return CreateApiKey(c, tenant, key, actor); });
+}
+
+Result<service::ApiKeyInfo> PgAdminRepository::RevokeKey(const TenantRef& tenant,
+                                                         const std::string& key_id,
+                                                         const Actor& actor) {
+  return WithConnection([&](PgConnection& c) { return RevokeApiKey(c, tenant, key_id, actor); });
+}
+
+Result<service::Activity> PgAdminRepository::RecentActivity(const TenantRef& tenant, int minutes) {
+  return WithConnection([&](PgConnection& c) -> Result<service::Activity> {
+    auto r = c.Query(
+        "SELECT (SELECT count(*) FROM interaction_events WHERE tenant_id = $1 AND occurred_at > "
+        "now() - make_interval(mins => $2::int)), (SELECT count(*) FROM exposure_events WHERE "
+        "tenant_id = $1 AND occurred_at > now() - make_interval(mins => $2::int))",
+        {tenant.id, std::to_string(minutes)});
+    if (!r.ok()) return r.status();
+    return service::Activity{minutes, ParseInt64(Field(r.value(), 0, 0)).value_or(0),
+                             ParseInt64(Field(r.value(), 0, 1)).value_or(0)};
+  });
 }
 
 }  // namespace recsys::store

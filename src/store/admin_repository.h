@@ -37,6 +37,13 @@ class PgAdminRepository : public service::AdminRepository {
                                                     int offset) override;
   Result<std::string> AuditPage(const service::TenantRef& tenant,
                                 const service::AuditQuery& query) override;
+  Result<std::vector<service::ApiKeyInfo>> Keys(const service::TenantRef& tenant) override;
+  Result<service::ApiKeyInfo> CreateKey(const service::TenantRef& tenant,
+                                        const service::NewApiKey& key,
+                                        const service::Actor& actor) override;
+  Result<service::ApiKeyInfo> RevokeKey(const service::TenantRef& tenant, const std::string& key_id,
+                                        const service::Actor& actor) override;
+  Result<service::Activity> RecentActivity(const service::TenantRef& tenant, int minutes) override;
   Result<std::vector<service::EvalReport>> Reports(const service::TenantRef& tenant, int limit,
                                                    int offset) override;
   Result<std::optional<service::EvalReport>> Report(const service::TenantRef& tenant,
@@ -50,6 +57,8 @@ class PgAdminRepository : public service::AdminRepository {
   // Runs `body` with the connection inside one transaction; rolls back on error.
   template <typename T, typename Body>
   Result<T> InTransaction(Body&& body);
+  template <typename Call>
+  auto WithConnection(Call&& call) -> decltype(call(std::declval<PgConnection&>()));
   // Points `kind`'s current pointer at version `version_id`, audits and notifies.
   Status MakeCurrent(PgConnection& conn, const service::TenantRef& tenant, service::DocKind kind,
                      const std::string& version_id, const std::string& action,
