@@ -200,6 +200,16 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
     Expect(404, "GET", admin + "/reports/" + NewUuidV4());
   }
 
+  // Admin: one version of each document.
+  for (const char* kind : {"config", "rules"}) {
+    HttpResult listed = HttpCall(serve_->port(), "GET", admin + "/" + kind + "/versions", Dev());
+    const rapidjson::Document versions = testing::ParseJson(listed.body);
+    ASSERT_GT(versions["versions"].Size(), 0u) << listed.body;
+    Expect(200, "GET",
+           admin + "/" + kind + "/versions/" + versions["versions"][0]["version"].GetString());
+    Expect(404, "GET", admin + "/" + kind + "/versions/no-such-version");
+  }
+
   // Admin: the tenant's overview and API keys.
   Expect(200, "GET", admin + "/overview");
   Expect(200, "GET", admin + "/audit?action=config.update&actor=contract");

@@ -78,6 +78,13 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
       return DocumentResponse(tenant, kind, restored.value());
     });
   });
+  router.Add("GET", base + "/versions/{version}", [&auth, &admin, kind](HttpRequest& r) {
+    return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
+      auto version = admin.Version(tenant, kind, r.PathParam("version"));
+      if (!version.ok()) return StatusProblem(version.status(), r);
+      return DocumentResponse(tenant, kind, version.value());
+    });
+  });
   router.Add("GET", base + "/versions", [&auth, &admin, kind](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto versions = admin.Versions(tenant, kind, r.QueryParam("limit"), r.QueryParam("offset"));

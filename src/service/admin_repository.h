@@ -102,6 +102,9 @@ class AdminRepository {
                                       const std::string& etag,
                                       const std::optional<std::string>& if_match,
                                       const Actor& actor) = 0;
+  // The version `etag` with its document, or nullopt when the tenant has none such.
+  virtual Result<std::optional<DocVersion>> Version(const TenantRef& tenant, DocKind kind,
+                                                    const std::string& etag) = 0;
   // Versions newest first, without documents.
   virtual Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind, int limit,
                                                    int offset) = 0;

@@ -128,6 +128,14 @@ Result<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
   return std::move(restored).value();
 }
 
+Result<DocVersion> AdminService::Version(const TenantRef& tenant, DocKind kind,
+                                         std::string_view etag) const {
+  auto version = repo_.Version(tenant, kind, std::string(etag));
+  if (!version.ok()) return StorageError(version.status());
+  if (!version.value()) return Status::NotFound("no version " + std::string(etag));
+  return std::move(*version.value());
+}
+
 Result<std::vector<DocVersion>> AdminService::Versions(const TenantRef& tenant, DocKind kind,
                                                        std::string_view limit,
                                                        std::string_view offset) const {

@@ -66,6 +66,8 @@ class AdminService {
   // `body`: {"version": "<etag>"}.
   Result<DocVersion> Rollback(const TenantRef& tenant, DocKind kind, std::string_view body,
                               const std::optional<std::string>& if_match, const Actor& actor) const;
+  // The version `etag` with its document; kNotFound when the tenant has none such.
+  Result<DocVersion> Version(const TenantRef& tenant, DocKind kind, std::string_view etag) const;
   Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind,
                                            std::string_view limit, std::string_view offset) const;
   // Query values as given (strings from the URL); validated here. Empty `action` / `actor`:

@@ -51,6 +51,14 @@ class FakeAdminRepository : public AdminRepository {
     }
     return Status::NotFound("no version " + etag);
   }
+  Result<std::optional<DocVersion>> Version(const TenantRef& tenant, DocKind kind,
+                                            const std::string& etag) override {
+    RETURN_IF_ERROR(failure);
+    for (const DocVersion& v : docs_[{tenant.id, kind}].versions) {
+      if (v.etag == etag) return std::optional<DocVersion>(v);
+    }
+    return std::optional<DocVersion>();
+  }
   Result<std::vector<DocVersion>> Versions(const TenantRef& tenant, DocKind kind, int limit,
                                            int offset) override {
     RETURN_IF_ERROR(failure);
@@ -222,6 +230,17 @@ TEST_F(AdminServiceTest, RollbackNeedsAVersionThatExists) {
                       std::nullopt, actor_);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(admin_.Get(Shop(), DocKind::kConfig).value().etag, first.value().etag);
+}
+
+TEST_F(AdminServiceTest, AVersionIsFoundByItsETagWithItsDocument) {
+  auto saved =
+      admin_.Put(Shop(), DocKind::kConfig, R"({"weights": {"pop": 2}})", std::nullopt, actor_);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  auto version = admin_.Version(Shop(), DocKind::kConfig, saved.value().etag);
+  ASSERT_TRUE(version.ok());
+  EXPECT_NE(version.value().document.find("\"pop\""), std::string::npos);
+  EXPECT_EQ(admin_.Version(Shop(), DocKind::kConfig, "nope").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(AdminServiceTest, PagingParametersAreCheckedBeforeTheRepositorySeesThem) {

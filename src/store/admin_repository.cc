@@ -59,6 +59,18 @@ Result<T> PgAdminRepository::InTransaction(Body&& body) {
   return result;
 }
 
+// Runs `call` on the repository's connection, under its lock; a failed call drops the connection.
+template <typename Call>
+auto PgAdminRepository::WithConnection(Call&& call)
+    -> decltype(call(std::declval<PgConnection&>())) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto conn = conn_.Get();
+  if (!conn.ok()) return conn.status();
+  auto result = call(*conn.value());
+  if (!result.ok() && !conn.value()->IsHealthy()) conn_.Reset();
+  return result;
+}
+
 Result<std::optional<TenantRef>> PgAdminRepository::FindTenant(const std::string& external_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto conn = conn_.Get();
@@ -205,6 +217,20 @@ Result<DocVersion> PgAdminRepository::Rollback(const TenantRef& tenant, DocKind 
   });
 }
 
+Result<std::optional<DocVersion>> PgAdminRepository::Version(const TenantRef& tenant, DocKind kind,
+                                                             const std::string& etag) {
+  return WithConnection([&](PgConnection& conn) -> Result<std::optional<DocVersion>> {
+    auto id = conn.Query(std::string("SELECT id FROM ") + TablesFor(kind).versions +
+                             " WHERE tenant_id = $1 AND etag = $2",
+                         {tenant.id, etag});
+    if (!id.ok()) return id.status();
+    if (id.value().rows() == 0) return std::optional<DocVersion>();
+    auto version = ReadVersion(conn, kind, Field(id.value(), 0, 0));
+    if (!version.ok()) return version.status();
+    return std::optional<DocVersion>(std::move(version).value());
+  });
+}
+
 Result<std::vector<DocVersion>> PgAdminRepository::Versions(const TenantRef& tenant, DocKind kind,
                                                             int limit, int offset) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -315,18 +341,6 @@ Result<std::optional<service::EvalReport>> PgAdminRepository::Report(const Tenan
   auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   return FindReport(*conn.value(), tenant.id, id);
-}
-
-// Runs `call` on the repository's connection, under its lock; a failed call drops the connection.
-template <typename Call>
-auto PgAdminRepository::WithConnection(Call&& call)
-    -> decltype(call(std::declval<PgConnection&>())) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  auto result = call(*conn.value());
-  if (!result.ok() && !conn.value()->IsHealthy()) conn_.Reset();
-  return result;
 }
 
 Result<std::vector<service::ApiKeyInfo>> PgAdminRepository::Keys(const TenantRef& tenant) {

@@ -37,6 +37,9 @@ class PgAdminRepository : public service::AdminRepository {
                                                     int offset) override;
   Result<std::string> AuditPage(const service::TenantRef& tenant,
                                 const service::AuditQuery& query) override;
+  Result<std::optional<service::DocVersion>> Version(const service::TenantRef& tenant,
+                                                     service::DocKind kind,
+                                                     const std::string& etag) override;
   Result<std::vector<service::ApiKeyInfo>> Keys(const service::TenantRef& tenant) override;
   Result<service::ApiKeyInfo> CreateKey(const service::TenantRef& tenant,
                                         const service::NewApiKey& key,
