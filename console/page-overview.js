@@ -1,0 +1,36 @@
+// Overview: the tenant's status, document versions, snapshots per surface and recent activity.
+import { call, problemText, tenantPath } from './api.js';
+import { h, table } from './ui.js';
+
+export const title = 'Overview';
+
+function card(label, value, id) {
+  return h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', id }, value));
+}
+
+export async function render(main) {
+  const r = await call('GET', tenantPath('/overview'));
+  if (!r.ok) {
+    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(r)));
+    return;
+  }
+  const o = r.data;
+  const perMinute = (n) => (n / o.activity.minutes).toFixed(1);
+  main.replaceChildren(
+    h('h1', {}, `Overview: ${o.tenant_id}`),
+    h('div', { class: 'grid' },
+      card('Status', o.status, 'overview-status'),
+      card('Config version', o.config_version || 'defaults', 'overview-config'),
+      card('Rules version', o.rules_version || 'none', 'overview-rules'),
+      card('Signals loaded', o.signals_loaded_at || 'not yet', 'overview-loaded'),
+      card(`Events / minute (last ${o.activity.minutes})`, perMinute(o.activity.events), 'overview-events'),
+      card(`Exposures / minute (last ${o.activity.minutes})`, perMinute(o.activity.exposures), 'overview-exposures')),
+    o.warm_started ? h('div', { class: 'message warn' }, 'Serving warm-started snapshots; a reload from the database is due.') : null,
+    h('h2', {}, 'Snapshots per surface (this instance)'),
+    o.surfaces.length === 0
+      ? h('p', { class: 'muted' }, 'No signals loaded: import events and run `recsys-service signals build`.')
+      : table(['Surface', 'Items', 'Tags', 'Memory'], o.surfaces.map((s) =>
+        [s.surface, String(s.items), String(s.tags), `${(s.memory_bytes / 1048576).toFixed(1)} MiB`])),
+    h('h2', {}, 'Checks'),
+    h('p', { class: 'muted' }, `Run \`recsys-service doctor --tenant ${o.tenant_id}\` on a server for the full check list with fixes.`));
+}
