@@ -1,6 +1,7 @@
 # Writes OUTPUT, a C++ file that embeds every file of the admin console (SOURCE_DIR, flat: no
 # sub-folders) with its content type, so that `recsys-service serve` needs nothing beside it.
 # Run with: cmake -DSOURCE_DIR=... -DOUTPUT=... -P embed_console.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake)
 file(GLOB files "${SOURCE_DIR}/*")
 list(SORT files)
 set(body "")
@@ -39,10 +40,4 @@ ${body}};
 const int kConsoleAssetCount = ${count};
 }  // namespace recsys::http
 ")
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL content)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${content}")
+write_if_changed("${OUTPUT}" "${content}")

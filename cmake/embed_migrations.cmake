@@ -1,5 +1,6 @@
 # Writes OUTPUT, a C++ file that embeds every migrations/NNNN_name.{up,down}.sql pair of SOURCE_DIR.
 # Run with: cmake -DSOURCE_DIR=... -DOUTPUT=... -P embed_migrations.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake)
 file(GLOB up_files "${SOURCE_DIR}/*.up.sql")
 list(SORT up_files)
 set(body "")
@@ -36,11 +37,4 @@ ${body}};
 const int kEmbeddedSqlFileCount = ${count};
 }  // namespace recsys::store
 ")
-# Only touch the output when it changes, so that unchanged SQL does not trigger a rebuild.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL content)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${content}")
+write_if_changed("${OUTPUT}" "${content}")

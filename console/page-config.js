@@ -3,7 +3,7 @@
 // If-Match, and a 409 shows a conflict view: reload, or re-apply my change on top of theirs.
 import { call, problemText, tenantPath } from './api.js';
 import { applyChanges, changes, diffView } from './diff.js';
-import { h, messageBox, pretty } from './ui.js';
+import { h, messageBox, pageProblem, pretty } from './ui.js';
 
 export const title = 'Config';
 
@@ -16,10 +16,7 @@ function lineOf(text, path) {
 
 export async function render(main) {
   const loaded = await call('GET', tenantPath('/config'));
-  if (!loaded.ok) {
-    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(loaded)));
-    return;
-  }
+  if (!loaded.ok) return pageProblem(main, title, problemText(loaded));
   let base = loaded.data.config;          // the version this edit started from
   let etag = loaded.data.config_version;
   const editor = h('textarea', { id: 'config-editor', spellcheck: 'false', 'aria-describedby': 'config-help' });

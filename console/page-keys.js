@@ -1,15 +1,12 @@
 // Keys (admin role): the tenant's API keys; a new key is shown once with a copy button; revoke.
 import { call, problemText, tenantPath } from './api.js';
-import { field, h, messageBox, table } from './ui.js';
+import { field, h, messageBox, pageProblem, table } from './ui.js';
 
 export const title = 'Keys';
 
 export async function render(main) {
   const r = await call('GET', tenantPath('/keys'));
-  if (!r.ok) {
-    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(r)));
-    return;
-  }
+  if (!r.ok) return pageProblem(main, title, problemText(r));
   const message = messageBox();
   const shown = h('div', { id: 'key-created' });
   const name = field('Name', h('input', { id: 'key-name', placeholder: 'shop backend' }));

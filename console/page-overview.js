@@ -1,6 +1,6 @@
 // Overview: the tenant's status, document versions, snapshots per surface and recent activity.
 import { call, problemText, tenantPath } from './api.js';
-import { h, table } from './ui.js';
+import { h, pageProblem, table } from './ui.js';
 
 export const title = 'Overview';
 
@@ -10,10 +10,7 @@ function card(label, value, id) {
 
 export async function render(main) {
   const r = await call('GET', tenantPath('/overview'));
-  if (!r.ok) {
-    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(r)));
-    return;
-  }
+  if (!r.ok) return pageProblem(main, title, problemText(r));
   const o = r.data;
   const perMinute = (n) => (n / o.activity.minutes).toFixed(1);
   main.replaceChildren(

@@ -1,16 +1,13 @@
 // Reports: the stored evaluation reports (eval offline / experiment / offpolicy), each shown as
 // its self-contained HTML page in a sandboxed frame (no scripts), or downloaded as JSON.
 import { call, problemText, tenantPath } from './api.js';
-import { h, messageBox, table } from './ui.js';
+import { h, messageBox, pageProblem, table } from './ui.js';
 
 export const title = 'Reports';
 
 export async function render(main) {
   const r = await call('GET', tenantPath('/reports?limit=50'));
-  if (!r.ok) {
-    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(r)));
-    return;
-  }
+  if (!r.ok) return pageProblem(main, title, problemText(r));
   const message = messageBox();
   const view = h('div', { id: 'report-view' });
   const open = async (report) => {

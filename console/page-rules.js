@@ -1,7 +1,7 @@
 // Rules: the tenant's business rules as a table, a form per rule and the raw JSON; a dry run on a
 // sample request shows what the draft changes before it is saved (with If-Match).
 import { call, problemText, tenantPath } from './api.js';
-import { field, h, messageBox, pretty, table } from './ui.js';
+import { field, h, messageBox, pageProblem, pretty, table } from './ui.js';
 
 export const title = 'Rules';
 
@@ -68,10 +68,7 @@ function ruleForm(rule, done, cancel) {
 
 export async function render(main) {
   const loaded = await call('GET', tenantPath('/rules'));
-  if (!loaded.ok) {
-    main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, problemText(loaded)));
-    return;
-  }
+  if (!loaded.ok) return pageProblem(main, title, problemText(loaded));
   let etag = loaded.data.rules_version || null;
   let rules = loaded.data.rules || [];
   const message = messageBox();

@@ -41,3 +41,8 @@ export function table(headers, rows) {
 }
 
 export function pretty(value) { return JSON.stringify(value, null, 2); }
+
+// Replaces the page with its title and an alert: what a page shows when its first call fails.
+export function pageProblem(main, title, text) {
+  main.replaceChildren(h('h1', {}, title), h('div', { class: 'message error', role: 'alert' }, text));
+}
