@@ -39,7 +39,7 @@ export async function render(main) {
       table(['Rank', 'Item', 'Score', 'Reasons', 'Signals', 'Rules'], items.map((it) => [
         String(it.rank), h('code', { class: 'try-item' }, it.item_id), Number(it.score).toFixed(4),
         (it.reasons || []).join(', '), explain(it), (it.explain?.rules || []).join(', ')])),
-      (r.data.warnings || []).length ? h('div', { class: 'message warn' }, r.data.warnings.map((w) => `${w.code}: ${w.detail}`).join('; ')) : null,
+      (r.data.warnings || []).length ? h('div', { class: 'message warn' }, r.data.warnings.map((w) => `${w.code}: ${w.detail}`).join('; ')) : '',
       h('details', {}, h('summary', {}, 'Trace and meta'), h('pre', {}, pretty(r.data.meta))));
   };
 

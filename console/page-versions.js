@@ -35,7 +35,7 @@ async function history(kind, main) {
       v.current ? h('strong', {}, 'current') :
         h('button', { type: 'button', class: 'danger', 'data-version': v.version, onclick: () => rollback(v.version) }, 'Roll back to this')])),
     versions.length >= 2 ? h('div', { class: 'row' }, left.wrap, right.wrap,
-      h('button', { type: 'button', id: `${kind}-compare`, onclick: compare }, 'Compare')) : null,
+      h('button', { type: 'button', id: `${kind}-compare`, onclick: compare }, 'Compare')) : '',
     message, out);
   return section;
 }

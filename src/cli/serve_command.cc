@@ -385,7 +385,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
   key_usage.Start();
   const Authenticators auth(config, state, key_usage);
-  store::PgAdminRepository admin_repository(config.database_url);
+  store::PgAdminRepository admin_repository(config.database_url, config.spill_dir);
   service::AdminService admin(
       admin_repository, state,
       [&refresher](const std::string& tenant, bool signals) {

@@ -65,6 +65,19 @@ HttpResponse OverviewResponse(const service::TenantOverview& o) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("checks");
+  w.StartArray();
+  for (const service::DoctorCheck& c : o.checks) {
+    w.StartObject();
+    for (auto [name, value] : {std::pair{"level", &c.level}, std::pair{"name", &c.name},
+                               std::pair{"detail", &c.detail}, std::pair{"fix", &c.fix}}) {
+      if (value->empty()) continue;
+      w.Key(name);
+      json::WriteString(w, *value);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("activity");
   w.StartObject();
   json::WriteInt64Members(w, {{"minutes", o.activity.minutes},
@@ -81,7 +94,7 @@ void AddTenantRoutes(Router& router, const Authenticator& auth,
                      const service::AdminService& admin) {
   router.Add("GET", "/v1/admin/tenants/{tenant_id}/overview", [&auth, &admin](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
-      auto overview = admin.Overview(tenant);
+      auto overview = admin.Overview(tenant, r.QueryParam("surface"));
       if (!overview.ok()) return StatusProblem(overview.status(), r);
       return OverviewResponse(overview.value());
     });

@@ -13,6 +13,8 @@
 
 namespace recsys::service {
 
+struct TenantState;  // service/serving_state.h
+
 enum class DocKind { kConfig, kRules };
 
 struct TenantRef {
@@ -63,6 +65,11 @@ struct NewApiKey {
   std::vector<std::string> roles;
   int expires_in_days = 0;  // 0: never
   std::string prefix, hash;
+};
+
+// One check of `doctor`: level ok | warn | fail, what was found, and what fixes it.
+struct DoctorCheck {
+  std::string level, name, detail, fix;
 };
 
 // Rows written to the tenant's logs in the last `minutes` minutes.
@@ -124,6 +131,9 @@ class AdminRepository {
   // kNotFound when the tenant has no such key; revoking a revoked key changes nothing.
   virtual Result<ApiKeyInfo> RevokeKey(const TenantRef& tenant, const std::string& key_id,
                                        const Actor& actor) = 0;
+  // The doctor's checks of `tenant` (its state as this instance serves it) for `surface`.
+  virtual Result<std::vector<DoctorCheck>> Diagnose(const TenantState& tenant,
+                                                    const std::string& surface) = 0;
   // Events and exposures written in the last `minutes` minutes.
   virtual Result<Activity> RecentActivity(const TenantRef& tenant, int minutes) = 0;
   // The tenant's reports, newest first, without bodies.

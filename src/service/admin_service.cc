@@ -193,7 +193,8 @@ Result<std::string> AdminService::Audit(const TenantRef& tenant, std::string_vie
   return std::move(page).value();
 }
 
-Result<TenantOverview> AdminService::Overview(const TenantRef& tenant) const {
+Result<TenantOverview> AdminService::Overview(const TenantRef& tenant,
+                                              std::string_view surface) const {
   constexpr int kActivityMinutes = 5;
   TenantOverview overview;
   overview.tenant = tenant;
@@ -213,6 +214,11 @@ Result<TenantOverview> AdminService::Overview(const TenantRef& tenant) const {
   auto activity = repo_.RecentActivity(tenant, kActivityMinutes);
   if (!activity.ok()) return StorageError(activity.status());
   overview.activity = activity.value();
+  if (const TenantState* t = state->FindActive(tenant.external_id)) {
+    auto checks = repo_.Diagnose(*t, surface.empty() ? "default" : std::string(surface));
+    if (!checks.ok()) return StorageError(checks.status());
+    overview.checks = std::move(checks).value();
+  }
   return overview;
 }
 

@@ -38,6 +38,7 @@ struct TenantOverview {
   };
   std::vector<Surface> surfaces;  // by name
   Activity activity;
+  std::vector<DoctorCheck> checks;  // the doctor's, for the requested surface
 };
 
 // A key just created: what is listed, and the key itself, shown this once.
@@ -75,8 +76,9 @@ class AdminService {
   Result<std::string> Audit(const TenantRef& tenant, std::string_view limit,
                             std::string_view before, std::string_view before_id,
                             std::string_view action = {}, std::string_view actor = {}) const;
-  // The tenant's serving state as this instance holds it, and its last five minutes' activity.
-  Result<TenantOverview> Overview(const TenantRef& tenant) const;
+  // The tenant's serving state as this instance holds it, its last five minutes' activity, and
+  // the doctor's checks for `surface` (empty: "default").
+  Result<TenantOverview> Overview(const TenantRef& tenant, std::string_view surface = {}) const;
   Result<std::vector<ApiKeyInfo>> Keys(const TenantRef& tenant) const;
   // `body`: {"name"?: "...", "roles": ["viewer" | "operator" | "admin", ...], "expires_in_days"?:
   // 0..3650}. Errors: kUnprocessable (the body), kUnavailable (no key secret configured).

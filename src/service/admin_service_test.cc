@@ -112,6 +112,11 @@ class FakeAdminRepository : public AdminRepository {
     }
     return Status::NotFound("no such key");
   }
+  Result<std::vector<DoctorCheck>> Diagnose(const TenantState&,
+                                            const std::string& surface) override {
+    RETURN_IF_ERROR(failure);
+    return std::vector<DoctorCheck>{{"ok", "signals", "for " + surface, ""}};
+  }
   Result<Activity> RecentActivity(const TenantRef&, int minutes) override {
     RETURN_IF_ERROR(failure);
     return Activity{minutes, 12, 34};
@@ -325,6 +330,9 @@ TEST_F(AdminServiceTest, TheOverviewShowsThePublishedStateAndRecentActivity) {
   EXPECT_EQ(overview.value().surfaces[0].items, 2u);
   EXPECT_EQ(overview.value().activity.events, 12);
   EXPECT_EQ(overview.value().activity.minutes, 5);
+  ASSERT_EQ(overview.value().checks.size(), 1u);
+  EXPECT_EQ(overview.value().checks[0].detail, "for default");
+  EXPECT_EQ(admin_.Overview(Shop(), "home").value().checks[0].detail, "for home");
 }
 
 TEST_F(AdminServiceTest, AuditFiltersReachTheRepository) {

@@ -3,6 +3,7 @@
 #include "core/parse_number.h"
 #include "store/api_key_store.h"
 #include "store/change_notice.h"
+#include "store/doctor.h"
 #include "store/report_store.h"
 
 namespace recsys::store {
@@ -324,6 +325,16 @@ Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
     const std::optional<int64_t> id = ParseInt64(Field(r.value(), 0, 0));
     if (!id) return Status::Internal("cache invalidation: the database returned no event id");
     return *id;
+  });
+}
+
+Result<std::vector<service::DoctorCheck>> PgAdminRepository::Diagnose(
+    const service::TenantState& tenant, const std::string& surface) {
+  return WithConnection([&](PgConnection& c) -> Result<std::vector<service::DoctorCheck>> {
+    Diagnosis diagnosis;
+    DiagnoseTenant(c, tenant, surface, spill_dir_, diagnosis);
+    if (!c.IsHealthy()) return Status::Unavailable("the database connection was lost");
+    return diagnosis.checks();
   });
 }
 

@@ -17,8 +17,10 @@ namespace recsys::store {
 class PgAdminRepository : public service::AdminRepository {
  public:
   // Admin statements run on the I/O threads: bound how long one may take or wait for a lock.
-  explicit PgAdminRepository(std::string database_url)
-      : conn_(std::move(database_url), 3, "-c statement_timeout=5000 -c lock_timeout=2000") {}
+  // `spill_dir`: this server's exposure spill folder, which the doctor's checks look into.
+  explicit PgAdminRepository(std::string database_url, std::string spill_dir = ".recsys-spill")
+      : conn_(std::move(database_url), 3, "-c statement_timeout=5000 -c lock_timeout=2000"),
+        spill_dir_(std::move(spill_dir)) {}
 
   Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;
   Result<std::optional<service::DocVersion>> Current(const service::TenantRef& tenant,
@@ -47,6 +49,8 @@ class PgAdminRepository : public service::AdminRepository {
   Result<service::ApiKeyInfo> RevokeKey(const service::TenantRef& tenant, const std::string& key_id,
                                         const service::Actor& actor) override;
   Result<service::Activity> RecentActivity(const service::TenantRef& tenant, int minutes) override;
+  Result<std::vector<service::DoctorCheck>> Diagnose(const service::TenantState& tenant,
+                                                     const std::string& surface) override;
   Result<std::vector<service::EvalReport>> Reports(const service::TenantRef& tenant, int limit,
                                                    int offset) override;
   Result<std::optional<service::EvalReport>> Report(const service::TenantRef& tenant,
@@ -71,6 +75,7 @@ class PgAdminRepository : public service::AdminRepository {
 
   std::mutex mu_;
   ReconnectingConnection conn_;
+  std::string spill_dir_;
 };
 
 }  // namespace recsys::store
