@@ -28,6 +28,7 @@ function ruleForm(rule, done, cancel) {
   const items = field('Item ids (comma-separated)', h('input', { id: 'rule-items', value: (rule.item_ids || []).join(', ') }));
   const key = field('Tag, brand or category', h('input', { id: 'rule-target-key', value: v(rule.target_key) }));
   const boost = field('Boost value', h('input', { id: 'rule-boost', type: 'number', step: 'any', value: v(rule.boost_value) }));
+  const maxPins = field('Max pins of this rule (empty: the config\'s limit)', h('input', { id: 'rule-max-pins', type: 'number', min: '1', max: '200', value: v(rule.max_pins) }));
   const surface = field('Surface (empty: all)', h('input', { id: 'rule-surface', value: v(rule.surface) }));
   const segment = field('Segment (empty: all)', h('input', { id: 'rule-segment', value: v(rule.segment) }));
   const from = field('Valid from (RFC 3339)', h('input', { id: 'rule-from', value: v(rule.valid_from) }));
@@ -38,19 +39,21 @@ function ruleForm(rule, done, cancel) {
     items.wrap.hidden = type.control.value !== 'item';
     key.wrap.hidden = type.control.value === 'item';
     boost.wrap.hidden = action.control.value !== 'boost';
+    maxPins.wrap.hidden = action.control.value !== 'pin';
   };
   action.control.addEventListener('change', sync);
   type.control.addEventListener('change', sync);
   sync();
   const apply = () => {
     const out = { ...rule, action: action.control.value, target_type: type.control.value };
-    for (const k of ['item_ids', 'target_key', 'boost_value', 'surface', 'segment', 'valid_from', 'valid_until']) delete out[k];
+    for (const k of ['item_ids', 'target_key', 'boost_value', 'max_pins', 'surface', 'segment', 'valid_from', 'valid_until']) delete out[k];
     if (out.target_type === 'item') {
       out.item_ids = items.control.value.split(',').map((s) => s.trim()).filter(Boolean);
     } else {
       out.target_key = key.control.value.trim();
     }
     if (out.action === 'boost') out.boost_value = Number(boost.control.value);
+    if (out.action === 'pin' && maxPins.control.value.trim()) out.max_pins = Number(maxPins.control.value);
     for (const [name, control] of [['surface', surface], ['segment', segment], ['valid_from', from], ['valid_until', until]]) {
       if (control.control.value.trim()) out[name] = control.control.value.trim();
     }
@@ -59,7 +62,7 @@ function ruleForm(rule, done, cancel) {
     done(out);
   };
   return h('fieldset', {}, h('legend', {}, rule.id ? `Rule ${rule.id}` : 'New rule'),
-    action.wrap, type.wrap, items.wrap, key.wrap, boost.wrap, surface.wrap, segment.wrap, from.wrap, until.wrap, priority.wrap,
+    action.wrap, type.wrap, items.wrap, key.wrap, boost.wrap, maxPins.wrap, surface.wrap, segment.wrap, from.wrap, until.wrap, priority.wrap,
     h('div', { class: 'row' }, enabled, h('label', { for: 'rule-enabled' }, 'Enabled')),
     h('div', { class: 'row' },
       h('button', { type: 'button', class: 'primary', id: 'rule-apply', onclick: apply }, 'Apply to the draft'),
