@@ -70,6 +70,17 @@ async function configDocument(page) {
   return JSON.parse(await page.$eval('#config-editor', (e) => e.value));
 }
 
+// Calls `read` until `done(value)` holds or about five seconds pass; returns the last value.
+// Serving picks up admin changes within a second, so the first reads may still see the old state.
+async function eventually(read, done) {
+  let value = await read();
+  for (let i = 0; i < 20 && !done(value); ++i) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -187,12 +198,7 @@ test('a pin rule puts its item first in Try it, and rolling back takes it away',
   await page.waitForFunction(() => /Saved: version/.test(document.body.textContent));
   await shot(page, '04-rules');
   // Serving picks the change up within a second.
-  let top = '';
-  for (let i = 0; i < 20 && top !== PINNED; ++i) {
-    top = await topItem(page);
-    if (top !== PINNED) await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.equal(top, PINNED);
+  assert.equal(await eventually(() => topItem(page), (top) => top === PINNED), PINNED);
   await shot(page, '05-try-it');
 
   await go(page, 'versions', 'button[data-version]');
@@ -200,11 +206,7 @@ test('a pin rule puts its item first in Try it, and rolling back takes it away',
   await page.waitForFunction(() => /Rolled back/.test(document.body.textContent) || document.querySelector('section[aria-label="rules versions"] strong'));
   await go(page, 'versions', 'section[aria-label="rules versions"]');
   await shot(page, '06-versions');
-  for (let i = 0; i < 20 && top === PINNED; ++i) {
-    top = await topItem(page);
-    if (top === PINNED) await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.notEqual(top, PINNED);
+  assert.notEqual(await eventually(() => topItem(page), (top) => top !== PINNED), PINNED);
   await page.close();
 });
 
@@ -252,11 +254,9 @@ test('an admin creates a key, sees it once, and revokes it', async () => {
   assert.ok(rows.length >= 3 && revokeButtons.length >= 1);
   await revokeButtons[revokeButtons.length - 1].click();  // the newest key is listed last
   await page.waitForFunction(() => /revoked\./.test(document.querySelector('#key-created').textContent));
-  let status = 200;
-  for (let i = 0; i < 20 && status === 200; ++i) {
-    status = (await fetch(`${URL}/v1/admin/tenants/demo/config`, { headers: { 'X-API-Key': key } })).status;
-    if (status === 200) await new Promise((r) => setTimeout(r, 250));
-  }
+  const status = await eventually(
+    async () => (await fetch(`${URL}/v1/admin/tenants/demo/config`, { headers: { 'X-API-Key': key } })).status,
+    (s) => s !== 200);
   assert.equal(status, 401);
   await page.close();
 });
