@@ -4,7 +4,7 @@
 CREATE TABLE eval_reports (
   id          uuid PRIMARY KEY,
   tenant_id   uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-  kind        text NOT NULL CHECK (kind IN ('offline', 'experiment', 'offpolicy')),
+  kind        text NOT NULL CHECK (kind IN ('offline', 'experiment')),
   title       text NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   created_by  text NOT NULL,
