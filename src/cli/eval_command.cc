@@ -24,8 +24,6 @@
 namespace recsys::cli {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
 // The settings a --grid may vary: those ranking and the signals read as numbers or flags.
 constexpr const char* kGridSettings[] = {"weights.pop",
                                          "weights.cooc",
@@ -150,15 +148,13 @@ Result<std::vector<eval::ReplayConfig>> OfflineConfigs(const EvalOfflineOptions&
     RETURN_IF_ERROR(add("popularity", popularity));
   }
   for (const std::string& file : options.config_files) {
-    std::ifstream in(file);
-    if (!in) return Status::InvalidArgument("--config " + file + ": cannot read it");
-    std::stringstream text;
-    text << in.rdbuf();
-    RETURN_IF_ERROR(add(std::filesystem::path(file).filename().string(), text.str()));
+    auto config = ReplayConfigFromFile(file);
+    if (!config.ok()) return config.status();
+    configs.push_back(std::move(config).value());
   }
-  auto grid = GridConfigs(current, options.grid);
-  if (!grid.ok()) return grid.status();
   if (!options.grid.empty()) {
+    auto grid = GridConfigs(current, options.grid);
+    if (!grid.ok()) return grid.status();
     for (auto& c : grid.value()) configs.push_back(std::move(c));
   }
   return configs;
@@ -208,7 +204,7 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   std::fprintf(stderr, "reading %s's events before %s + %d days...\n", options.tenant.c_str(),
                options.split_date.c_str(), options.test_days);
   auto log = store::ReadEventLog(conn.value(), tenant.value().tenant.id,
-                                 (*split_day + options.test_days) * kDayUs);
+                                 (*split_day + options.test_days) * kMicrosPerDay);
   if (!log.ok()) return EvalFail(log.status());
   std::fprintf(stderr, "%zu events, %zu users, %zu items; evaluating %zu configs\n",
                log.value().events().size(), log.value().users().size(), log.value().items().size(),
@@ -255,15 +251,8 @@ int RunEvalExperiment(const EvalExperimentOptions& options) {
   analysis.aa_splits = options.aa_splits;
   analysis.alpha = options.alpha;
   analysis.min_users_per_variant = options.min_users;
-  const TimestampUs now = NowUs();
-  Result<TimestampUs> to =
-      options.to.empty() ? Result<TimestampUs>(now) : ParseWhen(options.to, "--to");
-  if (!to.ok()) return EvalFail(to.status());
-  Result<TimestampUs> from = options.from.empty() ? Result<TimestampUs>(to.value() - 30 * kDayUs)
-                                                  : ParseWhen(options.from, "--from");
-  if (!from.ok()) return EvalFail(from.status());
-  if (from.value() >= to.value())
-    return EvalFail(Status::InvalidArgument("--from must be before --to"));
+  auto window = ParseWindow(options.from, options.to, 30);
+  if (!window.ok()) return EvalFail(window.status());
   auto tenant = LoadTenantAndConfig(options.tenant);
   if (!tenant.ok()) return EvalFail(tenant.status());
   auto config = ParseTenantConfig(tenant.value().config_json);
@@ -272,7 +261,7 @@ int RunEvalExperiment(const EvalExperimentOptions& options) {
   auto conn = ConnectFromEnv();
   if (!conn.ok()) return EvalFail(conn.status());
   auto data = store::ReadExperiment(conn.value(), tenant.value().tenant.id, options.experiment,
-                                    from.value(), to.value(), config.value());
+                                    window.value().from, window.value().to, config.value());
   if (!data.ok()) return EvalFail(data.status());
   auto report = eval::AnalyzeExperiment(data.value(), analysis);
   if (!report.ok()) return EvalFail(report.status());

@@ -17,8 +17,6 @@
 namespace recsys::cli {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
 // Re-ranks logged responses for one config, building a world per surface on first use.
 class Reranker {
  public:
@@ -70,30 +68,15 @@ std::vector<eval::LoggedSlate> Slates(const eval::EventLog& log,
   return slates;
 }
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::InvalidArgument("--config " + path + ": cannot read it");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 int RunEvalOffPolicy(const EvalOffPolicyOptions& options) {
   if (!(options.max_weight >= 1)) {
     return EvalFail(Status::InvalidArgument("--clip: want a weight >= 1"));
   }
-  const TimestampUs now = NowUs();
-  Result<TimestampUs> to =
-      options.to.empty() ? Result<TimestampUs>(now) : ParseWhen(options.to, "--to");
-  if (!to.ok()) return EvalFail(to.status());
-  Result<TimestampUs> from = options.from.empty() ? Result<TimestampUs>(to.value() - 7 * kDayUs)
-                                                  : ParseWhen(options.from, "--from");
-  if (!from.ok()) return EvalFail(from.status());
-  if (from.value() >= to.value()) {
-    return EvalFail(Status::InvalidArgument("--from must be before --to"));
-  }
+  auto window = ParseWindow(options.from, options.to, 7);
+  if (!window.ok()) return EvalFail(window.status());
+  const TimestampUs from = window.value().from, to = window.value().to;
   auto tenant = LoadTenantAndConfig(options.tenant);
   if (!tenant.ok()) return EvalFail(tenant.status());
   std::vector<eval::ReplayConfig> configs;
@@ -101,27 +84,24 @@ int RunEvalOffPolicy(const EvalOffPolicyOptions& options) {
   if (!current.ok()) return EvalFail(current.status());
   configs.push_back(std::move(current).value());
   for (const std::string& file : options.config_files) {
-    auto text = ReadText(file);
-    if (!text.ok()) return EvalFail(text.status());
-    auto config = ReplayConfigOf(file.substr(file.find_last_of('/') + 1), text.value());
+    auto config = ReplayConfigFromFile(file);
     if (!config.ok()) return EvalFail(config.status());
     configs.push_back(std::move(config).value());
   }
   auto conn = ConnectFromEnv();
   if (!conn.ok()) return EvalFail(conn.status());
-  auto responses =
-      store::ReadLoggedResponses(conn.value(), tenant.value().tenant.id, from.value(), to.value());
+  auto responses = store::ReadLoggedResponses(conn.value(), tenant.value().tenant.id, from, to);
   if (!responses.ok()) return EvalFail(responses.status());
   if (responses.value().empty()) {
     return EvalFail(Status::FailedPrecondition(
         "no responses with propensities in the window: turn ranking.exploration on and let it "
         "serve for a while"));
   }
-  auto log = store::ReadEventLog(conn.value(), tenant.value().tenant.id, from.value());
+  auto log = store::ReadEventLog(conn.value(), tenant.value().tenant.id, from);
   if (!log.ok()) return EvalFail(log.status());
   eval::OffPolicyReport report;
-  report.from = FormatRfc3339(from.value());
-  report.to = FormatRfc3339(to.value());
+  report.from = FormatRfc3339(from);
+  report.to = FormatRfc3339(to);
   report.max_weight = options.max_weight;
   report.responses = static_cast<int64_t>(responses.value().size());
   for (const store::LoggedResponse& r : responses.value()) {
@@ -129,7 +109,7 @@ int RunEvalOffPolicy(const EvalOffPolicyOptions& options) {
   }
   std::printf("%-32s %10s %10s %10s %10s\n", "config", "IPS", "SNIPS", "ESS", "logged");
   for (const eval::ReplayConfig& c : configs) {
-    const auto slates = Slates(log.value(), responses.value(), c.config, DayOf(from.value()));
+    const auto slates = Slates(log.value(), responses.value(), c.config, DayOf(from));
     const eval::OffPolicyEstimate estimate = eval::EstimateOffPolicy(slates, options.max_weight);
     std::printf("%-32s %10.4f %10.4f %10.0f %10.4f\n", c.name.c_str(), estimate.ips, estimate.snips,
                 estimate.effective_sample_size, estimate.logged_clicks);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/command_env.h"
 #include "cli/serve_config.h"
@@ -17,14 +18,19 @@
 namespace recsys::cli {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
 Status WriteFile(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
   if (!out) return Status::Unavailable("cannot write " + path.string());
   return Status::Ok();
+}
+
+// A --from / --to value: YYYY-MM-DD (its first moment, UTC) or RFC 3339.
+Result<TimestampUs> ParseWhen(const std::string& text, const char* flag) {
+  if (auto at = ParseRfc3339(text)) return *at;
+  if (auto day = ParseDate(text)) return *day * kMicrosPerDay;
+  return Status::InvalidArgument(std::string(flag) + ": want YYYY-MM-DD or an RFC 3339 time");
 }
 
 }  // namespace
@@ -56,16 +62,38 @@ Result<TenantAndConfig> LoadTenantAndConfig(const std::string& external_id) {
   return TenantAndConfig{*tenant.value(), current.value() ? current.value()->document : "{}"};
 }
 
+Result<TimeWindow> ParseWindow(const std::string& from, const std::string& to, int default_days) {
+  TimeWindow window;
+  if (to.empty()) {
+    window.to = NowUs();
+  } else {
+    auto parsed = ParseWhen(to, "--to");
+    if (!parsed.ok()) return parsed.status();
+    window.to = parsed.value();
+  }
+  if (from.empty()) {
+    window.from = window.to - default_days * kMicrosPerDay;
+  } else {
+    auto parsed = ParseWhen(from, "--from");
+    if (!parsed.ok()) return parsed.status();
+    window.from = parsed.value();
+  }
+  if (window.from >= window.to) return Status::InvalidArgument("--from must be before --to");
+  return window;
+}
+
+Result<eval::ReplayConfig> ReplayConfigFromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("--config " + path + ": cannot read it");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ReplayConfigOf(std::filesystem::path(path).filename().string(), text.str());
+}
+
 Result<eval::ReplayConfig> ReplayConfigOf(const std::string& name, const std::string& json) {
   auto config = ParseTenantConfig(json);
   if (!config.ok()) return Status::InvalidArgument(name + ": " + config.status().message());
   return eval::ReplayConfig{name, json, std::move(config).value()};
-}
-
-Result<TimestampUs> ParseWhen(const std::string& text, const char* flag) {
-  if (auto at = ParseRfc3339(text)) return *at;
-  if (auto day = ParseDate(text)) return *day * kDayUs;
-  return Status::InvalidArgument(std::string(flag) + ": want YYYY-MM-DD or an RFC 3339 time");
 }
 
 std::string JsonString(const std::string& text) {

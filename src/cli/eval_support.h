@@ -26,8 +26,15 @@ Result<TenantAndConfig> LoadTenantAndConfig(const std::string& external_id);
 // `json` validated as a tenant config named `name`. Errors: kInvalidArgument naming both.
 Result<eval::ReplayConfig> ReplayConfigOf(const std::string& name, const std::string& json);
 
-// A --from / --to value: YYYY-MM-DD (its first moment, UTC) or RFC 3339.
-Result<TimestampUs> ParseWhen(const std::string& text, const char* flag);
+// The config document in file `path`, named by the file's name. Errors: kInvalidArgument.
+Result<eval::ReplayConfig> ReplayConfigFromFile(const std::string& path);
+
+// [from, to) from --from / --to (YYYY-MM-DD, its first moment UTC, or RFC 3339); `to` defaults
+// to now, `from` to `default_days` before `to`. Errors: kInvalidArgument naming the flag.
+struct TimeWindow {
+  TimestampUs from = 0, to = 0;
+};
+Result<TimeWindow> ParseWindow(const std::string& from, const std::string& to, int default_days);
 
 // `text` as a JSON string literal.
 std::string JsonString(const std::string& text);

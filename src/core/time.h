@@ -11,6 +11,8 @@ namespace recsys {
 // Microseconds since the Unix epoch.
 using TimestampUs = int64_t;
 
+inline constexpr TimestampUs kMicrosPerDay = 86400LL * 1000000;
+
 // Parses an RFC 3339 timestamp ("2026-11-26T10:00:00Z", "...T10:00:00.5+01:00"). A bare date is
 // not accepted. Returns nullopt when `text` is not one.
 std::optional<TimestampUs> ParseRfc3339(std::string_view text);

@@ -15,8 +15,6 @@
 namespace recsys::eval {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
 // What one user did: the truth after the split and what they had seen before it.
 struct UserCase {
   uint32_t user;
@@ -180,7 +178,7 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
                                     const OfflineOptions& options) {
   if (configs.empty()) return Status::InvalidArgument("no configs to evaluate");
   if (options.k < 1) return Status::InvalidArgument("--k must be at least 1");
-  const TimestampUs split = options.split_day * kDayUs;
+  const TimestampUs split = options.split_day * kMicrosPerDay;
   const size_t first_after = log.FirstAtOrAfter(split);
   std::optional<uint32_t> surface = options.surface.empty() ? BusiestSurface(log, first_after)
                                                             : log.surfaces().Find(options.surface);

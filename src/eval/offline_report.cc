@@ -12,9 +12,7 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
-std::string Day(int32_t day) { return FormatRfc3339(day * kDayUs).substr(0, 10); }
+std::string Day(int32_t day) { return FormatRfc3339(day * kMicrosPerDay).substr(0, 10); }
 
 void WriteEstimates(Writer& w, const std::array<Estimate, kMetricCount>& estimates) {
   w.StartObject();

@@ -7,7 +7,6 @@
 namespace recsys::eval {
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
 constexpr std::string_view kEvalTenant = "eval";
 
 // One day's events through DaySignals, its rows into `builder` as the loader would read them.
@@ -65,7 +64,7 @@ ReplayWorld::ReplayWorld(const EventLog& log, uint32_t surface, const TenantConf
     }
     day_events.clear();
   };
-  for (const LoggedEvent& e : log.events().first(log.FirstAtOrAfter(day * kDayUs))) {
+  for (const LoggedEvent& e : log.events().first(log.FirstAtOrAfter(day * kMicrosPerDay))) {
     if (e.user != kNone) {
       history_->Add({kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(e.user)},
                     log.items().id(e.item), e.at, e.type,
@@ -89,7 +88,7 @@ ReplayWorld::ReplayWorld(const EventLog& log, uint32_t surface, const TenantConf
 
 void ReplayWorld::Rank(const TenantConfig& config, uint32_t user, int depth, RankScratch& scratch,
                        std::vector<uint32_t>& out) const {
-  const TimestampUs now = day_ * kDayUs;
+  const TimestampUs now = day_ * kMicrosPerDay;
   RecommendRequest request;
   request.surface = surface_;
   request.k = depth;
@@ -97,7 +96,7 @@ void ReplayWorld::Rank(const TenantConfig& config, uint32_t user, int depth, Ran
   std::vector<HistoryItem> history;
   if (user != kNone) {
     const TimestampUs not_before =
-        now - static_cast<TimestampUs>(config.signals.history_days) * kDayUs;
+        now - static_cast<TimestampUs>(config.signals.history_days) * kMicrosPerDay;
     history = history_->Recent({kEvalTenant, service::HistoryKeyKind::kUser, log_.users().id(user)},
                                not_before);
   }

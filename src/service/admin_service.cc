@@ -198,27 +198,25 @@ Result<TenantOverview> AdminService::Overview(const TenantRef& tenant,
   constexpr int kActivityMinutes = 5;
   TenantOverview overview;
   overview.tenant = tenant;
-  const std::shared_ptr<const ServingState> state = state_.Get();
-  if (const TenantState* t = state->FindActive(tenant.external_id)) {
-    overview.config_etag = t->config_etag;
-    overview.rules_etag = t->rules_etag;
-    overview.signals_loaded_at = t->signals_loaded_at;
-    overview.warm_started = t->warm_started;
-    for (const auto& [name, snapshot] : t->snapshots) {
-      overview.surfaces.push_back(
-          {name, snapshot->item_count(), snapshot->tag_count(), snapshot->MemoryBytes()});
-    }
-    std::sort(overview.surfaces.begin(), overview.surfaces.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
-  }
   auto activity = repo_.RecentActivity(tenant, kActivityMinutes);
   if (!activity.ok()) return StorageError(activity.status());
   overview.activity = activity.value();
-  if (const TenantState* t = state->FindActive(tenant.external_id)) {
-    auto checks = repo_.Diagnose(*t, surface.empty() ? "default" : std::string(surface));
-    if (!checks.ok()) return StorageError(checks.status());
-    overview.checks = std::move(checks).value();
+  const std::shared_ptr<const ServingState> state = state_.Get();
+  const TenantState* t = state->FindActive(tenant.external_id);
+  if (t == nullptr) return overview;  // not served here (yet): no snapshots, nothing to check
+  overview.config_etag = t->config_etag;
+  overview.rules_etag = t->rules_etag;
+  overview.signals_loaded_at = t->signals_loaded_at;
+  overview.warm_started = t->warm_started;
+  for (const auto& [name, snapshot] : t->snapshots) {
+    overview.surfaces.push_back(
+        {name, snapshot->item_count(), snapshot->tag_count(), snapshot->MemoryBytes()});
   }
+  std::sort(overview.surfaces.begin(), overview.surfaces.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto checks = repo_.Diagnose(*t, surface.empty() ? "default" : std::string(surface));
+  if (!checks.ok()) return StorageError(checks.status());
+  overview.checks = std::move(checks).value();
   return overview;
 }
 

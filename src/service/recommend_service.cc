@@ -73,7 +73,7 @@ std::vector<HistoryItem> RecommendService::RecentHistory(const TenantState& tena
                                                          TimestampUs now) const {
   if (history_ == nullptr) return {};
   const TimestampUs not_before =
-      now - static_cast<TimestampUs>(tenant.config.signals.history_days) * 86400 * 1000000;
+      now - static_cast<TimestampUs>(tenant.config.signals.history_days) * kMicrosPerDay;
   if (!q.user_id.empty() || !q.anonymous_id.empty()) {
     const std::string key = UserKey(q.user_id.empty() ? q.anonymous_id : q.user_id);
     auto items = history_->Recent({tenant.id, HistoryKeyKind::kUser, key}, not_before);

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <unordered_map>
 
 #include "core/parse_number.h"
@@ -11,8 +12,6 @@
 
 namespace recsys::store {
 namespace {
-
-constexpr int64_t kDayUs = 86400LL * 1000000;
 
 int64_t ToInt(std::string_view s) { return ParseInt64(s).value_or(0); }
 
@@ -42,6 +41,39 @@ uint32_t VariantIndex(eval::ExperimentData& data, std::string_view name) {
   return static_cast<uint32_t>(data.variants.size() - 1);
 }
 
+// The items of a logged response with a companion array of the same length (teams,
+// propensities), as `jsonb_build_array(response->'items', response->'<companion>')::text` gives
+// them: calls `each(item, value)` per item in order. False, having stopped, when the text is not
+// two such arrays or `each` refuses a value: a row this service did not write.
+template <typename Each>
+bool ForEachLoggedItem(std::string_view json, Each&& each) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 2 || !doc[0].IsArray() ||
+      !doc[1].IsArray() || doc[0].Size() != doc[1].Size()) {
+    return false;
+  }
+  for (rapidjson::SizeType i = 0; i < doc[0].Size(); ++i) {
+    if (!doc[0][i].IsString()) return false;
+    if (!each(std::string_view(doc[0][i].GetString(), doc[0][i].GetStringLength()), doc[1][i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Streams (request_id, item_id) once per item the tenant's users clicked, among the interactions
+// that `conditions` (SQL: " AND ..." on occurred_at and request_id) select.
+Status StreamClickedItems(
+    PgConnection& conn, const std::string& tenant, const std::string& conditions,
+    const std::function<void(std::string_view request_id, std::string_view item)>& on_click) {
+  return StreamCopyOut(conn,
+                       "COPY (SELECT DISTINCT request_id, item_id FROM interaction_events WHERE "
+                       "tenant_id = " +
+                           tenant + " AND event_type = 'click'" + conditions + ") TO STDOUT",
+                       [&](const CopyRow& row) { on_click(row.fields[0], row.fields[1]); });
+}
+
 // Reads one experiment's rows into ExperimentData: split-variant exposures with their outcomes,
 // interleaved ones with the clicks on each team's items, and the window's join rate.
 class ExperimentReader {
@@ -52,7 +84,7 @@ class ExperimentReader {
       : tenant_(QuoteLiteral(conn, tenant_id)),
         window_(" AND occurred_at >= " + At(from) + " AND occurred_at < " + At(to)),
         outcome_window_(" AND occurred_at >= " + At(from) + " AND occurred_at < " +
-                        At(to + kDayUs)),
+                        At(to + kMicrosPerDay)),
         of_experiment_(" AND experiment_id = " + QuoteLiteral(conn, experiment_id)),
         data_(data) {}
 
@@ -111,17 +143,13 @@ class ExperimentReader {
           e.revenue = ParseFiniteDouble(row.fields[4]).value_or(0);
         }));
     if (interleaved_.empty()) return Status::Ok();
-    return StreamCopyOut(conn,
-                         "COPY (SELECT DISTINCT request_id, item_id FROM interaction_events "
-                         "WHERE tenant_id = " +
-                             tenant_ + " AND event_type = 'click'" + outcome_window_ +
-                             of_exposures + ") TO STDOUT",
-                         [&](const CopyRow& row) {
-                           auto it = interleaved_by_request_.find(row.fields[0]);
-                           if (it != interleaved_by_request_.end()) {
-                             interleaved_[it->second].clicked.emplace_back(row.fields[1]);
-                           }
-                         });
+    return StreamClickedItems(conn, tenant_, outcome_window_ + of_exposures,
+                              [&](std::string_view request_id, std::string_view item) {
+                                auto it = interleaved_by_request_.find(request_id);
+                                if (it != interleaved_by_request_.end()) {
+                                  interleaved_[it->second].clicked.emplace_back(item);
+                                }
+                              });
   }
 
   Status ReadJoinRate(PgConnection& conn) {
@@ -181,18 +209,15 @@ class ExperimentReader {
       data_.teams[0] = data_.variants[0];
       data_.teams[1] = data_.variants[1];
     }
-    rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 2 || !doc[0].IsArray() ||
-        !doc[1].IsArray() || doc[0].Size() != doc[1].Size()) {
-      return;  // not written by this service
-    }
     Interleaved response{user, {}, {}, {}};
-    for (rapidjson::SizeType i = 0; i < doc[0].Size(); ++i) {
-      if (!doc[0][i].IsString() || !doc[1][i].IsString()) return;
-      response.items.emplace_back(doc[0][i].GetString(), doc[0][i].GetStringLength());
-      response.teams.push_back(TeamIndex({doc[1][i].GetString(), doc[1][i].GetStringLength()}));
-    }
+    const bool ours =
+        ForEachLoggedItem(json, [&](std::string_view item, const rapidjson::Value& team) {
+          if (!team.IsString()) return false;
+          response.items.emplace_back(item);
+          response.teams.push_back(TeamIndex({team.GetString(), team.GetStringLength()}));
+          return true;
+        });
+    if (!ours) return;
     interleaved_by_request_.emplace(std::string(request_id),
                                     static_cast<uint32_t>(interleaved_.size()));
     interleaved_.push_back(std::move(response));
@@ -276,32 +301,29 @@ Result<std::vector<LoggedResponse>> ReadLoggedResponses(PgConnection& conn,
         "jsonb_build_array(response->'items', response->'propensities')::text " +
             logged + ") TO STDOUT",
         [&](const CopyRow& row) {
-          rapidjson::Document doc;
-          doc.Parse(row.fields[3].data(), row.fields[3].size());
-          if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 2 || !doc[0].IsArray() ||
-              !doc[1].IsArray() || doc[0].Size() != doc[1].Size()) {
-            return;  // not written by this service
-          }
           LoggedResponse response{
               std::string(row.fields[1]), std::string(row.fields[2]), {}, {}, {}};
-          for (rapidjson::SizeType i = 0; i < doc[0].Size(); ++i) {
-            if (!doc[0][i].IsString() || !doc[1][i].IsNumber()) return;
-            response.items.emplace_back(doc[0][i].GetString(), doc[0][i].GetStringLength());
-            response.propensities.push_back(static_cast<float>(doc[1][i].GetDouble()));
-          }
+          const bool ours = ForEachLoggedItem(
+              row.fields[3], [&](std::string_view item, const rapidjson::Value& propensity) {
+                if (!propensity.IsNumber()) return false;
+                response.items.emplace_back(item);
+                response.propensities.push_back(static_cast<float>(propensity.GetDouble()));
+                return true;
+              });
+          if (!ours) return;
           by_request.emplace(std::string(row.fields[0]), responses.size());
           responses.push_back(std::move(response));
         }));
-    return StreamCopyOut(
-        c,
-        "COPY (SELECT DISTINCT request_id, item_id FROM interaction_events WHERE tenant_id = " +
-            tenant + " AND event_type = 'click' AND occurred_at >= " + At(from) +
-            " AND occurred_at < " + At(to + kDayUs) + " AND request_id IN (SELECT request_id " +
-            logged + ")) TO STDOUT",
-        [&](const CopyRow& row) {
-          auto it = by_request.find(row.fields[0]);
-          if (it != by_request.end()) responses[it->second].clicked.emplace_back(row.fields[1]);
-        });
+    return StreamClickedItems(c, tenant,
+                              " AND occurred_at >= " + At(from) + " AND occurred_at < " +
+                                  At(to + kMicrosPerDay) +
+                                  " AND request_id IN (SELECT request_id " + logged + ")",
+                              [&](std::string_view request_id, std::string_view item) {
+                                auto it = by_request.find(request_id);
+                                if (it != by_request.end()) {
+                                  responses[it->second].clicked.emplace_back(item);
+                                }
+                              });
   }));
   return responses;
 }
