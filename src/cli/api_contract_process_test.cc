@@ -222,7 +222,15 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
                                                   R"({"name": "ci", "roles": ["viewer"]})"));
     ASSERT_EQ(created.status, 201) << created.body;
     const rapidjson::Document doc = testing::ParseJson(created.body);
-    Expect(200, "DELETE", admin + "/keys/" + doc["api_key"]["id"].GetString());
+    const std::string key_id = doc["api_key"]["id"].GetString();
+    Expect(200, "DELETE", admin + "/keys/" + key_id);
+    Expect(200, "DELETE", admin + "/keys/" + key_id);  // already revoked: changes nothing
+    store::PgConnection conn = db_->Connect();
+    EXPECT_EQ(testing::QueryOne(conn,
+                                "SELECT count(*) FROM audit_log WHERE action = 'key.revoke' "
+                                "AND entity_id = '" +
+                                    key_id + "'"),
+              "1");
   }
   Expect(404, "DELETE", admin + "/keys/" + NewUuidV4());
   Expect(200, "POST", admin + "/cache/invalidate", R"({"targets": ["config", "popularity"]})");

@@ -90,13 +90,17 @@ Result<service::ApiKeyInfo> CreateApiKey(PgConnection& conn, const service::Tena
 Result<service::ApiKeyInfo> RevokeApiKey(PgConnection& conn, const service::TenantRef& tenant,
                                          const std::string& key_id, const service::Actor& actor) {
   return ChangeKey(conn, tenant, std::string(R"sql(
-    WITH k AS (
+    WITH before AS (
+      SELECT revoked_at IS NULL AS active FROM tenant_api_keys
+       WHERE id = $2::uuid AND tenant_id = $1),
+    k AS (
       UPDATE tenant_api_keys SET revoked_at = coalesce(revoked_at, now())
        WHERE id = $2::uuid AND tenant_id = $1 RETURNING *),
-    audit AS (
+    audit AS (  -- only a key that was active is revoked, and audited, now
       INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action, entity_type, entity_id,
                              request_id, ip, user_agent)
-      SELECT tenant_id, $3, $4, 'key.revoke', 'api_key', id::text, $5::uuid, $6::inet, $7 FROM k)
+      SELECT tenant_id, $3, $4, 'key.revoke', 'api_key', id::text, $5::uuid, $6::inet, $7
+        FROM k WHERE (SELECT active FROM before))
     SELECT )sql") + kColumns + " FROM k",
                    {tenant.id, key_id, actor.subject, actor.type, OrNull(actor.request_id),
                     OrNull(actor.ip), OrNull(actor.user_agent)});

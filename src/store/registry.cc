@@ -1,5 +1,6 @@
 #include "store/registry.h"
 
+#include "store/api_key_store.h"
 #include "store/change_notice.h"
 
 #include "core/uuid.h"
@@ -24,7 +25,16 @@ std::vector<std::string> Rows(const PgResult& r) {
   return rows;
 }
 
+service::Actor CliActorOf(const std::string& subject) { return {subject, "cli", "", "", ""}; }
+
 }  // namespace
+
+Result<service::TenantRef> Registry::TenantRefOf(const std::string& external_id) {
+  auto r = conn_.Query("SELECT id FROM tenants WHERE external_id = $1", {external_id});
+  if (!r.ok()) return r.status();
+  if (r.value().rows() == 0) return Status::NotFound("no tenant " + external_id);
+  return service::TenantRef{std::string(r.value().Get(0, 0)), external_id};
+}
 
 Result<PgResult> Registry::Change(const std::string& sql, const std::vector<PgParam>& params,
                                   const std::string& tenant_external_id) {
@@ -95,35 +105,22 @@ Result<CreatedKey> Registry::CreateKey(const std::string& tenant, const std::str
         "RECSYS_API_KEY_SECRET must be set (at least 16 characters), "
         "the same as the servers'");
   }
-  std::string role_array = "{";
-  for (size_t i = 0; i < roles.size(); ++i) {
-    if (roles[i] != "viewer" && roles[i] != "operator" && roles[i] != "admin") {
-      return Status::InvalidArgument("role " + roles[i] + ": want viewer, operator or admin");
+  for (const std::string& role : roles) {
+    if (role != "viewer" && role != "operator" && role != "admin") {
+      return Status::InvalidArgument("role " + role + ": want viewer, operator or admin");
     }
-    role_array += (i ? "," : "") + roles[i];
   }
-  role_array += "}";
+  auto ref = TenantRefOf(tenant);
+  if (!ref.ok()) return ref.status();
   CreatedKey key;
   key.raw_key = crypto::NewApiKey();
   key.prefix = crypto::ApiKeyPrefix(key.raw_key);
-  auto rows = Change(R"sql(
-    WITH k AS (
-      INSERT INTO tenant_api_keys (tenant_id, name, key_prefix, key_hash, roles, expires_at)
-      SELECT id, $2, $3, $4, $5::text[],
-             CASE WHEN $6::int > 0 THEN now() + make_interval(days => $6::int) END
-        FROM tenants WHERE external_id = $1
-      RETURNING id, tenant_id, name, key_prefix, roles, expires_at)
-    INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action, entity_type, entity_id, after_state)
-    SELECT tenant_id, $7, 'cli', 'key.create', 'api_key', id::text,
-           jsonb_build_object('name', name, 'prefix', key_prefix, 'roles', roles,
-                              'expires_at', expires_at)
-      FROM k RETURNING entity_id)sql",
-                     {tenant, name, key.prefix, crypto::ApiKeyHash(secret, key.raw_key), role_array,
-                      std::to_string(expires_in_days), actor_},
-                     tenant);
-  if (!rows.ok()) return rows.status();
-  if (rows.value().rows() == 0) return Status::NotFound("no tenant " + tenant);
-  key.id = rows.value().Get(0, 0);
+  auto info = CreateApiKey(
+      conn_, ref.value(),
+      {name, roles, expires_in_days, key.prefix, crypto::ApiKeyHash(secret, key.raw_key)},
+      CliActorOf(actor_));
+  if (!info.ok()) return info.status();
+  key.id = info.value().id;
   return key;
 }
 
@@ -143,18 +140,14 @@ Result<std::vector<std::string>> Registry::ListKeys(const std::string& tenant) {
 Status Registry::RevokeKey(const std::string& key_id) {
   if (!IsUuid(key_id)) return Status::InvalidArgument("key id must be a UUID");
   auto tenant = conn_.Query(
-      "SELECT t.external_id FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id "
+      "SELECT t.id, t.external_id FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id "
       "WHERE k.id = $1::uuid",
       {key_id});
   if (!tenant.ok()) return tenant.status();
   if (tenant.value().rows() == 0) return Status::NotFound("no key " + key_id);
-  auto rows = Change(R"sql(
-    WITH k AS (UPDATE tenant_api_keys SET revoked_at = now()
-                WHERE id = $1::uuid AND revoked_at IS NULL RETURNING id, tenant_id)
-    INSERT INTO audit_log (tenant_id, actor_sub, actor_type, action, entity_type, entity_id)
-    SELECT tenant_id, $2, 'cli', 'key.revoke', 'api_key', id::text FROM k RETURNING id)sql",
-                     {key_id, actor_}, std::string(tenant.value().Get(0, 0)));
-  return rows.status();
+  const service::TenantRef ref{std::string(tenant.value().Get(0, 0)),
+                               std::string(tenant.value().Get(0, 1))};
+  return RevokeApiKey(conn_, ref, key_id, CliActorOf(actor_)).status();
 }
 
 }  // namespace recsys::store

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "service/admin_repository.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -39,6 +40,8 @@ class Registry {
   Status RevokeKey(const std::string& key_id);
 
  private:
+  // The tenant with external id `external_id`. Errors: kNotFound.
+  Result<service::TenantRef> TenantRefOf(const std::string& external_id);
   // Runs `sql` (which writes and audits) and NOTIFYs, in one transaction; returns its rows.
   Result<PgResult> Change(const std::string& sql, const std::vector<PgParam>& params,
                           const std::string& tenant_external_id);
