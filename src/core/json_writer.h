@@ -34,6 +34,19 @@ void WriteRange(Writer& w, const char* key, double low, double high) {
   w.EndArray();
 }
 
+// Writes each (key, text) pair as a string member of the object being written; with
+// `omit_empty`, an empty text leaves its member out (optional fields are omitted, never null).
+template <typename Writer>
+void WriteStringMembers(Writer& w,
+                        std::initializer_list<std::pair<const char*, std::string_view>> members,
+                        bool omit_empty = false) {
+  for (const auto& [key, value] : members) {
+    if (omit_empty && value.empty()) continue;
+    w.Key(key);
+    WriteString(w, value);
+  }
+}
+
 // Writes each (key, value) pair as a member of the object being written.
 template <typename Writer>
 void WriteInt64Members(Writer& w, std::initializer_list<std::pair<const char*, int64_t>> members) {

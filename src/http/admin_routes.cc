@@ -194,13 +194,11 @@ HttpResponse DryRunResponse(const service::RecommendService& recommend, const Te
 // Starts the report's JSON object with its listing's fields; the caller adds more and ends it.
 void StartReportObject(Writer& w, const service::EvalReport& report) {
   w.StartObject();
-  for (auto [key, value] :
-       {std::pair{"id", &report.id}, std::pair{"kind", &report.kind},
-        std::pair{"title", &report.title}, std::pair{"created_at", &report.created_at},
-        std::pair{"created_by", &report.created_by}}) {
-    w.Key(key);
-    json::WriteString(w, *value);
-  }
+  json::WriteStringMembers(w, {{"id", report.id},
+                               {"kind", report.kind},
+                               {"title", report.title},
+                               {"created_at", report.created_at},
+                               {"created_by", report.created_by}});
   w.Key("summary");
   w.RawValue(report.summary_json.data(), report.summary_json.size(), rapidjson::kObjectType);
 }

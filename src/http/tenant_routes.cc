@@ -18,14 +18,15 @@ std::string Body(const rapidjson::StringBuffer& buffer) {
 
 void WriteKey(Writer& w, const service::ApiKeyInfo& key) {
   w.StartObject();
-  for (auto [name, value] :
-       {std::pair{"id", &key.id}, std::pair{"name", &key.name}, std::pair{"prefix", &key.prefix},
-        std::pair{"status", &key.status}, std::pair{"created_at", &key.created_at},
-        std::pair{"expires_at", &key.expires_at}, std::pair{"last_used_at", &key.last_used_at}}) {
-    if (value->empty()) continue;  // optional fields are omitted, never null
-    w.Key(name);
-    json::WriteString(w, *value);
-  }
+  json::WriteStringMembers(w,
+                           {{"id", key.id},
+                            {"name", key.name},
+                            {"prefix", key.prefix},
+                            {"status", key.status},
+                            {"created_at", key.created_at},
+                            {"expires_at", key.expires_at},
+                            {"last_used_at", key.last_used_at}},
+                           /*omit_empty=*/true);
   w.Key("roles");
   json::WriteStringArray(w, key.roles);
   w.EndObject();
@@ -69,12 +70,9 @@ HttpResponse OverviewResponse(const service::TenantOverview& o) {
   w.StartArray();
   for (const service::DoctorCheck& c : o.checks) {
     w.StartObject();
-    for (auto [name, value] : {std::pair{"level", &c.level}, std::pair{"name", &c.name},
-                               std::pair{"detail", &c.detail}, std::pair{"fix", &c.fix}}) {
-      if (value->empty()) continue;
-      w.Key(name);
-      json::WriteString(w, *value);
-    }
+    json::WriteStringMembers(
+        w, {{"level", c.level}, {"name", c.name}, {"detail", c.detail}, {"fix", c.fix}},
+        /*omit_empty=*/true);
     w.EndObject();
   }
   w.EndArray();
