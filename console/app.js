@@ -37,12 +37,17 @@ function signIn() {
       message.show('error', problemText(probe));
       return;
     }
-    location.hash = '#/overview';
-    route();
+    // Setting a new hash routes through hashchange; the same hash fires no event.
+    if (location.hash === '#/overview') route();
+    else location.hash = '#/overview';
   });
   main.replaceChildren(h('h1', {}, 'Sign in'), form);
   tenant.control.focus();
 }
+
+// The page rendered last. Each render gets its own view, so a slow render the user has already
+// navigated away from fills a view no longer shown instead of replacing the current page.
+let currentView = null;
 
 async function route() {
   if (!session()) return signIn();
@@ -55,14 +60,16 @@ async function route() {
     if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  main.replaceChildren(h('p', {}, 'Loading…'));
+  const view = h('div', {}, h('p', {}, 'Loading…'));
+  currentView = view;
+  main.replaceChildren(view);
   document.title = `${page.title} · recsys console`;
   try {
-    await page.render(main);
+    await page.render(view);
   } catch (error) {
-    main.replaceChildren(h('div', { class: 'message error', role: 'alert' }, String(error)));
+    view.replaceChildren(h('div', { class: 'message error', role: 'alert' }, String(error)));
   }
-  main.focus();
+  if (view === currentView) main.focus();
 }
 
 document.getElementById('logout').addEventListener('click', () => {

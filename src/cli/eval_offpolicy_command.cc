@@ -111,8 +111,11 @@ int RunEvalOffPolicy(const EvalOffPolicyOptions& options) {
   for (const eval::ReplayConfig& c : configs) {
     const auto slates = Slates(log.value(), responses.value(), c.config, DayOf(from));
     const eval::OffPolicyEstimate estimate = eval::EstimateOffPolicy(slates, options.max_weight);
-    std::printf("%-32s %10.4f %10.4f %10.0f %10.4f\n", c.name.c_str(), estimate.ips, estimate.snips,
-                estimate.effective_sample_size, estimate.logged_clicks);
+    std::printf("%-32s %10.4f %10.4f %10.0f %10.4f%s\n", c.name.c_str(), estimate.ips,
+                estimate.snips, estimate.effective_sample_size, estimate.logged_clicks,
+                estimate.effective_sample_size >= eval::kMinEffectiveSampleSize
+                    ? ""
+                    : "  (too little support: explore more or log longer)");
     report.configs.push_back({c.name, c.config_json, estimate});
   }
   service::EvalReport stored;

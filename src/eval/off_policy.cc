@@ -13,12 +13,17 @@ OffPolicyEstimate EstimateOffPolicy(std::span<const LoggedSlate> slates, double 
   double sum = 0, sum_squares = 0, weight_sum = 0, weight_squares = 0, logged = 0;
   for (const LoggedSlate& slate : slates) {
     double contribution = 0;
+    double prefix_propensity = 1;
+    bool prefix_matches = true;
     for (size_t slot = 0; slot < slate.items.size(); ++slot) {
       ++out.slots;
       logged += slate.clicked[slot];
-      if (slot >= slate.target.size() || slate.target[slot] != slate.items[slot]) continue;
+      prefix_matches =
+          prefix_matches && slot < slate.target.size() && slate.target[slot] == slate.items[slot];
+      if (!prefix_matches) continue;
       ++out.matched_slots;
-      double weight = 1 / std::max(1e-12, static_cast<double>(slate.propensities[slot]));
+      prefix_propensity *= slate.propensities[slot];
+      double weight = 1 / std::max(1e-12, prefix_propensity);
       if (weight > max_weight) {
         weight = max_weight;
         ++out.clipped;

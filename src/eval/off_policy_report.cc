@@ -40,6 +40,8 @@ std::string OffPolicyReportJson(const OffPolicyReport& report) {
                                  {"snips", e.snips},
                                  {"effective_sample_size", e.effective_sample_size}});
     json::WriteRange(w, "ips_ci95", e.ips_interval.low, e.ips_interval.high);
+    w.Key("enough_support");
+    w.Bool(e.effective_sample_size >= kMinEffectiveSampleSize);
     json::WriteInt64Members(
         w, {{"slots", e.slots}, {"matched_slots", e.matched_slots}, {"clipped", e.clipped}});
     w.EndObject();
@@ -57,11 +59,13 @@ ReportDocument OffPolicyReportDocument(const OffPolicyReport& report, const std:
   section.paragraphs.push_back(StrFormat(
       "%lld responses logged with exploration on (%lld of users without earlier history). Each "
       "config re-ranks every logged request with signals and history as of the window's start; a "
-      "logged slot counts when the config puts the same item there, weighted by 1 / propensity "
-      "(clipped at %g). The effective sample size says how many logged slots an estimate is "
-      "worth: a small one means the logs explored too little for that config.",
+      "logged slot counts when the config puts the same items in it and in every slot above, "
+      "weighted by 1 / the product of their propensities (clipped at %g). The effective sample "
+      "size says how many logged slots an estimate is worth: below %g the logs explored too "
+      "little for that config to rank it.",
       static_cast<long long>(report.responses),
-      static_cast<long long>(report.responses_without_history), report.max_weight));
+      static_cast<long long>(report.responses_without_history), report.max_weight,
+      kMinEffectiveSampleSize));
   ReportTable table{{"config", "IPS [95 %]", "SNIPS", "effective sample size", "matched slots",
                      "clipped", "logged"},
                     {}};
@@ -71,7 +75,9 @@ ReportDocument OffPolicyReportDocument(const OffPolicyReport& report, const std:
     const OffPolicyEstimate& e = c.estimate;
     table.rows.push_back(
         {c.name, StrFormat("%.4f [%.4f, %.4f]", e.ips, e.ips_interval.low, e.ips_interval.high),
-         StrFormat("%.4f", e.snips), StrFormat("%.0f", e.effective_sample_size),
+         StrFormat("%.4f", e.snips),
+         StrFormat(e.effective_sample_size >= kMinEffectiveSampleSize ? "%.0f" : "%.0f (too few)",
+                   e.effective_sample_size),
          StrFormat("%lld", static_cast<long long>(e.matched_slots)),
          StrFormat("%lld", static_cast<long long>(e.clipped)), StrFormat("%.4f", e.logged_clicks)});
     names.push_back(c.name);

@@ -178,7 +178,9 @@ test('a conflict from a second tab is shown and my change is re-applied on top',
 async function topItem(page) {
   await go(page, 'try', '#try-send');
   await page.click('#try-send');
-  await page.waitForSelector('.try-item');
+  await page.waitForSelector('.try-item, .message.error');
+  const error = await page.$('.message.error');
+  if (error) throw new Error(`Try it: ${await text(page, '.message.error')}`);
   return text(page, '.try-item');
 }
 
@@ -224,6 +226,22 @@ test('the audit log finds the changes, filtered by action', async () => {
   await page.click('#audit-filter');
   await page.waitForFunction(() => /config\.update/.test(document.querySelector('#audit-results').textContent));
   await shot(page, '07-audit');
+  await page.close();
+});
+
+test('a page left while it loads does not replace the page opened next', async () => {
+  const page = await signedIn(ADMIN_KEY);
+  await go(page, 'audit', '#audit-filter');
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.url().includes('/overview')) setTimeout(() => request.continue(), 1500);
+    else request.continue();
+  });
+  await page.evaluate(() => { location.hash = '#/overview'; });
+  await go(page, 'try', '#try-send');
+  await new Promise((r) => setTimeout(r, 2500));  // the overview's answer has come by now
+  assert.equal(await page.$('#overview-status'), null);
+  assert.notEqual(await page.$('#try-send'), null);
   await page.close();
 });
 
