@@ -263,6 +263,7 @@ std::unique_ptr<store::ExposureWriter> StartExposureWriter(const ServeConfig& co
   options.database_url = config.database_url;
   options.spill_dir = config.spill_dir;
   options.queue_capacity = static_cast<size_t>(config.exposure_queue_rows);
+  options.flush_interval_ms = config.exposure_flush_ms;
   auto writer = std::make_unique<store::ExposureWriter>(options);
   writer->Start();
   return writer;
@@ -358,6 +359,12 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
   if (config.warm_start_enabled) {
     loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));
+  }
+  if (config.shared_snapshots_enabled) {
+    store::SharedSnapshotOptions shared;
+    shared.database_url = config.database_url;
+    shared.min_bytes = static_cast<size_t>(config.shared_snapshot_min_mb) << 20;
+    loader->UseSharedSnapshots(std::make_unique<store::SharedSnapshots>(std::move(shared)));
   }
   service::StateRefresher refresher(
       state,

@@ -94,9 +94,11 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_SHUTDOWN_GRACE_MS", &ServeConfig::shutdown_grace_ms, 0, 600000},
     {"RECSYS_ACCESS_LOG_ONE_IN", &ServeConfig::access_log_one_in, 0, 1000000},
     {"RECSYS_EXPOSURE_QUEUE_ROWS", &ServeConfig::exposure_queue_rows, 100, 10000000},
+    {"RECSYS_EXPOSURE_FLUSH_MS", &ServeConfig::exposure_flush_ms, 1, 10000},
     {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &ServeConfig::signal_build_interval_ms, 100, 86400000},
     {"RECSYS_HISTORY_POLL_MS", &ServeConfig::history_poll_ms, 10, 500},
     {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
+    {"RECSYS_SHARED_SNAPSHOT_MIN_MB", &ServeConfig::shared_snapshot_min_mb, 0, 1 << 20},
 };
 
 struct BoolField {
@@ -106,6 +108,7 @@ struct BoolField {
 constexpr BoolField kBoolFields[] = {
     {"RECSYS_EXPOSURE_LOG_ENABLED", &ServeConfig::exposure_log_enabled},
     {"RECSYS_WARM_START_ENABLED", &ServeConfig::warm_start_enabled},
+    {"RECSYS_SHARED_SNAPSHOTS_ENABLED", &ServeConfig::shared_snapshots_enabled},
     {"RECSYS_DEV_AUTH_ENABLED", &ServeConfig::dev_auth_enabled},
     {"RECSYS_SIGNAL_BUILD_ENABLED", &ServeConfig::signal_build_enabled},
 };

@@ -33,7 +33,10 @@ struct ServeConfig {
   std::string spill_dir = ".recsys-spill";      // RECSYS_SPILL_DIR
   bool warm_start_enabled = true;               // RECSYS_WARM_START_ENABLED
   std::string warm_start_dir = ".recsys-warm";  // RECSYS_WARM_START_DIR (store/warm_start.h)
-  int exposure_queue_rows = 100000;             // RECSYS_EXPOSURE_QUEUE_ROWS
+  bool shared_snapshots_enabled = true;         // RECSYS_SHARED_SNAPSHOTS_ENABLED
+  int shared_snapshot_min_mb = 16;   // RECSYS_SHARED_SNAPSHOT_MIN_MB (store/shared_snapshots.h)
+  int exposure_queue_rows = 100000;  // RECSYS_EXPOSURE_QUEUE_ROWS
+  int exposure_flush_ms = 50;        // RECSYS_EXPOSURE_FLUSH_MS: longest a row waits for its COPY
   std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
   double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503

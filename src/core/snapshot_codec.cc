@@ -1,12 +1,22 @@
 #include "core/snapshot_codec.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
 
+#include "core/str_format.h"
+
 namespace recsys {
 
 struct SnapshotCodec {
+  static std::string Format() {
+    return StrFormat("snapshot-v%d-%s-n%zu-d%zu-s%zu", kSnapshotFormVersion,
+                     std::endian::native == std::endian::little ? "le" : "be",
+                     sizeof(SignalSnapshot::Neighbour), sizeof(SignalSnapshot::DayScore),
+                     sizeof(decltype(IdTable::slots_)::value_type));
+  }
+
   template <typename T>
   static void Put(const ByteSink& sink, const T& value) {
     EncodeValue(sink, value);
@@ -152,6 +162,8 @@ bool DecodeString(std::string_view* input, std::string_view* out) {
   input->remove_prefix(n);
   return true;
 }
+
+std::string SnapshotFormat() { return SnapshotCodec::Format(); }
 
 void EncodeSnapshot(const SignalSnapshot& snapshot, const ByteSink& sink) {
   SnapshotCodec::Encode(snapshot, sink);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -21,6 +22,12 @@ namespace recsys {
 using ByteSink = std::function<void(std::string_view bytes)>;
 
 void EncodeSnapshot(const SignalSnapshot& snapshot, const ByteSink& sink);
+
+// Names this build's form: its version, the byte order and the sizes of the structs it copies
+// raw. Bytes encoded under one name decode only under the same name. Bump kSnapshotFormVersion
+// when the order or meaning of the encoded arrays changes.
+inline constexpr int kSnapshotFormVersion = 1;
+std::string SnapshotFormat();
 
 // Decodes one snapshot from the front of `*input` and advances it past what was read.
 // Errors: kInvalidArgument when the bytes are not a well-formed snapshot.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ struct TenantState {
   TimestampUs signals_loaded_at = 0;  // when `snapshots` were read from the database
   // The snapshots came from a warm-start file: serving, but a reload from the database is due.
   bool warm_started = false;
+  // The snapshots came from a current shared snapshot (store/shared_snapshots.h).
+  bool from_shared_snapshot = false;
+  // tenant_signal_versions.version read before the signal rows were (-1: not read).
+  int64_t signal_version = -1;
 
   // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;

@@ -48,6 +48,15 @@ std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload) {
 }
 
 Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice) {
+  if (notice.scope == ChangeScope::kSignals || notice.scope == ChangeScope::kCatalog) {
+    auto bumped = conn.Query(
+        "INSERT INTO tenant_signal_versions (tenant_id, version) "
+        "SELECT id, 1 FROM tenants WHERE external_id = $1 "
+        "ON CONFLICT (tenant_id) DO UPDATE "
+        "SET version = tenant_signal_versions.version + 1, changed_at = now()",
+        {notice.tenant});
+    if (!bumped.ok()) return bumped.status();
+  }
   return conn.Query("SELECT pg_notify('recsys_changes', $1)", {EncodeChangeNotice(notice)})
       .status();
 }

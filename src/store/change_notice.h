@@ -25,7 +25,10 @@ std::string EncodeChangeNotice(const ChangeNotice& notice);
 // Parses a payload; an unreadable one is nullopt (callers then reload everything).
 std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload);
 
-// NOTIFYs `notice` on the change channel; inside a transaction it is sent at COMMIT.
+// NOTIFYs `notice` on the change channel; inside a transaction it is sent at COMMIT. A `signals`
+// or `catalog` notice first bumps the tenant's signal version (tenant_signal_versions), which
+// retires its shared snapshots (store/shared_snapshots.h); callers send it after (or in the
+// transaction of) the writes it announces.
 Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice);
 
 }  // namespace recsys::store

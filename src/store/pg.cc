@@ -51,6 +51,46 @@ Status PgConnection::Exec(std::string_view sql) {
   return status;
 }
 
+Status PgConnection::ExecWithBlob(const std::string& sql, const std::vector<PgParam>& params,
+                                  std::string_view blob) {
+  std::vector<const char*> values;
+  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  values.push_back(blob.data());
+  std::vector<int> lengths(values.size(), 0), formats(values.size(), 0);
+  lengths.back() = static_cast<int>(blob.size());
+  formats.back() = 1;
+  PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                               values.data(), lengths.data(), formats.data(), 0);
+  const ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  Status status =
+      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
+  PQclear(raw);
+  return status;
+}
+
+Status PgConnection::ReadBlobs(const std::string& sql, const std::vector<PgParam>& params,
+                               const std::function<void(std::string_view)>& each) {
+  std::vector<const char*> values;
+  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (!PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, /*resultFormat=*/1) ||
+      !PQsetSingleRowMode(conn_.get())) {
+    return ErrorStatus(nullptr);
+  }
+  Status status = Status::Ok();
+  // Every result is read, also after an error, so the connection is ready for the next query.
+  while (PGresult* raw = PQgetResult(conn_.get())) {
+    const ExecStatusType st = PQresultStatus(raw);
+    if (st == PGRES_SINGLE_TUPLE && status.ok()) {
+      each({PQgetvalue(raw, 0, 0), static_cast<size_t>(PQgetlength(raw, 0, 0))});
+    } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && status.ok()) {
+      status = ErrorStatus(raw);
+    }
+    PQclear(raw);
+  }
+  return status;
+}
+
 Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<PgParam>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());

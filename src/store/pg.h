@@ -55,6 +55,15 @@ class PgConnection {
   // Runs one statement with text parameters and returns its rows.
   Result<PgResult> Query(const std::string& sql, const std::vector<PgParam>& params = {});
 
+  // Runs one statement with text parameters followed by `blob`, bound in binary (a bytea needs no
+  // escaping or hex that way).
+  Status ExecWithBlob(const std::string& sql, const std::vector<PgParam>& params,
+                      std::string_view blob);
+  // Runs a query whose first column is a bytea, fetched in binary one row at a time (memory for
+  // one row, not the whole result), and calls `each` with every row's bytes in order.
+  Status ReadBlobs(const std::string& sql, const std::vector<PgParam>& params,
+                   const std::function<void(std::string_view)>& each);
+
   // Whether the connection is still usable (libpq's view; a dead server is seen on the next call).
   bool IsHealthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
   PGconn* raw() { return conn_.get(); }

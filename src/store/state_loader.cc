@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <thread>
+#include <unordered_set>
 
 #include "core/parse_number.h"
 #include "obs/log.h"
@@ -274,13 +275,30 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
       tenant->snapshots = old->snapshots;
       tenant->signals_loaded_at = old->signals_loaded_at;
       tenant->warm_started = old->warm_started;
+      tenant->from_shared_snapshot = old->from_shared_snapshot;
+      tenant->signal_version = old->signal_version;
     } else if (tenant->active()) {
       to_load.push_back(tenant.get());
     }
     tenants.push_back(std::move(tenant));
   }
   if (warm_start_) to_load = TakeWarmStarted(std::move(to_load), now);
+  if (shared_) {
+    auto cold = shared_->Take(conn, to_load, now);
+    if (!cold.ok()) {
+      conn_.Reset();
+      return cold.status();
+    }
+    to_load = std::move(cold).value();
+  }
   RETURN_IF_ERROR(LoadSignalsInParallel(to_load, now));
+  std::vector<std::shared_ptr<const TenantState>> read_from_rows;
+  if (shared_) {
+    const std::unordered_set<const TenantState*> loaded(to_load.begin(), to_load.end());
+    for (const auto& tenant : tenants) {
+      if (loaded.count(tenant.get())) read_from_rows.push_back(tenant);
+    }
+  }
   size_t items = 0;
   for (auto& tenant : tenants) {
     if (auto it = unavailable.value().find(tenant->id); it != unavailable.value().end()) {
@@ -309,6 +327,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
     if (!k.IsNull(r, 4)) entry.expires_at = ParseInt64(k.Get(r, 4)).value_or(0);
     state->api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
   }
+  // Offered once the state is complete: from here on the tenants are never changed.
+  for (auto& tenant : read_from_rows) shared_->Offer(std::move(tenant));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();

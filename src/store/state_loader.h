@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "service/serving_state.h"
 #include "store/pg.h"
+#include "store/shared_snapshots.h"
 #include "store/warm_start.h"
 
 namespace recsys::store {
@@ -29,6 +30,10 @@ class StateLoader {
   // tenant is marked warm_started; its reload from the database is the caller's to request),
   // then discards the files it did not use. REQUIRES: called before the first Load().
   void UseWarmStart(std::unique_ptr<WarmStart> warm_start) { warm_start_ = std::move(warm_start); }
+
+  // Every Load() then serves tenants from their current shared snapshots where it can, and offers
+  // those it read from their rows for storing (store/shared_snapshots.h).
+  void UseSharedSnapshots(std::unique_ptr<SharedSnapshots> shared) { shared_ = std::move(shared); }
 
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
@@ -66,6 +71,7 @@ class StateLoader {
 
   ReconnectingConnection conn_;            // tenants, config, rules, keys, availability
   std::unique_ptr<WarmStart> warm_start_;  // until the first Load() has used it
+  std::unique_ptr<SharedSnapshots> shared_;
   std::vector<Lane> lanes_;
 };
 

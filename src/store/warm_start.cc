@@ -10,67 +10,24 @@
 #include <filesystem>
 #include <string_view>
 
-#include "core/snapshot_codec.h"
 #include "obs/line_writer.h"
 #include "obs/log.h"
+#include "store/saved_snapshots.h"
 
 namespace recsys::store {
 namespace {
 
-constexpr std::string_view kMagic("RECSYSW\x01", 8);  // the last byte is the format version
 constexpr std::string_view kSuffix = ".snapshot";
-constexpr size_t kBlock = 1 << 20;
 
-// A checksum against torn or damaged files (not an adversary: the folder is the service's own).
-// The payload is hashed in kBlock pieces so that writer and reader need not buffer it whole.
-uint64_t Mix(uint64_t h, uint64_t word) {
-  h = (h ^ word) * 0x9E3779B97F4A7C15ull;
-  return h ^ (h >> 31);
-}
-uint64_t BlockHash(std::string_view block) {
-  uint64_t h = block.size();
-  size_t i = 0;
-  for (; i + 8 <= block.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, block.data() + i, 8);
-    h = Mix(h, word);
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, block.data() + i, block.size() - i);
-  return Mix(h, tail);
-}
-
-// Writes the payload through a kBlock buffer, checksumming each block.
-class PayloadWriter {
+// Writes to a file descriptor, remembering whether every write succeeded.
+class FileSink {
  public:
-  explicit PayloadWriter(int fd) : fd_(fd) { block_.reserve(kBlock); }
-  void Append(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const size_t n = std::min(bytes.size(), kBlock - block_.size());
-      block_.append(bytes.substr(0, n));
-      bytes.remove_prefix(n);
-      if (block_.size() == kBlock) FlushBlock();
-    }
-  }
-  // Writes the rest and the checksum; false on a write error.
-  bool Finish() {
-    if (!block_.empty()) FlushBlock();
-    WriteRaw({reinterpret_cast<const char*>(&checksum_), sizeof checksum_});
-    return ok_;
-  }
-  // Bytes outside the checksummed payload (the magic).
-  void WriteRaw(std::string_view bytes) { ok_ = ok_ && obs::WriteAll(fd_, bytes); }
+  explicit FileSink(int fd) : fd_(fd) {}
+  void Write(std::string_view bytes) { ok_ = ok_ && obs::WriteAll(fd_, bytes); }
+  bool ok() const { return ok_; }
 
  private:
-  void FlushBlock() {
-    checksum_ = Mix(checksum_, BlockHash(block_));
-    WriteRaw(block_);
-    block_.clear();
-  }
-
   int fd_;
-  std::string block_;
-  uint64_t checksum_ = 0;
   bool ok_ = true;
 };
 
@@ -101,17 +58,6 @@ class MappedFile {
   std::string_view data_;
 };
 
-// The decay parameters a tenant's snapshots were built with, as the header stores them.
-struct Key {
-  int32_t day;
-  double half_life_days;
-  int32_t covisit_window_days;
-};
-Key KeyOf(const service::TenantState& tenant, TimestampUs now) {
-  return {DayOf(now), tenant.config.ranking.half_life_days,
-          tenant.config.ranking.covisit_window_days};
-}
-
 }  // namespace
 
 std::string WarmStart::PathFor(const std::string& tenant_id) const {
@@ -123,22 +69,9 @@ Status WarmStart::Save(const service::TenantState& tenant, TimestampUs now) cons
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Unavailable(temporary + ": " + std::strerror(errno));
-  PayloadWriter out(fd);
-  out.WriteRaw(kMagic);
-  const ByteSink payload = [&out](std::string_view bytes) { out.Append(bytes); };
-  const Key key = KeyOf(tenant, tenant.signals_loaded_at);
-  EncodeString(payload, tenant.id);
-  EncodeValue(payload, key.day);
-  EncodeValue(payload, key.half_life_days);
-  EncodeValue(payload, key.covisit_window_days);
-  EncodeValue(payload, int64_t{now});
-  EncodeValue(payload, int64_t{tenant.signals_loaded_at});
-  EncodeValue(payload, static_cast<uint32_t>(tenant.snapshots.size()));
-  for (const auto& [ns, snapshot] : tenant.snapshots) {
-    EncodeString(payload, ns);
-    EncodeSnapshot(*snapshot, payload);
-  }
-  const bool written = out.Finish();
+  FileSink out(fd);
+  EncodeSavedSnapshots(tenant, now, [&out](std::string_view bytes) { out.Write(bytes); });
+  const bool written = out.ok();
   const bool closed = ::close(fd) == 0;
   if (!written || !closed || ::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string error = std::strerror(errno);
@@ -176,56 +109,23 @@ std::optional<WarmStart::Saved> WarmStart::Take(const service::TenantState& tena
   std::string_view data = file.data();
   if (data.empty()) return std::nullopt;
   ::unlink(path.c_str());  // used once, whatever happens below
-  const char* reason = nullptr;
-  auto refuse = [&](const char* why) {
+  auto refuse = [&](std::string_view why) {
     obs::Log(obs::Level::kInfo, "warm-start file not used; loading from the database")
         .Str("tenant", tenant.external_id)
         .Str("reason", why);
     return std::nullopt;
   };
-  if (data.size() < kMagic.size() + sizeof(uint64_t) || data.substr(0, kMagic.size()) != kMagic) {
-    return refuse("not a warm-start file of this version");
-  }
-  std::string_view payload = data.substr(kMagic.size(), data.size() - kMagic.size() - 8);
-  uint64_t checksum = 0, stored;
-  for (size_t at = 0; at < payload.size(); at += kBlock) {
-    checksum = Mix(checksum, BlockHash(payload.substr(at, kBlock)));
-  }
-  std::memcpy(&stored, data.data() + data.size() - 8, 8);
-  if (checksum != stored) return refuse("checksum mismatch (a torn or damaged file)");
-
-  std::string_view id;
-  Key saved;
-  int64_t saved_at, loaded_at;
-  uint32_t namespaces;
-  if (!DecodeString(&payload, &id) || !DecodeValue(&payload, &saved.day) ||
-      !DecodeValue(&payload, &saved.half_life_days) ||
-      !DecodeValue(&payload, &saved.covisit_window_days) || !DecodeValue(&payload, &saved_at) ||
-      !DecodeValue(&payload, &loaded_at) || !DecodeValue(&payload, &namespaces)) {
-    return refuse("header cut short");
-  }
-  const Key current = KeyOf(tenant, now);
-  if (id != tenant.id) reason = "saved for another tenant";
-  if (!reason && saved.day != current.day) reason = "saved on another day";
+  auto saved = DecodeSavedSnapshots(data);
+  if (!saved.ok()) return refuse(saved.status().message());
+  if (saved.value().tenant_id != tenant.id) return refuse("saved for another tenant");
+  const SnapshotKey current = SnapshotKeyOf(tenant, now);
+  if (saved.value().key.day != current.day) return refuse("saved on another day");
   const int64_t max_age_us = std::chrono::duration_cast<std::chrono::microseconds>(kMaxAge).count();
-  if (!reason && (now - saved_at > max_age_us || now < saved_at)) {
-    reason = "older than the warm-start limit";
+  if (now - saved.value().saved_at > max_age_us || now < saved.value().saved_at) {
+    return refuse("older than the warm-start limit");
   }
-  if (!reason && (saved.half_life_days != current.half_life_days ||
-                  saved.covisit_window_days != current.covisit_window_days)) {
-    reason = "the decay settings changed since";
-  }
-  if (reason) return refuse(reason);
-  Saved result{{}, loaded_at};
-  for (uint32_t i = 0; i < namespaces; ++i) {
-    std::string_view ns;
-    if (!DecodeString(&payload, &ns)) return refuse("namespace cut short");
-    auto snapshot = DecodeSnapshot(&payload);
-    if (!snapshot.ok()) return refuse("a snapshot does not decode");
-    result.snapshots.emplace(std::string(ns), std::move(snapshot).value());
-  }
-  if (!payload.empty()) return refuse("trailing bytes");
-  return result;
+  if (saved.value().key != current) return refuse("the decay settings changed since");
+  return Saved{std::move(saved.value().snapshots), saved.value().loaded_at};
 }
 
 void WarmStart::DiscardRest() const {
