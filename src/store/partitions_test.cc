@@ -41,6 +41,28 @@ TEST(PartitionsTest, EnsureIsIdempotent) {
   EXPECT_FALSE(EnsurePartitions(conn, -1).ok());
 }
 
+TEST(PartitionsTest, EveryPartitionKeepsRowsUpTo8KbInlineAndUncompressed) {
+  auto db = TestDatabase::Create("partitions_inline");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(EnsurePartitions(conn, 6).ok());
+  const char* kWithout =
+      "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+      "WHERE i.inhparent IN ('exposure_events'::regclass, 'interaction_events'::regclass) "
+      "AND NOT coalesce('toast_tuple_target=8160' = ANY (c.reloptions), false)";
+  EXPECT_EQ(testing::QueryOne(conn, kWithout), "0");  // made by the migration and afterwards
+  EXPECT_EQ(PartitionCount(conn, "exposure_events"), 8);
+  // A 4 KB request is stored as it came, not compressed.
+  const std::string big = "{\"exclude_ids\": [\"" + std::string(4000, 'x') + "\"]}";
+  ASSERT_TRUE(conn.Query("INSERT INTO exposure_events (tenant_id, occurred_at, request_id, "
+                         "surface, segment, algo_version, request, response) VALUES "
+                         "(gen_random_uuid(), now(), gen_random_uuid(), 'home', 'default', 't', "
+                         "$1::jsonb, '{}')",
+                         {big})
+                  .ok());
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT pg_column_size(request) >= 4000 FROM exposure_events"),
+            "t");
+}
+
 TEST(PartitionsTest, RowsInDefaultAreMovedWhenTheirPartitionIsCreated) {
   auto db = TestDatabase::Create("partitions_default");
   PgConnection conn = db->Connect();

@@ -1,0 +1,34 @@
+-- Partitions made from now on get PostgreSQL's default toast_tuple_target again.
+CREATE OR REPLACE FUNCTION recsys_ensure_partition(parent regclass, month_start date) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  month date := date_trunc('month', month_start)::date;
+  part_name text := parent::text || '_p' || to_char(month, 'YYYYMM');
+  default_name text := parent::text || '_default';
+  lo timestamptz := month::timestamp AT TIME ZONE 'UTC';
+  hi timestamptz := (month + interval '1 month')::timestamp AT TIME ZONE 'UTC';
+BEGIN
+  IF to_regclass(part_name) IS NOT NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('recsys_partitions'));
+  IF to_regclass(part_name) IS NOT NULL THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('CREATE TABLE %I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part_name, parent);
+  EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', default_name);
+  EXECUTE format('WITH moved AS (DELETE FROM %I WHERE occurred_at >= $1 AND occurred_at < $2 RETURNING *) '
+                 'INSERT INTO %I SELECT * FROM moved', default_name, part_name) USING lo, hi;
+  EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', parent, part_name, lo, hi);
+  RETURN part_name;
+END $$;
+
+DO $$
+DECLARE
+  part regclass;
+BEGIN
+  FOR part IN SELECT inhrelid::regclass FROM pg_inherits
+               WHERE inhparent IN ('exposure_events'::regclass, 'interaction_events'::regclass) LOOP
+    EXECUTE format('ALTER TABLE %s RESET (toast_tuple_target)', part);
+  END LOOP;
+END $$;
