@@ -9,6 +9,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "crypto/digest.h"
 #include "obs/log.h"
@@ -84,7 +85,12 @@ ExposureWriter::~ExposureWriter() { Stop(); }
 
 std::string ExposureWriter::ToCopyLine(const service::Exposure& r) {
   std::string line;
-  line.reserve(256 + r.request_json.size() + r.response_json.size() + r.meta_json.size());
+  AppendCopyLine(r, &line);
+  return line;
+}
+
+void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out) {
+  std::string& line = *out;
   Field(line, r.tenant_id);
   Field(line, FormatRfc3339(r.occurred_at));
   Field(line, r.request_id);
@@ -101,7 +107,6 @@ std::string ExposureWriter::ToCopyLine(const service::Exposure& r) {
   Field(line, r.response_json, false);
   Field(line, r.meta_json);
   line.push_back('\n');
-  return line;
 }
 
 void ExposureWriter::Start() {
@@ -113,12 +118,16 @@ void ExposureWriter::Start() {
 }
 
 void ExposureWriter::Record(const service::Exposure& row) {
-  std::string line = ToCopyLine(row);
+  // The line is built in this thread's buffer, outside the lock and without an allocation once
+  // the buffer has grown; under the lock it is only appended.
+  thread_local std::string line;
+  line.clear();
+  AppendCopyLine(row, &line);
   std::unique_lock<std::mutex> lock(mu_);
   ++stats_.enqueued;
-  if (queue_.size() < options_.queue_capacity && !stopping_) {
-    queue_.push_back(std::move(line));
-    if (queue_.size() >= options_.batch_rows) wake_.notify_one();
+  if (queued_rows_ < options_.queue_capacity && !stopping_) {
+    queued_.append(line);
+    if (++queued_rows_ == options_.batch_rows) wake_.notify_one();
     return;
   }
   if (!running_) {  // not started or already stopped: no thread will take it
@@ -128,7 +137,7 @@ void ExposureWriter::Record(const service::Exposure& row) {
   }
   // Full (or shutting down): the spill thread keeps the row on disk rather than drop it.
   overflow_changed_.wait(lock, [this] { return overflow_.size() < options_.queue_capacity; });
-  overflow_.push_back(std::move(line));
+  overflow_.push_back(line);
   overflow_changed_.notify_all();
 }
 
@@ -155,7 +164,7 @@ void ExposureWriter::SpillLoop() {
 ExposureStats ExposureWriter::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   ExposureStats stats = stats_;
-  stats.queued = queue_.size();
+  stats.queued = queued_rows_;
   stats.overflow = overflow_.size();
   return stats;
 }
@@ -344,20 +353,18 @@ void ExposureWriter::ReplaySpills() {
 void ExposureWriter::Loop() {
   auto last_replay = std::chrono::steady_clock::now() - std::chrono::hours(1);
   auto backoff = std::chrono::milliseconds(0);
+  std::string data;  // swapped with queued_: both keep their capacity, so no page is faulted in
   for (;;) {
-    std::string data;
     size_t rows = 0;
     bool stopping;
+    data.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms) + backoff,
-                     [this] { return stopping_ || queue_.size() >= options_.batch_rows; });
+                     [this] { return stopping_ || queued_rows_ >= options_.batch_rows; });
       stopping = stopping_;
-      while (!queue_.empty() && rows < options_.batch_rows) {
-        data += queue_.front();
-        queue_.pop_front();
-        ++rows;
-      }
+      data.swap(queued_);
+      rows = std::exchange(queued_rows_, 0);
     }
     if (rows > 0) {
       if (!WriteBatch(data, rows)) {

@@ -34,7 +34,7 @@ struct ExposureWriterOptions {
   std::string database_url;
   std::string spill_dir = ".recsys-spill";
   size_t queue_capacity = 100000;  // rows
-  size_t batch_rows = 2000;
+  size_t batch_rows = 2000;        // rows that wake the writer before flush_interval_ms is up
   int flush_interval_ms = 50;
   int replay_interval_ms = 5000;  // how often spill files are retried while writes succeed
 };
@@ -62,6 +62,8 @@ class ExposureWriter : public service::ExposureSink {
 
   // The COPY text line for `row` (exposed for tests).
   static std::string ToCopyLine(const service::Exposure& row);
+  // Appends that line to *out.
+  static void AppendCopyLine(const service::Exposure& row, std::string* out);
 
  private:
   void Loop();
@@ -87,8 +89,9 @@ class ExposureWriter : public service::ExposureSink {
   ExposureWriterOptions options_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<std::string> queue_;
-  std::deque<std::string> overflow_;  // full queue_: rows waiting for the spill thread
+  std::string queued_;  // COPY lines waiting for the writer thread, which takes them all at once
+  size_t queued_rows_ = 0;
+  std::deque<std::string> overflow_;  // full queued_: rows waiting for the spill thread
   std::condition_variable overflow_changed_;
   bool stopping_ = false;
   bool thread_stopped_ = false;  // the writer thread has ended (set by Stop)
