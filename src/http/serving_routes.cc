@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/json_writer.h"
@@ -28,6 +29,35 @@ void WriteWarnings(Writer& w, const std::vector<Warning>& warnings) {
     w.EndObject();
   }
   w.EndArray();
+}
+
+// The members of meta that describe the ranking: its counts (when it ranked) and timings.
+void WriteRankingFigures(Writer& w, const Served& s, int64_t total_us, int64_t write_us,
+                         bool ranked) {
+  if (ranked) {
+    w.Key("counts");
+    w.StartObject();
+    w.Key("candidates_considered");
+    w.Int(s.result.candidates_considered);
+    w.Key("filtered");
+    w.Int(s.result.filtered);
+    w.Key("returned");
+    w.Int(static_cast<int>(s.result.items.size()));
+    w.EndObject();
+  }
+  w.Key("timings_us");
+  w.StartObject();
+  w.Key("total");
+  w.Int64(total_us);
+  w.Key("parse");
+  w.Int64(s.parse_us);
+  if (ranked) {
+    w.Key("rank");
+    w.Int64(s.rank_us);
+    w.Key("write");
+    w.Int64(write_us);
+  }
+  w.EndObject();
 }
 
 void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_t total_us,
@@ -60,35 +90,12 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
     json::WriteString(w, s.request.experiment_variant);
     w.EndObject();
   }
-  if (ranked) {
-    w.Key("counts");
-    w.StartObject();
-    w.Key("candidates_considered");
-    w.Int(s.result.candidates_considered);
-    w.Key("filtered");
-    w.Int(s.result.filtered);
-    w.Key("returned");
-    w.Int(static_cast<int>(s.result.items.size()));
-    w.EndObject();
-  }
   w.Key("timings_ms");
   w.StartObject();
   w.Key("total");
   w.Int64(total_us / 1000);
   w.EndObject();
-  w.Key("timings_us");
-  w.StartObject();
-  w.Key("total");
-  w.Int64(total_us);
-  w.Key("parse");
-  w.Int64(s.parse_us);
-  if (ranked) {
-    w.Key("rank");
-    w.Int64(s.rank_us);
-    w.Key("write");
-    w.Int64(write_us);
-  }
-  w.EndObject();
+  WriteRankingFigures(w, s, total_us, write_us, ranked);
   if (ranked && s.request.include_trace) {
     const RankTrace& t = s.result.trace;
     w.Key("trace");
@@ -239,18 +246,22 @@ HttpResponse Serve(const Authenticator& auth, const service::RecommendService& s
   const auto before_meta = std::chrono::steady_clock::now();
   const auto total =
       std::chrono::duration_cast<std::chrono::microseconds>(before_meta - started).count();
-  const int64_t write_us = total - served.parse_us - served.rank_us;
-  // meta is written separately too, for the exposure row.
-  rapidjson::StringBuffer meta_buffer(nullptr, 1024);
-  Writer meta_writer(meta_buffer);
-  WriteMeta(meta_writer, served, request.request_id, total, write_us > 0 ? write_us : 0, true);
+  const int64_t write_us = std::max<int64_t>(0, total - served.parse_us - served.rank_us);
   w.Key("meta");
-  w.RawValue(meta_buffer.GetString(), meta_buffer.GetSize(), rapidjson::kObjectType);
+  WriteMeta(w, served, request.request_id, total, write_us, /*ranked=*/true);
   WriteWarnings(w, served.warnings);
   w.EndObject();
   std::string body(buffer.GetString(), buffer.GetSize());
+  // The exposure row's meta holds only what its columns do not (they have the request id,
+  // surface, segment, algo version, etags and experiment): the ranking's counts and timings,
+  // which the evaluation reads. A trace is the caller's, not logged.
+  rapidjson::StringBuffer row_meta(nullptr, 256);
+  Writer row_writer(row_meta);
+  row_writer.StartObject();
+  WriteRankingFigures(row_writer, served, total, write_us, /*ranked=*/true);
+  row_writer.EndObject();
   service.RecordExposure(served, request.request_id,
-                         std::string_view(meta_buffer.GetString(), meta_buffer.GetSize()));
+                         std::string_view(row_meta.GetString(), row_meta.GetSize()));
   return Json(200, std::move(body));
 }
 
