@@ -116,24 +116,33 @@ Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view 
 }
 
 void AppendCopyEscaped(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
+  // Runs without a character to escape (nearly all of a JSON value) are appended whole.
+  out.reserve(out.size() + value.size());
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char escaped;
+    switch (value[i]) {
       case '\\':
-        out += "\\\\";
+        escaped = '\\';
         break;
       case '\t':
-        out += "\\t";
+        escaped = 't';
         break;
       case '\n':
-        out += "\\n";
+        escaped = 'n';
         break;
       case '\r':
-        out += "\\r";
+        escaped = 'r';
         break;
       default:
-        out.push_back(c);
+        continue;
     }
+    out.append(value.data() + run, i - run);
+    out.push_back('\\');
+    out.push_back(escaped);
+    run = i + 1;
   }
+  out.append(value.data() + run, value.size() - run);
 }
 
 std::string QuoteLiteral(PgConnection& conn, std::string_view value) {
