@@ -88,10 +88,11 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   const service::StateHolder& state = sources.state;
   const store::ExposureWriter* exposures = sources.exposures;
   auto current = state.Get();
-  double items = 0, warm_started = 0;
+  double items = 0, warm_started = 0, from_shared = 0;
   for (const auto& [id, tenant] : current->tenants) {
     for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
     if (tenant->warm_started) ++warm_started;
+    if (tenant->from_shared_snapshot) ++from_shared;
   }
   const service::StateRefresher::Outcomes loads = sources.refresher.outcomes();
   const BuildOutcomes& builds = sources.builds;
@@ -101,6 +102,8 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
       {"recsys_snapshot_items", items},
       // Tenants still serving warm-start snapshots (0 once their reload from the database is done).
       {"recsys_tenants_warm_started", warm_started},
+      // Tenants serving snapshots another instance stored (store/shared_snapshots.h).
+      {"recsys_tenants_from_shared_snapshot", from_shared},
       {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6},
       {"recsys_state_loads_total{outcome=\"ok\"}", static_cast<double>(loads.ok)},
       {"recsys_state_loads_total{outcome=\"failed\"}", static_cast<double>(loads.failed)},

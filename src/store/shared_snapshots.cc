@@ -137,17 +137,22 @@ Result<bool> SharedSnapshots::Store(PgConnection& conn, const TenantState& tenan
   RETURN_IF_ERROR(conn.Exec("BEGIN"));
   auto body = [&]() -> Result<bool> {
     // Instances that loaded the same rows would all store the same bytes: one does.
+    // Stored already at this version, or recently at any: nothing to do.
     auto claimed = conn.Query(
-        "SELECT pg_try_advisory_xact_lock(hashtextextended('recsys.tenant_snapshots:' || $1::text, "
-        "0)) "
-        "AND coalesce((SELECT version FROM tenant_signal_versions WHERE tenant_id = $1::uuid), 0) "
-        "= $2::bigint "
-        "AND NOT EXISTS (SELECT 1 FROM tenant_snapshots WHERE tenant_id = $1::uuid AND format = $3 "
-        "                AND signal_version = $2::bigint AND day = $4::integer AND half_life_days "
-        "= $5::double precision "
-        "                AND covisit_window_days = $6::integer)",
+        R"sql(
+        SELECT pg_try_advisory_xact_lock(hashtextextended('recsys.tenant_snapshots:' || $1::text, 0))
+           AND coalesce((SELECT version FROM tenant_signal_versions WHERE tenant_id = $1::uuid), 0)
+               = $2::bigint
+           AND NOT EXISTS (
+                 SELECT 1 FROM tenant_snapshots
+                  WHERE tenant_id = $1::uuid AND format = $3
+                    AND ((signal_version = $2::bigint AND day = $4::integer
+                          AND half_life_days = $5::double precision
+                          AND covisit_window_days = $6::integer)
+                         OR stored_at > now() - make_interval(secs => $7::double precision))))sql",
         {tenant.id, version, format_, std::to_string(key.day),
-         StrFormat("%.17g", key.half_life_days), std::to_string(key.covisit_window_days)});
+         StrFormat("%.17g", key.half_life_days), std::to_string(key.covisit_window_days),
+         std::to_string(options_.min_store_interval_s)});
     if (!claimed.ok()) return claimed.status();
     if (claimed.value().Get(0, 0) != "t") return false;
     RETURN_IF_ERROR(conn.Query("DELETE FROM tenant_snapshots WHERE tenant_id = $1 AND format = $2",

@@ -34,6 +34,10 @@ struct SharedSnapshotOptions {
   std::string database_url;
   size_t min_bytes = size_t{16} << 20;   // smaller tenants read their rows in well under a second
   size_t part_bytes = size_t{64} << 20;  // a bytea holds at most 1 GB
+  // A tenant whose snapshots were stored less than this long ago (by any instance) is not stored
+  // again: signals rebuilt every few seconds would otherwise rewrite hundreds of megabytes each
+  // time for snapshots that are stale moments later.
+  int min_store_interval_s = 300;
 };
 
 class SharedSnapshots {
@@ -55,7 +59,8 @@ class SharedSnapshots {
 
   // Stores `tenant`'s snapshots (read from its rows at version tenant.signal_version) unless they
   // are smaller than min_bytes, that version is no longer current, the same version is stored
-  // already, or another instance is storing this tenant's now. Returns whether it stored them.
+  // already, the last store was less than min_store_interval_s ago, or another instance is
+  // storing this tenant's now. Returns whether it stored them.
   Result<bool> Store(PgConnection& conn, const service::TenantState& tenant);
 
   // Queues Store() of `tenant` on the writer thread when it is large enough.

@@ -28,6 +28,7 @@ class SharedSnapshotsTest : public ::testing::Test {
     options.database_url = db_->url();
     options.min_bytes = 0;
     options.part_bytes = 4096;
+    options.min_store_interval_s = 0;
     auto owned = std::make_unique<SharedSnapshots>(options);
     *shared = owned.get();
     loader->UseSharedSnapshots(std::move(owned));
@@ -110,6 +111,7 @@ TEST_F(SharedSnapshotsTest, StoresOnlyLargeCurrentSnapshotsNotStoredYet) {
   SharedSnapshotOptions options;
   options.database_url = db_->url();
   options.min_bytes = 0;
+  options.min_store_interval_s = 0;
   SharedSnapshots shared(options);
   EXPECT_FALSE(shared.Store(*conn_, *demo).value());  // the same version is stored already
 
@@ -127,6 +129,17 @@ TEST_F(SharedSnapshotsTest, StoresOnlyLargeCurrentSnapshotsNotStoredYet) {
   current.signal_version = 1;
   EXPECT_TRUE(shared.Store(*conn_, current).value());
   EXPECT_EQ(testing::QueryOne(*conn_, "SELECT count(*) FROM tenant_snapshots"), "1");
+
+  // Signals rebuilt moments later: by default not stored again within five minutes.
+  ASSERT_TRUE(SendChangeNotice(*conn_, {"demo", ChangeScope::kSignals}).ok());
+  current.signal_version = 2;
+  options.min_bytes = 0;
+  options.min_store_interval_s = 300;
+  EXPECT_FALSE(SharedSnapshots(options).Store(*conn_, current).value());
+  ASSERT_TRUE(
+      conn_->Exec("UPDATE tenant_snapshots SET stored_at = now() - interval '6 minutes'").ok());
+  EXPECT_TRUE(SharedSnapshots(options).Store(*conn_, current).value());
+  EXPECT_EQ(testing::QueryOne(*conn_, "SELECT signal_version FROM tenant_snapshots"), "2");
 }
 
 }  // namespace
