@@ -17,9 +17,34 @@ std::optional<TagIndex> SignalSnapshot::FindTag(std::string_view tag) const {
   return tag_names_.Find(tag);
 }
 
-bool SignalSnapshot::HasTag(ItemIndex i, TagIndex t) const {
+bool SignalSnapshot::HasTagSearched(ItemIndex i, TagIndex t) const {
   auto list = tags(i);
   return std::binary_search(list.begin(), list.end(), t);
+}
+
+void SignalSnapshot::DeriveTagShortcuts() {
+  const size_t tag_count = tag_names_.size();
+  tag_shortcuts_.assign(tag_count, kNoShortcut);
+  for (TagIndex t = 0; t < tag_count; ++t) {
+    if (tag_names_.id(t).rfind("brand:", 0) == 0) tag_shortcuts_[t] = kBrandShortcut;
+    if (tag_names_.id(t).rfind("category:", 0) == 0) tag_shortcuts_[t] = kCategoryShortcut;
+  }
+  bool one_brand = true, one_category = true;
+  for (ItemIndex i = 0; i < item_ids_.size(); ++i) {
+    int brands = 0, categories = 0;
+    for (TagIndex t : tags(i)) {
+      brands += tag_shortcuts_[t] == kBrandShortcut;
+      categories += tag_shortcuts_[t] == kCategoryShortcut;
+    }
+    one_brand = one_brand && brands <= 1;
+    one_category = one_category && categories <= 1;
+  }
+  for (uint8_t& shortcut : tag_shortcuts_) {
+    if ((shortcut == kBrandShortcut && !one_brand) ||
+        (shortcut == kCategoryShortcut && !one_category)) {
+      shortcut = kNoShortcut;
+    }
+  }
 }
 
 double SignalSnapshot::PopularityAt(ItemIndex i, int32_t day) const {
@@ -42,7 +67,8 @@ size_t SignalSnapshot::MemoryBytes() const {
            successor_offsets_.capacity() * sizeof(uint32_t);
   bytes +=
       (item_tags_.capacity() + postings_.capacity() + brand_.capacity() + category_.capacity()) *
-      sizeof(uint32_t);
+          sizeof(uint32_t) +
+      tag_shortcuts_.capacity();
   return bytes;
 }
 
@@ -220,6 +246,7 @@ void SnapshotBuilder::BuildTags() {
     }
   }
   tags_.clear();
+  s.DeriveTagShortcuts();
   s.posting_offsets_.assign(tag_count + 1, 0);
   for (TagIndex t : s.item_tags_) ++s.posting_offsets_[t + 1];
   std::partial_sum(s.posting_offsets_.begin(), s.posting_offsets_.end(),

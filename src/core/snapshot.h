@@ -74,7 +74,18 @@ class SignalSnapshot {
   std::span<const TagIndex> tags(ItemIndex i) const {
     return {item_tags_.data() + tag_offsets_[i], item_tags_.data() + tag_offsets_[i + 1]};
   }
-  bool HasTag(ItemIndex i, TagIndex t) const;
+  bool HasTag(ItemIndex i, TagIndex t) const {
+    // A brand or category tag is the item's brand or category when no item has two of them: one
+    // array read instead of a search through the item's tags.
+    switch (tag_shortcuts_[t]) {
+      case kBrandShortcut:
+        return brand_[i] == t;
+      case kCategoryShortcut:
+        return category_[i] == t;
+      default:
+        return HasTagSearched(i, t);
+    }
+  }
   // Items carrying tag t, most popular first.
   std::span<const ItemIndex> posting(TagIndex t) const {
     return {postings_.data() + posting_offsets_[t], postings_.data() + posting_offsets_[t + 1]};
@@ -89,6 +100,11 @@ class SignalSnapshot {
  private:
   friend class SnapshotBuilder;
   friend struct SnapshotCodec;
+  enum : uint8_t { kNoShortcut, kBrandShortcut, kCategoryShortcut };
+
+  bool HasTagSearched(ItemIndex i, TagIndex t) const;
+  // Sets tag_shortcuts_ from the tags (built or decoded): derived, never encoded.
+  void DeriveTagShortcuts();
   struct DayScore {
     int32_t day;
     float score;
@@ -112,6 +128,7 @@ class SignalSnapshot {
   std::vector<ItemIndex> postings_;
   std::vector<TagIndex> brand_;
   std::vector<TagIndex> category_;
+  std::vector<uint8_t> tag_shortcuts_;  // per tag
 };
 
 // Co-visitation rows gathered apart from any builder (for instance on another thread while the

@@ -135,18 +135,20 @@ struct SnapshotCodec {
     const auto item = [](auto v) { return v; };
     const auto neighbour = [](const SignalSnapshot::Neighbour& v) { return v.item; };
     const auto tag_or_none = [](TagIndex t) { return t == kNoTag ? 0 : size_t{t} + 1; };
-    return std::isfinite(s->half_life_days_) && s->half_life_days_ > 0 &&
-           s->popularity_.size() == n && ValidOffsets(s->day_offsets_, n, s->days_) &&
-           s->by_popularity_.size() == n && AllBelow(s->by_popularity_, n, item) &&
-           ValidOffsets(s->neighbour_offsets_, n, s->neighbours_) &&
-           AllBelow(s->neighbours_, n, neighbour) &&
-           ValidOffsets(s->successor_offsets_, n, s->successors_) &&
-           AllBelow(s->successors_, n, neighbour) &&
-           ValidOffsets(s->tag_offsets_, n, s->item_tags_) && AllBelow(s->item_tags_, tags, item) &&
-           ValidOffsets(s->posting_offsets_, tags, s->postings_) &&
-           AllBelow(s->postings_, n, item) && s->brand_.size() == n &&
-           AllBelow(s->brand_, tags + 1, tag_or_none) && s->category_.size() == n &&
-           AllBelow(s->category_, tags + 1, tag_or_none);
+    const bool valid =
+        std::isfinite(s->half_life_days_) && s->half_life_days_ > 0 && s->popularity_.size() == n &&
+        ValidOffsets(s->day_offsets_, n, s->days_) && s->by_popularity_.size() == n &&
+        AllBelow(s->by_popularity_, n, item) &&
+        ValidOffsets(s->neighbour_offsets_, n, s->neighbours_) &&
+        AllBelow(s->neighbours_, n, neighbour) &&
+        ValidOffsets(s->successor_offsets_, n, s->successors_) &&
+        AllBelow(s->successors_, n, neighbour) && ValidOffsets(s->tag_offsets_, n, s->item_tags_) &&
+        AllBelow(s->item_tags_, tags, item) &&
+        ValidOffsets(s->posting_offsets_, tags, s->postings_) && AllBelow(s->postings_, n, item) &&
+        s->brand_.size() == n && AllBelow(s->brand_, tags + 1, tag_or_none) &&
+        s->category_.size() == n && AllBelow(s->category_, tags + 1, tag_or_none);
+    if (valid) s->DeriveTagShortcuts();  // derived, not encoded
+    return valid;
   }
 };
 

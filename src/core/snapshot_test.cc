@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "testing/numbered.h"
 
 namespace recsys {
@@ -77,6 +79,28 @@ TEST(SnapshotTest, KeepsTheTopNeighboursAndOrdersPostingsByPopularity) {
   EXPECT_EQ(s->item_id(s->posting(*tag)[0]), "high");
   EXPECT_EQ(s->brand(*s->Find("low")), *tag);
   EXPECT_NEAR(s->PopularityAt(*s->Find("high"), 130), 25, 1e-4);  // one half-life later
+}
+
+// HasTag answers the same whether it searches the item's tags or reads its brand or category,
+// also when some item has two brands (then brand tags are searched).
+TEST(SnapshotTest, HasTagIsTheSameForEveryKindOfTag) {
+  for (bool two_brands : {false, true}) {
+    SnapshotBuilder builder(100, 30);
+    builder.AddTags("a", {"brand:x", "category:shoes", "red"});
+    builder.AddTags("b", {"brand:y", "category:hats"});
+    builder.AddTags("c", {"sale"});
+    if (two_brands) builder.AddTags("c", {"brand:x", "brand:y"});
+    auto s = builder.Build();
+    for (std::string_view item : {"a", "b", "c"}) {
+      const ItemIndex i = *s->Find(item);
+      const auto list = s->tags(i);
+      for (TagIndex t = 0; t < s->tag_count(); ++t) {
+        const bool carries = std::find(list.begin(), list.end(), t) != list.end();
+        EXPECT_EQ(s->HasTag(i, t), carries) << item << " " << s->tag_name(t) << " " << two_brands;
+      }
+    }
+    EXPECT_TRUE(s->HasTag(*s->Find("c"), *s->FindTag("brand:y")) == two_brands);
+  }
 }
 
 }  // namespace
