@@ -15,6 +15,7 @@
 #include <map>
 #include <thread>
 
+#include "store/change_notice.h"
 #include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
@@ -370,6 +371,45 @@ TEST(ServingRestartTest, ARestartServesTheSavedSnapshotsThenReloadsThemFromTheDa
       std::string::npos)
       << log;
   std::filesystem::remove_all(dir);
+}
+
+TEST(ServingRestartTest, ANewInstanceServesTheSnapshotsAnotherInstanceStored) {
+  auto db = testing::TestDatabase::Create("shared_snapshots_serve");
+  store::PgConnection conn = db->Connect();
+  ASSERT_TRUE(store::SeedDemo(conn).ok());
+  const std::map<std::string, std::string> env = {{"RECSYS_WARM_START_ENABLED", "false"},
+                                                  {"RECSYS_SHARED_SNAPSHOT_MIN_MB", "0"}};
+  const std::string body = R"({"surface": "home", "k": 1, "user": {"user_id": "u"}})";
+  const auto top_item = [&](Serve& serve) {
+    HttpResult r = serve.Post("/v1/recommend", body);
+    return r.status == 200 ? testing::ParseJson(r.body)["items"][0]["item_id"].GetString()
+                           : std::string();
+  };
+  const auto from_shared = [&](Serve& serve, int tenants) {
+    return HttpCall(serve.port(), "GET", "/metrics")
+               .body.find("recsys_tenants_from_shared_snapshot " + std::to_string(tenants)) !=
+           std::string::npos;
+  };
+  std::string top;
+  {
+    Serve first(db->url(), env);
+    top = top_item(first);
+    ASSERT_FALSE(top.empty());
+    EXPECT_TRUE(from_shared(first, 0));
+    EXPECT_TRUE(WaitFor(
+        [&] { return testing::QueryOne(conn, "SELECT count(*) FROM tenant_snapshots") == "1"; },
+        5s));
+    ASSERT_EQ(first.Terminate(), 0);
+  }
+  // The top item's rows go without an announcement: a new instance serves what was stored.
+  ASSERT_TRUE(conn.Exec("DELETE FROM item_popularity_daily WHERE item_id = '" + top + "'").ok());
+  Serve second(db->url(), env);
+  EXPECT_TRUE(from_shared(second, 1));
+  EXPECT_EQ(top_item(second), top);
+  // Announced, the signals' version moves on and the tenant reloads from its rows.
+  ASSERT_TRUE(store::SendChangeNotice(conn, {"demo", store::ChangeScope::kSignals}).ok());
+  EXPECT_TRUE(WaitFor([&] { return from_shared(second, 0) && top_item(second) != top; }, 5s));
+  ASSERT_EQ(second.Terminate(), 0);
 }
 
 TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {
