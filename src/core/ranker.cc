@@ -15,6 +15,8 @@ enum Flag : uint8_t {
   kPinned = 16,
   kRejected = 32,  // failed a hard constraint (counted once)
 };
+static_assert(((kCandidate | kExcluded | kIncluded | kBlocked | kPinned | kRejected) &
+               RankScratch::kTouched) == 0);
 
 double Squash(double x) { return x > 0 ? x / (x + 1) : 0; }
 

@@ -59,6 +59,8 @@ struct RankResult {
 class RankScratch {
  public:
   void Reset(size_t item_count);
+  // The scratch keeps one bit of flags() for itself; the caller's flags use the others.
+  static constexpr uint8_t kTouched = 0x80;
   uint8_t& flags(ItemIndex i) { return flags_[i]; }
   float& cooc(ItemIndex i) { return cooc_[i]; }
   float& seq(ItemIndex i) { return seq_[i]; }
@@ -67,7 +69,11 @@ class RankScratch {
   std::vector<RankedItem>& candidates() { return candidates_; }
   // REQUIRES: called before changing any of i's values, so that Reset() clears them.
   void Touch(ItemIndex i) {
-    if (flags_[i] == 0 && cooc_[i] == 0 && seq_[i] == 0 && own_[i] == 0) touched_.push_back(i);
+    // One byte read, not the four arrays' (a cache miss each for a new item).
+    if ((flags_[i] & kTouched) == 0) {
+      flags_[i] |= kTouched;
+      touched_.push_back(i);
+    }
   }
 
  private:
