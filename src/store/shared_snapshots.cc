@@ -1,5 +1,6 @@
 #include "store/shared_snapshots.h"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
@@ -32,6 +33,8 @@ SharedSnapshots::~SharedSnapshots() {
 }
 
 namespace {
+
+constexpr int64_t kMaxReservedBytes = int64_t{16} << 30;
 
 // A stored snapshot's row in tenant_snapshots, with the tenant's current version beside it.
 struct Stored {
@@ -90,7 +93,8 @@ Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
       continue;
     }
     std::string bytes;
-    bytes.reserve(static_cast<size_t>(s.bytes));
+    // The recorded size only sizes the buffer; a damaged one must not make a huge reservation.
+    if (s.bytes > 0 && s.bytes <= kMaxReservedBytes) bytes.reserve(static_cast<size_t>(s.bytes));
     Status read = conn.ReadBlobs(
         "SELECT data FROM tenant_snapshot_parts WHERE tenant_id = $1 AND format = $2 ORDER BY part",
         {tenant->id, format_}, [&bytes](std::string_view part) { bytes.append(part); });
@@ -167,7 +171,7 @@ Result<bool> SharedSnapshots::Store(PgConnection& conn, const TenantState& tenan
                         .status());
     // The form streams into parts of part_bytes, each inserted as it fills.
     std::string part;
-    part.reserve(options_.part_bytes);
+    part.reserve(std::min(options_.part_bytes, SnapshotBytes(tenant) + 4096));
     int parts = 0;
     int64_t total = 0;
     Status written = Status::Ok();
