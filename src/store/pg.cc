@@ -41,26 +41,19 @@ Status PgConnection::ErrorStatus(const PGresult* result) const {
   return Status::Internal(message);
 }
 
-Status PgConnection::Exec(std::string_view sql) {
-  const std::string text(sql);
-  PGresult* raw = PQexec(conn_.get(), text.c_str());
-  ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  Status status =
-      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
-  PQclear(raw);
-  return status;
+namespace {
+
+// libpq's view of text parameters: a pointer each, null for SQL NULL.
+std::vector<const char*> ParamValues(const std::vector<PgParam>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size() + 1);
+  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
 }
 
-Status PgConnection::ExecWithBlob(const std::string& sql, const std::vector<PgParam>& params,
-                                  std::string_view blob) {
-  std::vector<const char*> values;
-  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
-  values.push_back(blob.data());
-  std::vector<int> lengths(values.size(), 0), formats(values.size(), 0);
-  lengths.back() = static_cast<int>(blob.size());
-  formats.back() = 1;
-  PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), lengths.data(), formats.data(), 0);
+}  // namespace
+
+Status PgConnection::CommandStatus(PGresult* raw) const {
   const ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   Status status =
       (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(raw);
@@ -68,10 +61,25 @@ Status PgConnection::ExecWithBlob(const std::string& sql, const std::vector<PgPa
   return status;
 }
 
+Status PgConnection::Exec(std::string_view sql) {
+  const std::string text(sql);
+  return CommandStatus(PQexec(conn_.get(), text.c_str()));
+}
+
+Status PgConnection::ExecWithBlob(const std::string& sql, const std::vector<PgParam>& params,
+                                  std::string_view blob) {
+  std::vector<const char*> values = ParamValues(params);
+  values.push_back(blob.data());
+  std::vector<int> lengths(values.size(), 0), formats(values.size(), 0);
+  lengths.back() = static_cast<int>(blob.size());
+  formats.back() = 1;
+  return CommandStatus(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
+                                    nullptr, values.data(), lengths.data(), formats.data(), 0));
+}
+
 Status PgConnection::ReadBlobs(const std::string& sql, const std::vector<PgParam>& params,
                                const std::function<void(std::string_view)>& each) {
-  std::vector<const char*> values;
-  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const std::vector<const char*> values = ParamValues(params);
   if (!PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
                          values.data(), nullptr, nullptr, /*resultFormat=*/1) ||
       !PQsetSingleRowMode(conn_.get())) {
@@ -92,9 +100,7 @@ Status PgConnection::ReadBlobs(const std::string& sql, const std::vector<PgParam
 }
 
 Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<PgParam>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const std::vector<const char*> values = ParamValues(params);
   PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
                                values.data(), nullptr, nullptr, /*resultFormat=*/0);
   ExecStatusType st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;

@@ -71,6 +71,8 @@ class PgConnection {
  private:
   explicit PgConnection(PGconn* conn) : conn_(conn, &PQfinish) {}
   Status ErrorStatus(const PGresult* result) const;
+  // Ok when `raw` is a finished command or query, else its error; clears `raw` either way.
+  Status CommandStatus(PGresult* raw) const;
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
 };
