@@ -22,13 +22,16 @@ bool SignalSnapshot::HasTagSearched(ItemIndex i, TagIndex t) const {
   return std::binary_search(list.begin(), list.end(), t);
 }
 
-void SignalSnapshot::DeriveTagShortcuts() {
+void SignalSnapshot::ClassifyTags() {
   const size_t tag_count = tag_names_.size();
   tag_shortcuts_.assign(tag_count, kNoShortcut);
   for (TagIndex t = 0; t < tag_count; ++t) {
     if (tag_names_.id(t).rfind("brand:", 0) == 0) tag_shortcuts_[t] = kBrandShortcut;
     if (tag_names_.id(t).rfind("category:", 0) == 0) tag_shortcuts_[t] = kCategoryShortcut;
   }
+}
+
+void SignalSnapshot::KeepShortcutsOfOnePerItem() {
   bool one_brand = true, one_category = true;
   for (ItemIndex i = 0; i < item_ids_.size(); ++i) {
     int brands = 0, categories = 0;
@@ -226,11 +229,7 @@ void SnapshotBuilder::BuildTags() {
   const size_t n = s.item_ids_.size();
   // Tags: per item sorted and unique; brand/category; posting lists in popularity order.
   const size_t tag_count = s.tag_names_.size();
-  std::vector<bool> is_brand(tag_count), is_category(tag_count);
-  for (TagIndex t = 0; t < tag_count; ++t) {
-    is_brand[t] = s.tag_names_.id(t).rfind("brand:", 0) == 0;
-    is_category[t] = s.tag_names_.id(t).rfind("category:", 0) == 0;
-  }
+  s.ClassifyTags();
   s.tag_offsets_.assign(n + 1, 0);
   s.brand_.assign(n, kNoTag);
   s.category_.assign(n, kNoTag);
@@ -241,12 +240,15 @@ void SnapshotBuilder::BuildTags() {
     s.tag_offsets_[i + 1] = s.tag_offsets_[i] + static_cast<uint32_t>(list.size());
     for (TagIndex t : list) {
       s.item_tags_.push_back(t);
-      if (is_brand[t] && s.brand_[i] == kNoTag) s.brand_[i] = t;
-      if (is_category[t] && s.category_[i] == kNoTag) s.category_[i] = t;
+      if (s.tag_shortcuts_[t] == SignalSnapshot::kBrandShortcut && s.brand_[i] == kNoTag)
+        s.brand_[i] = t;
+      if (s.tag_shortcuts_[t] == SignalSnapshot::kCategoryShortcut && s.category_[i] == kNoTag) {
+        s.category_[i] = t;
+      }
     }
   }
   tags_.clear();
-  s.DeriveTagShortcuts();
+  s.KeepShortcutsOfOnePerItem();
   s.posting_offsets_.assign(tag_count + 1, 0);
   for (TagIndex t : s.item_tags_) ++s.posting_offsets_[t + 1];
   std::partial_sum(s.posting_offsets_.begin(), s.posting_offsets_.end(),

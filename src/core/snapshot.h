@@ -103,8 +103,11 @@ class SignalSnapshot {
   enum : uint8_t { kNoShortcut, kBrandShortcut, kCategoryShortcut };
 
   bool HasTagSearched(ItemIndex i, TagIndex t) const;
-  // Sets tag_shortcuts_ from the tags (built or decoded): derived, never encoded.
-  void DeriveTagShortcuts();
+  // tag_shortcuts_ is derived, never encoded, in two steps: ClassifyTags() marks every brand: and
+  // category: tag by its name (which also says what brand_ and category_ hold), then
+  // KeepShortcutsOfOnePerItem() unmarks a kind some item has two tags of.
+  void ClassifyTags();
+  void KeepShortcutsOfOnePerItem();
   struct DayScore {
     int32_t day;
     float score;

@@ -147,7 +147,10 @@ struct SnapshotCodec {
         ValidOffsets(s->posting_offsets_, tags, s->postings_) && AllBelow(s->postings_, n, item) &&
         s->brand_.size() == n && AllBelow(s->brand_, tags + 1, tag_or_none) &&
         s->category_.size() == n && AllBelow(s->category_, tags + 1, tag_or_none);
-    if (valid) s->DeriveTagShortcuts();  // derived, not encoded
+    if (valid) {  // derived, not encoded
+      s->ClassifyTags();
+      s->KeepShortcutsOfOnePerItem();
+    }
     return valid;
   }
 };

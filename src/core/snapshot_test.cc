@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/snapshot_codec.h"
 #include "testing/numbered.h"
 
 namespace recsys {
@@ -90,16 +91,23 @@ TEST(SnapshotTest, HasTagIsTheSameForEveryKindOfTag) {
     builder.AddTags("b", {"brand:y", "category:hats"});
     builder.AddTags("c", {"sale"});
     if (two_brands) builder.AddTags("c", {"brand:x", "brand:y"});
-    auto s = builder.Build();
-    for (std::string_view item : {"a", "b", "c"}) {
-      const ItemIndex i = *s->Find(item);
-      const auto list = s->tags(i);
-      for (TagIndex t = 0; t < s->tag_count(); ++t) {
-        const bool carries = std::find(list.begin(), list.end(), t) != list.end();
-        EXPECT_EQ(s->HasTag(i, t), carries) << item << " " << s->tag_name(t) << " " << two_brands;
+    auto built = builder.Build();
+    std::string bytes;
+    EncodeSnapshot(*built, [&bytes](std::string_view piece) { bytes.append(piece); });
+    std::string_view input = bytes;
+    auto decoded = DecodeSnapshot(&input);
+    ASSERT_TRUE(decoded.ok());
+    for (const auto& s : {built, decoded.value()}) {
+      for (std::string_view item : {"a", "b", "c"}) {
+        const ItemIndex i = *s->Find(item);
+        const auto list = s->tags(i);
+        for (TagIndex t = 0; t < s->tag_count(); ++t) {
+          const bool carries = std::find(list.begin(), list.end(), t) != list.end();
+          EXPECT_EQ(s->HasTag(i, t), carries) << item << " " << s->tag_name(t) << " " << two_brands;
+        }
       }
+      EXPECT_TRUE(s->HasTag(*s->Find("c"), *s->FindTag("brand:y")) == two_brands);
     }
-    EXPECT_TRUE(s->HasTag(*s->Find("c"), *s->FindTag("brand:y")) == two_brands);
   }
 }
 
