@@ -132,8 +132,8 @@ Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
 }
 
 Result<bool> SharedSnapshots::Store(PgConnection& conn, const TenantState& tenant) {
-  if (tenant.signal_version < 0 || tenant.snapshots.empty() ||
-      SnapshotBytes(tenant) < options_.min_bytes) {
+  const size_t size = SnapshotBytes(tenant);
+  if (tenant.signal_version < 0 || tenant.snapshots.empty() || size < options_.min_bytes) {
     return false;
   }
   const SnapshotKey key = SnapshotKeyOf(tenant, tenant.signals_loaded_at);
@@ -171,7 +171,7 @@ Result<bool> SharedSnapshots::Store(PgConnection& conn, const TenantState& tenan
                         .status());
     // The form streams into parts of part_bytes, each inserted as it fills.
     std::string part;
-    part.reserve(std::min(options_.part_bytes, SnapshotBytes(tenant) + 4096));
+    part.reserve(std::min(options_.part_bytes, size + 4096));
     int parts = 0;
     int64_t total = 0;
     Status written = Status::Ok();
