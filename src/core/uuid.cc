@@ -1,5 +1,6 @@
 #include "core/uuid.h"
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 
@@ -18,24 +19,53 @@ bool IsUuid(std::string_view text) {
   return true;
 }
 
-std::string NewUuidV4() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+namespace {
+
+// Seeded from 256 bits of the system's randomness: a single 32-bit seed would give two threads
+// (or two instances) the same id sequence with a birthday chance over 2^32.
+uint64_t RandomWord() {
+  thread_local std::mt19937_64 rng = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(),
+                       device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  return rng();
+}
+
+std::string Canonical(uint64_t hi, uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(36, '-');
   int pos = 0;
-  auto put = [&](uint64_t word, int nibbles) {
-    for (int i = nibbles - 1; i >= 0; --i) {
+  auto put = [&](uint64_t word) {
+    for (int i = 15; i >= 0; --i) {
       if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
       out[pos++] = kHex[(word >> (i * 4)) & 0xf];
     }
   };
-  put(hi, 16);
-  put(lo, 16);
+  put(hi);
+  put(lo);
   return out;
+}
+
+constexpr uint64_t kVariant = 0x8000000000000000ULL;  // RFC 9562 variant bits 10
+
+}  // namespace
+
+std::string NewUuidV4() {
+  const uint64_t hi = (RandomWord() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  const uint64_t lo = (RandomWord() & 0x3fffffffffffffffULL) | kVariant;
+  return Canonical(hi, lo);
+}
+
+std::string NewUuidV7() {
+  const uint64_t millis =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+  const uint64_t hi = (millis << 16) | 0x7000 | (RandomWord() & 0x0fff);
+  const uint64_t lo = (RandomWord() & 0x3fffffffffffffffULL) | kVariant;
+  return Canonical(hi, lo);
 }
 
 }  // namespace recsys

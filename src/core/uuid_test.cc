@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <string>
+#include <thread>
 
 namespace recsys {
 namespace {
@@ -25,6 +28,31 @@ TEST(UuidTest, NewUuidsAreVersion4AndDistinct) {
     EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);
     seen.insert(id);
   }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(UuidTest, NewV7UuidsCarryTheTimeAndSortByIt) {
+  const auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const long long before = now_ms();
+  const std::string first = NewUuidV7();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const std::string second = NewUuidV7();
+  const long long after = now_ms();
+  for (const std::string& id : {first, second}) {
+    ASSERT_TRUE(IsUuid(id)) << id;
+    EXPECT_EQ(id[14], '7');
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);
+    const long long millis = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+    EXPECT_GE(millis, before);
+    EXPECT_LE(millis, after);
+  }
+  EXPECT_LT(first, second);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(NewUuidV7());
   EXPECT_EQ(seen.size(), 1000u);
 }
 

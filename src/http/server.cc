@@ -144,7 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     started_ = Clock::now();
     HttpRequest request;
-    request.request_id = NewUuidV4();
+    request.request_id = NewUuidV7();
     request.remote_ip = remote_ip_;
     if (ec == bhttp::error::body_limit) {
       return Reply(request,
