@@ -16,7 +16,7 @@ enum Flag : uint8_t {
   kRejected = 32,  // failed a hard constraint (counted once)
 };
 static_assert(((kCandidate | kExcluded | kIncluded | kBlocked | kPinned | kRejected) &
-               RankScratch::kTouched) == 0);
+               (RankScratch::kTouched | RankScratch::kHasSignals)) == 0);
 
 double Squash(double x) { return x > 0 ? x / (x + 1) : 0; }
 
@@ -146,13 +146,14 @@ class Ranking {
   // Fills c's signals and its blended score: the one scoring path for every candidate, whether
   // it came from the candidate stages or was injected by a rule.
   void ScoreOne(RankedItem& c, const Weights& w) {
+    const RankScratch::Signals signals = scratch_.signals(c.item);
     c.raw_pop = Pop(c.item);
-    c.raw_cooc = scratch_.cooc(c.item);
-    c.raw_seq = scratch_.seq(c.item);
+    c.raw_cooc = signals.cooc;
+    c.raw_seq = signals.seq;
     c.pop = Squash(c.raw_pop);
     c.cooc = Squash(c.raw_cooc);
     c.seq = Squash(c.raw_seq);
-    c.hist = scratch_.own(c.item);
+    c.hist = signals.own;
     c.sim = (w.emb > 0 && !anchors_.empty()) ? std::clamp(Similarity(c.item), 0.0, 1.0) : 0;
     c.score = w.pop * c.pop + w.cooc * c.cooc + w.emb * c.sim + w.hist * c.hist + w.seq * c.seq;
     if (w.pop * c.pop > 0) c.reasons |= kReasonPopularity;
@@ -402,7 +403,7 @@ class Ranking {
   }
 
   // Whether i is one of the user's history items (own(i) > 0).
-  bool InHistory(ItemIndex i) { return scratch_.own(i) > 0; }
+  bool InHistory(ItemIndex i) { return scratch_.signals(i).own > 0; }
 
   std::vector<RankedItem>& candidates() { return candidates_; }
   std::vector<ItemIndex>& anchors() { return anchors_; }
@@ -472,8 +473,7 @@ void ApplyHistory(const RankInput& in, const Weights& w, RankScratch& scratch, R
   for (const HistoryItem& h : in.history) {
     auto i = in.snapshot.Find(h.item_id);
     if (!i) continue;
-    scratch.Touch(*i);
-    scratch.own(*i) = static_cast<float>(h.own);
+    scratch.SetOwn(*i, static_cast<float>(h.own));
     if (exclude_seen && (h.type_mask & in.config.ranking.exclude_seen_types) != 0) {
       r.Mark(*i, kExcluded);
     }
@@ -485,8 +485,7 @@ void AccumulateSequences(const RankInput& in, RankScratch& scratch, Ranking& r) 
   double factor = 1;
   for (ItemIndex a : r.anchors()) {
     for (const auto& n : in.snapshot.successors(a)) {
-      scratch.Touch(n.item);
-      scratch.seq(n.item) += static_cast<float>(n.score * factor);
+      scratch.AddSeq(n.item, static_cast<float>(n.score * factor));
     }
     factor *= 0.5;
   }
@@ -498,17 +497,14 @@ void RankScratch::Reset(size_t item_count) {
   candidates_.clear();
   if (flags_.size() != item_count) {
     flags_.assign(item_count, 0);
-    cooc_.assign(item_count, 0);
-    seq_.assign(item_count, 0);
-    own_.assign(item_count, 0);
+    signals_.assign(item_count, Signals{});
     touched_.clear();
     return;
   }
   for (ItemIndex i : touched_) {
+    // Only items with signals wrote their entry; the others' stayed zero.
+    if ((flags_[i] & kHasSignals) != 0) signals_[i] = Signals{};
     flags_[i] = 0;
-    cooc_[i] = 0;
-    seq_[i] = 0;
-    own_[i] = 0;
   }
   touched_.clear();
 }
@@ -552,8 +548,7 @@ RankResult Recommend(const RankInput& in, RankScratch& scratch) {
   // Signal scores accumulate before candidates are added, so filters see them all.
   for (ItemIndex a : r.anchors()) {
     for (const auto& n : in.snapshot.neighbours(a)) {
-      scratch.Touch(n.item);
-      scratch.cooc(n.item) += n.score;
+      scratch.AddCooc(n.item, n.score);
     }
   }
   if (w.seq > 0) AccumulateSequences(in, scratch, r);
@@ -604,8 +599,7 @@ RankResult Similar(const RankInput& in, RankScratch& scratch) {
 
   // Tier 1: co-visitation neighbours; they outrank every tier-2 item.
   for (const auto& n : in.snapshot.neighbours(*item)) {
-    scratch.Touch(n.item);
-    scratch.cooc(n.item) += n.score;
+    scratch.AddCooc(n.item, n.score);
     if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
   }
   // Tier 2: items sharing tags, by Jaccard overlap; each tag's most popular items first.
@@ -618,7 +612,7 @@ RankResult Similar(const RankInput& in, RankScratch& scratch) {
   }
   out.trace.after_filters = static_cast<int>(r.candidates().size());
   for (RankedItem& c : r.candidates()) {
-    c.raw_cooc = scratch.cooc(c.item);
+    c.raw_cooc = scratch.signals(c.item).cooc;
     c.cooc = c.raw_cooc > 0 ? c.raw_cooc / (c.raw_cooc + 1) : 0;
     c.sim = Jaccard(in.snapshot.tags(c.item), in.snapshot.tags(*item));
     // Co-visitation neighbours score in (0.5, 1], tag-only items in [0, 0.5]: one scale, tiers

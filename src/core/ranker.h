@@ -58,18 +58,32 @@ struct RankResult {
 // Per-thread working memory, reused across requests so that ranking does not allocate per item.
 class RankScratch {
  public:
+  // An item's per-request signals, packed so that scoring a candidate reads one place.
+  struct Signals {
+    float cooc = 0;  // co-visitation with the anchors
+    float seq = 0;   // what users go on to next after the anchors
+    float own = 0;   // the user's own history
+  };
+
   void Reset(size_t item_count);
-  // The scratch keeps one bit of flags() for itself; the caller's flags use the others.
+  // The scratch keeps two bits of flags() for itself; the caller's flags use the others.
   static constexpr uint8_t kTouched = 0x80;
+  static constexpr uint8_t kHasSignals = 0x40;
   uint8_t& flags(ItemIndex i) { return flags_[i]; }
-  float& cooc(ItemIndex i) { return cooc_[i]; }
-  float& seq(ItemIndex i) { return seq_[i]; }
-  float& own(ItemIndex i) { return own_[i]; }
+  // REQUIRES (for the writers): nothing; each marks i touched and as having signals.
+  void AddCooc(ItemIndex i, float value) { Write(i).cooc += value; }
+  void AddSeq(ItemIndex i, float value) { Write(i).seq += value; }
+  void SetOwn(ItemIndex i, float value) { Write(i).own = value; }
+  // i's signals, all zero when none was written. Most candidates have none (popularity only),
+  // and the flag byte is already in cache, so they cost no read of the signal array.
+  Signals signals(ItemIndex i) const {
+    return (flags_[i] & kHasSignals) != 0 ? signals_[i] : Signals{};
+  }
   // The request's candidates; kept across calls so that their storage is reused.
   std::vector<RankedItem>& candidates() { return candidates_; }
   // REQUIRES: called before changing any of i's values, so that Reset() clears them.
   void Touch(ItemIndex i) {
-    // One byte read, not the four arrays' (a cache miss each for a new item).
+    // One byte read, not the signal array's (a cache miss for a new item).
     if ((flags_[i] & kTouched) == 0) {
       flags_[i] |= kTouched;
       touched_.push_back(i);
@@ -77,8 +91,14 @@ class RankScratch {
   }
 
  private:
+  Signals& Write(ItemIndex i) {
+    Touch(i);
+    flags_[i] |= kHasSignals;
+    return signals_[i];
+  }
+
   std::vector<uint8_t> flags_;
-  std::vector<float> cooc_, seq_, own_;
+  std::vector<Signals> signals_;
   std::vector<ItemIndex> touched_;
   std::vector<RankedItem> candidates_;
 };

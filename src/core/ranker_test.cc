@@ -206,6 +206,38 @@ TEST_F(RankerTest, SequenceFollowsTheMostRecentAnchorFirst) {
   EXPECT_TRUE(r.items[0].reasons & kReasonSequence);
 }
 
+TEST_F(RankerTest, AReusedScratchForgetsTheLastRequestsSignals) {
+  const std::vector<HistoryItem> history = {{"i09", 2, 1.0, 1 << 4}};
+  RecommendRequest q = Request(10);
+  q.anchor_ids = {"i01"};
+  q.weights.cooc = 1;
+  q.weights.hist = 1;
+  q.weights.seq = 1;
+  const RankResult first = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  const auto i07 =
+      std::find_if(first.items.begin(), first.items.end(),
+                   [&](const RankedItem& item) { return snap_->item_id(item.item) == "i07"; });
+  ASSERT_NE(i07, first.items.end());
+  ASSERT_NEAR(i07->raw_cooc, 5, 1e-6);
+
+  // Without anchors or history, no item keeps a signal from the request before.
+  RecommendRequest plain = q;
+  plain.anchor_ids.clear();
+  for (const RankedItem& item : Run(plain).items) {
+    EXPECT_EQ(item.raw_cooc, 0) << snap_->item_id(item.item);
+    EXPECT_EQ(item.raw_seq, 0) << snap_->item_id(item.item);
+    EXPECT_EQ(item.hist, 0) << snap_->item_id(item.item);
+  }
+  // The same request again scores the same, not twice the co-visitation.
+  const RankResult again = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  ASSERT_EQ(again.items.size(), first.items.size());
+  for (size_t i = 0; i < first.items.size(); ++i) {
+    EXPECT_EQ(again.items[i].item, first.items[i].item);
+    EXPECT_EQ(again.items[i].raw_cooc, first.items[i].raw_cooc);
+    EXPECT_EQ(again.items[i].hist, first.items[i].hist);
+  }
+}
+
 TEST_F(RankerTest, OwnHistoryScoresTheUsersItemsAndKeepsThemAsCandidates) {
   const std::vector<HistoryItem> history = {{"i09", 2, 1.0, 1 << 4}, {"i07", 1, 0.5, 1 << 1}};
   RecommendRequest q = Request(3);

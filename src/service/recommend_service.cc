@@ -244,7 +244,6 @@ std::string ExposureResponseJson(const Served& served) {
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   // Six decimals: enough to compare scores, and a third of the digits PostgreSQL would parse
   // into jsonb numerics on every row. The client's response keeps full precision.
-  w.SetMaxDecimalPlaces(kExposureScoreDecimals);
   w.StartObject();
   w.Key("items");
   w.StartArray();
@@ -254,7 +253,9 @@ std::string ExposureResponseJson(const Served& served) {
   w.EndArray();
   w.Key("scores");
   w.StartArray();
-  for (const RankedItem& item : served.result.items) w.Double(item.score);
+  for (const RankedItem& item : served.result.items) {
+    json::WriteFixed(w, item.score, kExposureScoreDecimals);
+  }
   w.EndArray();
   if (!served.teams.empty()) {
     w.Key("teams");
@@ -265,7 +266,9 @@ std::string ExposureResponseJson(const Served& served) {
   if (!served.propensities.empty()) {
     w.Key("propensities");
     w.StartArray();
-    for (float p : served.propensities) w.Double(p);
+    // Nine decimals: a propensity is a probability the off-policy estimate divides by, so small
+    // ones must not round to zero.
+    for (float p : served.propensities) json::WriteFixed(w, p, 9);
     w.EndArray();
   }
   w.EndObject();

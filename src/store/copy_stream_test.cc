@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+
 namespace recsys::store {
 namespace {
 
@@ -14,6 +17,35 @@ TEST(CopyStreamTest, AppendCopyEscapedEscapesOnlyWhatCopyTextReads) {
   EXPECT_EQ(out, "");
   AppendCopyEscaped(out, "plain");
   EXPECT_EQ(out, "plain");
+}
+
+TEST(CopyStreamTest, AppendCopyEscapedMatchesAByteByByteEscapeAtEveryOffset) {
+  // The fast path checks 8 bytes at a time; random strings put special bytes at every offset.
+  const std::string specials = "\\\t\n\r\x01\x0d\x0e\x5b\x5d\x7f\x80\xdc\xff";
+  std::mt19937 random(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string value(random() % 40, 'a');
+    for (char& c : value) {
+      c = random() % 4 == 0 ? specials[random() % specials.size()]
+                            : static_cast<char>(' ' + random() % 90);
+    }
+    std::string expected;
+    for (char c : value) {
+      const char* escape = c == '\\'   ? "\\\\"
+                           : c == '\t' ? "\\t"
+                           : c == '\n' ? "\\n"
+                           : c == '\r' ? "\\r"
+                                       : nullptr;
+      if (escape != nullptr) {
+        expected += escape;
+      } else {
+        expected += c;
+      }
+    }
+    std::string out;
+    AppendCopyEscaped(out, value);
+    ASSERT_EQ(out, expected);
+  }
 }
 
 }  // namespace
