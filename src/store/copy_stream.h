@@ -23,7 +23,8 @@ struct CopyRow {
 Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                      const std::function<void(const CopyRow&)>& on_row);
 
-// Runs `copy_sql` (a "COPY ... FROM STDIN" statement, text format) sending `data` (whole lines).
+// Runs `copy_sql` (a "COPY ... FROM STDIN" statement) sending `data` (whole lines in text format,
+// or a whole stream in binary format).
 // Errors: kUnavailable when the connection is lost, kInvalidArgument when the server refuses the
 // data (e.g. a malformed value), with PostgreSQL's message.
 Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view data);

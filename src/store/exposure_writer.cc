@@ -14,6 +14,7 @@
 #include "crypto/digest.h"
 #include "obs/log.h"
 #include "store/copy_stream.h"
+#include "store/exposure_binary.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -24,7 +25,8 @@ namespace fs = std::filesystem;
 #define RECSYS_EXPOSURE_COLUMNS                                                                 \
   "tenant_id, occurred_at, request_id, surface, segment, user_key, session_id, experiment_id, " \
   "experiment_variant, algo_version, config_etag, rules_etag, request, response, meta"
-constexpr const char* kCopySql = "COPY exposure_events (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN";
+constexpr const char* kCopySql =
+    "COPY exposure_events (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN WITH (FORMAT binary)";
 // Replayed rows may already be in the table (a batch that committed but whose acknowledgement was
 // lost was spilled too), so they go through a staging table and only request ids the table lacks
 // are inserted, each once.
@@ -32,7 +34,7 @@ constexpr const char* kReplayBeginSql =
     "BEGIN; CREATE TEMP TABLE IF NOT EXISTS exposure_replay "
     "(LIKE exposure_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
 constexpr const char* kReplayCopySql =
-    "COPY exposure_replay (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN";
+    "COPY exposure_replay (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN WITH (FORMAT binary)";
 constexpr const char* kReplayInsertSql =
     "INSERT INTO exposure_events (" RECSYS_EXPOSURE_COLUMNS
     ") "
@@ -42,19 +44,21 @@ constexpr const char* kReplayInsertSql =
 #undef RECSYS_EXPOSURE_COLUMNS
 constexpr size_t kReplayChunkRows = 5000;
 
-void Field(std::string& line, std::string_view value, bool null_when_empty = true) {
-  if (!line.empty()) line.push_back('\t');
+// Appends a field and the tab that ends it (the line's last field ends in '\n' instead).
+void Field(std::string& line, std::string_view value, bool null_when_empty = true,
+           char end = '\t') {
   if (value.empty() && null_when_empty) {
     line += "\\N";
   } else {
     AppendCopyEscaped(line, value);
   }
+  line.push_back(end);
 }
 
 // Replayed rows skip request ids already stored.
-Status CopyReplayedRows(PgConnection& conn, std::string_view lines) {
+Status CopyReplayedRows(PgConnection& conn, std::string_view rows) {
   Status status = conn.Exec(kReplayBeginSql);
-  if (status.ok()) status = CopyIn(conn, kReplayCopySql, lines);
+  if (status.ok()) status = CopyIn(conn, kReplayCopySql, rows);
   if (status.ok()) status = conn.Exec(kReplayInsertSql);
   if (!status.ok() && conn.IsHealthy()) (void)conn.Exec("ROLLBACK");
   return status;
@@ -63,10 +67,16 @@ Status CopyReplayedRows(PgConnection& conn, std::string_view lines) {
 // One COPY of `lines` on `connection`, in one transaction. kInvalidArgument: PostgreSQL refused
 // the content (nothing written); kUnavailable: the database could not be reached.
 Status CopyRows(ReconnectingConnection& connection, std::string_view lines, bool replayed) {
+  // The writer thread's buffer for the batch in binary form, reused across batches.
+  thread_local std::string binary;
+  binary.clear();
+  if (Status converted = AppendExposureBinaryCopy(lines, &binary); !converted.ok()) {
+    return converted;  // kInvalidArgument: isolated and dead-lettered like a refused row
+  }
   auto conn = connection.Get();
   if (!conn.ok()) return conn.status();
   Status status =
-      replayed ? CopyReplayedRows(*conn.value(), lines) : CopyIn(*conn.value(), kCopySql, lines);
+      replayed ? CopyReplayedRows(*conn.value(), binary) : CopyIn(*conn.value(), kCopySql, binary);
   if (!status.ok() && !conn.value()->IsHealthy()) connection.Reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
@@ -105,8 +115,7 @@ void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out
   Field(line, r.rules_etag);
   Field(line, r.request_json, false);
   Field(line, r.response_json, false);
-  Field(line, r.meta_json);
-  line.push_back('\n');
+  Field(line, r.meta_json, true, '\n');
 }
 
 void ExposureWriter::Start() {

@@ -62,15 +62,30 @@ TEST(ExposureWriterTest, WritesEveryRecordedRowBeforeStopReturns) {
   ExposureWriterOptions options{db->url(), spill, 100000, 100, 20};
   ExposureWriter writer(options);
   writer.Start();
-  for (int i = 0; i < 1234; ++i) writer.Record(Row(i));
+  service::Exposure first = Row(0);
+  first.experiment_id = "exp-1";
+  writer.Record(first);
+  for (int i = 1; i < 1234; ++i) writer.Record(Row(i));
   writer.Stop();
   PgConnection conn = db->Connect();
   EXPECT_EQ(Count(conn), "1234");
   EXPECT_EQ(writer.stats().written, 1234u);
-  auto r = conn.Query("SELECT request->>'note', length(user_key) FROM exposure_events LIMIT 1");
-  ASSERT_TRUE(r.ok());
+  // Every kind of field arrives as recorded (the rows travel in binary COPY format).
+  auto r = conn.Query(
+      "SELECT request->>'note', encode(user_key, 'hex'), "
+      "(extract(epoch FROM occurred_at) * 1000000)::bigint, tenant_id, session_id IS NULL, "
+      "experiment_id, surface, response FROM exposure_events WHERE request_id = $1",
+      {first.request_id});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r.value().rows(), 1);
   EXPECT_EQ(r.value().Get(0, 0), "tab\there \\ and newline\n");
-  EXPECT_EQ(r.value().Get(0, 1), "32");
+  EXPECT_EQ(r.value().Get(0, 1), crypto::ToHex(first.user_key));
+  EXPECT_EQ(r.value().Get(0, 2), std::to_string(first.occurred_at));
+  EXPECT_EQ(r.value().Get(0, 3), first.tenant_id);
+  EXPECT_EQ(r.value().Get(0, 4), "t");
+  EXPECT_EQ(r.value().Get(0, 5), "exp-1");
+  EXPECT_EQ(r.value().Get(0, 6), "home");
+  EXPECT_EQ(r.value().Get(0, 7), R"({"items": []})");
   std::filesystem::remove_all(spill);
 }
 
