@@ -43,6 +43,10 @@ constexpr const char* kReplayInsertSql =
     "WHERE e.tenant_id = r.tenant_id AND e.request_id = r.request_id); COMMIT";
 #undef RECSYS_EXPOSURE_COLUMNS
 constexpr size_t kReplayChunkRows = 5000;
+// Queue chunks kept for reuse between batches (4 MiB; a batch at full load fills a few).
+constexpr size_t kSpareChunks = 16;
+// A batch buffer that grew past this (a backlog after an outage) is freed once sent.
+constexpr size_t kKeptBatchBytes = 16 << 20;
 
 // Appends a field and the tab that ends it (the line's last field ends in '\n' instead).
 void Field(std::string& line, std::string_view value, bool null_when_empty = true,
@@ -77,6 +81,7 @@ Status CopyRows(ReconnectingConnection& connection, std::string_view lines, bool
   if (!conn.ok()) return conn.status();
   Status status =
       replayed ? CopyReplayedRows(*conn.value(), binary) : CopyIn(*conn.value(), kCopySql, binary);
+  if (binary.capacity() > kKeptBatchBytes) std::string().swap(binary);
   if (!status.ok() && !conn.value()->IsHealthy()) connection.Reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
@@ -135,7 +140,15 @@ void ExposureWriter::Record(const service::Exposure& row) {
   std::unique_lock<std::mutex> lock(mu_);
   ++stats_.enqueued;
   if (queued_rows_ < options_.queue_capacity && !stopping_) {
-    queued_.append(line);
+    if (queued_.empty() || queued_.back().size() + line.size() > kChunkBytes) {
+      if (spare_chunks_.empty()) {
+        queued_.emplace_back().reserve(kChunkBytes);
+      } else {
+        queued_.push_back(std::move(spare_chunks_.back()));
+        spare_chunks_.pop_back();
+      }
+    }
+    queued_.back().append(line);
     if (++queued_rows_ == options_.batch_rows) wake_.notify_one();
     return;
   }
@@ -362,19 +375,30 @@ void ExposureWriter::ReplaySpills() {
 void ExposureWriter::Loop() {
   auto last_replay = std::chrono::steady_clock::now() - std::chrono::hours(1);
   auto backoff = std::chrono::milliseconds(0);
-  std::string data;  // swapped with queued_: both keep their capacity, so no page is faulted in
+  // The batch, joined from the queue's chunks outside the lock; both keep their capacity.
+  std::string data;
+  std::vector<std::string> chunks;
   for (;;) {
     size_t rows = 0;
     bool stopping;
-    data.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
+      // The chunks taken last time go back for reuse (a few; the rest are freed).
+      for (std::string& chunk : chunks) {
+        if (spare_chunks_.size() >= kSpareChunks) break;
+        chunk.clear();
+        spare_chunks_.push_back(std::move(chunk));
+      }
+      chunks.clear();
       wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms) + backoff,
                      [this] { return stopping_ || queued_rows_ >= options_.batch_rows; });
       stopping = stopping_;
-      data.swap(queued_);
+      chunks.swap(queued_);
       rows = std::exchange(queued_rows_, 0);
     }
+    if (data.capacity() > kKeptBatchBytes) std::string().swap(data);
+    data.clear();
+    for (const std::string& chunk : chunks) data.append(chunk);
     if (rows > 0) {
       if (!WriteBatch(data, rows)) {
         backoff = std::min(std::chrono::milliseconds(5000),
