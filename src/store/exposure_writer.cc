@@ -43,10 +43,9 @@ constexpr const char* kReplayInsertSql =
     "WHERE e.tenant_id = r.tenant_id AND e.request_id = r.request_id); COMMIT";
 #undef RECSYS_EXPOSURE_COLUMNS
 constexpr size_t kReplayChunkRows = 5000;
-// Queue chunks kept for reuse between batches (4 MiB; a batch at full load fills a few).
+// Queue chunks per batch (2 MiB, about 2,800 rows) and kept for reuse between batches.
+constexpr size_t kBatchChunks = 8;
 constexpr size_t kSpareChunks = 16;
-// A batch buffer that grew past this (a backlog after an outage) is freed once sent.
-constexpr size_t kKeptBatchBytes = 16 << 20;
 
 // Appends a field and the tab that ends it (the line's last field ends in '\n' instead).
 void Field(std::string& line, std::string_view value, bool null_when_empty = true,
@@ -81,7 +80,6 @@ Status CopyRows(ReconnectingConnection& connection, std::string_view lines, bool
   if (!conn.ok()) return conn.status();
   Status status =
       replayed ? CopyReplayedRows(*conn.value(), binary) : CopyIn(*conn.value(), kCopySql, binary);
-  if (binary.capacity() > kKeptBatchBytes) std::string().swap(binary);
   if (!status.ok() && !conn.value()->IsHealthy()) connection.Reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
@@ -140,15 +138,17 @@ void ExposureWriter::Record(const service::Exposure& row) {
   std::unique_lock<std::mutex> lock(mu_);
   ++stats_.enqueued;
   if (queued_rows_ < options_.queue_capacity && !stopping_) {
-    if (queued_.empty() || queued_.back().size() + line.size() > kChunkBytes) {
+    if (queued_.empty() || queued_.back().lines.size() + line.size() > kChunkBytes) {
+      Chunk& chunk = queued_.emplace_back();
       if (spare_chunks_.empty()) {
-        queued_.emplace_back().reserve(kChunkBytes);
+        chunk.lines.reserve(kChunkBytes);
       } else {
-        queued_.push_back(std::move(spare_chunks_.back()));
+        chunk.lines = std::move(spare_chunks_.back());
         spare_chunks_.pop_back();
       }
     }
-    queued_.back().append(line);
+    queued_.back().lines.append(line);
+    ++queued_.back().rows;
     if (++queued_rows_ == options_.batch_rows) wake_.notify_one();
     return;
   }
@@ -375,7 +375,8 @@ void ExposureWriter::ReplaySpills() {
 void ExposureWriter::Loop() {
   auto last_replay = std::chrono::steady_clock::now() - std::chrono::hours(1);
   auto backoff = std::chrono::milliseconds(0);
-  // The batch, joined from the queue's chunks outside the lock; both keep their capacity.
+  // The batch, joined from a few of the queue's chunks outside the lock; both keep their
+  // capacity, and both are bounded by kBatchChunks.
   std::string data;
   std::vector<std::string> chunks;
   for (;;) {
@@ -393,10 +394,15 @@ void ExposureWriter::Loop() {
       wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms) + backoff,
                      [this] { return stopping_ || queued_rows_ >= options_.batch_rows; });
       stopping = stopping_;
-      chunks.swap(queued_);
-      rows = std::exchange(queued_rows_, 0);
+      // A batch is at most kBatchChunks chunks: a backlog stays in the queue, whose capacity
+      // bounds it, instead of being copied whole into the batch and its binary form.
+      while (!queued_.empty() && chunks.size() < kBatchChunks) {
+        rows += queued_.front().rows;
+        chunks.push_back(std::move(queued_.front().lines));
+        queued_.pop_front();
+      }
+      queued_rows_ -= rows;
     }
-    if (data.capacity() > kKeptBatchBytes) std::string().swap(data);
     data.clear();
     for (const std::string& chunk : chunks) data.append(chunk);
     if (rows > 0) {

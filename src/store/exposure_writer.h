@@ -90,11 +90,15 @@ class ExposureWriter : public service::ExposureSink {
   ExposureWriterOptions options_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  // COPY lines waiting for the writer thread, which takes them all at once. In chunks of about
-  // kChunkBytes: one growing buffer was copied whole under the lock each time it grew, which
-  // stalled every request thread for milliseconds once the database fell behind.
+  // COPY lines waiting for the writer thread, in chunks of about kChunkBytes: one growing buffer
+  // was copied whole under the lock each time it grew, which stalled every request thread for
+  // milliseconds once the database fell behind. The writer takes a few chunks per batch.
+  struct Chunk {
+    std::string lines;
+    size_t rows = 0;
+  };
   static constexpr size_t kChunkBytes = 256 * 1024;
-  std::vector<std::string> queued_;
+  std::deque<Chunk> queued_;
   std::vector<std::string> spare_chunks_;  // emptied by the writer, capacity kept for reuse
   size_t queued_rows_ = 0;
   std::deque<std::string> overflow_;  // full queued_: rows waiting for the spill thread

@@ -89,6 +89,24 @@ TEST(ExposureWriterTest, WritesEveryRecordedRowBeforeStopReturns) {
   std::filesystem::remove_all(spill);
 }
 
+TEST(ExposureWriterTest, ABacklogLargerThanABatchIsWrittenInSeveralBatches) {
+  auto db = testing::TestDatabase::Create("exposure_backlog");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  // Nothing wakes the writer before Stop(): the whole backlog (several MiB, more than one
+  // batch's chunks) waits in the queue, and Stop() must write all of it.
+  ExposureWriter writer({db->url(), spill, 100000, 100000, 10000});
+  writer.Start();
+  const int rows = 20000;
+  for (int i = 0; i < rows; ++i) writer.Record(Row(i));
+  EXPECT_EQ(writer.stats().queued, static_cast<uint64_t>(rows));
+  writer.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), std::to_string(rows));
+  EXPECT_EQ(writer.stats().written, static_cast<uint64_t>(rows));
+  EXPECT_EQ(writer.stats().spilled, 0u);
+  std::filesystem::remove_all(spill);
+}
+
 TEST(ExposureWriterTest, SpillsWhenTheDatabaseIsDownAndReplaysLater) {
   auto db = testing::TestDatabase::Create("exposure_spill");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
