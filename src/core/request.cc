@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "core/json_fields.h"
 #include "core/rules.h"
@@ -78,14 +77,27 @@ class Reader {
       return RuleError(
           field, "at most " + std::to_string(max) + " ids (got " + std::to_string(v->Size()) + ")");
     }
-    std::unordered_set<std::string_view> seen;
-    for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    // Allocation-free per id (exclude lists run to hundreds): the error path is built only on
+    // an error, and duplicates are found in one sorted copy instead of a hash set's nodes.
+    const rapidjson::SizeType count = v->Size();
+    std::vector<std::pair<std::string_view, rapidjson::SizeType>> sorted;
+    sorted.reserve(count);
+    for (rapidjson::SizeType i = 0; i < count; ++i) {
       const Value& id = (*v)[i];
-      const std::string at = field + "[" + std::to_string(i) + "]";
-      if (!id.IsString()) return TypeError(at, "must be a string");
+      auto at = [&] { return field + "[" + std::to_string(i) + "]"; };
+      if (!id.IsString()) return TypeError(at(), "must be a string");
       std::string_view text(id.GetString(), id.GetStringLength());
-      if (!IsValidId(text)) return RuleError(at, "must be 1..256 printable characters");
-      if (seen.insert(text).second) out->emplace_back(text);
+      if (!IsValidId(text)) return RuleError(at(), "must be 1..256 printable characters");
+      sorted.emplace_back(text, i);
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<bool> repeated(count, false);  // a later copy of an id seen before it
+    for (size_t k = 1; k < sorted.size(); ++k) {
+      if (sorted[k].first == sorted[k - 1].first) repeated[sorted[k].second] = true;
+    }
+    out->reserve(out->size() + count);
+    for (rapidjson::SizeType i = 0; i < count; ++i) {
+      if (!repeated[i]) out->emplace_back((*v)[i].GetString(), (*v)[i].GetStringLength());
     }
     return true;
   }

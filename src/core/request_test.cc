@@ -44,6 +44,18 @@ TEST(RequestTest, ReadsEveryField) {
   EXPECT_TRUE(q.warnings.empty());
 }
 
+TEST(RequestTest, IdListsKeepTheFirstOfEachIdInOrder) {
+  RecommendRequest q = MustParse(R"({"surface": "home", "user": {"user_id": "u1"},
+      "candidates": {"exclude_ids": ["b", "a", "b", "c", "a", "d", "c"]}})");
+  EXPECT_EQ(q.exclude_ids, (std::vector<std::string>{"b", "a", "c", "d"}));
+  auto bad = ParseRecommendRequest(R"({"surface": "home", "user": {"user_id": "u1"},
+      "candidates": {"exclude_ids": ["a", "b", 7]}})",
+                                   TenantConfig{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("candidates.exclude_ids[2]"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(RequestTest, BadRequestsGetTheRightStatusAndField) {
   TenantConfig config;
   config.max_k = 50;

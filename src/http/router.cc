@@ -32,10 +32,8 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler) 
   routes_.push_back(std::move(route));
 }
 
-bool Router::Match(const Route& route, std::string_view path,
+bool Router::Match(const Route& route, const std::vector<std::string_view>& parts,
                    std::vector<std::pair<std::string_view, std::string>>* params) {
-  if (path.empty() || path.front() != '/') return false;
-  std::vector<std::string_view> parts = SplitPath(path);
   if (parts.size() != route.segments.size()) return false;
   params->clear();
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -54,8 +52,10 @@ bool Router::Match(const Route& route, std::string_view path,
 HttpResponse Router::Dispatch(HttpRequest& request) const {
   std::string allowed;
   std::vector<std::pair<std::string_view, std::string>> params;
+  std::vector<std::string_view> parts;
+  if (!request.path.empty() && request.path.front() == '/') parts = SplitPath(request.path);
   for (const Route& route : routes_) {
-    if (!Match(route, request.path, &params)) continue;
+    if (parts.empty() || !Match(route, parts, &params)) continue;
     if (route.method == request.method) {
       request.path_params = std::move(params);
       request.route = route.counters;

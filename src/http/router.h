@@ -30,7 +30,8 @@ class Router {
     Handler handler;
     const obs::RouteCounters* counters;  // this route's request metrics
   };
-  static bool Match(const Route& route, std::string_view path,
+  // `parts`: the request path split at '/' (once per request, not per route tried).
+  static bool Match(const Route& route, const std::vector<std::string_view>& parts,
                     std::vector<std::pair<std::string_view, std::string>>* params);
 
   std::vector<Route> routes_;
