@@ -5,11 +5,9 @@
 #include <vector>
 
 namespace recsys::store {
-namespace {
 
-// Decodes one COPY text line into fields, unescaping into `storage`.
-void SplitRow(std::string_view line, std::string& storage, std::vector<std::string_view>& fields,
-              std::vector<char>& nulls) {
+void SplitCopyLine(std::string_view line, std::string& storage,
+                   std::vector<std::string_view>& fields, std::vector<char>& nulls) {
   storage.clear();
   storage.reserve(line.size());
   std::vector<size_t> starts;
@@ -54,8 +52,6 @@ void SplitRow(std::string_view line, std::string& storage, std::vector<std::stri
   }
 }
 
-}  // namespace
-
 Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                      const std::function<void(const CopyRow&)>& on_row) {
   PGresult* start = PQexec(conn.raw(), copy_sql.c_str());
@@ -78,7 +74,7 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
     }
     std::string_view line(buffer, static_cast<size_t>(length));
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    SplitRow(line, storage, fields, nulls);
+    SplitCopyLine(line, storage, fields, nulls);
     PQfreemem(buffer);
     on_row(CopyRow{fields, nulls});
   }

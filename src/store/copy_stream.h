@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "store/pg.h"
@@ -17,6 +18,11 @@ struct CopyRow {
   std::span<const std::string_view> fields;
   std::span<const char> is_null;
 };
+
+// Decodes one COPY text line (without its '\n') into its fields, unescaped into `storage`; the
+// views in `fields` point into it. A NULL field (\N) has nulls[i] != 0 and an empty view.
+void SplitCopyLine(std::string_view line, std::string& storage,
+                   std::vector<std::string_view>& fields, std::vector<char>& nulls);
 
 // Runs `copy_sql` (a "COPY ... TO STDOUT" statement) and calls `on_row` for each row, in order.
 // The views are valid only during the call.

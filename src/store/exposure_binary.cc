@@ -2,9 +2,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "core/hex.h"
 #include "core/time.h"
 #include "core/uuid.h"
+#include "store/copy_stream.h"
 
 namespace recsys::store {
 namespace {
@@ -16,7 +21,7 @@ constexpr Kind kKinds[] = {Kind::kUuid,  Kind::kTimestamp, Kind::kUuid, Kind::kT
                            Kind::kText,  Kind::kBytea,     Kind::kText, Kind::kText,
                            Kind::kText,  Kind::kText,      Kind::kText, Kind::kText,
                            Kind::kJsonb, Kind::kJsonb,     Kind::kJsonb};
-constexpr int kFieldCount = sizeof kKinds / sizeof kKinds[0];
+constexpr size_t kFieldCount = sizeof kKinds / sizeof kKinds[0];
 
 // PostgreSQL's timestamps count microseconds from 2000-01-01 UTC.
 constexpr int64_t kPostgresEpochUs = 946684800LL * 1000000;
@@ -38,85 +43,43 @@ void PutInt64(std::string* out, int64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Appends the bytes of hex digits `hex` (an even count; dashes skipped); false when malformed.
-bool PutHex(std::string_view hex, std::string* out) {
-  int high = -1;
-  for (char c : hex) {
-    if (c == '-') continue;
-    const int value = HexValue(c);
-    if (value < 0) return false;
-    if (high < 0) {
-      high = value;
-    } else {
-      out->push_back(static_cast<char>(high << 4 | value));
-      high = -1;
-    }
-  }
-  return high < 0;
-}
-
-// Appends the COPY-text-escaped `field` unescaped (our lines only escape \\, \t, \n and \r).
-void PutUnescaped(std::string_view field, std::string* out) {
-  for (size_t i = 0; i < field.size(); ++i) {
-    char c = field[i];
-    if (c == '\\' && i + 1 < field.size()) {
-      switch (field[++i]) {
-        case 't':
-          c = '\t';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        default:
-          c = field[i];
-      }
-    }
-    out->push_back(c);
-  }
-}
-
-// Appends one field (length, then bytes); false when its text is not a valid value of `kind`.
-bool PutField(Kind kind, std::string_view text, std::string* out) {
-  if (text == "\\N") {
+// Appends one field (length, then bytes) from its unescaped text; false when the text is not a
+// valid value of `kind`.
+bool PutField(Kind kind, std::string_view text, bool is_null, std::string* out) {
+  if (is_null) {
     PutInt32(out, -1);
     return true;
   }
-  const size_t length_at = out->size();
-  PutInt32(out, 0);  // patched below
   switch (kind) {
-    case Kind::kUuid:
-      if (!IsUuid(text) || !PutHex(text, out)) return false;
-      break;
+    case Kind::kUuid:  // 8-4-4-4-12 hex digits
+      if (!IsUuid(text)) return false;
+      PutInt32(out, 16);
+      for (auto [at, digits] : {std::pair{0, 8}, {9, 4}, {14, 4}, {19, 4}, {24, 12}}) {
+        AppendHexBytes(text.substr(at, digits), out);
+      }
+      return true;
     case Kind::kTimestamp: {
       const std::optional<TimestampUs> at = ParseRfc3339(text);
       if (!at) return false;
+      PutInt32(out, 8);
       PutInt64(out, *at - kPostgresEpochUs);
-      break;
+      return true;
     }
-    case Kind::kBytea:  // "\\x" and hex digits: the line escapes bytea's own backslash
-      if (text.substr(0, 3) != "\\\\x" || !PutHex(text.substr(3), out)) return false;
-      break;
+    case Kind::kBytea:  // bytea's hex text form: "\x" and the digits
+      if (text.substr(0, 2) != "\\x") return false;
+      PutInt32(out, static_cast<int32_t>((text.size() - 2) / 2));
+      return AppendHexBytes(text.substr(2), out);
     case Kind::kJsonb:
+      PutInt32(out, static_cast<int32_t>(text.size() + 1));
       out->push_back(static_cast<char>(kJsonbVersion));
-      PutUnescaped(text, out);
-      break;
+      out->append(text);
+      return true;
     case Kind::kText:
-      PutUnescaped(text, out);
-      break;
+      PutInt32(out, static_cast<int32_t>(text.size()));
+      out->append(text);
+      return true;
   }
-  const auto length = static_cast<uint32_t>(out->size() - length_at - 4);
-  for (int i = 0; i < 4; ++i) (*out)[length_at + i] = static_cast<char>(length >> (24 - 8 * i));
-  return true;
+  return false;
 }
 
 }  // namespace
@@ -126,27 +89,25 @@ Status AppendExposureBinaryCopy(std::string_view lines, std::string* out) {
   out->append(kSignature, sizeof kSignature);
   PutInt32(out, 0);  // flags: no OIDs
   PutInt32(out, 0);  // header extension length
+  std::string storage;
+  std::vector<std::string_view> fields;
+  std::vector<char> nulls;
   size_t line_number = 0;
   while (!lines.empty()) {
     ++line_number;
     const size_t end = lines.find('\n');
-    const std::string_view line = lines.substr(0, end);
+    SplitCopyLine(lines.substr(0, end), storage, fields, nulls);
     lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
-    PutInt16(out, kFieldCount);
-    size_t start = 0;
-    for (int field = 0; field < kFieldCount; ++field) {
-      const size_t tab = line.find('\t', start);
-      const bool last = field == kFieldCount - 1;
-      if ((tab == std::string_view::npos) != last) {
-        return Status::InvalidArgument("exposure line " + std::to_string(line_number) + ": not " +
-                                       std::to_string(kFieldCount) + " fields");
-      }
-      const std::string_view text = line.substr(start, last ? std::string_view::npos : tab - start);
-      if (!PutField(kKinds[field], text, out)) {
+    if (fields.size() != kFieldCount) {
+      return Status::InvalidArgument("exposure line " + std::to_string(line_number) + ": not " +
+                                     std::to_string(kFieldCount) + " fields");
+    }
+    PutInt16(out, static_cast<int16_t>(kFieldCount));
+    for (size_t field = 0; field < kFieldCount; ++field) {
+      if (!PutField(kKinds[field], fields[field], nulls[field] != 0, out)) {
         return Status::InvalidArgument("exposure line " + std::to_string(line_number) + ": field " +
                                        std::to_string(field + 1) + " is malformed");
       }
-      start = tab + 1;
     }
   }
   PutInt16(out, -1);  // trailer

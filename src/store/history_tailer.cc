@@ -1,9 +1,9 @@
 #include "store/history_tailer.h"
 
-#include <charconv>
 #include <unordered_map>
 
 #include "core/event.h"
+#include "core/hex.h"
 #include "core/parse_number.h"
 #include "obs/log.h"
 #include "store/copy_stream.h"
@@ -20,16 +20,6 @@ constexpr const char* kColumns =
     "(extract(epoch FROM occurred_at) * 1000000)::bigint FROM interaction_events ";
 
 int64_t ToInt(std::string_view s) { return ParseInt64(s).value_or(0); }
-
-std::string FromHex(std::string_view hex) {
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    unsigned value = 0;
-    std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, value, 16);
-    out[i] = static_cast<char>(value);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -70,7 +60,8 @@ void HistoryTailer::ApplyRow(const CopyRow& row, const TenantParamsMap& params) 
   const double weight = p.event_weights[static_cast<int>(*type)];
   const TimestampUs at = ToInt(row.fields[6]);
   if (!row.is_null[2]) {
-    const std::string key = FromHex(row.fields[2]);
+    std::string key;  // encode(..., 'hex') always gives well-formed digits
+    AppendHexBytes(row.fields[2], &key);
     index_.Add({row.fields[1], service::HistoryKeyKind::kUser, key}, row.fields[5], at, *type,
                weight, p.half_life_days, p.items_per_user);
   }
