@@ -172,6 +172,15 @@ void AppendCopyEscaped(std::string& out, std::string_view value) {
   out.append(run, static_cast<size_t>(end - run));
 }
 
+void AppendCopyField(std::string& out, std::string_view value, char end, bool empty_is_null) {
+  if (value.empty() && empty_is_null) {
+    out += "\\N";
+  } else {
+    AppendCopyEscaped(out, value);
+  }
+  out.push_back(end);
+}
+
 std::string QuoteLiteral(PgConnection& conn, std::string_view value) {
   char* quoted = PQescapeLiteral(conn.raw(), value.data(), value.size());
   std::string out = quoted ? quoted : "NULL";

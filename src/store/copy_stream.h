@@ -38,6 +38,11 @@ Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view 
 // Appends `value` to `out` escaped for COPY text format (backslash, tab, newline, CR).
 void AppendCopyEscaped(std::string& out, std::string_view value);
 
+// Appends `value` as one field of a COPY text line, escaped and followed by `end` ('\t' between
+// fields, '\n' after a line's last); an empty value is NULL (\N) when `empty_is_null`.
+void AppendCopyField(std::string& out, std::string_view value, char end = '\t',
+                     bool empty_is_null = true);
+
 // Single-quotes a literal for SQL text (COPY cannot take parameters).
 std::string QuoteLiteral(PgConnection& conn, std::string_view value);
 

@@ -4,6 +4,8 @@
 
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace recsys::store {
 namespace {
@@ -17,6 +19,23 @@ TEST(CopyStreamTest, AppendCopyEscapedEscapesOnlyWhatCopyTextReads) {
   EXPECT_EQ(out, "");
   AppendCopyEscaped(out, "plain");
   EXPECT_EQ(out, "plain");
+}
+
+TEST(CopyStreamTest, AppendCopyFieldEndsEachFieldAndWritesEmptyAsNullWhenAsked) {
+  std::string line;
+  AppendCopyField(line, "a\tb");
+  AppendCopyField(line, "");
+  AppendCopyField(line, "", '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, "end", '\n');
+  EXPECT_EQ(line, "a\\tb\t\\N\t\tend\n");
+  std::string storage;
+  std::vector<std::string_view> fields;
+  std::vector<char> nulls;
+  SplitCopyLine(std::string_view(line).substr(0, line.size() - 1), storage, fields, nulls);
+  ASSERT_EQ(fields.size(), 4u);
+  EXPECT_EQ(fields[0], "a\tb");
+  EXPECT_EQ(nulls, (std::vector<char>{0, 1, 0, 0}));
+  EXPECT_EQ(fields[3], "end");
 }
 
 TEST(CopyStreamTest, AppendCopyEscapedMatchesAByteByByteEscapeAtEveryOffset) {

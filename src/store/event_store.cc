@@ -14,15 +14,6 @@ constexpr const char* kCopySql =
     "segment, event_type, item_id, position, value, meta) FROM STDIN";
 constexpr size_t kMaxIdleConnections = 16;
 
-void Field(std::string& out, std::string_view value, bool first = false) {
-  if (!first) out.push_back('\t');
-  if (value.empty()) {
-    out += "\\N";
-  } else {
-    AppendCopyEscaped(out, value);
-  }
-}
-
 std::string FormatDay(int32_t day) {
   return FormatRfc3339(static_cast<TimestampUs>(day) * 86400 * 1000000).substr(0, 10);
 }
@@ -47,25 +38,24 @@ std::string ArrayLiteral(const std::vector<std::string>& values) {
 void PgEventStore::AppendCopyLine(std::string& out, const std::string& tenant_id,
                                   const service::StoredEvent& stored) {
   const Event& e = *stored.event;
-  Field(out, tenant_id, /*first=*/true);
-  Field(out, FormatRfc3339(e.occurred_at));
-  Field(out, e.request_id);
-  Field(out, stored.user_key.empty() ? "" : "\\x" + crypto::ToHex(stored.user_key));
-  Field(out, e.session_id);
-  Field(out, e.surface);
-  Field(out, e.segment);
-  Field(out, EventTypeName(e.type));
-  Field(out, e.item_id);
-  Field(out, e.position ? std::to_string(*e.position) : "");
+  AppendCopyField(out, tenant_id);
+  AppendCopyField(out, FormatRfc3339(e.occurred_at));
+  AppendCopyField(out, e.request_id);
+  AppendCopyField(out, stored.user_key.empty() ? "" : "\\x" + crypto::ToHex(stored.user_key));
+  AppendCopyField(out, e.session_id);
+  AppendCopyField(out, e.surface);
+  AppendCopyField(out, e.segment);
+  AppendCopyField(out, EventTypeName(e.type));
+  AppendCopyField(out, e.item_id);
+  AppendCopyField(out, e.position ? std::to_string(*e.position) : "");
   if (e.value) {
     char buffer[64];
     auto end = std::to_chars(buffer, buffer + sizeof buffer, *e.value, std::chars_format::fixed, 6);
-    Field(out, std::string_view(buffer, static_cast<size_t>(end.ptr - buffer)));
+    AppendCopyField(out, std::string_view(buffer, static_cast<size_t>(end.ptr - buffer)));
   } else {
-    Field(out, "");
+    AppendCopyField(out, "");
   }
-  Field(out, e.meta_json);
-  out.push_back('\n');
+  AppendCopyField(out, e.meta_json, '\n');
 }
 
 Result<PgConnection> PgEventStore::Take() {

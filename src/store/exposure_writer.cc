@@ -47,17 +47,6 @@ constexpr size_t kReplayChunkRows = 5000;
 constexpr size_t kBatchChunks = 8;
 constexpr size_t kSpareChunks = 16;
 
-// Appends a field and the tab that ends it (the line's last field ends in '\n' instead).
-void Field(std::string& line, std::string_view value, bool null_when_empty = true,
-           char end = '\t') {
-  if (value.empty() && null_when_empty) {
-    line += "\\N";
-  } else {
-    AppendCopyEscaped(line, value);
-  }
-  line.push_back(end);
-}
-
 // Replayed rows skip request ids already stored.
 Status CopyReplayedRows(PgConnection& conn, std::string_view rows) {
   Status status = conn.Exec(kReplayBeginSql);
@@ -104,21 +93,21 @@ std::string ExposureWriter::ToCopyLine(const service::Exposure& r) {
 
 void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out) {
   std::string& line = *out;
-  Field(line, r.tenant_id);
-  Field(line, FormatRfc3339(r.occurred_at));
-  Field(line, r.request_id);
-  Field(line, r.surface, false);
-  Field(line, r.segment, false);
-  Field(line, r.user_key.empty() ? "" : "\\x" + crypto::ToHex(r.user_key));
-  Field(line, r.session_id);
-  Field(line, r.experiment_id);
-  Field(line, r.experiment_variant);
-  Field(line, r.algo_version, false);
-  Field(line, r.config_etag);
-  Field(line, r.rules_etag);
-  Field(line, r.request_json, false);
-  Field(line, r.response_json, false);
-  Field(line, r.meta_json, true, '\n');
+  AppendCopyField(line, r.tenant_id);
+  AppendCopyField(line, FormatRfc3339(r.occurred_at));
+  AppendCopyField(line, r.request_id);
+  AppendCopyField(line, r.surface, '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, r.segment, '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, r.user_key.empty() ? "" : "\\x" + crypto::ToHex(r.user_key));
+  AppendCopyField(line, r.session_id);
+  AppendCopyField(line, r.experiment_id);
+  AppendCopyField(line, r.experiment_variant);
+  AppendCopyField(line, r.algo_version, '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, r.config_etag);
+  AppendCopyField(line, r.rules_etag);
+  AppendCopyField(line, r.request_json, '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, r.response_json, '\t', /*empty_is_null=*/false);
+  AppendCopyField(line, r.meta_json, '\n');
 }
 
 void ExposureWriter::Start() {
