@@ -6,49 +6,86 @@
 
 namespace recsys::store {
 
-void SplitCopyLine(std::string_view line, std::string& storage,
-                   std::vector<std::string_view>& fields, std::vector<char>& nulls) {
-  storage.clear();
-  storage.reserve(line.size());
-  std::vector<size_t> starts;
-  nulls.clear();
-  size_t start = 0;
-  bool null_marker = false;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    if (i == line.size() || line[i] == '\t') {
-      starts.push_back(start);
-      nulls.push_back(null_marker ? 1 : 0);
-      start = storage.size();
-      null_marker = false;
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Whether any of the 8 bytes in `word` equals `byte` (the classic has-zero-byte test on the XOR;
+// exact as a yes/no).
+bool HasByte(uint64_t word, unsigned char byte) {
+  const uint64_t x = word ^ (kOnes * byte);
+  return ((x - kOnes) & ~x & kHighBits) != 0;
+}
+
+// The first tab or backslash in [p, end), or end. Rows are mostly plain ids and numbers: they are
+// checked 8 bytes at a time.
+const char* FindTabOrBackslash(const char* p, const char* end) {
+  for (; end - p >= 8; p += 8) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    if (HasByte(word, '\t') || HasByte(word, '\\')) break;
+  }
+  while (p < end && *p != '\t' && *p != '\\') ++p;
+  return p;
+}
+
+// Unescapes the field that starts at `p` (at its first backslash; `storage` already holds the
+// plain bytes before it) up to its tab or `end`. Returns where the field ends.
+const char* UnescapeField(const char* p, const char* end, std::string& storage, bool& null_marker) {
+  while (p < end && *p != '\t') {
+    if (*p != '\\' || p + 1 == end) {  // a lone trailing backslash is kept as it is
+      const char* run_end = p + 1 == end ? end : FindTabOrBackslash(p + 1, end);
+      storage.append(p, static_cast<size_t>(run_end - p));
+      p = run_end;
       continue;
     }
-    const char c = line[i];
-    if (c == '\\' && i + 1 < line.size()) {
-      const char n = line[++i];
-      switch (n) {
-        case 't':
-          storage.push_back('\t');
-          break;
-        case 'n':
-          storage.push_back('\n');
-          break;
-        case 'r':
-          storage.push_back('\r');
-          break;
-        case 'N':
-          null_marker = true;
-          break;
-        default:
-          storage.push_back(n);
-      }
-    } else {
-      storage.push_back(c);
+    switch (p[1]) {
+      case 't':
+        storage.push_back('\t');
+        break;
+      case 'n':
+        storage.push_back('\n');
+        break;
+      case 'r':
+        storage.push_back('\r');
+        break;
+      case 'N':
+        null_marker = true;
+        break;
+      default:
+        storage.push_back(p[1]);
     }
+    p += 2;
   }
-  starts.push_back(storage.size());
+  return p;
+}
+
+}  // namespace
+
+void SplitCopyLine(std::string_view line, std::string& storage,
+                   std::vector<std::string_view>& fields, std::vector<char>& nulls) {
+  // Unescaping never lengthens a field, so this reserve keeps the views into storage valid.
+  storage.clear();
+  storage.reserve(line.size());
   fields.clear();
-  for (size_t f = 0; f + 1 < starts.size(); ++f) {
-    fields.emplace_back(storage.data() + starts[f], starts[f + 1] - starts[f]);
+  nulls.clear();
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  for (;;) {
+    const char* stop = FindTabOrBackslash(p, end);
+    bool null_marker = false;
+    if (stop == end || *stop == '\t') {
+      fields.emplace_back(p, static_cast<size_t>(stop - p));  // no escape: a view into `line`
+    } else {
+      const size_t first = storage.size();
+      storage.append(p, static_cast<size_t>(stop - p));
+      stop = UnescapeField(stop, end, storage, null_marker);
+      fields.emplace_back(storage.data() + first, storage.size() - first);
+    }
+    nulls.push_back(null_marker ? 1 : 0);
+    if (stop == end) return;
+    p = stop + 1;
   }
 }
 
@@ -75,8 +112,8 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
     std::string_view line(buffer, static_cast<size_t>(length));
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
     SplitCopyLine(line, storage, fields, nulls);
-    PQfreemem(buffer);
     on_row(CopyRow{fields, nulls});
+    PQfreemem(buffer);
   }
   PGresult* end = PQgetResult(conn.raw());
   Status status = PQresultStatus(end) == PGRES_COMMAND_OK
@@ -135,12 +172,8 @@ char EscapeLetter(char c) {
 // (tab, newline and CR are; the others below it are sorted out byte by byte). Exact as a yes/no
 // (the classic has-zero-byte and has-less-than tests).
 bool MayNeedEscape(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   const uint64_t below_0e = (word - kOnes * 0x0e) & ~word & kHighBits;
-  const uint64_t backslash = word ^ (kOnes * static_cast<unsigned char>('\\'));
-  const uint64_t is_backslash = (backslash - kOnes) & ~backslash & kHighBits;
-  return (below_0e | is_backslash) != 0;
+  return below_0e != 0 || HasByte(word, '\\');
 }
 
 }  // namespace

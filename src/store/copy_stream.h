@@ -19,8 +19,9 @@ struct CopyRow {
   std::span<const char> is_null;
 };
 
-// Decodes one COPY text line (without its '\n') into its fields, unescaped into `storage`; the
-// views in `fields` point into it. A NULL field (\N) has nulls[i] != 0 and an empty view.
+// Decodes one COPY text line (without its '\n') into its fields. A field without escapes is a view
+// into `line`; one with escapes is unescaped into `storage` and viewed there, so the views are
+// valid while both live. A NULL field (\N) has nulls[i] != 0 and an empty view.
 void SplitCopyLine(std::string_view line, std::string& storage,
                    std::vector<std::string_view>& fields, std::vector<char>& nulls);
 

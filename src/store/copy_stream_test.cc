@@ -67,5 +67,44 @@ TEST(CopyStreamTest, AppendCopyEscapedMatchesAByteByByteEscapeAtEveryOffset) {
   }
 }
 
+TEST(CopyStreamTest, SplitCopyLineMatchesAByteByByteDecoderAtEveryOffset) {
+  // Fields are scanned 8 bytes at a time and unescaped in runs; random lines put tabs, escapes,
+  // \N and a trailing lone backslash at every offset. The reference decodes byte by byte.
+  const std::string pieces[] = {"\t", "\\\\", "\\t", "\\n", "\\r", "\\N", "\\x", "\\\t", "a", "b"};
+  std::mt19937 random(11);
+  std::string storage;
+  std::vector<std::string_view> fields;
+  std::vector<char> nulls;
+  for (int round = 0; round < 3000; ++round) {
+    std::string line;
+    for (int n = random() % 30; n > 0; --n) {
+      line += random() % 3 == 0 ? pieces[random() % std::size(pieces)]
+                                : std::string(1, static_cast<char>('0' + random() % 40));
+    }
+    if (random() % 8 == 0) line += '\\';
+    std::vector<std::string> expected_fields(1);
+    std::vector<char> expected_nulls(1, 0);
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '\t') {
+        expected_fields.emplace_back();
+        expected_nulls.push_back(0);
+      } else if (line[i] == '\\' && i + 1 < line.size()) {
+        const char n = line[++i];
+        if (n == 'N') {
+          expected_nulls.back() = 1;
+        } else {
+          expected_fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n;
+        }
+      } else {
+        expected_fields.back() += line[i];
+      }
+    }
+    SplitCopyLine(line, storage, fields, nulls);
+    ASSERT_EQ(fields.size(), expected_fields.size()) << line;
+    for (size_t f = 0; f < fields.size(); ++f) ASSERT_EQ(fields[f], expected_fields[f]) << line;
+    ASSERT_EQ(nulls, expected_nulls) << line;
+  }
+}
+
 }  // namespace
 }  // namespace recsys::store
