@@ -27,8 +27,12 @@ void IdTable::Prefetch(uint32_t hash) const {
 }
 
 std::optional<uint32_t> IdTable::Find(std::string_view id) const {
+  return FindHashed(id, Hash(id));
+}
+
+std::optional<uint32_t> IdTable::FindHashed(std::string_view id, uint32_t hash) const {
   if (slots_.empty()) return std::nullopt;
-  const Slot& slot = slots_[Probe(id, Hash(id))];
+  const Slot& slot = slots_[Probe(id, hash)];
   if (slot.entry == 0) return std::nullopt;
   return EntryIndex(slot.entry - 1);
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace recsys {
 namespace {
@@ -53,6 +54,26 @@ TEST(IdTableTest, InternWithAPrefetchedHashEqualsPlainIntern) {
   EXPECT_EQ(table.size(), 700u);
   EXPECT_EQ(table.Find("id699"), 699u);
   EXPECT_GT(table.MemoryBytes(), 700u * 8);
+}
+
+TEST(IdTableTest, ForEachFoundVisitsTheKnownIdsInOrderAcrossGroups) {
+  IdTable table;
+  for (int n = 0; n < 100; ++n) table.Intern("id-" + std::to_string(n));
+  // 40 ids (more than one group of lookups), every third unknown, one known id twice.
+  std::vector<std::string> ids;
+  std::vector<uint32_t> expected;
+  for (int n = 0; n < 40; ++n) {
+    const bool known = n % 3 != 0;
+    ids.push_back(known ? "id-" + std::to_string(n * 2) : "missing-" + std::to_string(n));
+    if (known) expected.push_back(static_cast<uint32_t>(n * 2));
+  }
+  ids.push_back("id-2");
+  expected.push_back(2);
+  std::vector<uint32_t> visited;
+  table.ForEachFound(ids, [&](uint32_t index) { visited.push_back(index); });
+  EXPECT_EQ(visited, expected);
+  IdTable empty;
+  empty.ForEachFound(ids, [&](uint32_t) { ADD_FAILURE() << "an empty table finds nothing"; });
 }
 
 }  // namespace

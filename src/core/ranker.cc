@@ -59,14 +59,9 @@ class Ranking {
     for (const auto& [tag, cap] : q_.max_per_tag) {
       if (auto t = snap_.FindTag(tag)) tag_caps_.push_back({*t, cap, 0});
     }
-    if (q_.has_include) {
-      for (const std::string& id : q_.include_ids) {
-        if (auto i = snap_.Find(id)) Mark(*i, kIncluded);
-      }
-    }
-    for (const std::string& id : q_.exclude_ids) {
-      if (auto i = snap_.Find(id)) Mark(*i, kExcluded);
-    }
+    if (q_.has_include)
+      snap_.ForEachFound(q_.include_ids, [&](ItemIndex i) { Mark(i, kIncluded); });
+    snap_.ForEachFound(q_.exclude_ids, [&](ItemIndex i) { Mark(i, kExcluded); });
   }
 
   void Mark(ItemIndex i, uint8_t flag) {

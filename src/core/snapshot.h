@@ -46,6 +46,11 @@ class SignalSnapshot {
   size_t item_count() const { return item_ids_.size(); }
   std::string_view item_id(ItemIndex i) const { return item_ids_.id(i); }
   std::optional<ItemIndex> Find(std::string_view item_id) const;
+  // Calls fn(index) for each of `item_ids` in the snapshot, in order (IdTable::ForEachFound).
+  template <typename Fn>
+  void ForEachFound(std::span<const std::string> item_ids, Fn&& fn) const {
+    item_ids_.ForEachFound(item_ids, std::forward<Fn>(fn));
+  }
 
   // Popularity decayed to reference_day() with the half-life the snapshot was built with.
   float popularity(ItemIndex i) const { return popularity_[i]; }
