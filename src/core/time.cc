@@ -106,12 +106,30 @@ std::string FormatRfc3339(TimestampUs t) {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
   const int64_t secs = rem / 1000000;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
-                static_cast<long long>(rem % 1000000));
-  return buf;
+  if (y < 0 || y > 9999) {  // rare enough for printf; it widens the year as needed
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
+                  static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
+                  static_cast<long long>(rem % 1000000));
+    return buf;
+  }
+  // Every exposure row and event carries one: digits by hand, not printf.
+  std::string out(27, '\0');
+  char* p = out.data();
+  auto put = [&p](int64_t value, int width, char after) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) p[i] = static_cast<char>('0' + value % 10);
+    p[width] = after;
+    p += width + 1;
+  };
+  put(y, 4, '-');
+  put(m, 2, '-');
+  put(d, 2, 'T');
+  put(secs / 3600, 2, ':');
+  put(secs / 60 % 60, 2, ':');
+  put(secs % 60, 2, '.');
+  put(rem % 1000000, 6, 'Z');
+  return out;
 }
 
 TimestampUs NowUs() {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
+
 namespace recsys {
 namespace {
 
@@ -28,6 +32,26 @@ TEST(TimeTest, DaysAndFormatting) {
   EXPECT_EQ(DayOf(t), *ParseDate("2026-11-26"));
   EXPECT_EQ(FormatRfc3339(t), "2026-11-26T23:59:59.123456Z");
   EXPECT_EQ(DayOf(-1), -1);
+}
+
+TEST(TimeTest, FormatRfc3339AgreesWithGmtimeFromYearZeroToTenThousand) {
+  std::mt19937_64 random(3);
+  // Seconds from 0000-01-01 to 9999-12-31, and a few beyond where the year widens.
+  std::uniform_int_distribution<int64_t> seconds(-62167219200LL, 253402300799LL);
+  for (int round = 0; round < 20000; ++round) {
+    const int64_t s = seconds(random);
+    const int64_t micros = static_cast<int64_t>(random() % 1000000);
+    const std::time_t when = static_cast<std::time_t>(s);
+    std::tm utc;
+    ASSERT_NE(gmtime_r(&when, &utc), nullptr);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                  utc.tm_sec, static_cast<long long>(micros));
+    ASSERT_EQ(FormatRfc3339(s * 1000000 + micros), expected);
+  }
+  EXPECT_EQ(FormatRfc3339(253402300800LL * 1000000), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999999Z");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -57,7 +58,15 @@ void FormatTimestamp(char out[80]) {
   }
   const int millis = static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
-  std::snprintf(out, 80, "%s.%03dZ", cached, millis);
+  // Once per line: the milliseconds by hand, not printf.
+  const size_t length = std::strlen(cached);
+  std::memcpy(out, cached, length);
+  out[length] = '.';
+  out[length + 1] = static_cast<char>('0' + millis / 100);
+  out[length + 2] = static_cast<char>('0' + millis / 10 % 10);
+  out[length + 3] = static_cast<char>('0' + millis % 10);
+  out[length + 4] = 'Z';
+  out[length + 5] = '\0';
 }
 
 }  // namespace
