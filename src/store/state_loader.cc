@@ -37,6 +37,10 @@ class ByNamespace {
     return it->second;
   }
   std::map<std::string, T, std::less<>>& values() { return values_; }
+  void Clear() {
+    values_.clear();
+    last_ = nullptr;
+  }
 
  private:
   std::function<T()> make_;
@@ -122,7 +126,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(covisit_status);
   for (auto& [ns, batch] : covisit.values()) builder[ns].AddCovisitBatch(batch);
-  covisit.values().clear();
+  covisit.Clear();  // the batches are merged: free them before the snapshots are built
   for (auto& [ns, b] : builder.values()) tenant.snapshots[ns] = b.Build();
   return Status::Ok();
 }

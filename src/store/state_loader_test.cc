@@ -49,6 +49,45 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   EXPECT_GT(snap->neighbours(*snap->Find("item-0001")).size(), 0u);
 }
 
+TEST(StateLoaderTest, RowsOfInterleavedNamespacesGoToTheirOwnSnapshots) {
+  auto db = testing::TestDatabase::Create("state_loader_namespaces");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(SeedDemo(conn).ok());
+  // Rows alternate between namespaces, so the loader's per-namespace lookup switches every row.
+  ASSERT_TRUE(conn.Exec(R"sql(
+    INSERT INTO item_tags (tenant_id, namespace, item_id, tags)
+      SELECT id, ns, item, ARRAY['brand:' || ns] FROM tenants,
+        (VALUES ('default', 'x-1'), ('pdp', 'p-1'), ('default', 'x-2'), ('pdp', 'p-2')) r(ns, item)
+      WHERE external_id = 'demo';
+    INSERT INTO item_popularity_daily (tenant_id, namespace, item_id, day, score)
+      SELECT id, ns, item, current_date, score FROM tenants,
+        (VALUES ('pdp', 'p-1', 5), ('default', 'x-1', 1), ('pdp', 'p-2', 9), ('default', 'x-2', 2))
+          r(ns, item, score)
+      WHERE external_id = 'demo';
+    INSERT INTO item_covisit_daily (tenant_id, namespace, item_id, neighbor_id, day, score)
+      SELECT id, ns, a, b, current_date, 3 FROM tenants,
+        (VALUES ('pdp', 'p-1', 'p-2'), ('default', 'x-1', 'x-2'), ('pdp', 'p-2', 'p-1')) r(ns, a, b)
+      WHERE external_id = 'demo')sql")
+                  .ok());
+  StateLoader loader(db->url());
+  auto state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const service::TenantState* demo = state.value()->Find("demo");
+  ASSERT_NE(demo, nullptr);
+  ASSERT_EQ(demo->snapshots.count("pdp"), 1u);
+  const SignalSnapshot& pdp = *demo->snapshots.at("pdp");
+  const SignalSnapshot& home = *demo->snapshots.at("default");
+  EXPECT_EQ(pdp.item_count(), 2u);
+  EXPECT_EQ(pdp.item_id(pdp.by_popularity()[0]), "p-2");
+  EXPECT_FALSE(pdp.Find("x-1").has_value());
+  ASSERT_EQ(pdp.neighbours(*pdp.Find("p-1")).size(), 1u);
+  EXPECT_EQ(pdp.neighbours(*pdp.Find("p-1"))[0].item, *pdp.Find("p-2"));
+  EXPECT_EQ(home.item_count(), 302u);
+  EXPECT_FALSE(home.Find("p-1").has_value());
+  ASSERT_EQ(home.neighbours(*home.Find("x-1")).size(), 1u);
+  EXPECT_EQ(home.neighbours(*home.Find("x-1"))[0].item, *home.Find("x-2"));
+}
+
 TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
   auto db = testing::TestDatabase::Create("state_loader_changes");
   PgConnection conn = db->Connect();
