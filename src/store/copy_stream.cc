@@ -61,6 +61,30 @@ const char* UnescapeField(const char* p, const char* end, std::string& storage, 
   return p;
 }
 
+// The escape letter COPY text uses for c, or 0 when c goes as it is.
+char EscapeLetter(char c) {
+  switch (c) {
+    case '\\':
+      return '\\';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\r':
+      return 'r';
+    default:
+      return 0;
+  }
+}
+
+// Whether any of the 8 bytes in `word` may need escaping: a backslash, or a byte below 0x0e
+// (tab, newline and CR are; the others below it are sorted out byte by byte). Exact as a yes/no
+// (the classic has-zero-byte and has-less-than tests).
+bool MayNeedEscape(uint64_t word) {
+  const uint64_t below_0e = (word - kOnes * 0x0e) & ~word & kHighBits;
+  return below_0e != 0 || HasByte(word, '\\');
+}
+
 }  // namespace
 
 void SplitCopyLine(std::string_view line, std::string& storage,
@@ -149,34 +173,6 @@ Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view 
   while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
   return status;
 }
-
-namespace {
-
-// The escape letter COPY text uses for c, or 0 when c goes as it is.
-char EscapeLetter(char c) {
-  switch (c) {
-    case '\\':
-      return '\\';
-    case '\t':
-      return 't';
-    case '\n':
-      return 'n';
-    case '\r':
-      return 'r';
-    default:
-      return 0;
-  }
-}
-
-// Whether any of the 8 bytes in `word` may need escaping: a backslash, or a byte below 0x0e
-// (tab, newline and CR are; the others below it are sorted out byte by byte). Exact as a yes/no
-// (the classic has-zero-byte and has-less-than tests).
-bool MayNeedEscape(uint64_t word) {
-  const uint64_t below_0e = (word - kOnes * 0x0e) & ~word & kHighBits;
-  return below_0e != 0 || HasByte(word, '\\');
-}
-
-}  // namespace
 
 void AppendCopyEscaped(std::string& out, std::string_view value) {
   // Nearly all of a JSON value needs no escape: it is checked 8 bytes at a time and appended in
