@@ -161,38 +161,43 @@ void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
                                           std::vector<SignalSnapshot::Neighbour>& lists) {
   const SignalSnapshot& s = *snap_;
   const size_t n = s.item_ids_.size();
-  // Sum repeated pairs (rows of different days), then CSR with the top kMaxNeighbours per item
-  // by score, ties by neighbour id. Sorting a flat vector is several times faster than a hash map
-  // of pairs at 10M rows.
-  std::sort(rows.begin(), rows.end(), [](const PairRow& x, const PairRow& y) {
-    return x.item != y.item ? x.item < y.item : x.neighbour < y.neighbour;
-  });
-  std::vector<std::pair<ItemIndex, SignalSnapshot::Neighbour>> pairs;
-  pairs.reserve(rows.size());
-  for (const PairRow& row : rows) {
-    if (!pairs.empty() && pairs.back().first == row.item &&
-        pairs.back().second.item == row.neighbour) {
-      pairs.back().second.score += row.score;
-    } else {
-      pairs.push_back({row.item, {row.neighbour, row.score}});
-    }
+  // Rows are grouped per item by a counting sort (COPY gives them mostly grouped already, so the
+  // placing pass runs nearly in order); then each item's few rows are sorted to sum repeated
+  // pairs (rows of different days) and to keep the top kMaxNeighbours by score, ties by
+  // neighbour id. Two std::sorts of the whole 10M-row vector took over a second of a cold load.
+  std::vector<uint32_t> starts(n + 1, 0);
+  for (const PairRow& row : rows) ++starts[row.item + 1];
+  std::partial_sum(starts.begin(), starts.end(), starts.begin());
+  std::vector<SignalSnapshot::Neighbour> grouped(rows.size());
+  {
+    std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
+    for (const PairRow& row : rows) grouped[next[row.item]++] = {row.neighbour, row.score};
   }
   rows.clear();
   rows.shrink_to_fit();
-  std::sort(pairs.begin(), pairs.end(), [&s](const auto& x, const auto& y) {
-    if (x.first != y.first) return x.first < y.first;
-    if (x.second.score != y.second.score) return x.second.score > y.second.score;
-    return s.item_ids_.id(x.second.item) < s.item_ids_.id(y.second.item);
-  });
+  using Neighbour = SignalSnapshot::Neighbour;
   offsets.assign(n + 1, 0);
-  for (size_t p = 0; p < pairs.size();) {
-    const ItemIndex item = pairs[p].first;
-    size_t end = p;
-    while (end < pairs.size() && pairs[end].first == item) ++end;
-    const size_t keep = std::min<size_t>(end - p, kMaxNeighbours);
-    for (size_t q = p; q < p + keep; ++q) lists.push_back(pairs[q].second);
+  for (ItemIndex item = 0; item < n; ++item) {
+    const auto first = grouped.begin() + starts[item];
+    auto last = grouped.begin() + starts[item + 1];
+    if (first == last) continue;
+    std::sort(first, last, [](const Neighbour& x, const Neighbour& y) { return x.item < y.item; });
+    auto summed = first;
+    for (auto it = first + 1; it != last; ++it) {
+      if (it->item == summed->item) {
+        summed->score += it->score;
+      } else {
+        *++summed = *it;
+      }
+    }
+    last = summed + 1;
+    const auto keep = std::min<ptrdiff_t>(last - first, kMaxNeighbours);
+    std::partial_sort(first, first + keep, last, [&s](const Neighbour& x, const Neighbour& y) {
+      if (x.score != y.score) return x.score > y.score;
+      return s.item_ids_.id(x.item) < s.item_ids_.id(y.item);
+    });
+    lists.insert(lists.end(), first, first + keep);
     offsets[item + 1] = static_cast<uint32_t>(keep);
-    p = end;
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
 }

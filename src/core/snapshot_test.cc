@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "core/snapshot_codec.h"
 #include "testing/numbered.h"
@@ -58,6 +62,33 @@ TEST(SnapshotTest, LargeCovisitBatchesEqualDirectRows) {
   ASSERT_EQ(b->item_count(), d->item_count());
   for (int item = 0; item < 57; ++item) {
     EXPECT_EQ(Neighbours(*b, Numbered("i", item)), Neighbours(*d, Numbered("i", item))) << item;
+  }
+}
+
+TEST(SnapshotTest, NeighbourListsEqualAReferenceOnRandomRows) {
+  // Rows in random order with repeated pairs (summed), self pairs (dropped), tied scores (by
+  // neighbour id) and one item with more neighbours than are kept. Integer scores keep float
+  // sums exact in any order.
+  std::mt19937 random(5);
+  SnapshotBuilder builder(100, 30);
+  std::map<std::string, std::map<std::string, float>> sums;
+  auto add = [&](const std::string& a, const std::string& b, int score) {
+    builder.AddCovisit(a, b, score);
+    if (a != b) sums[a][b] += static_cast<float>(score);
+  };
+  for (int row = 0; row < 5000; ++row) {
+    add(Numbered("i", static_cast<int>(random() % 60)),
+        Numbered("i", static_cast<int>(random() % 60)), 1 + static_cast<int>(random() % 4));
+  }
+  for (int k = 0; k < kMaxNeighbours + 40; ++k) add("hub", Numbered("n", k), 1 + k % 3);
+  auto s = builder.Build();
+  for (const auto& [item, neighbour_sums] : sums) {
+    std::vector<std::pair<std::string, float>> expected(neighbour_sums.begin(),
+                                                        neighbour_sums.end());
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const auto& x, const auto& y) { return x.second > y.second; });
+    if (expected.size() > static_cast<size_t>(kMaxNeighbours)) expected.resize(kMaxNeighbours);
+    ASSERT_EQ(Neighbours(*s, item), expected) << item;
   }
 }
 
