@@ -17,12 +17,14 @@ size_t IdTable::Probe(std::string_view id, uint32_t hash) const {
   }
 }
 
-void IdTable::Prefetch(uint32_t hash) const {
+void IdTable::PrefetchSlot(uint32_t hash) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+}
+
+void IdTable::PrefetchEntry(uint32_t hash) const {
   if (slots_.empty()) return;
+  // The home slot's entry only: an id further along its probe run is read unprefetched.
   const Slot& slot = slots_[hash & (slots_.size() - 1)];
-  __builtin_prefetch(&slot);
-  // Reading the slot only pays when it is already cached: the caller prefetches twice, a few
-  // rows apart, and the second call brings in the entry.
   if (slot.entry != 0) __builtin_prefetch(arena_.data() + size_t{slot.entry - 1} * 4);
 }
 

@@ -3,7 +3,8 @@
 // Each id is stored once in an arena as [index][length][bytes], and the index is open addressing
 // over 8-byte slots that point into the arena, so a lookup touches two cache lines: the slot and
 // the entry. Loaders that look up millions of ids can hide even those misses: Hash() first,
-// Prefetch() a few rows ahead, then Intern() with the hash. (std::unordered_map<std::string,
+// PrefetchSlot() some rows ahead, PrefetchEntry() a few rows later (once the slot has arrived),
+// then Intern() with the hash. (std::unordered_map<std::string,
 // uint32_t> chased a bucket, a node and often a heap string: 46 % of loading 1M items.)
 // Limits: fewer than 2^32 ids and 16 GiB of id bytes, like the uint32 indexes everywhere else.
 // Not thread-safe while interning; const calls may run concurrently once interning has stopped.
@@ -31,8 +32,11 @@ class IdTable {
   uint32_t Intern(std::string_view id, uint32_t hash);
   // The index of `id`, or nullopt when it was never interned.
   std::optional<uint32_t> Find(std::string_view id) const;
-  // Starts loading the cache lines a lookup of an id with this hash will read. A hint only.
-  void Prefetch(uint32_t hash) const;
+  // Start loading the two cache lines a lookup of an id with this hash reads: its slot, and then
+  // (reading the slot, so best once PrefetchSlot's line has arrived) the entry it points to.
+  // Hints only: a lookup is correct without them.
+  void PrefetchSlot(uint32_t hash) const;
+  void PrefetchEntry(uint32_t hash) const;
   // Calls fn(index) for each of `ids` that was interned, in order: Find() on each, with the
   // lookups' cache misses overlapped in groups (a request's exclude list holds hundreds of ids).
   template <typename Fn>
@@ -83,9 +87,9 @@ void IdTable::ForEachFound(std::span<const std::string> ids, Fn&& fn) const {
     const size_t n = std::min(kGroup, ids.size() - first);
     for (size_t k = 0; k < n; ++k) {
       hashes[k] = Hash(ids[first + k]);
-      Prefetch(hashes[k]);
+      PrefetchSlot(hashes[k]);
     }
-    for (size_t k = 0; k < n; ++k) Prefetch(hashes[k]);
+    for (size_t k = 0; k < n; ++k) PrefetchEntry(hashes[k]);
     for (size_t k = 0; k < n; ++k) {
       if (auto index = FindHashed(ids[first + k], hashes[k])) fn(*index);
     }

@@ -48,7 +48,8 @@ TEST(IdTableTest, InternWithAPrefetchedHashEqualsPlainIntern) {
   for (int i = 0; i < 1000; ++i) {
     const std::string id = "id" + std::to_string(i % 700);
     const uint32_t hash = IdTable::Hash(id);
-    table.Prefetch(hash);
+    table.PrefetchSlot(hash);
+    table.PrefetchEntry(hash);
     ASSERT_EQ(table.Intern(id, hash), static_cast<uint32_t>(i % 700));
   }
   EXPECT_EQ(table.size(), 700u);

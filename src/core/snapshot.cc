@@ -130,9 +130,9 @@ void CovisitBatch::Add(std::string_view item_id, std::string_view neighbour_id, 
   p.hash = IdTable::Hash(neighbour_id);
   p.score = static_cast<float>(score);
   p.neighbour.assign(neighbour_id);
-  ids_.Prefetch(p.hash);  // the slot now, its entry when this row is half-way through the queue
+  ids_.PrefetchSlot(p.hash);  // the slot now, its entry when this row is half-way through the queue
   if (added_ - resolved_ > kLookahead / 2) {
-    ids_.Prefetch(pending_[(added_ - 1 - kLookahead / 2) % kLookahead].hash);
+    ids_.PrefetchEntry(pending_[(added_ - 1 - kLookahead / 2) % kLookahead].hash);
   }
 }
 
