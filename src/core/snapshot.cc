@@ -82,8 +82,19 @@ SnapshotBuilder::SnapshotBuilder(int32_t reference_day, double half_life_days)
 }
 
 ItemIndex SnapshotBuilder::Intern(std::string_view item_id) {
-  if (last_index_ != UINT32_MAX && item_id == snap_->item_ids_.id(last_index_)) return last_index_;
-  last_index_ = snap_->item_ids_.Intern(item_id);
+  const IdTable& ids = snap_->item_ids_;
+  if (last_index_ != UINT32_MAX) {
+    if (item_id == ids.id(last_index_)) return last_index_;
+    // Tables written item by item list their items in the same order, so the next row's item is
+    // often the one interned after the last: one read of the arena, which is in that order,
+    // instead of a hash lookup's two cache misses.
+    if (last_index_ + 1 < ids.size() && item_id == ids.id(last_index_ + 1)) return ++last_index_;
+  }
+  return InternHashed(item_id, IdTable::Hash(item_id));
+}
+
+ItemIndex SnapshotBuilder::InternHashed(std::string_view item_id, uint32_t hash) {
+  last_index_ = snap_->item_ids_.Intern(item_id, hash);
   if (last_index_ == tags_.size()) tags_.emplace_back();
   return last_index_;
 }
@@ -146,8 +157,23 @@ void CovisitBatch::Flush() {
 
 void SnapshotBuilder::AddCovisitBatch(CovisitBatch& batch) {
   batch.Flush();
-  std::vector<ItemIndex> global(batch.ids_.size());
-  for (uint32_t i = 0; i < batch.ids_.size(); ++i) global[i] = Intern(batch.ids_.id(i));
+  // The batch's ids are interned here with their cache misses overlapped, as CovisitBatch::Add
+  // does for its rows: each id's slot is requested kAhead ids early, its entry half that.
+  const IdTable& ids = snap_->item_ids_;
+  const uint32_t count = static_cast<uint32_t>(batch.ids_.size());
+  constexpr uint32_t kAhead = 16;
+  uint32_t hashes[kAhead];
+  auto request = [&](uint32_t i) {
+    hashes[i % kAhead] = IdTable::Hash(batch.ids_.id(i));
+    ids.PrefetchSlot(hashes[i % kAhead]);
+  };
+  for (uint32_t i = 0; i < std::min(count, kAhead); ++i) request(i);
+  std::vector<ItemIndex> global(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    if (i + kAhead / 2 < count) ids.PrefetchEntry(hashes[(i + kAhead / 2) % kAhead]);
+    global[i] = InternHashed(batch.ids_.id(i), hashes[i % kAhead]);
+    if (i + kAhead < count) request(i + kAhead);
+  }
   covisit_.reserve(covisit_.size() + batch.rows_.size());
   for (const CovisitBatch::Row& row : batch.rows_) {
     if (row.item != row.neighbour) {

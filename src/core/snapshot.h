@@ -193,6 +193,8 @@ class SnapshotBuilder {
 
  private:
   ItemIndex Intern(std::string_view item_id);
+  // Interns an id that is not the last one's. REQUIRES: hash == IdTable::Hash(item_id).
+  ItemIndex InternHashed(std::string_view item_id, uint32_t hash);
   TagIndex InternTag(std::string_view tag);
 
   std::unique_ptr<SignalSnapshot> snap_;

@@ -92,6 +92,23 @@ TEST(SnapshotTest, NeighbourListsEqualAReferenceOnRandomRows) {
   }
 }
 
+TEST(SnapshotTest, RowsInTheSameOrderAsAnEarlierTableFindTheirItems) {
+  // Tags, then popularity in the same item order (each row's item is the one interned after the
+  // last), then in reverse, with an unseen item in between.
+  SnapshotBuilder builder(100, 30);
+  for (int i = 0; i < 20; ++i) builder.AddTags(Numbered("i", i), {"t"});
+  for (int i = 0; i < 20; ++i) builder.AddPopularity(Numbered("i", i), 100, i);
+  builder.AddPopularity("new", 100, 100);
+  for (int i = 19; i >= 0; --i) builder.AddPopularity(Numbered("i", i), 100, 1);
+  auto s = builder.Build();
+  ASSERT_EQ(s->item_count(), 21u);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(s->Find(Numbered("i", i)), static_cast<ItemIndex>(i));
+    EXPECT_FLOAT_EQ(s->popularity(static_cast<ItemIndex>(i)), static_cast<float>(i + 1));
+  }
+  EXPECT_EQ(s->item_id(s->by_popularity()[0]), "new");
+}
+
 TEST(SnapshotTest, KeepsTheTopNeighboursAndOrdersPostingsByPopularity) {
   SnapshotBuilder builder(100, 30);
   for (int i = 0; i < kMaxNeighbours + 50; ++i) {
