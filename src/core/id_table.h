@@ -80,7 +80,7 @@ class IdTable {
 template <typename Fn>
 void IdTable::ForEachFound(std::span<const std::string> ids, Fn&& fn) const {
   // Each group's slots are requested together, then their entries, then read: a group costs
-  // about one miss's latency instead of two per id.
+  // about two misses' latency (slots, then entries) instead of two per id.
   constexpr size_t kGroup = 16;
   uint32_t hashes[kGroup];
   for (size_t first = 0; first < ids.size(); first += kGroup) {
