@@ -38,30 +38,30 @@ class Ranking {
  public:
   Ranking(const RankInput& in, RankScratch& scratch, RankResult& out)
       : in_(in),
-        snap_(in.snapshot),
+        signals_(in.snapshot, in.live),
         q_(in.request),
         scratch_(scratch),
         out_(out),
         candidates_(scratch.candidates()) {
-    scratch_.Reset(snap_.item_count());
+    scratch_.Reset(signals_.item_count());
     day_ = DayOf(in.now);
-    exact_pop_ = day_ != snap_.reference_day();
+    exact_pop_ = day_ != signals_.reference_day();
     for (const std::string& tag : q_.required_tags) {
-      auto t = snap_.FindTag(tag);
+      auto t = signals_.FindTag(tag);
       if (!t)
         impossible_ = true;  // nothing carries it
       else
         required_.push_back(*t);
     }
     for (const std::string& tag : q_.forbidden_tags) {
-      if (auto t = snap_.FindTag(tag)) forbidden_.push_back(*t);
+      if (auto t = signals_.FindTag(tag)) forbidden_.push_back(*t);
     }
     for (const auto& [tag, cap] : q_.max_per_tag) {
-      if (auto t = snap_.FindTag(tag)) tag_caps_.push_back({*t, cap, 0});
+      if (auto t = signals_.FindTag(tag)) tag_caps_.push_back({*t, cap, 0});
     }
     if (q_.has_include)
-      snap_.ForEachFound(q_.include_ids, [&](ItemIndex i) { Mark(i, kIncluded); });
-    snap_.ForEachFound(q_.exclude_ids, [&](ItemIndex i) { Mark(i, kExcluded); });
+      signals_.ForEachFound(q_.include_ids, [&](ItemIndex i) { Mark(i, kIncluded); });
+    signals_.ForEachFound(q_.exclude_ids, [&](ItemIndex i) { Mark(i, kExcluded); });
   }
 
   void Mark(ItemIndex i, uint8_t flag) {
@@ -74,14 +74,16 @@ class Ranking {
   // `known_tag`: a required tag the caller already knows i carries (kNoTag: none).
   bool PassesConstraints(ItemIndex i, TagIndex known_tag = kNoTag) {
     if (impossible_) return false;
-    if (in_.unavailable != nullptr && (*in_.unavailable)[i]) return false;
+    if (in_.unavailable != nullptr && i < in_.unavailable->size() && (*in_.unavailable)[i]) {
+      return false;  // items past the catalog's are live-only ones: never unavailable
+    }
     const uint8_t f = scratch_.flags(i);
     if ((f & kExcluded) || (q_.has_include && !(f & kIncluded))) return false;
     for (TagIndex t : required_) {
-      if (t != known_tag && !snap_.HasTag(i, t)) return false;
+      if (t != known_tag && !signals_.HasTag(i, t)) return false;
     }
     for (TagIndex t : forbidden_) {
-      if (snap_.HasTag(i, t)) return false;
+      if (signals_.HasTag(i, t)) return false;
     }
     return true;
   }
@@ -103,38 +105,40 @@ class Ranking {
   }
 
   void AddPopularityCandidates(int fanout) {
-    std::span<const ItemIndex> source = snap_.by_popularity();
+    std::span<const ItemIndex> source = signals_.by_popularity();
     // With required tags, walk the shortest posting list: it is in popularity order too, and
     // every item on it carries that tag.
     TagIndex walked = kNoTag;
     for (TagIndex t : required_) {
-      if (snap_.posting(t).size() < source.size()) {
-        source = snap_.posting(t);
+      if (signals_.posting(t).size() < source.size()) {
+        source = signals_.posting(t);
         walked = t;
       }
     }
     int added = 0;
-    for (ItemIndex i : source) {
-      if (added >= fanout || impossible_) break;
+    signals_.ForEachByPopularity(source, walked, [&](ItemIndex i) {
+      if (added >= fanout || impossible_) return false;
       if (AddCandidate(i, walked)) ++added;
-    }
+      return true;
+    });
     out_.trace.from_popularity = added;
   }
 
   void AddIncludeCandidates() {
     if (!q_.has_include) return;
     for (const std::string& id : q_.include_ids) {
-      if (auto i = snap_.Find(id); i && AddCandidate(*i)) ++out_.trace.from_include;
+      if (auto i = signals_.Find(id); i && AddCandidate(*i)) ++out_.trace.from_include;
     }
   }
 
   double Pop(ItemIndex i) {
-    return exact_pop_ ? snap_.PopularityAt(i, day_) : static_cast<double>(snap_.popularity(i));
+    return exact_pop_ ? signals_.PopularityAt(i, day_)
+                      : static_cast<double>(signals_.popularity(i));
   }
 
   double Similarity(ItemIndex i) {
     double best = 0;
-    for (ItemIndex a : anchors_) best = std::max(best, Jaccard(snap_.tags(i), snap_.tags(a)));
+    for (ItemIndex a : anchors_) best = std::max(best, Jaccard(signals_.tags(i), signals_.tags(a)));
     return best;
   }
 
@@ -162,7 +166,7 @@ class Ranking {
     for (RankedItem& c : candidates_) ScoreOne(c, w);
   }
 
-  bool RuleMatches(const Rule& r, ItemIndex i) { return RuleTargets(r, snap_, i); }
+  bool RuleMatches(const Rule& r, ItemIndex i) { return RuleTargets(r, signals_, i); }
 
   bool IsBlocked(ItemIndex i) {
     if (Has(i, kBlocked)) return true;
@@ -200,7 +204,7 @@ class Ranking {
       any = true;
       if (r->target == RuleTarget::kItem) {
         for (const std::string& id : r->item_ids) {
-          if (auto i = snap_.Find(id)) Mark(*i, kBlocked);
+          if (auto i = signals_.Find(id)) Mark(*i, kBlocked);
         }
       } else {
         tag_blocks_.push_back(r);
@@ -229,7 +233,7 @@ class Ranking {
       if (r->action != RuleAction::kBoost) continue;
       if (r->target == RuleTarget::kItem) {
         for (const std::string& id : r->item_ids) {
-          auto i = snap_.Find(id);
+          auto i = signals_.Find(id);
           if (!i) continue;
           int c = Inject(*i, w);
           if (c >= 0) boost(candidates_[c], r);
@@ -263,7 +267,7 @@ class Ranking {
       };
       if (r->target == RuleTarget::kItem) {
         for (const std::string& id : r->item_ids) {
-          if (auto i = snap_.Find(id)) take(Inject(*i, w));
+          if (auto i = signals_.Find(id)) take(Inject(*i, w));
         }
       } else {
         std::vector<int> matched;
@@ -284,11 +288,11 @@ class Ranking {
     const RankedItem& y = candidates_[b];
     if (x.score != y.score) return x.score > y.score;
     if (q_.seed) {
-      const uint64_t hx = HashId(snap_.item_id(x.item), *q_.seed);
-      const uint64_t hy = HashId(snap_.item_id(y.item), *q_.seed);
+      const uint64_t hx = HashId(signals_.item_id(x.item), *q_.seed);
+      const uint64_t hy = HashId(signals_.item_id(y.item), *q_.seed);
       if (hx != hy) return hx < hy;
     }
-    return snap_.item_id(x.item) < snap_.item_id(y.item);
+    return signals_.item_id(x.item) < signals_.item_id(y.item);
   }
 
   struct TagCap {
@@ -299,26 +303,27 @@ class Ranking {
 
   bool FitsCaps(ItemIndex i) {
     const RankingParams& r = in_.config.ranking;
-    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag &&
-        brand_counts_[snap_.brand(i)] >= r.brand_cap) {
+    if (r.brand_cap > 0 && signals_.brand(i) != kNoTag &&
+        brand_counts_[signals_.brand(i)] >= r.brand_cap) {
       return false;
     }
-    if (r.category_cap > 0 && snap_.category(i) != kNoTag &&
-        category_counts_[snap_.category(i)] >= r.category_cap) {
+    if (r.category_cap > 0 && signals_.category(i) != kNoTag &&
+        category_counts_[signals_.category(i)] >= r.category_cap) {
       return false;
     }
     for (const TagCap& c : tag_caps_) {
-      if (c.used >= c.cap && snap_.HasTag(i, c.tag)) return false;
+      if (c.used >= c.cap && signals_.HasTag(i, c.tag)) return false;
     }
     return true;
   }
 
   void CountCaps(ItemIndex i) {
     const RankingParams& r = in_.config.ranking;
-    if (r.brand_cap > 0 && snap_.brand(i) != kNoTag) ++brand_counts_[snap_.brand(i)];
-    if (r.category_cap > 0 && snap_.category(i) != kNoTag) ++category_counts_[snap_.category(i)];
+    if (r.brand_cap > 0 && signals_.brand(i) != kNoTag) ++brand_counts_[signals_.brand(i)];
+    if (r.category_cap > 0 && signals_.category(i) != kNoTag)
+      ++category_counts_[signals_.category(i)];
     for (TagCap& c : tag_caps_) {
-      if (snap_.HasTag(i, c.tag)) ++c.used;
+      if (signals_.HasTag(i, c.tag)) ++c.used;
     }
   }
 
@@ -378,8 +383,8 @@ class Ranking {
           if (!FitsCaps(c.item)) continue;
           double overlap = 0;
           for (int s : chosen)
-            overlap =
-                std::max(overlap, Jaccard(snap_.tags(c.item), snap_.tags(candidates_[s].item)));
+            overlap = std::max(overlap,
+                               Jaccard(signals_.tags(c.item), signals_.tags(candidates_[s].item)));
           const double mmr = lambda * c.score / max_score - (1 - lambda) * overlap;
           if (best < 0 || mmr > best_mmr) {
             best = static_cast<int>(o);
@@ -402,10 +407,11 @@ class Ranking {
 
   std::vector<RankedItem>& candidates() { return candidates_; }
   std::vector<ItemIndex>& anchors() { return anchors_; }
+  const SignalView& signals() const { return signals_; }
 
  private:
   const RankInput& in_;
-  const SignalSnapshot& snap_;
+  const SignalView signals_;
   const RecommendRequest& q_;
   RankScratch& scratch_;
   RankResult& out_;
@@ -439,7 +445,7 @@ void ChooseAnchors(const RankInput& in, const Weights& w, Ranking& r, RankResult
   const RecommendRequest& q = in.request;
   if (!q.anchor_ids.empty()) {
     for (const std::string& id : q.anchor_ids) {
-      if (auto a = in.snapshot.Find(id)) r.anchors().push_back(*a);
+      if (auto a = r.signals().Find(id)) r.anchors().push_back(*a);
     }
     if (r.anchors().empty()) {
       out.warnings.push_back({"SIGNAL_UNAVAILABLE", "anchors: none of the anchor items is known"});
@@ -447,7 +453,7 @@ void ChooseAnchors(const RankInput& in, const Weights& w, Ranking& r, RankResult
   } else {
     for (const HistoryItem& h : in.history) {
       if (r.anchors().size() >= kMaxHistoryAnchors) break;
-      if (auto a = in.snapshot.Find(h.item_id)) r.anchors().push_back(*a);
+      if (auto a = r.signals().Find(h.item_id)) r.anchors().push_back(*a);
     }
     out.trace.anchors_from_history = !r.anchors().empty();
   }
@@ -466,7 +472,7 @@ void ApplyHistory(const RankInput& in, const Weights& w, RankScratch& scratch, R
   }
   const bool exclude_seen = in.request.exclude_seen.value_or(in.config.ranking.exclude_seen);
   for (const HistoryItem& h : in.history) {
-    auto i = in.snapshot.Find(h.item_id);
+    auto i = r.signals().Find(h.item_id);
     if (!i) continue;
     scratch.SetOwn(*i, static_cast<float>(h.own));
     if (exclude_seen && (h.type_mask & in.config.ranking.exclude_seen_types) != 0) {
@@ -476,10 +482,10 @@ void ApplyHistory(const RankInput& in, const Weights& w, RankScratch& scratch, R
 }
 
 // seq(i) = Σ_anchors next(anchor, i) · 0.5^(anchor's recency rank); anchors are in recency order.
-void AccumulateSequences(const RankInput& in, RankScratch& scratch, Ranking& r) {
+void AccumulateSequences(RankScratch& scratch, Ranking& r) {
   double factor = 1;
   for (ItemIndex a : r.anchors()) {
-    for (const auto& n : in.snapshot.successors(a)) {
+    for (const auto& n : r.signals().successors(a)) {
       scratch.AddSeq(n.item, static_cast<float>(n.score * factor));
     }
     factor *= 0.5;
@@ -504,15 +510,15 @@ void RankScratch::Reset(size_t item_count) {
   touched_.clear();
 }
 
-bool RuleTargets(const Rule& rule, const SignalSnapshot& snapshot, ItemIndex item) {
+bool RuleTargets(const Rule& rule, const SignalView& signals, ItemIndex item) {
   if (rule.target == RuleTarget::kItem) {
     for (const std::string& id : rule.item_ids) {
-      if (snapshot.item_id(item) == id) return true;
+      if (signals.item_id(item) == id) return true;
     }
     return false;
   }
-  auto tag = snapshot.FindTag(rule.tag);
-  return tag && snapshot.HasTag(item, *tag);
+  auto tag = signals.FindTag(rule.tag);
+  return tag && signals.HasTag(item, *tag);
 }
 
 double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b) {
@@ -542,25 +548,25 @@ RankResult Recommend(const RankInput& in, RankScratch& scratch) {
 
   // Signal scores accumulate before candidates are added, so filters see them all.
   for (ItemIndex a : r.anchors()) {
-    for (const auto& n : in.snapshot.neighbours(a)) {
+    for (const auto& n : r.signals().neighbours(a)) {
       scratch.AddCooc(n.item, n.score);
     }
   }
-  if (w.seq > 0) AccumulateSequences(in, scratch, r);
+  if (w.seq > 0) AccumulateSequences(scratch, r);
   r.AddPopularityCandidates(std::max(10 * q.k, 200));
   for (ItemIndex a : r.anchors()) {
-    for (const auto& n : in.snapshot.neighbours(a)) {
+    for (const auto& n : r.signals().neighbours(a)) {
       if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
     }
     if (w.seq > 0) {
-      for (const auto& n : in.snapshot.successors(a)) {
+      for (const auto& n : r.signals().successors(a)) {
         if (r.AddCandidate(n.item)) ++out.trace.from_sequence;
       }
     }
   }
   if (w.hist > 0) {
     for (const HistoryItem& h : in.history) {
-      if (auto i = in.snapshot.Find(h.item_id); i && r.AddCandidate(*i)) ++out.trace.from_history;
+      if (auto i = r.signals().Find(h.item_id); i && r.AddCandidate(*i)) ++out.trace.from_history;
     }
   }
   r.AddIncludeCandidates();
@@ -582,7 +588,7 @@ RankResult Recommend(const RankInput& in, RankScratch& scratch) {
 RankResult Similar(const RankInput& in, RankScratch& scratch) {
   RankResult out;
   const RecommendRequest& q = in.request;
-  auto item = in.snapshot.Find(q.item_id);
+  auto item = SignalView(in.snapshot, in.live).Find(q.item_id);
   if (!item) {
     out.warnings.push_back({"UNKNOWN_ITEM", "item_id: not in this surface's catalog"});
     return out;
@@ -593,14 +599,14 @@ RankResult Similar(const RankInput& in, RankScratch& scratch) {
   out.trace.anchors_used = r.anchors();
 
   // Tier 1: co-visitation neighbours; they outrank every tier-2 item.
-  for (const auto& n : in.snapshot.neighbours(*item)) {
+  for (const auto& n : r.signals().neighbours(*item)) {
     scratch.AddCooc(n.item, n.score);
     if (r.AddCandidate(n.item)) ++out.trace.from_covisitation;
   }
   // Tier 2: items sharing tags, by Jaccard overlap; each tag's most popular items first.
   constexpr size_t kPerTag = 2000;
-  for (TagIndex t : in.snapshot.tags(*item)) {
-    auto posting = in.snapshot.posting(t);
+  for (TagIndex t : r.signals().tags(*item)) {
+    auto posting = r.signals().posting(t);
     for (size_t p = 0; p < posting.size() && p < kPerTag; ++p) {
       if (r.AddCandidate(posting[p])) ++out.trace.from_popularity;
     }
@@ -609,7 +615,7 @@ RankResult Similar(const RankInput& in, RankScratch& scratch) {
   for (RankedItem& c : r.candidates()) {
     c.raw_cooc = scratch.signals(c.item).cooc;
     c.cooc = c.raw_cooc > 0 ? c.raw_cooc / (c.raw_cooc + 1) : 0;
-    c.sim = Jaccard(in.snapshot.tags(c.item), in.snapshot.tags(*item));
+    c.sim = Jaccard(r.signals().tags(c.item), r.signals().tags(*item));
     // Co-visitation neighbours score in (0.5, 1], tag-only items in [0, 0.5]: one scale, tiers
     // kept.
     c.score = c.cooc > 0 ? 0.5 + 0.5 * c.cooc : 0.5 * c.sim;

@@ -9,8 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/live_signals.h"
 #include "core/request.h"
 #include "core/rules.h"
+#include "core/signal_view.h"
 #include "core/snapshot.h"
 #include "core/tenant_config.h"
 #include "core/time.h"
@@ -121,6 +123,9 @@ struct RankInput {
   const std::vector<bool>* unavailable = nullptr;
   // The user's recent history, most recent first; empty for an unknown user.
   std::span<const HistoryItem> history = {};
+  // The namespace's live layer (today's events), read under its lock; null: the snapshot alone.
+  // REQUIRES: its base is `snapshot`. Result item indexes are then SignalView's.
+  const LiveSignals::View* live = nullptr;
 };
 
 // The top request.k items for the request's user on its surface: candidates from popularity,
@@ -136,7 +141,7 @@ RankResult Recommend(const RankInput& input, RankScratch& scratch);
 RankResult Similar(const RankInput& input, RankScratch& scratch);
 
 // Whether `rule`'s target (its items, or its tag/brand/category) covers `item`.
-bool RuleTargets(const Rule& rule, const SignalSnapshot& snapshot, ItemIndex item);
+bool RuleTargets(const Rule& rule, const SignalView& signals, ItemIndex item);
 
 // Jaccard overlap of two sorted tag lists, in [0, 1].
 double Jaccard(std::span<const TagIndex> a, std::span<const TagIndex> b);

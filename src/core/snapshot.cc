@@ -78,8 +78,11 @@ size_t SignalSnapshot::MemoryBytes() const {
 SnapshotBuilder::SnapshotBuilder(int32_t reference_day, double half_life_days)
     : snap_(std::make_unique<SignalSnapshot>()) {
   snap_->reference_day_ = reference_day;
+  snap_->through_day_ = reference_day;
   snap_->half_life_days_ = half_life_days > 0 ? half_life_days : 30;
 }
+
+void SnapshotBuilder::SetThroughDay(int32_t day) { snap_->through_day_ = day; }
 
 ItemIndex SnapshotBuilder::Intern(std::string_view item_id) {
   const IdTable& ids = snap_->item_ids_;

@@ -57,6 +57,9 @@ class SignalSnapshot {
   // Popularity decayed to `day` (days since epoch); equals popularity() for reference_day().
   double PopularityAt(ItemIndex i, int32_t day) const;
   int32_t reference_day() const { return reference_day_; }
+  // The last day whose rows this snapshot holds (a base holds closed days only: before
+  // reference_day()); a live layer folds the days after it.
+  int32_t through_day() const { return through_day_; }
   double half_life_days() const { return half_life_days_; }
   // All items, most popular first (ties by item id ascending).
   std::span<const ItemIndex> by_popularity() const { return by_popularity_; }
@@ -123,6 +126,7 @@ class SignalSnapshot {
   std::vector<uint32_t> day_offsets_;  // item_count + 1
   std::vector<DayScore> days_;
   int32_t reference_day_ = 0;
+  int32_t through_day_ = 0;
   double half_life_days_ = 30;
   std::vector<ItemIndex> by_popularity_;
   std::vector<uint32_t> neighbour_offsets_;  // item_count + 1
@@ -175,8 +179,12 @@ class CovisitBatch {
 // mentioned by any table becomes part of the catalog. Not thread-safe; single use.
 class SnapshotBuilder {
  public:
-  // `reference_day`: "today" for the decay; `half_life_days` > 0.
+  // `reference_day`: "today" for the decay; `half_life_days` > 0. The snapshot's through_day()
+  // is reference_day unless SetThroughDay() says otherwise.
   SnapshotBuilder(int32_t reference_day, double half_life_days);
+
+  // The last day the caller's rows cover (a base of closed days: before the reference day).
+  void SetThroughDay(int32_t day);
 
   // Adds one tag to the item (an empty tag only registers the item).
   void AddTag(std::string_view item_id, std::string_view tag);

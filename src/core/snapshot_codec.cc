@@ -104,6 +104,7 @@ struct SnapshotCodec {
     Put(sink, s.item_ids_);
     Put(sink, s.tag_names_);
     Put(sink, s.reference_day_);
+    Put(sink, s.through_day_);
     Put(sink, s.half_life_days_);
     Put(sink, s.popularity_);
     Put(sink, s.day_offsets_);
@@ -123,12 +124,12 @@ struct SnapshotCodec {
 
   static bool Decode(std::string_view* in, SignalSnapshot* s) {
     if (!Get(in, &s->item_ids_) || !Get(in, &s->tag_names_) || !Get(in, &s->reference_day_) ||
-        !Get(in, &s->half_life_days_) || !Get(in, &s->popularity_) || !Get(in, &s->day_offsets_) ||
-        !Get(in, &s->days_) || !Get(in, &s->by_popularity_) || !Get(in, &s->neighbour_offsets_) ||
-        !Get(in, &s->neighbours_) || !Get(in, &s->successor_offsets_) ||
-        !Get(in, &s->successors_) || !Get(in, &s->tag_offsets_) || !Get(in, &s->item_tags_) ||
-        !Get(in, &s->posting_offsets_) || !Get(in, &s->postings_) || !Get(in, &s->brand_) ||
-        !Get(in, &s->category_)) {
+        !Get(in, &s->through_day_) || !Get(in, &s->half_life_days_) || !Get(in, &s->popularity_) ||
+        !Get(in, &s->day_offsets_) || !Get(in, &s->days_) || !Get(in, &s->by_popularity_) ||
+        !Get(in, &s->neighbour_offsets_) || !Get(in, &s->neighbours_) ||
+        !Get(in, &s->successor_offsets_) || !Get(in, &s->successors_) ||
+        !Get(in, &s->tag_offsets_) || !Get(in, &s->item_tags_) || !Get(in, &s->posting_offsets_) ||
+        !Get(in, &s->postings_) || !Get(in, &s->brand_) || !Get(in, &s->category_)) {
       return false;
     }
     const size_t n = s->item_ids_.size(), tags = s->tag_names_.size();

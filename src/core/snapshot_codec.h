@@ -26,7 +26,7 @@ void EncodeSnapshot(const SignalSnapshot& snapshot, const ByteSink& sink);
 // Names this build's form: its version, the byte order and the sizes of the structs it copies
 // raw. Bytes encoded under one name decode only under the same name. Bump kSnapshotFormVersion
 // when the order or meaning of the encoded arrays changes.
-inline constexpr int kSnapshotFormVersion = 1;
+inline constexpr int kSnapshotFormVersion = 2;  // 2: through_day
 std::string SnapshotFormat();
 
 // Decodes one snapshot from the front of `*input` and advances it past what was read.

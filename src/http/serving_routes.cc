@@ -116,7 +116,7 @@ void WriteMeta(Writer& w, const Served& s, const std::string& request_id, int64_
     w.EndObject();
     w.Key("anchors_used");
     w.StartArray();
-    for (ItemIndex a : t.anchors_used) json::WriteString(w, s.snapshot->item_id(a));
+    for (ItemIndex a : t.anchors_used) json::WriteString(w, s.item_id(a));
     w.EndArray();
     w.Key("anchors_from_history");
     w.Bool(t.anchors_from_history);
@@ -188,7 +188,7 @@ void WriteItems(Writer& w, const Served& s) {
   for (const RankedItem& item : s.result.items) {
     w.StartObject();
     w.Key("item_id");
-    json::WriteString(w, s.snapshot->item_id(item.item));
+    json::WriteString(w, s.item_id(item.item));
     w.Key("rank");
     w.Int(++rank);
     w.Key("score");

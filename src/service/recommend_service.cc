@@ -41,8 +41,8 @@ uint64_t RequestSeed(const RecommendRequest& q) {
 void RankInterleaved(const RankInput& input, const TenantConfig& partner, RankScratch& scratch,
                      Served& served) {
   served.result = Recommend(input, scratch);
-  const RankInput second_input{input.request, input.snapshot,    partner,      input.rules,
-                               input.now,     input.unavailable, input.history};
+  const RankInput second_input{input.request, input.snapshot,    partner,       input.rules,
+                               input.now,     input.unavailable, input.history, input.live};
   RankResult second = Recommend(second_input, scratch);
   Interleaved merged = TeamDraftInterleave(served.result.items, second.items, input.request.k,
                                            RequestSeed(input.request));
@@ -65,8 +65,39 @@ void RankExploring(const RankInput& input, const RankingParams& ranking, RankScr
 }  // namespace
 
 RecommendService::RecommendService(const StateHolder& holder, ExposureSink* sink,
-                                   RecommendOptions options, const HistoryIndex* history)
-    : holder_(holder), sink_(sink), options_(std::move(options)), history_(history) {}
+                                   RecommendOptions options, const HistoryIndex* history,
+                                   const LiveRegistry* live)
+    : holder_(holder), sink_(sink), options_(std::move(options)), history_(history), live_(live) {}
+
+void RecommendService::ChooseSignals(const TenantState& tenant, Served& served) const {
+  const std::string& surface = served.request.surface;
+  bool fell_back = false;
+  served.snapshot = tenant.SnapshotFor(surface, &fell_back);
+  if (live_ != nullptr) {
+    // A surface with a live layer serves from it, also before it has a snapshot (a surface whose
+    // only events are today's).
+    served.live_layer = live_->Find(tenant.id, surface);
+    if (served.live_layer != nullptr) {
+      fell_back = false;
+    } else if (surface != "default" && (fell_back || served.snapshot == nullptr)) {
+      served.live_layer = live_->Find(tenant.id, "default");
+      fell_back = fell_back || served.live_layer != nullptr;
+    }
+  }
+  if (fell_back) {
+    served.warnings.push_back({"FALLBACK_NAMESPACE", "no signals for surface \"" + surface +
+                                                         "\"; the default namespace served"});
+  }
+  if (served.live_layer != nullptr) {
+    served.live.emplace(served.live_layer->Read());
+    served.snapshot = &served.live->base();
+  }
+}
+
+const std::vector<bool>* RecommendService::Unavailable(const TenantState& tenant,
+                                                       const Served& served) {
+  return served.live ? served.live->unavailable() : tenant.UnavailableIn(served.snapshot);
+}
 
 std::vector<HistoryItem> RecommendService::RecentHistory(const TenantState& tenant,
                                                          const RecommendRequest& q,
@@ -113,13 +144,7 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
   served.warnings = served.request.warnings;
   if (endpoint == Endpoint::kValidate) return served;
 
-  bool fell_back = false;
-  served.snapshot = tenant.SnapshotFor(served.request.surface, &fell_back);
-  if (fell_back) {
-    served.warnings.push_back({"FALLBACK_NAMESPACE", "no signals for surface \"" +
-                                                         served.request.surface +
-                                                         "\"; the default namespace served"});
-  }
+  ChooseSignals(tenant, served);
   if (served.snapshot == nullptr) {
     served.warnings.push_back({"SIGNAL_UNAVAILABLE", "no signals loaded for this tenant"});
     return served;
@@ -153,8 +178,9 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
                   *config,
                   tenant.rules,
                   now,
-                  tenant.UnavailableIn(served.snapshot),
-                  history};
+                  Unavailable(tenant, served),
+                  history,
+                  served.live ? &*served.live : nullptr};
   if (endpoint == Endpoint::kSimilar) {
     served.result = Similar(input, scratch);
   } else if (partner) {
@@ -183,23 +209,25 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
   out.rules_version = before.tenant->rules_etag;
   if (before.snapshot == nullptr) return out;
   const SignalSnapshot& snap = *before.snapshot;
+  const SignalView signals = before.signals();
 
   const TenantConfig& config =
       before.variant_config ? *before.variant_config : before.tenant->config;
   const TimestampUs now = before.request.now.value_or(NowUs());
   thread_local RankScratch scratch;
   const std::vector<HistoryItem> history = RecentHistory(*before.tenant, before.request, now);
-  RankResult after = Recommend({before.request, snap, config, draft.value(), now,
-                                before.tenant->UnavailableIn(&snap), history},
-                               scratch);
+  RankResult after = Recommend(
+      {before.request, snap, config, draft.value(), now, Unavailable(*before.tenant, before),
+       history, before.live ? &*before.live : nullptr},
+      scratch);
 
   std::vector<ItemIndex> shown;
   for (const RankedItem& item : before.result.items) {
-    out.before.emplace_back(snap.item_id(item.item));
+    out.before.emplace_back(signals.item_id(item.item));
     shown.push_back(item.item);
   }
   for (const RankedItem& item : after.items) {
-    out.after.emplace_back(snap.item_id(item.item));
+    out.after.emplace_back(signals.item_id(item.item));
     shown.push_back(item.item);
   }
   auto rank_in = [](const std::vector<std::string>& list, const std::string& id) {
@@ -225,11 +253,11 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
                       {}};
     std::vector<ItemIndex> candidates = shown;
     for (const std::string& id : rule.item_ids) {
-      if (auto i = snap.Find(id)) candidates.push_back(*i);
+      if (auto i = signals.Find(id)) candidates.push_back(*i);
     }
     for (ItemIndex i : candidates) {
-      const std::string id(snap.item_id(i));
-      if (RuleTargets(rule, snap, i) &&
+      const std::string id(signals.item_id(i));
+      if (RuleTargets(rule, signals, i) &&
           std::find(report.matched.begin(), report.matched.end(), id) == report.matched.end()) {
         report.matched.push_back(id);
       }
@@ -248,7 +276,7 @@ std::string ExposureResponseJson(const Served& served) {
   w.Key("items");
   w.StartArray();
   for (const RankedItem& item : served.result.items) {
-    json::WriteString(w, served.snapshot->item_id(item.item));
+    json::WriteString(w, served.item_id(item.item));
   }
   w.EndArray();
   w.Key("scores");

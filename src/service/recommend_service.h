@@ -14,6 +14,7 @@
 #include "core/request.h"
 #include "service/exposure_sink.h"
 #include "service/history_index.h"
+#include "service/live_registry.h"
 #include "service/rate_limiter.h"
 #include "service/serving_state.h"
 
@@ -32,7 +33,15 @@ struct RecommendOptions {
 struct Served {
   std::shared_ptr<const ServingState> state;  // keeps tenant and snapshot alive
   const TenantState* tenant = nullptr;
-  const SignalSnapshot* snapshot = nullptr;  // null when the tenant has no signals
+  // The namespace's base snapshot (null when the tenant has no signals) and, when the namespace
+  // has one, its live layer, read-locked until this Served is destroyed (the response is
+  // written first); RankResult item indexes are then SignalView's.
+  const SignalSnapshot* snapshot = nullptr;
+  std::shared_ptr<LiveSignals> live_layer;
+  std::optional<LiveSignals::View> live;
+  SignalView signals() const { return SignalView(*snapshot, live ? &*live : nullptr); }
+  // REQUIRES: snapshot != nullptr.
+  std::string_view item_id(ItemIndex i) const { return signals().item_id(i); }
   RecommendRequest request;  // experiment_id/variant filled in when one was assigned
   std::optional<TenantConfig> variant_config;  // the experiment variant's config, when it differs
   RankResult result;
@@ -78,8 +87,9 @@ class RecommendService {
  public:
   // REQUIRES: `holder` and `history` outlive the service; `sink` may be null (no exposure
   // logging); `history` may be null (no recent-history signals).
+  // `live` may be null (no live signal layers: the snapshots alone).
   RecommendService(const StateHolder& holder, ExposureSink* sink, RecommendOptions options,
-                   const HistoryIndex* history = nullptr);
+                   const HistoryIndex* history = nullptr, const LiveRegistry* live = nullptr);
 
   // Parses the body and, unless validating, ranks it for the tenant. Errors: kPermissionDenied
   // (tenant unknown or inactive), kResourceExhausted with a retry delay (the tenant's rate limit),
@@ -107,11 +117,17 @@ class RecommendService {
                                          TimestampUs now) const;
 
  private:
+  // Sets served.snapshot (and the live layer) for the request's surface, else the default
+  // namespace's (with a FALLBACK_NAMESPACE warning).
+  void ChooseSignals(const TenantState& tenant, Served& served) const;
+  static const std::vector<bool>* Unavailable(const TenantState& tenant, const Served& served);
+
   const StateHolder& holder_;
   ExposureSink* sink_;
   RecommendOptions options_;
   mutable RateLimiter limiter_;
   const HistoryIndex* history_;
+  const LiveRegistry* live_;
 };
 
 }  // namespace recsys::service

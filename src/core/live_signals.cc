@@ -1,0 +1,265 @@
+#include "core/live_signals.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace recsys {
+namespace {
+
+// Per entry of a node-based container: the node's links and allocation header.
+constexpr size_t kNodeBytes = 4 * sizeof(void*);
+
+// A string's heap bytes beyond the object (none within the small-string buffer), twice: the id
+// is kept in ids_ and as index_'s key.
+size_t IdBytes(const std::string& id) { return id.capacity() > 15 ? 2 * (id.capacity() + 1) : 0; }
+
+}  // namespace
+
+bool LiveSignals::ByCombined::operator()(uint32_t a, uint32_t b) const {
+  const float x = signals->items_[a].combined, y = signals->items_[b].combined;
+  if (x != y) return x > y;
+  return signals->ids_[a] < signals->ids_[b];
+}
+
+LiveSignals::LiveSignals(const LiveParams& params, std::shared_ptr<const SignalSnapshot> base,
+                         std::vector<bool> unavailable)
+    : params_(params), base_(std::move(base)), unavailable_(std::move(unavailable)) {
+  day_ = base_->reference_day();
+  in_order_.assign((base_->item_count() + 63) / 64, 0);
+  UpdateBytes();
+}
+
+std::shared_ptr<const SignalSnapshot> LiveSignals::base() const {
+  std::shared_lock lock(mu_);
+  return base_;
+}
+
+std::vector<int32_t> LiveSignals::days() const {
+  std::shared_lock lock(mu_);
+  std::vector<int32_t> days;
+  for (const auto& [day, layer] : live_days_) days.push_back(day);
+  return days;
+}
+
+uint32_t LiveSignals::Intern(std::string_view item_id) {
+  auto found = index_.find(item_id);
+  if (found != index_.end()) return found->second;
+  const auto live = static_cast<uint32_t>(ids_.size());
+  ids_.emplace_back(item_id);
+  id_bytes_ += IdBytes(ids_.back());
+  index_.emplace(std::string(item_id), live);
+  ItemState& state = items_.emplace_back();
+  if (auto base = base_->Find(item_id)) {
+    state.base = *base;
+    state.view = *base;
+    base_to_live_.emplace(*base, live);
+  } else {
+    state.view = static_cast<ItemIndex>(base_->item_count() + live_only_.size());
+    live_only_.push_back(live);
+  }
+  return live;
+}
+
+LiveDay& LiveSignals::DayLayer(int32_t day) {
+  auto& layer = live_days_[day];
+  if (!layer) layer = std::make_unique<LiveDay>(params_.event_weights.data(), &ids_);
+  return *layer;
+}
+
+size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
+  std::unique_lock lock(mu_);
+  const int32_t through_day = base_->through_day();
+  const int32_t day_before = day_;
+  touched_.clear();
+  popularity_touched_.clear();
+  size_t folded = 0;
+  for (const LiveEvent& event : events) {
+    const int32_t day = DayOf(event.at);
+    if (day <= through_day) {
+      closed_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (bytes_.load(std::memory_order_relaxed) > max_bytes) {
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    const uint32_t live = Intern(event.item_id);
+    DayLayer(day).Add(live, event.session, event.type, event.at, event.id, &touched_);
+    popularity_touched_.push_back(live);
+    day_ = std::max(day_, day);
+    ++folded;
+    UpdateBytes();  // O(days): the cap holds per event
+  }
+  if (day_ != day_before) {
+    Reindex();  // a new day: every live item's decay moved
+  } else {
+    for (auto* list : {&popularity_touched_, &touched_}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+    for (uint32_t live : popularity_touched_) UpdatePopularity(live);
+    for (uint32_t live : touched_) RebuildLists(live);
+  }
+  UpdateBytes();
+  folded_.fetch_add(folded, std::memory_order_relaxed);
+  return folded;
+}
+
+void LiveSignals::UpdatePopularity(uint32_t live) {
+  ItemState& item = items_[live];
+  if (item.live_pop > 0) order_.erase(live);
+  item.live_pop = 0;
+  for (const auto& [day, layer] : live_days_) {
+    item.live_pop += layer->popularity(live) * std::exp2(-(day_ - day) / params_.half_life_days);
+  }
+  const double base_pop = item.base != kNone ? base_->popularity(item.base) * factor_ : 0.0;
+  item.combined = static_cast<float>(base_pop + item.live_pop);
+  if (item.live_pop > 0) order_.insert(live);
+  if (item.base != kNone) {
+    uint64_t& word = in_order_[item.base / 64];
+    const uint64_t bit = uint64_t{1} << (item.base % 64);
+    word = item.live_pop > 0 ? (word | bit) : (word & ~bit);
+  }
+}
+
+void LiveSignals::RebuildLists(uint32_t live) {
+  Merge(live, /*successors=*/false);
+  Merge(live, /*successors=*/true);
+}
+
+void LiveSignals::Merge(uint32_t live, bool successors) {
+  ItemState& item = items_[live];
+  std::vector<Neighbour>& merged = successors ? item.successors : item.neighbours;
+  bool& in_use = successors ? item.has_successors : item.has_neighbours;
+  list_bytes_ -= merged.capacity() * sizeof(Neighbour);
+  MergeInto(live, successors, merged);
+  in_use = !merged.empty();
+  list_bytes_ += merged.capacity() * sizeof(Neighbour);
+}
+
+void LiveSignals::MergeInto(uint32_t live, bool successors, std::vector<Neighbour>& merged) {
+  const ItemState& item = items_[live];
+  merged.clear();
+  for (const auto& [day, layer] : live_days_) {
+    const double unit = successors ? LiveDay::kSequenceUnit : 1.0;
+    for (const LiveDay::Pair& p : successors ? layer->sequence(live) : layer->covisit(live)) {
+      merged.push_back({items_[p.item].view, static_cast<float>(p.count / unit)});
+    }
+  }
+  if (merged.empty()) {
+    merged.shrink_to_fit();
+    return;
+  }
+  if (item.base != kNone) {
+    auto base_list = successors ? base_->successors(item.base) : base_->neighbours(item.base);
+    merged.insert(merged.end(), base_list.begin(), base_list.end());
+  }
+  // Sum a neighbour's parts (days, base), then keep the top kMaxNeighbours as the snapshot
+  // does: score descending, ties by item id.
+  std::sort(merged.begin(), merged.end(),
+            [](const Neighbour& x, const Neighbour& y) { return x.item < y.item; });
+  auto summed = merged.begin();
+  for (auto it = merged.begin() + 1; it != merged.end(); ++it) {
+    if (it->item == summed->item) {
+      summed->score += it->score;
+    } else {
+      *++summed = *it;
+    }
+  }
+  merged.erase(summed + 1, merged.end());
+  const size_t base_count = base_->item_count();
+  auto id = [&](ItemIndex view) -> std::string_view {
+    return view < base_count ? base_->item_id(view) : ids_[live_only_[view - base_count]];
+  };
+  const auto keep = std::min<ptrdiff_t>(static_cast<ptrdiff_t>(merged.size()), kMaxNeighbours);
+  std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(),
+                    [&id](const Neighbour& x, const Neighbour& y) {
+                      if (x.score != y.score) return x.score > y.score;
+                      return id(x.item) < id(y.item);
+                    });
+  merged.resize(keep);
+}
+
+void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,
+                          std::vector<bool> unavailable) {
+  std::unique_lock lock(mu_);
+  base_ = std::move(base);
+  unavailable_ = std::move(unavailable);
+  const int32_t reference_day = base_->reference_day();
+  const int32_t through_day = base_->through_day();
+  const size_t days_before = live_days_.size();
+  std::erase_if(live_days_, [through_day](const auto& day) { return day.first <= through_day; });
+  if (live_days_.size() != days_before) Compact();
+  // Each live item's place in the new base.
+  live_only_.clear();
+  base_to_live_.clear();
+  for (uint32_t live = 0; live < items_.size(); ++live) {
+    ItemState& item = items_[live];
+    auto found = base_->Find(ids_[live]);
+    item.base = found ? *found : kNone;
+    if (found) {
+      item.view = *found;
+      base_to_live_.emplace(*found, live);
+    } else {
+      item.view = static_cast<ItemIndex>(base_->item_count() + live_only_.size());
+      live_only_.push_back(live);
+    }
+  }
+  in_order_.assign((base_->item_count() + 63) / 64, 0);
+  day_ = reference_day;
+  if (!live_days_.empty()) day_ = std::max(day_, live_days_.rbegin()->first);
+  Reindex();
+  UpdateBytes();
+}
+
+void LiveSignals::Reindex() {
+  factor_ =
+      static_cast<float>(std::exp2(-(day_ - base_->reference_day()) / params_.half_life_days));
+  order_.clear();
+  std::fill(in_order_.begin(), in_order_.end(), 0);
+  for (uint32_t live = 0; live < items_.size(); ++live) {
+    items_[live].live_pop = 0;  // not in order_ any more
+    UpdatePopularity(live);
+    RebuildLists(live);
+  }
+}
+
+void LiveSignals::Compact() {
+  std::vector<uint32_t> new_index(ids_.size(), kNone);
+  std::vector<uint32_t> kept;
+  for (const auto& [day, layer] : live_days_) {
+    layer->ForEachItem([&](uint32_t live) {
+      if (new_index[live] == kNone) {
+        new_index[live] = static_cast<uint32_t>(kept.size());
+        kept.push_back(live);
+      }
+    });
+  }
+  std::vector<std::string> ids;
+  ids.reserve(kept.size());
+  for (uint32_t live : kept) ids.push_back(std::move(ids_[live]));
+  ids_ = std::move(ids);
+  index_.clear();
+  for (uint32_t live = 0; live < ids_.size(); ++live) index_.emplace(ids_[live], live);
+  items_.assign(ids_.size(), ItemState{});
+  list_bytes_ = 0;
+  id_bytes_ = 0;
+  for (const std::string& id : ids_) id_bytes_ += IdBytes(id);
+  for (const auto& [day, layer] : live_days_) layer->Remap(new_index);
+}
+
+void LiveSignals::UpdateBytes() {
+  size_t bytes = 0;
+  for (const auto& [day, layer] : live_days_) bytes += layer->MemoryBytes() + kNodeBytes;
+  bytes += list_bytes_ + id_bytes_;
+  bytes += ids_.capacity() * sizeof(std::string) + items_.capacity() * sizeof(ItemState);
+  bytes += index_.size() * (sizeof(std::string) + sizeof(uint32_t) + kNodeBytes) +
+           index_.bucket_count() * sizeof(void*);
+  bytes += base_to_live_.size() * (2 * sizeof(uint32_t) + kNodeBytes) +
+           base_to_live_.bucket_count() * sizeof(void*);
+  bytes += order_.size() * (sizeof(uint32_t) + kNodeBytes) + in_order_.capacity() * 8 +
+           live_only_.capacity() * sizeof(uint32_t);
+  bytes_.store(bytes, std::memory_order_relaxed);
+}
+
+}  // namespace recsys
