@@ -82,6 +82,7 @@ struct GaugeSources {
   const service::HistoryIndex& history;
   const store::HistoryTailer& history_tailer;
   const service::IngestService& ingest;
+  const service::LiveRegistry& live;
 };
 
 obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
@@ -133,6 +134,11 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   }
   gauges.push_back({"recsys_history_users", static_cast<double>(sources.history.users())});
   gauges.push_back({"recsys_history_bytes", static_cast<double>(sources.history.bytes())});
+  gauges.push_back({"recsys_live_bytes", static_cast<double>(sources.live.MemoryBytes())});
+  gauges.push_back({"recsys_live_layers", static_cast<double>(sources.live.layers())});
+  gauges.push_back({"recsys_live_events_folded_total", static_cast<double>(sources.live.folded())});
+  gauges.push_back(
+      {"recsys_live_events_refused_total", static_cast<double>(sources.live.refused())});
   gauges.push_back(
       {"recsys_history_evictions_total", static_cast<double>(sources.history.evictions())});
   gauges.push_back({"recsys_history_events_applied_total",
@@ -154,11 +160,9 @@ int MaxHistoryDays(const service::ServingState& state) {
 }
 
 // One run of the background signal builder, logged and counted.
-void RunScheduledBuild(store::SignalBuilder& builder, store::SignalBuildMethod method,
+void RunScheduledBuild(store::SignalBuilder& builder, const store::SignalBuildOptions& options,
                        BuildOutcomes& outcomes) {
   const auto started = std::chrono::steady_clock::now();
-  store::SignalBuildOptions options;
-  options.method = method;
   auto report = builder.Run(options);
   if (!report.ok()) {
     // Another instance building is the normal case with several instances.
@@ -237,10 +241,13 @@ void StartSignalSchedule(const ServeConfig& config, store::SignalBuilder& builde
                          BuildOutcomes& builds, PeriodicThread& schedule) {
   if (!config.signal_build_enabled) return;
   const auto interval = std::chrono::milliseconds(config.signal_build_interval_ms);
-  const auto method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
-                                                 : store::SignalBuildMethod::kStreaming;
-  schedule.Start(interval, [&builder, &builds, interval, method](bool) {
-    RunScheduledBuild(builder, method, builds);
+  store::SignalBuildOptions options;
+  options.method = config.signal_build_in_sql ? store::SignalBuildMethod::kSql
+                                              : store::SignalBuildMethod::kStreaming;
+  // Live layers serve today: persist it at a slow cadence, build closed days at once.
+  if (config.live_signals_enabled) options.today_after_s = config.signal_today_interval_s;
+  schedule.Start(interval, [&builder, &builds, interval, options](bool) {
+    RunScheduledBuild(builder, options, builds);
     return interval;
   });
 }
@@ -360,6 +367,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
 
   service::StateHolder state;
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
+  if (config.live_signals_enabled) loader->UseLiveLayers();
   if (config.warm_start_enabled) {
     loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));
   }
@@ -385,13 +393,17 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   std::unique_ptr<store::ExposureWriter> exposures = StartExposureWriter(config);
   // Users' recent history: warmed from the log, then tailed, on every instance.
   service::HistoryIndex history(static_cast<size_t>(config.history_max_mb) << 20);
+  // Today's signals: folded from the same tail on every instance (core/live_signals.h).
+  service::LiveRegistry live(static_cast<size_t>(config.live_max_mb) << 20);
+  service::LiveRegistry* live_layers = config.live_signals_enabled ? &live : nullptr;
   store::HistoryTailer history_tailer(config.database_url, history, state,
                                       std::chrono::milliseconds(config.history_poll_ms),
-                                      MaxHistoryDays(*state.Get()));
+                                      MaxHistoryDays(*state.Get()), live_layers);
   history_tailer.Start();
   service::RecommendService recommend(
       state, exposures.get(),
-      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps}, &history);
+      {config.user_key_secret, config.experiment_salt, config.rate_limit_rps}, &history,
+      live_layers);
   store::KeyUsageRecorder key_usage(config.database_url, std::chrono::seconds(30));
   key_usage.Start();
   const Authenticators auth(config, state, key_usage);
@@ -415,8 +427,8 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   service::CatalogService catalog(state, catalog_store);
 
   http::Router router;
-  const GaugeSources gauges{state,     refresher, builds,         exposures.get(),
-                            readiness, history,   history_tailer, ingest};
+  const GaugeSources gauges{state,          refresher, builds, exposures.get(), readiness, history,
+                            history_tailer, ingest,    live};
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
       [&gauges] { return CollectGauges(gauges); });

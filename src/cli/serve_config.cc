@@ -99,6 +99,8 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_HISTORY_POLL_MS", &ServeConfig::history_poll_ms, 10, 500},
     {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
     {"RECSYS_SHARED_SNAPSHOT_MIN_MB", &ServeConfig::shared_snapshot_min_mb, 0, 1 << 20},
+    {"RECSYS_LIVE_MAX_MB", &ServeConfig::live_max_mb, 1, 1 << 20},
+    {"RECSYS_SIGNAL_TODAY_INTERVAL_S", &ServeConfig::signal_today_interval_s, 0, 86400},
 };
 
 struct BoolField {
@@ -111,6 +113,7 @@ constexpr BoolField kBoolFields[] = {
     {"RECSYS_SHARED_SNAPSHOTS_ENABLED", &ServeConfig::shared_snapshots_enabled},
     {"RECSYS_DEV_AUTH_ENABLED", &ServeConfig::dev_auth_enabled},
     {"RECSYS_SIGNAL_BUILD_ENABLED", &ServeConfig::signal_build_enabled},
+    {"RECSYS_LIVE_SIGNALS_ENABLED", &ServeConfig::live_signals_enabled},
 };
 
 // Text that must not be empty when set; a secret also has a minimum length and is never echoed.

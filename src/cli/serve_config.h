@@ -57,6 +57,9 @@ struct ServeConfig {
   bool signal_build_in_sql = false;            // RECSYS_SIGNAL_BUILD_METHOD=sql (else streaming)
   int history_poll_ms = 250;                   // RECSYS_HISTORY_POLL_MS: tail new events
   int history_max_mb = 1024;                   // RECSYS_HISTORY_MAX_MB: recent-history memory cap
+  bool live_signals_enabled = true;   // RECSYS_LIVE_SIGNALS_ENABLED: today served from memory
+  int live_max_mb = 256;              // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
+  int signal_today_interval_s = 300;  // RECSYS_SIGNAL_TODAY_INTERVAL_S: persist today this often
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

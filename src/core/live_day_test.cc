@@ -125,8 +125,7 @@ TEST(LiveDayTest, FoldsTheDayOfRankingMdLikeDaySignals) {
   EXPECT_EQ(live.Popularity(), "A=3.000000 B=6.000000 C=3.000000 D=0.500000");
   EXPECT_EQ(live.Pairs(false),
             "A>B=1.000000 A>C=2.000000 B>A=1.000000 B>C=1.000000 C>A=2.000000 C>B=1.000000");
-  EXPECT_EQ(live.Pairs(true),
-            "A>B=1.000000 A>C=1.500000 B>A=0.500000 B>C=1.000000 C>A=1.000000");
+  EXPECT_EQ(live.Pairs(true), "A>B=1.000000 A>C=1.500000 B>A=0.500000 B>C=1.000000 C>A=1.000000");
   ExpectSameAsDaySignals(events);
 }
 

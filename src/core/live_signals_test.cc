@@ -52,8 +52,8 @@ std::vector<TestEvent> Shop(uint32_t seed, int days, int events_per_day) {
           const int n = static_cast<int>(std::pow(random() % 10000 / 10000.0, 2) * 150);
           std::snprintf(item, sizeof item, "p%03d", n);
         }
-        events.push_back({item, session, static_cast<EventType>(random() % kEventTypeCount),
-                          at, ++id});
+        events.push_back(
+            {item, session, static_cast<EventType>(random() % kEventTypeCount), at, ++id});
         at += static_cast<TimestampUs>(random() % 5) * kMinute;
       }
     }
@@ -65,8 +65,8 @@ void AddTags(SnapshotBuilder& builder) {
   for (int n = 0; n < 150; ++n) {
     char item[16];
     std::snprintf(item, sizeof item, "p%03d", n);
-    builder.AddTags(item, {n % 3 == 0 ? "brand:a" : "brand:b",
-                           n % 4 == 0 ? "category:x" : "category:y"});
+    builder.AddTags(item,
+                    {n % 3 == 0 ? "brand:a" : "brand:b", n % 4 == 0 ? "category:x" : "category:y"});
   }
 }
 

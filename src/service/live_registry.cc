@@ -51,6 +51,7 @@ size_t LiveRegistry::Apply(const TenantState& tenant, std::string_view ns,
                 ? std::make_shared<LiveSignals>(params, snapshot->second,
                                                 UnavailableOf(tenant, snapshot->second.get()))
                 : std::make_shared<LiveSignals>(params, EmptyBase(now, params.half_life_days));
+    bytes_.fetch_add(layer->MemoryBytes(), std::memory_order_relaxed);
     std::unique_lock lock(mu_);
     tenants_[tenant.id][std::string(ns)] = layer;
   }

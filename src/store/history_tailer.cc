@@ -17,7 +17,13 @@ constexpr int kPollRows = 100000;
 
 constexpr const char* kColumns =
     "SELECT id, tenant_id, encode(user_key, 'hex'), session_id, event_type, item_id, "
-    "(extract(epoch FROM occurred_at) * 1000000)::bigint FROM interaction_events ";
+    "(extract(epoch FROM occurred_at) * 1000000)::bigint, coalesce(surface, 'default') "
+    "FROM interaction_events ";
+
+// Live layers fold at most these days: yesterday (until a base holds it) and today.
+constexpr int kLiveDays = 2;
+// The live feed applies what it buffered at least every this many rows (warm-up, refolds).
+constexpr size_t kLiveFlushRows = 65536;
 
 int64_t ToInt(std::string_view s) { return ParseInt64(s).value_or(0); }
 
@@ -52,13 +58,23 @@ HistoryTailer::TenantParamsMap HistoryTailer::CurrentParams() const {
   return params;
 }
 
-// Row: id, tenant_id, hex user_key, session_id, event_type, item_id, occurred_at (us).
-void HistoryTailer::ApplyRow(const CopyRow& row, const TenantParamsMap& params) {
+// Row: id, tenant_id, hex user_key, session_id, event_type, item_id, occurred_at (us), namespace.
+void HistoryTailer::ApplyRow(const CopyRow& row, const TenantParamsMap& params, bool to_history,
+                             bool to_live) {
   auto type = ParseEventType(row.fields[4]);
   if (!type) return;
+  const TimestampUs at = ToInt(row.fields[6]);
+  if (to_live && feed_) {
+    std::string session;
+    service::AppendSessionKey(row.fields[3], !row.is_null[3], row.fields[2], !row.is_null[2],
+                              &session);
+    feed_->Add(row.fields[1], row.fields[7], row.fields[5], session, *type, at,
+               ToInt(row.fields[0]));
+    if (feed_->buffered() >= kLiveFlushRows) FlushLive(params);
+  }
+  if (!to_history) return;
   const TenantParams p = params.For(row.fields[1]);
   const double weight = p.event_weights[static_cast<int>(*type)];
-  const TimestampUs at = ToInt(row.fields[6]);
   if (!row.is_null[2]) {
     std::string key;  // encode(..., 'hex') always gives well-formed digits
     AppendHexBytes(row.fields[2], &key);
@@ -73,12 +89,52 @@ void HistoryTailer::ApplyRow(const CopyRow& row, const TenantParamsMap& params) 
 
 HistoryTailer::HistoryTailer(std::string database_url, service::HistoryIndex& index,
                              const service::StateHolder& state, std::chrono::milliseconds poll,
-                             int warm_days)
+                             int warm_days, service::LiveRegistry* live)
     : url_(std::move(database_url)),
       index_(index),
       state_(state),
       poll_(poll),
-      warm_days_(warm_days) {}
+      warm_days_(warm_days),
+      live_(live),
+      feed_(live ? std::make_unique<service::LiveFeed>(*live) : nullptr) {}
+
+void HistoryTailer::FlushLive(const TenantParamsMap& params) {
+  if (feed_) feed_->Flush(*params.state, NowUs());
+}
+
+Status HistoryTailer::FoldLiveDays(PgConnection& conn, const TenantParamsMap& params,
+                                   const std::string& tenant_id) {
+  const int32_t first_day = DayOf(NowUs()) - (kLiveDays - 1);
+  std::string sql = "COPY (" + std::string(kColumns) + "WHERE id <= " + std::to_string(high_id_) +
+                    " AND occurred_at >= (DATE '1970-01-01' + " + std::to_string(first_day) +
+                    ")::timestamp AT TIME ZONE 'UTC'";
+  if (!tenant_id.empty()) sql += " AND tenant_id = " + QuoteLiteral(conn, tenant_id) + "::uuid";
+  if (!missing_.empty()) {  // they are folded when they commit, by Poll
+    sql += " AND id NOT IN (";
+    bool first = true;
+    for (const auto& [id, since] : missing_) {
+      if (!first) sql.push_back(',');
+      first = false;
+      sql += std::to_string(id);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id) TO STDOUT";
+  RETURN_IF_ERROR(
+      StreamCopyOut(conn, sql, [&](const CopyRow& row) { ApplyRow(row, params, false, true); }));
+  FlushLive(params);
+  return Status::Ok();
+}
+
+Status HistoryTailer::SyncLive(PgConnection& conn, const TenantParamsMap& params) {
+  live_->Sync(*params.state);
+  for (const std::string& tenant_id : live_->TakeRefolds()) {
+    obs::Log(obs::Level::kInfo, "live signals folded again after a change of signal parameters")
+        .Str("tenant_id", tenant_id);
+    RETURN_IF_ERROR(FoldLiveDays(conn, params, tenant_id));
+  }
+  return Status::Ok();
+}
 
 HistoryTailer::~HistoryTailer() {
   stopping_ = true;
@@ -105,6 +161,7 @@ void HistoryTailer::Loop() {
       obs::Log(obs::Level::kInfo, "history tail recovered");
     }
     failing = !status.ok();
+    LogRefusals();
     const auto next = started + poll_;
     while (!stopping_ && std::chrono::steady_clock::now() < next) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -112,7 +169,40 @@ void HistoryTailer::Loop() {
   }
 }
 
-Status HistoryTailer::Step(PgConnection& conn) { return warmed_ ? Poll(conn) : Warm(conn); }
+Status HistoryTailer::Step(PgConnection& conn) {
+  if (!warmed_) return Warm(conn);
+  // The live layers fold the live days once tenants and their bases are loaded: rows up to
+  // high_id_ now, and from then on each poll's (before, polls feed the history index only).
+  if (live_ != nullptr && !live_warmed_ && state_.Get()->signals_loaded) {
+    const auto started = std::chrono::steady_clock::now();
+    const TenantParamsMap params = CurrentParams();
+    live_->Sync(*params.state);
+    RETURN_IF_ERROR(FoldLiveDays(conn, params, ""));
+    live_warmed_ = true;
+    obs::Log(obs::Level::kInfo, "live signals warmed")
+        .Int("events", static_cast<int64_t>(live_->folded()))
+        .Int("layers", static_cast<int64_t>(live_->layers()))
+        .Int("bytes", static_cast<int64_t>(live_->MemoryBytes()))
+        .Int("duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count());
+  }
+  return Poll(conn);
+}
+
+void HistoryTailer::LogRefusals() {
+  if (live_ == nullptr) return;
+  const uint64_t refused = live_->refused();
+  const auto now = std::chrono::steady_clock::now();
+  if (refused == logged_refused_ || now - last_refusal_log_ < std::chrono::minutes(1)) return;
+  obs::Log(obs::Level::kWarn,
+           "live signals over their memory cap: events refused (their days "
+           "serve once built; raise RECSYS_LIVE_MAX_MB)")
+      .Int("refused", static_cast<int64_t>(refused - logged_refused_))
+      .Int("bytes", static_cast<int64_t>(live_->MemoryBytes()));
+  logged_refused_ = refused;
+  last_refusal_log_ = now;
+}
 
 Status HistoryTailer::Warm(PgConnection& conn) {
   const auto started = std::chrono::steady_clock::now();
@@ -122,7 +212,7 @@ Status HistoryTailer::Warm(PgConnection& conn) {
   const TenantParamsMap params = CurrentParams();
   uint64_t applied = 0;
   auto apply = [&](const CopyRow& row) {
-    ApplyRow(row, params);
+    ApplyRow(row, params, /*to_history=*/true, /*to_live=*/false);
     ++applied;
   };
   RETURN_IF_ERROR(StreamCopyOut(conn,
@@ -160,6 +250,8 @@ Status HistoryTailer::Poll(PgConnection& conn) {
   sql += ") TO STDOUT";
 
   const TenantParamsMap params = CurrentParams();
+  const bool to_live = live_ != nullptr && live_warmed_;
+  if (to_live) RETURN_IF_ERROR(SyncLive(conn, params));
   int64_t high = high_id_;
   uint64_t applied = 0;
   RETURN_IF_ERROR(StreamCopyOut(conn, sql, [&](const CopyRow& row) {
@@ -172,9 +264,10 @@ Status HistoryTailer::Poll(PgConnection& conn) {
     } else {
       missing_.erase(id);
     }
-    ApplyRow(row, params);
+    ApplyRow(row, params, /*to_history=*/true, to_live);
     ++applied;
   }));
+  FlushLive(params);
   high_id_ = high;
   applied_ += applied;
   return Status::Ok();

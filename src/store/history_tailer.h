@@ -8,6 +8,12 @@
 // for up to 10 s (after which they are taken as rolled back: a failed batch leaves such holes).
 // Events still in flight while the warm-up reads are the one known gap (milliseconds at start).
 //
+// With a LiveRegistry, the same rows also feed the live signal layers (service/live_registry.h):
+// once the first state with signals is published, the rows of yesterday and today seen so far
+// (all event types) are folded once; from then on each poll folds its new rows, and a tenant
+// whose signal parameters changed has those two days folded again. Each poll first brings the
+// layers' bases to the published state (LiveRegistry::Sync).
+//
 // Owns its thread; the destructor stops it. Per-tenant weights, half-life and items per user come
 // from the published serving state at each poll.
 #pragma once
@@ -16,11 +22,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "core/status.h"
 #include "service/history_index.h"
+#include "service/live_feed.h"
+#include "service/live_registry.h"
 #include "service/serving_state.h"
 #include "store/copy_stream.h"
 #include "store/pg.h"
@@ -29,9 +38,10 @@ namespace recsys::store {
 
 class HistoryTailer {
  public:
-  // REQUIRES: `index` and `state` outlive the tailer.
+  // REQUIRES: `index`, `state` and `live` (may be null: no live layers) outlive the tailer.
   HistoryTailer(std::string database_url, service::HistoryIndex& index,
-                const service::StateHolder& state, std::chrono::milliseconds poll, int warm_days);
+                const service::StateHolder& state, std::chrono::milliseconds poll, int warm_days,
+                service::LiveRegistry* live = nullptr);
   ~HistoryTailer();
   HistoryTailer(const HistoryTailer&) = delete;
   HistoryTailer& operator=(const HistoryTailer&) = delete;
@@ -47,7 +57,17 @@ class HistoryTailer {
   struct TenantParams;
   struct TenantParamsMap;
   TenantParamsMap CurrentParams() const;
-  void ApplyRow(const CopyRow& row, const TenantParamsMap& params);
+  // Applies a tailed row to the history index and/or (buffered) to the live layers.
+  void ApplyRow(const CopyRow& row, const TenantParamsMap& params, bool to_history, bool to_live);
+  // Folds the live days' rows up to high_id_ (of one tenant when `tenant_id` is not empty) into
+  // the live layers. REQUIRES: live_ != nullptr.
+  Status FoldLiveDays(PgConnection& conn, const TenantParamsMap& params,
+                      const std::string& tenant_id);
+  // Brings the live layers to the published state and folds again the tenants it asks for.
+  Status SyncLive(PgConnection& conn, const TenantParamsMap& params);
+  void FlushLive(const TenantParamsMap& params);
+  // A warning at most once a minute while the live layers refuse events.
+  void LogRefusals();
   void Loop();
   Status Warm(PgConnection& conn);
   Status Poll(PgConnection& conn);
@@ -57,9 +77,14 @@ class HistoryTailer {
   const service::StateHolder& state_;
   std::chrono::milliseconds poll_;
   int warm_days_;
-  int64_t high_id_ = 0;  // every id up to here was seen, or is in missing_
+  service::LiveRegistry* live_;
+  std::unique_ptr<service::LiveFeed> feed_;  // when live_
+  int64_t high_id_ = 0;                      // every id up to here was seen, or is in missing_
   std::map<int64_t, std::chrono::steady_clock::time_point> missing_;  // id -> first missed
   std::atomic<bool> warmed_{false};
+  bool live_warmed_ = false;
+  uint64_t logged_refused_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   std::atomic<uint64_t> applied_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -229,6 +229,18 @@ Status BuildDay(PgConnection& conn, const std::string& tenant_id, const std::str
 
 }  // namespace
 
+namespace {
+
+// $1 tenant, $2 first day, and (not `full`) $3 how old today's oldest mark must be.
+std::vector<PgParam> DayQueryParams(const std::string& tenant_id, const std::string& since,
+                                    const SignalBuildOptions& options) {
+  std::vector<PgParam> params{tenant_id, since};
+  if (!options.full) params.emplace_back(std::to_string(options.today_after_s));
+  return params;
+}
+
+}  // namespace
+
 Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_id,
                                   const std::string& external_id, const std::string& config_json,
                                   const SignalBuildOptions& options, SignalBuildReport& report,
@@ -246,9 +258,10 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
             "$2::date::timestamp AT TIME ZONE 'UTC' "
             "UNION SELECT day::text FROM signal_dirty_days WHERE tenant_id = $1 AND day >= $2 "
             "ORDER BY 1"
-          : "SELECT DISTINCT day::text FROM signal_dirty_days WHERE tenant_id = $1 AND day >= $2 "
-            "ORDER BY 1",
-      {tenant_id, since});
+          : "SELECT day::text FROM signal_dirty_days WHERE tenant_id = $1 AND day >= $2 "
+            "GROUP BY day HAVING day < (now() AT TIME ZONE 'UTC')::date "
+            "OR min(marked_at) <= now() - $3::bigint * interval '1 second' ORDER BY 1",
+      DayQueryParams(tenant_id, since, options));
   if (!days.ok()) return days.status();
   std::vector<std::string> todo;
   for (int d = 0; d < days.value().rows(); ++d) todo.emplace_back(days.value().Get(d, 0));
@@ -297,9 +310,12 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
   for (int w = 0; w < std::min(kWorkers, total); ++w) workers.emplace_back(work);
   for (std::thread& t : workers) t.join();
   RETURN_IF_ERROR(first_error);
-  if (total > 0) {
-    return SendChangeNotice(conn, {external_id, ChangeScope::kSignals});
-  }
+  // Live layers serve today: only a closed day changes what instances load.
+  const int32_t today = DayOf(NowUs());
+  const bool announce = std::any_of(todo.begin(), todo.end(), [&](const std::string& day) {
+    return options.full || options.today_after_s == 0 || ParseDate(day).value_or(today) < today;
+  });
+  if (announce) return SendChangeNotice(conn, {external_id, ChangeScope::kSignals});
   return Status::Ok();
 }
 

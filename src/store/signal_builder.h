@@ -8,8 +8,9 @@
 // rewrites the day's rows and removes the dirty markers it saw: a day is replaced atomically, a run
 // cut off half way leaves the remaining days marked, and a day written to during the run is built
 // again next time. After a tenant's days it sends a `signals` change notice so every instance
-// reloads that tenant. One builder at a time across instances: a session advisory lock; a run that
-// finds it taken returns kConflict. Not thread-safe (one per thread).
+// reloads that tenant (with `today_after_s`, only when a closed day was built). One builder at a
+// time across instances: a session advisory lock; a run that finds it taken returns kConflict. Not
+// thread-safe (one per thread).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,11 @@ struct SignalBuildOptions {
   std::string tenant;            // external id; empty: every active tenant
   std::optional<int32_t> since;  // only days >= this (days since epoch)
   bool full = false;             // every day with events, not only the marked ones
+  // With live signal layers (core/live_signals.h) today is served from memory, so a run builds
+  // a marked today only once its oldest mark is this old (closed days at once), and announces
+  // only closed days (instances reload bases of closed days; today's rows are for other
+  // readers and restarts). Zero: today like any day, announced. Ignored with `full`.
+  int64_t today_after_s = 0;
 };
 
 struct SignalBuildReport {

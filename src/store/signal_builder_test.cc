@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "crypto/digest.h"
 #include "store/event_store.h"
 #include "testing/test_db.h"
@@ -200,6 +202,44 @@ TEST_P(SignalBuilderTest, NotifiesServingOfTheTenantsNewSignals) {
         return false;
       },
       std::chrono::seconds(3)));
+}
+
+// With live layers serving today: a closed day is built at once and announced; today waits
+// until its oldest mark is old enough, and is then built without an announcement (no instance
+// reloads for it: its rows are for other readers and restarts).
+TEST_P(SignalBuilderTest, WithLiveLayersTodayIsPersistedLateAndSilently) {
+  AddFirstDay();  // a closed day
+  const std::string today = FormatRfc3339(NowUs()).substr(0, 10);
+  Add(today, {{"u1", "s9", EventType::kView, "T", "00:00"}});
+  auto listener = db_->Connect();
+  ASSERT_TRUE(listener.Exec("LISTEN recsys_changes").ok());
+  auto notices = [&] {
+    int count = 0;
+    PQconsumeInput(listener.raw());
+    while (PGnotify* n = PQnotifies(listener.raw())) {
+      ++count;
+      PQfreemem(n);
+    }
+    return count;
+  };
+  SignalBuilder builder(db_->url());
+  SignalBuildOptions options = Options();
+  options.today_after_s = 300;
+  auto report = builder.Run(options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.value().days, 1);  // the closed day only
+  EXPECT_TRUE(testing::WaitFor([&] { return notices() == 1; }, std::chrono::seconds(3)));
+  EXPECT_EQ(Rows("item_popularity_daily").find("T="), std::string::npos);
+
+  auto conn = db_->Connect();
+  ASSERT_TRUE(
+      conn.Exec("UPDATE signal_dirty_days SET marked_at = now() - interval '10 minutes'").ok());
+  report = builder.Run(options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.value().days, 1);  // today, now old enough
+  EXPECT_NE(Rows("item_popularity_daily").find("T=1"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a notice would have come
+  EXPECT_EQ(notices(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothMethods, SignalBuilderTest,

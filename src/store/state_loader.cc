@@ -62,8 +62,9 @@ Result<std::string> StateLoader::ChangeMarker() {
 }
 
 Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side_connection,
-                                TenantState& tenant, TimestampUs now) {
+                                TenantState& tenant, TimestampUs now, int32_t through_day) {
   const int32_t today = DayOf(now);
+  const std::string through = " AND day <= DATE '1970-01-01' + " + std::to_string(through_day);
   const RankingParams& ranking = tenant.config.ranking;
   const std::string tenant_literal = QuoteLiteral(conn, tenant.id);
 
@@ -81,15 +82,18 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
           "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
           "WHERE tenant_id = " +
               tenant_literal + " AND day > DATE '1970-01-01' + " +
-              std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
+              std::to_string(today - ranking.covisit_window_days) + through + ") TO STDOUT",
           [&](const CopyRow& row) {
             covisit[row.fields[0]].Add(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
           });
     });
   });
 
-  ByNamespace<SnapshotBuilder> builder(
-      [&] { return SnapshotBuilder(today, ranking.half_life_days); });
+  ByNamespace<SnapshotBuilder> builder([&] {
+    SnapshotBuilder b(today, ranking.half_life_days);
+    b.SetThroughDay(through_day);
+    return b;
+  });
   Status status = StreamCopyOut(
       conn,
       "COPY (SELECT namespace, item_id, t FROM item_tags LEFT JOIN LATERAL unnest(tags) t ON true "
@@ -103,7 +107,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
                       "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "
                       "FROM item_popularity_daily WHERE tenant_id = " +
                           tenant_literal + " AND day >= DATE '1970-01-01' + " +
-                          std::to_string(today - horizon) + ") TO STDOUT",
+                          std::to_string(today - horizon) + through + ") TO STDOUT",
                       [&](const CopyRow& row) {
                         builder[row.fields[0]].AddPopularity(row.fields[1], ParseInt(row.fields[2]),
                                                              ParseDouble(row.fields[3]));
@@ -115,7 +119,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
         "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_sequence_daily "
         "WHERE tenant_id = " +
             tenant_literal + " AND day > DATE '1970-01-01' + " +
-            std::to_string(today - ranking.covisit_window_days) + ") TO STDOUT",
+            std::to_string(today - ranking.covisit_window_days) + through + ") TO STDOUT",
         [&](const CopyRow& row) {
           builder[row.fields[0]].AddSequence(row.fields[1], row.fields[2],
                                              ParseDouble(row.fields[3]));
@@ -133,6 +137,27 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
 
 Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenants,
                                           TimestampUs now) {
+  const int32_t today = DayOf(now);
+  // With live layers the snapshots are bases of closed days: through yesterday, or through the
+  // day before when yesterday still has events the builder has not built (the live layers fold
+  // yesterday then). A day built meanwhile is in the live layer too: both ways are exact.
+  std::unordered_set<std::string> yesterday_dirty;
+  if (closed_days_only_ && !tenants.empty()) {
+    auto conn = conn_.Get();
+    if (!conn.ok()) return conn.status();
+    auto dirty = conn.value()->Query(
+        "SELECT DISTINCT tenant_id::text FROM signal_dirty_days WHERE day = DATE '1970-01-01' + " +
+        std::to_string(today - 1));
+    if (!dirty.ok()) {
+      conn_.Reset();
+      return dirty.status();
+    }
+    for (int r = 0; r < dirty.value().rows(); ++r) yesterday_dirty.emplace(dirty.value().Get(r, 0));
+  }
+  auto through_day = [&](const TenantState& tenant) {
+    if (!closed_days_only_) return today;
+    return yesterday_dirty.contains(tenant.id) ? today - 2 : today - 1;
+  };
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<Status> lane_status(lanes_.size());
@@ -143,7 +168,7 @@ Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenan
       Status s = conn.status();
       if (s.ok()) {
         s = InTenantReadTransaction(*conn.value(), tenants[i]->id, [&](PgConnection& c) {
-          return LoadSignals(c, lane.side, *tenants[i], now);
+          return LoadSignals(c, lane.side, *tenants[i], now, through_day(*tenants[i]));
         });
       }
       if (!s.ok()) {

@@ -31,6 +31,11 @@ class StateLoader {
   // then discards the files it did not use. REQUIRES: called before the first Load().
   void UseWarmStart(std::unique_ptr<WarmStart> warm_start) { warm_start_ = std::move(warm_start); }
 
+  // Snapshots hold closed days only (bases for live signal layers, core/live_signals.h): rows
+  // through yesterday, or through the day before while yesterday awaits the builder. Without
+  // it they hold today's rows too. REQUIRES: called before the first Load().
+  void UseLiveLayers() { closed_days_only_ = true; }
+
   // Every Load() then serves tenants from their current shared snapshots where it can, and offers
   // those it read from their rows for storing (store/shared_snapshots.h).
   void UseSharedSnapshots(std::unique_ptr<SharedSnapshots> shared) { shared_ = std::move(shared); }
@@ -48,9 +53,10 @@ class StateLoader {
   Result<std::string> ChangeMarker();
 
  private:
-  // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`).
+  // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`), the rows of
+  // days up to `through_day`.
   Status LoadSignals(PgConnection& conn, ReconnectingConnection& side, service::TenantState& tenant,
-                     TimestampUs now);
+                     TimestampUs now, int32_t through_day);
   // LoadSignals for each of `tenants`, each in a read-only transaction as recsys_reader scoped to
   // the tenant by RLS, spread over the lanes. Sets each one's signals_loaded_at.
   Status LoadSignalsInParallel(const std::vector<service::TenantState*>& tenants, TimestampUs now);
@@ -73,6 +79,7 @@ class StateLoader {
   std::unique_ptr<WarmStart> warm_start_;  // until the first Load() has used it
   std::unique_ptr<SharedSnapshots> shared_;
   std::vector<Lane> lanes_;
+  bool closed_days_only_ = false;
 };
 
 }  // namespace recsys::store

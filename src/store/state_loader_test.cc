@@ -49,6 +49,58 @@ TEST(StateLoaderTest, LoadsTheDemoTenantLikeTheReferenceQuery) {
   EXPECT_GT(snap->neighbours(*snap->Find("item-0001")).size(), 0u);
 }
 
+// With live layers the snapshots are bases of closed days: today's rows are the live layer's,
+// and so are yesterday's while yesterday still awaits the builder.
+TEST(StateLoaderTest, WithLiveLayersSnapshotsHoldClosedDaysOnly) {
+  auto db = testing::TestDatabase::Create("state_loader_closed_days");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(conn.Exec(R"sql(
+    INSERT INTO tenants (external_id, name) VALUES ('shop', 'Shop');
+    INSERT INTO item_popularity_daily (tenant_id, namespace, item_id, day, score)
+      SELECT id, 'default', item, utc_today - back, 4 FROM tenants,
+        (SELECT (now() AT TIME ZONE 'UTC')::date AS utc_today) d,
+        (VALUES ('today', 0), ('yesterday', 1), ('older', 2)) r(item, back);
+    INSERT INTO item_covisit_daily (tenant_id, namespace, item_id, neighbor_id, day, score)
+      SELECT id, 'default', 'older', n, (now() AT TIME ZONE 'UTC')::date - back, 1 FROM tenants,
+        (VALUES ('today', 0), ('yesterday', 1)) r(n, back))sql")
+                  .ok());
+  const int32_t today = DayOf(NowUs());
+  auto items = [](const SignalSnapshot& s) {
+    std::string out;
+    for (ItemIndex i : s.by_popularity()) {
+      if (s.popularity(i) > 0)
+        out += std::string(out.empty() ? "" : " ") + std::string(s.item_id(i));
+    }
+    out += " |";
+    for (const auto& n : s.neighbours(*s.Find("older")))
+      out += " " + std::string(s.item_id(n.item));
+    return out;
+  };
+  StateLoader loader(db->url());
+  loader.UseLiveLayers();
+  auto state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const SignalSnapshot& base = *state.value()->Find("shop")->snapshots.at("default");
+  EXPECT_EQ(base.reference_day(), today);
+  EXPECT_EQ(base.through_day(), today - 1);
+  EXPECT_EQ(items(base), "yesterday older | yesterday");
+
+  ASSERT_TRUE(conn.Exec("INSERT INTO signal_dirty_days (tenant_id, day) SELECT id, "
+                        "(now() AT TIME ZONE 'UTC')::date - 1 FROM tenants")
+                  .ok());
+  state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const SignalSnapshot& older = *state.value()->Find("shop")->snapshots.at("default");
+  EXPECT_EQ(older.through_day(), today - 2);
+  EXPECT_EQ(items(older), "older |");
+
+  StateLoader whole(db->url());  // without live layers: every day
+  state = whole.Load(nullptr, service::SignalReload::All(), NowUs());
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(items(*state.value()->Find("shop")->snapshots.at("default")),
+            "today yesterday older | today yesterday");
+}
+
 TEST(StateLoaderTest, RowsOfInterleavedNamespacesGoToTheirOwnSnapshots) {
   auto db = testing::TestDatabase::Create("state_loader_namespaces");
   PgConnection conn = db->Connect();
