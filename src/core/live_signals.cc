@@ -91,7 +91,10 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
     UpdateBytes();  // O(days): the cap holds per event
   }
   if (day_ != day_before) {
-    Reindex();  // a new day: every live item's decay moved
+    // A new day: every live item's decay moved (its pairs did not: they are not decayed).
+    factor_ = BaseFactor();
+    ReorderPopularity();
+    for (uint32_t live : touched_) RebuildLists(live);
   } else {
     for (auto* list : {&popularity_touched_, &touched_}) {
       std::sort(list->begin(), list->end());
@@ -212,16 +215,23 @@ void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,
   UpdateBytes();
 }
 
-void LiveSignals::Reindex() {
-  factor_ =
-      static_cast<float>(std::exp2(-(day_ - base_->reference_day()) / params_.half_life_days));
+float LiveSignals::BaseFactor() const {
+  return static_cast<float>(std::exp2(-(day_ - base_->reference_day()) / params_.half_life_days));
+}
+
+void LiveSignals::ReorderPopularity() {
   order_.clear();
   std::fill(in_order_.begin(), in_order_.end(), 0);
   for (uint32_t live = 0; live < items_.size(); ++live) {
     items_[live].live_pop = 0;  // not in order_ any more
     UpdatePopularity(live);
-    RebuildLists(live);
   }
+}
+
+void LiveSignals::Reindex() {
+  factor_ = BaseFactor();
+  ReorderPopularity();
+  for (uint32_t live = 0; live < items_.size(); ++live) RebuildLists(live);
 }
 
 void LiveSignals::Compact() {

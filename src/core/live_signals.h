@@ -10,8 +10,10 @@
 //
 // The cost of Apply() follows the events it folds: each event changes its session's pairs (see
 // live_day.h), and each item whose pairs changed has its merged neighbour lists (base list +
-// live pairs, top kMaxNeighbours) rebuilt, so readers see ready lists. SetBase() costs O(live
-// items + base items / 64) and happens only when the base changes.
+// live pairs, top kMaxNeighbours) rebuilt, so readers see ready lists. The first event of a new
+// day re-decays every live item's popularity (O(live items log live items), once a day).
+// SetBase() costs O(live items × neighbours + base items / 64) and happens only when the base
+// changes (a closed day was built).
 //
 // Threading: one writer (Apply, SetBase) at a time, serialised by the caller; any number of
 // readers through Read(), which holds a shared lock for the View's lifetime (a request's). A
@@ -130,7 +132,11 @@ class LiveSignals {
   // The base's list and the live days' pairs of `live`, summed, top kMaxNeighbours; empty when
   // no live day has pairs for it (the base list then serves unchanged).
   void MergeInto(uint32_t live, bool successors, std::vector<Neighbour>& merged);
-  // After the base or the newest day changed: indexes, popularity order and every merged list.
+  // The base's decay from its reference day to day_.
+  float BaseFactor() const;
+  // Every live item's popularity and the order, after the newest day or the base changed.
+  void ReorderPopularity();
+  // After the base changed: the factor, popularity order and every merged list.
   void Reindex();
   // Drops items no remaining day refers to (after days were dropped).
   void Compact();

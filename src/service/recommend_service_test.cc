@@ -255,3 +255,78 @@ TEST_F(RecommendServiceTest, ADryRunShowsWhatADraftRuleChangesAndSavesNothing) {
 
 }  // namespace
 }  // namespace recsys::service
+
+namespace recsys::service {
+namespace {
+
+// With live layers: today's events rank on top of the snapshot, live-only items are served by
+// their ids, and an unavailable item stays unserved however many events it gets.
+class LiveRecommendTest : public ::testing::Test {
+ protected:
+  LiveRecommendTest() {
+    auto tenant = std::make_shared<TenantState>();
+    tenant->id = "00000000-0000-4000-8000-000000000001";
+    tenant->external_id = "shop";
+    const int32_t today = DayOf(NowUs());
+    SnapshotBuilder builder(today, 30);
+    builder.SetThroughDay(today - 1);
+    for (const char* id : {"a", "b", "c"}) builder.AddPopularity(id, today - 1, 10);
+    auto base = builder.Build();
+    tenant->unavailable[base.get()] = std::vector<bool>(base->item_count(), false);
+    tenant->unavailable[base.get()][*base->Find("c")] = true;
+    tenant->snapshots["default"] = base;
+    auto state = std::make_shared<ServingState>();
+    state->signals_loaded = true;
+    state->tenants["shop"] = tenant;
+    holder_.Publish(state);
+    tenant_ = tenant;
+  }
+
+  void Buy(const char* item, int times) {
+    std::vector<LiveEvent> events;
+    for (int i = 0; i < times; ++i) {
+      events.push_back({item, "s:x", EventType::kPurchase, NowUs(), ++id_});
+    }
+    live_.Apply(*tenant_, "default", events, NowUs());
+  }
+
+  std::vector<std::string> Ids(const char* body) {
+    auto served = service_.Handle(Endpoint::kRecommend, "shop", body);
+    EXPECT_TRUE(served.ok());
+    std::vector<std::string> out;
+    if (!served.ok()) return out;
+    for (const RankedItem& item : served.value().result.items) {
+      out.emplace_back(served.value().item_id(item.item));
+    }
+    return out;
+  }
+
+  StateHolder holder_;
+  LiveRegistry live_{1 << 20};
+  RecommendService service_{holder_, nullptr, {"user-key-secret", "salt", 0}, nullptr, &live_};
+  std::shared_ptr<TenantState> tenant_;
+  int64_t id_ = 0;
+};
+
+TEST_F(LiveRecommendTest, TodaysEventsRankOnTopOfTheSnapshotButNeverAnUnavailableItem) {
+  constexpr const char* kBody = R"({"surface": "default", "k": 4, "user": {"user_id": "u"}})";
+  EXPECT_EQ(Ids(kBody), (std::vector<std::string>{"a", "b"}));
+  Buy("b", 1);
+  Buy("new", 3);
+  Buy("c", 10);
+  EXPECT_EQ(Ids(kBody), (std::vector<std::string>{"new", "b", "a"}));
+}
+
+TEST_F(LiveRecommendTest, ASurfaceWithOnlyTodaysEventsServesItsOwnWithoutFallingBack) {
+  std::vector<LiveEvent> events = {{"x", "s:1", EventType::kView, NowUs(), 1}};
+  live_.Apply(*tenant_, "flash", events, NowUs());
+  auto served = service_.Handle(Endpoint::kRecommend, "shop",
+                                R"({"surface": "flash", "user": {"user_id": "u"}})");
+  ASSERT_TRUE(served.ok());
+  ASSERT_EQ(served.value().result.items.size(), 1u);
+  EXPECT_EQ(served.value().item_id(served.value().result.items[0].item), "x");
+  for (const Warning& w : served.value().warnings) EXPECT_NE(w.code, "FALLBACK_NAMESPACE");
+}
+
+}  // namespace
+}  // namespace recsys::service
