@@ -210,6 +210,20 @@ TEST_F(TwoLayersTest, ANewBaseForTomorrowDropsTheDayItHolds) {
   const LiveEvent tomorrow{"new07", "s:t", EventType::kPurchase, (kToday + 1) * kDayUs, 999999};
   EXPECT_EQ(live_->Apply({&tomorrow, 1}), 1u);
   EXPECT_EQ(live_->days(), (std::vector<int32_t>{kToday, kToday + 1}));
+  std::vector<TestEvent> all = events_;
+  all.push_back({"new07", "s:t", EventType::kPurchase, (kToday + 1) * kDayUs, 999999});
+  RecommendRequest request;
+  request.surface = "default";
+  request.k = 40;
+  {
+    // Before the builder's new base: yesterday and today live, over the old base, decayed to
+    // tomorrow. The same as one snapshot for tomorrow: no gap, no double count.
+    SnapshotBuilder whole(kToday + 1, kHalfLife);
+    AddTags(whole);
+    AddDays(whole, all, kToday - 9, kToday + 1);
+    one_layer_ = whole.Build();
+    ExpectSame(request, now_ + kDayUs);
+  }
   // The builder's base for tomorrow holds today as a closed day: the live layer keeps tomorrow.
   SnapshotBuilder next(kToday + 1, kHalfLife);
   next.SetThroughDay(kToday);
@@ -217,15 +231,10 @@ TEST_F(TwoLayersTest, ANewBaseForTomorrowDropsTheDayItHolds) {
   AddDays(next, events_, kToday - 8, kToday);
   live_->SetBase(next.Build());
   EXPECT_EQ(live_->days(), (std::vector<int32_t>{kToday + 1}));
-  std::vector<TestEvent> all = events_;
-  all.push_back({"new07", "s:t", EventType::kPurchase, (kToday + 1) * kDayUs, 999999});
   SnapshotBuilder whole(kToday + 1, kHalfLife);
   AddTags(whole);
   AddDays(whole, all, kToday - 8, kToday + 1);
   one_layer_ = whole.Build();
-  RecommendRequest request;
-  request.surface = "default";
-  request.k = 40;
   ExpectSame(request, now_ + kDayUs);
   request.anchor_ids = {"new07"};
   ExpectSame(request, now_ + kDayUs);
