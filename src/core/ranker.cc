@@ -496,18 +496,19 @@ void AccumulateSequences(RankScratch& scratch, Ranking& r) {
 
 void RankScratch::Reset(size_t item_count) {
   candidates_.clear();
-  if (flags_.size() != item_count) {
-    flags_.assign(item_count, 0);
-    signals_.assign(item_count, Signals{});
-    touched_.clear();
-    return;
-  }
   for (ItemIndex i : touched_) {
     // Only items with signals wrote their entry; the others' stayed zero.
     if ((flags_[i] & kHasSignals) != 0) signals_[i] = Signals{};
     flags_[i] = 0;
   }
   touched_.clear();
+  // Every entry is zero now: growing keeps that, and a smaller snapshot uses a prefix. (A live
+  // layer adds items all day: clearing megabytes whenever the count changed would cost each
+  // thread a millisecond per new item.)
+  if (flags_.size() < item_count) {
+    flags_.resize(item_count, 0);
+    signals_.resize(item_count);
+  }
 }
 
 bool RuleTargets(const Rule& rule, const SignalView& signals, ItemIndex item) {

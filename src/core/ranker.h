@@ -67,6 +67,7 @@ class RankScratch {
     float own = 0;   // the user's own history
   };
 
+  // Clears what the last request wrote and makes room for item indexes below `item_count`.
   void Reset(size_t item_count);
   // The scratch keeps two bits of flags() for itself; the caller's flags use the others.
   static constexpr uint8_t kTouched = 0x80;
