@@ -26,6 +26,7 @@ LiveSignals::LiveSignals(const LiveParams& params, std::shared_ptr<const SignalS
     : params_(params), base_(std::move(base)), unavailable_(std::move(unavailable)) {
   day_ = base_->reference_day();
   in_order_.assign((base_->item_count() + 63) / 64, 0);
+  live_of_base_.assign(base_->item_count(), kNone);
   UpdateBytes();
 }
 
@@ -52,7 +53,7 @@ uint32_t LiveSignals::Intern(std::string_view item_id) {
   if (auto base = base_->Find(item_id)) {
     state.base = *base;
     state.view = *base;
-    base_to_live_.emplace(*base, live);
+    live_of_base_[*base] = live;
   } else {
     state.view = static_cast<ItemIndex>(base_->item_count() + live_only_.size());
     live_only_.push_back(live);
@@ -108,16 +109,38 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
   return folded;
 }
 
+void LiveSignals::Enter(uint32_t live) {
+  order_.insert(live);
+  const ItemState& item = items_[live];
+  if (item.base == kNone) return;
+  for (TagIndex tag : base_->tags(item.base)) {
+    tag_orders_.try_emplace(tag, ByCombined{this}).first->second.insert(live);
+    ++tag_order_entries_;
+  }
+}
+
+void LiveSignals::Leave(uint32_t live) {
+  order_.erase(live);
+  const ItemState& item = items_[live];
+  if (item.base == kNone) return;
+  for (TagIndex tag : base_->tags(item.base)) {
+    auto found = tag_orders_.find(tag);
+    found->second.erase(live);
+    if (found->second.empty()) tag_orders_.erase(found);
+    --tag_order_entries_;
+  }
+}
+
 void LiveSignals::UpdatePopularity(uint32_t live) {
   ItemState& item = items_[live];
-  if (item.live_pop > 0) order_.erase(live);
+  if (item.live_pop > 0) Leave(live);
   item.live_pop = 0;
   for (const auto& [day, layer] : live_days_) {
     item.live_pop += layer->popularity(live) * std::exp2(-(day_ - day) / params_.half_life_days);
   }
   const double base_pop = item.base != kNone ? base_->popularity(item.base) * factor_ : 0.0;
   item.combined = static_cast<float>(base_pop + item.live_pop);
-  if (item.live_pop > 0) order_.insert(live);
+  if (item.live_pop > 0) Enter(live);
   if (item.base != kNone) {
     uint64_t& word = in_order_[item.base / 64];
     const uint64_t bit = uint64_t{1} << (item.base % 64);
@@ -195,14 +218,14 @@ void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,
   if (live_days_.size() != days_before) Compact();
   // Each live item's place in the new base.
   live_only_.clear();
-  base_to_live_.clear();
+  live_of_base_.assign(base_->item_count(), kNone);
   for (uint32_t live = 0; live < items_.size(); ++live) {
     ItemState& item = items_[live];
     auto found = base_->Find(ids_[live]);
     item.base = found ? *found : kNone;
     if (found) {
       item.view = *found;
-      base_to_live_.emplace(*found, live);
+      live_of_base_[*found] = live;
     } else {
       item.view = static_cast<ItemIndex>(base_->item_count() + live_only_.size());
       live_only_.push_back(live);
@@ -221,6 +244,8 @@ float LiveSignals::BaseFactor() const {
 
 void LiveSignals::ReorderPopularity() {
   order_.clear();
+  tag_orders_.clear();
+  tag_order_entries_ = 0;
   std::fill(in_order_.begin(), in_order_.end(), 0);
   for (uint32_t live = 0; live < items_.size(); ++live) {
     items_[live].live_pop = 0;  // not in order_ any more
@@ -265,8 +290,9 @@ void LiveSignals::UpdateBytes() {
   bytes += ids_.capacity() * sizeof(std::string) + items_.capacity() * sizeof(ItemState);
   bytes += index_.size() * (sizeof(std::string) + sizeof(uint32_t) + kNodeBytes) +
            index_.bucket_count() * sizeof(void*);
-  bytes += base_to_live_.size() * (2 * sizeof(uint32_t) + kNodeBytes) +
-           base_to_live_.bucket_count() * sizeof(void*);
+  bytes += live_of_base_.capacity() * sizeof(uint32_t) +
+           tag_order_entries_ * (sizeof(uint32_t) + kNodeBytes) +
+           tag_orders_.size() * (sizeof(Order) + kNodeBytes);
   bytes += order_.size() * (sizeof(uint32_t) + kNodeBytes) + in_order_.capacity() * 8 +
            live_only_.capacity() * sizeof(uint32_t);
   bytes_.store(bytes, std::memory_order_relaxed);

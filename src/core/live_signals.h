@@ -127,6 +127,9 @@ class LiveSignals {
   uint32_t Intern(std::string_view item_id);
   LiveDay& DayLayer(int32_t day);
   void UpdatePopularity(uint32_t live);
+  // Adds `live` to (or removes it from) order_ and its tags' orders.
+  void Enter(uint32_t live);
+  void Leave(uint32_t live);
   void RebuildLists(uint32_t live);
   void Merge(uint32_t live, bool successors);
   // The base's list and the live days' pairs of `live`, summed, top kMaxNeighbours; empty when
@@ -153,9 +156,15 @@ class LiveSignals {
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
   std::vector<ItemState> items_;
   std::vector<uint32_t> live_only_;                       // view index - base size -> live index
-  std::unordered_map<ItemIndex, uint32_t> base_to_live_;  // base index -> live index
+  // Per base item: its live index or kNone (one array read on the request path; 4 bytes a base
+  // item, allocated when the base is set).
+  std::vector<uint32_t> live_of_base_;
   std::vector<uint64_t> in_order_;  // bit per base item: it is in order_ (walk it from there)
-  std::set<uint32_t, ByCombined> order_{ByCombined{this}};  // live items with live_pop > 0
+  using Order = std::set<uint32_t, ByCombined>;
+  Order order_{ByCombined{this}};  // live items with live_pop > 0
+  // The same items per tag they carry, for walks of a tag's posting list.
+  std::unordered_map<TagIndex, Order> tag_orders_;
+  size_t tag_order_entries_ = 0;
   std::map<int32_t, std::unique_ptr<LiveDay>> live_days_;
   std::vector<uint32_t> touched_, popularity_touched_;  // Apply()'s scratch
   size_t list_bytes_ = 0, id_bytes_ = 0;                // merged lists' and ids' heap bytes

@@ -6,15 +6,20 @@
 //   build/release/ranker_perftest --benchmark_out=FILE --benchmark_out_format=json
 //
 // RECSYS_PERF_ITEMS sets the item count (default 1,000,000). bench/run runs it and keeps FILE.
+// The `live/` cases rank the same requests with a live layer of today's events on top
+// (core/live_signals.h): 100,000 events in sessions of five, items chosen as the requests' are.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/live_signals.h"
 #include "core/random.h"
 #include "core/ranker.h"
 
@@ -43,6 +48,7 @@ std::string Numbered(const char* prefix, uint64_t n) {
 
 std::shared_ptr<const SignalSnapshot> BenchShapedSnapshot(long items) {
   SnapshotBuilder b(kToday, 30);
+  b.SetThroughDay(kToday - 1);  // a base: today is the live layer's
   SplitMix64 random(1);
   for (long i = 1; i <= items; ++i) {
     b.AddTags(ItemId(i),
@@ -64,9 +70,36 @@ std::shared_ptr<const SignalSnapshot> BenchShapedSnapshot(long items) {
   return b.Build();
 }
 
-const SignalSnapshot& Snapshot() {
+const std::shared_ptr<const SignalSnapshot>& SharedSnapshot() {
   static const std::shared_ptr<const SignalSnapshot> snapshot = BenchShapedSnapshot(ItemCount());
-  return *snapshot;
+  return snapshot;
+}
+
+const SignalSnapshot& Snapshot() { return *SharedSnapshot(); }
+
+const LiveSignals& Live() {
+  static const std::unique_ptr<LiveSignals> live = [] {
+    LiveParams params;
+    params.event_weights = {0, 1, 2, 3, 5};
+    auto layer = std::make_unique<LiveSignals>(params, SharedSnapshot());
+    const long items = ItemCount();
+    SplitMix64 random(99);
+    std::vector<std::string> ids, sessions;
+    for (int e = 0; e < 100000; ++e) {
+      ids.push_back(ItemId(static_cast<long>(std::exp(random.Uniform() * std::log(items)))));
+      sessions.push_back("s:" + std::to_string(e / 5));
+    }
+    std::vector<LiveEvent> events;
+    for (int e = 0; e < 100000; ++e) {
+      events.push_back({ids[e], sessions[e], static_cast<EventType>(1 + random.Below(4)),
+                        static_cast<TimestampUs>(kToday) * 86400 * 1000000 + e * 100000LL, e});
+    }
+    for (size_t at = 0; at < events.size(); at += 100) {
+      layer->Apply(std::span<const LiveEvent>(events).subspan(at, 100));
+    }
+    return layer;
+  }();
+  return *live;
 }
 
 enum class Kind { kPopularity, kAnchors, kTagConstraints, kExcludeIds };
@@ -99,8 +132,10 @@ RecommendRequest MakeRequest(Kind kind, int i, SplitMix64& random) {
   return q;
 }
 
-void BM_Recommend(benchmark::State& state, Kind kind) {
+void BM_Recommend(benchmark::State& state, Kind kind, bool live) {
   const SignalSnapshot& snapshot = Snapshot();
+  std::optional<LiveSignals::View> view;
+  if (live) view.emplace(Live().Read());
   SplitMix64 random(static_cast<uint64_t>(kind) + 7);
   std::vector<RecommendRequest> requests;
   for (int i = 0; i < kRequestsPerKind; ++i) requests.push_back(MakeRequest(kind, i, random));
@@ -110,17 +145,29 @@ void BM_Recommend(benchmark::State& state, Kind kind) {
   RankScratch scratch;
   size_t next = 0;
   for (auto _ : state) {
-    const RankResult result = Recommend({requests[next], snapshot, config, rules, now}, scratch);
+    RankInput input{requests[next], snapshot, config, rules, now};
+    input.live = view ? &*view : nullptr;
+    const RankResult result = Recommend(input, scratch);
     benchmark::DoNotOptimize(result.items.data());
     next = (next + 1) % requests.size();
   }
 }
 
-BENCHMARK_CAPTURE(BM_Recommend, popularity, Kind::kPopularity)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, anchors, Kind::kAnchors)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, tag_constraints, Kind::kTagConstraints)
+BENCHMARK_CAPTURE(BM_Recommend, popularity, Kind::kPopularity, false)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, exclude_ids, Kind::kExcludeIds)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, anchors, Kind::kAnchors, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, tag_constraints, Kind::kTagConstraints, false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, exclude_ids, Kind::kExcludeIds, false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, live/popularity, Kind::kPopularity, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, live/anchors, Kind::kAnchors, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, live/tag_constraints, Kind::kTagConstraints, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recommend, live/exclude_ids, Kind::kExcludeIds, true)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace recsys

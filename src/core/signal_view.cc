@@ -15,8 +15,7 @@ std::optional<ItemIndex> SignalView::Find(std::string_view item_id) const {
 
 uint32_t SignalView::LiveIndex(ItemIndex i) const {
   if (i >= base_count_) return live_->live_only_[i - base_count_];
-  auto found = live_->base_to_live_.find(i);
-  return found == live_->base_to_live_.end() ? LiveSignals::kNone : found->second;
+  return live_->live_of_base_[i];
 }
 
 float SignalView::popularity(ItemIndex i) const {

@@ -41,15 +41,17 @@ class SignalView {
     return i < base_count_ ? base_.item_id(i) : live_->ids_[live_->live_only_[i - base_count_]];
   }
   std::optional<ItemIndex> Find(std::string_view item_id) const;
-  // Calls fn(index) for each of `item_ids` found, in order.
+  // Calls fn(index) once for each of `item_ids` found: the base's in order (their lookups
+  // overlapped), then those only the live layer knows.
   template <typename Fn>
   void ForEachFound(std::span<const std::string> item_ids, Fn&& fn) const {
-    if (live_ == nullptr || live_->live_only_.empty()) {
-      base_.ForEachFound(item_ids, std::forward<Fn>(fn));
-      return;
-    }
+    base_.ForEachFound(item_ids, fn);
+    if (live_ == nullptr || live_->live_only_.empty()) return;
     for (const std::string& id : item_ids) {
-      if (auto i = Find(id)) fn(*i);
+      auto found = live_->index_.find(id);
+      if (found != live_->index_.end() && live_->items_[found->second].base == LiveSignals::kNone) {
+        fn(live_->items_[found->second].view);
+      }
     }
   }
 
@@ -101,17 +103,25 @@ void SignalView::ForEachByPopularity(std::span<const ItemIndex> base_order, TagI
     return;
   }
   // Merge the base's order (items with live events skipped: they are in the live order with
-  // their combined score) with the live order. The base's scores all shrink by one factor, so
-  // its order holds.
+  // their combined score) with the live order (a tag's, when walking its posting list: only
+  // base items carry tags). The base's scores all shrink by one factor, so its order holds.
+  const LiveSignals::Order* live_order = &live_->order_;
+  if (carrying != kNoTag) {
+    auto found = live_->tag_orders_.find(carrying);
+    if (found == live_->tag_orders_.end()) {
+      for (ItemIndex i : base_order) {
+        if (!fn(i)) return;
+      }
+      return;
+    }
+    live_order = &found->second;
+  }
   const float factor = live_->factor_;
-  auto live = live_->order_.begin();
-  const auto live_end = live_->order_.end();
+  auto live = live_order->begin();
+  const auto live_end = live_order->end();
   size_t next = 0;
   for (;;) {
     while (next < base_order.size() && WalkFromLive(base_order[next])) ++next;
-    while (live != live_end && carrying != kNoTag && !HasTag(live_->items_[*live].view, carrying)) {
-      ++live;
-    }
     if (next == base_order.size() && live == live_end) return;
     bool take_live = next == base_order.size();
     if (!take_live && live != live_end) {
