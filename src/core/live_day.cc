@@ -24,12 +24,12 @@ bool RowBefore(TimestampUs at, int64_t id, const auto& row) {
 
 }  // namespace
 
-LiveDay::LiveDay(const double* event_weights, const std::vector<std::string>* ids) : ids_(ids) {
+LiveDay::LiveDay(const double* event_weights, const IdTable* ids) : ids_(ids) {
   std::copy(event_weights, event_weights + kEventTypeCount, weights_);
 }
 
 bool LiveDay::FirstBefore(const First& x, const First& y) const {
-  return x.at != y.at ? x.at < y.at : (*ids_)[x.item] < (*ids_)[y.item];
+  return x.at != y.at ? x.at < y.at : ids_->id(x.item) < ids_->id(y.item);
 }
 
 LiveDay::ItemState& LiveDay::Item(uint32_t item) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/event.h"
+#include "core/id_table.h"
 #include "core/string_hash.h"
 #include "core/time.h"
 
@@ -37,7 +38,7 @@ class LiveDay {
 
   // `event_weights` by EventType, copied. REQUIRES: `ids` outlives this object and holds every
   // item index passed to Add().
-  LiveDay(const double* event_weights, const std::vector<std::string>* ids);
+  LiveDay(const double* event_weights, const IdTable* ids);
 
   // Folds one event of `session` (the builder's session key) on `item`. Appends to `touched`
   // each item whose co-visitation or sequence list changed (an item may appear more than once).
@@ -109,7 +110,7 @@ class LiveDay {
   static void PushTail(Session& session, uint32_t item);
 
   double weights_[kEventTypeCount];
-  const std::vector<std::string>* ids_;
+  const IdTable* ids_;
   std::unordered_map<std::string, Session, StringHash, std::equal_to<>> sessions_;
   std::vector<ItemState> items_;
   int64_t events_ = 0;

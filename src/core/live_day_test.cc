@@ -30,8 +30,7 @@ class LiveFold {
   LiveFold() : day_(kWeights, &ids_) {}
 
   void Add(const TestEvent& e) {
-    auto [it, added] = index_.emplace(e.item, static_cast<uint32_t>(ids_.size()));
-    if (added) ids_.push_back(e.item);
+    auto [it, added] = index_.emplace(e.item, ids_.Intern(e.item));
     day_.Add(it->second, e.session, e.type, e.at, e.id, &touched_);
   }
 
@@ -47,7 +46,8 @@ class LiveFold {
     for (const auto& [id, item] : index_) {
       std::map<std::string, double> sorted;
       for (const auto& p : sequence ? day_.sequence(item) : day_.covisit(item)) {
-        sorted[ids_[p.item]] = sequence ? p.count / LiveDay::kSequenceUnit : p.count;
+        sorted[std::string(ids_.id(p.item))] =
+            sequence ? p.count / LiveDay::kSequenceUnit : p.count;
       }
       for (const auto& [neighbour, score] : sorted) Append(out, id, neighbour, score);
     }
@@ -67,7 +67,7 @@ class LiveFold {
     out.append("=").append(text);
   }
 
-  std::vector<std::string> ids_;
+  IdTable ids_;
   std::map<std::string, uint32_t> index_;  // ordered: renders by item id
   LiveDay day_;
   std::vector<uint32_t> touched_;

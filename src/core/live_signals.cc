@@ -8,17 +8,12 @@ namespace {
 
 // Per entry of a node-based container: the node's links and allocation header.
 constexpr size_t kNodeBytes = 4 * sizeof(void*);
-
-// A string's heap bytes beyond the object (none within the small-string buffer), twice: the id
-// is kept in ids_ and as index_'s key.
-size_t IdBytes(const std::string& id) { return id.capacity() > 15 ? 2 * (id.capacity() + 1) : 0; }
-
 }  // namespace
 
 bool LiveSignals::ByCombined::operator()(uint32_t a, uint32_t b) const {
   const float x = signals->items_[a].combined, y = signals->items_[b].combined;
   if (x != y) return x > y;
-  return signals->ids_[a] < signals->ids_[b];
+  return signals->ids_.id(a) < signals->ids_.id(b);
 }
 
 LiveSignals::LiveSignals(const LiveParams& params, std::shared_ptr<const SignalSnapshot> base,
@@ -43,12 +38,8 @@ std::vector<int32_t> LiveSignals::days() const {
 }
 
 uint32_t LiveSignals::Intern(std::string_view item_id) {
-  auto found = index_.find(item_id);
-  if (found != index_.end()) return found->second;
-  const auto live = static_cast<uint32_t>(ids_.size());
-  ids_.emplace_back(item_id);
-  id_bytes_ += IdBytes(ids_.back());
-  index_.emplace(std::string(item_id), live);
+  const auto live = ids_.Intern(item_id);
+  if (live < items_.size()) return live;
   ItemState& state = items_.emplace_back();
   if (auto base = base_->Find(item_id)) {
     state.base = *base;
@@ -102,6 +93,7 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
       list->erase(std::unique(list->begin(), list->end()), list->end());
     }
     for (uint32_t live : popularity_touched_) UpdatePopularity(live);
+    Resort(popularity_touched_);
     for (uint32_t live : touched_) RebuildLists(live);
   }
   UpdateBytes();
@@ -109,38 +101,54 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
   return folded;
 }
 
-void LiveSignals::Enter(uint32_t live) {
-  order_.insert(live);
-  const ItemState& item = items_[live];
-  if (item.base == kNone) return;
-  for (TagIndex tag : base_->tags(item.base)) {
-    tag_orders_.try_emplace(tag, ByCombined{this}).first->second.insert(live);
-    ++tag_order_entries_;
-  }
+void LiveSignals::MergeOrder(std::vector<uint32_t>& order, std::vector<uint32_t>& moved) const {
+  const ByCombined before{this};
+  std::sort(moved.begin(), moved.end(), before);
+  const size_t kept = order.size();
+  order.insert(order.end(), moved.begin(), moved.end());
+  std::inplace_merge(order.begin(), order.begin() + static_cast<ptrdiff_t>(kept), order.end(),
+                     before);
 }
 
-void LiveSignals::Leave(uint32_t live) {
-  order_.erase(live);
-  const ItemState& item = items_[live];
-  if (item.base == kNone) return;
-  for (TagIndex tag : base_->tags(item.base)) {
-    auto found = tag_orders_.find(tag);
-    found->second.erase(live);
-    if (found->second.empty()) tag_orders_.erase(found);
-    --tag_order_entries_;
+void LiveSignals::Resort(const std::vector<uint32_t>& changed) {
+  if (changed.empty()) return;
+  // Take the changed items out (one pass), then merge them back in at their new places: a
+  // batch costs O(order + changed log changed), and readers walk flat arrays.
+  for (uint32_t live : changed) items_[live].moving = true;
+  auto moving = [this](uint32_t live) { return items_[live].moving; };
+  std::erase_if(order_, moving);
+  std::vector<uint32_t> moved;
+  std::unordered_map<TagIndex, std::vector<uint32_t>> moved_by_tag;
+  for (uint32_t live : changed) {
+    const ItemState& item = items_[live];
+    if (item.base != kNone) {
+      for (TagIndex tag : base_->tags(item.base)) {
+        auto& list = moved_by_tag[tag];
+        if (item.live_pop > 0) list.push_back(live);
+      }
+    }
+    if (item.live_pop > 0) moved.push_back(live);
   }
+  MergeOrder(order_, moved);
+  for (auto& [tag, list] : moved_by_tag) {
+    Order& order = tag_orders_[tag];
+    tag_order_entries_ -= order.size();
+    std::erase_if(order, moving);
+    MergeOrder(order, list);
+    tag_order_entries_ += order.size();
+    if (order.empty()) tag_orders_.erase(tag);
+  }
+  for (uint32_t live : changed) items_[live].moving = false;
 }
 
 void LiveSignals::UpdatePopularity(uint32_t live) {
   ItemState& item = items_[live];
-  if (item.live_pop > 0) Leave(live);
   item.live_pop = 0;
   for (const auto& [day, layer] : live_days_) {
     item.live_pop += layer->popularity(live) * std::exp2(-(day_ - day) / params_.half_life_days);
   }
   const double base_pop = item.base != kNone ? base_->popularity(item.base) * factor_ : 0.0;
   item.combined = static_cast<float>(base_pop + item.live_pop);
-  if (item.live_pop > 0) Enter(live);
   if (item.base != kNone) {
     uint64_t& word = in_order_[item.base / 64];
     const uint64_t bit = uint64_t{1} << (item.base % 64);
@@ -195,7 +203,7 @@ void LiveSignals::MergeInto(uint32_t live, bool successors, std::vector<Neighbou
   merged.erase(summed + 1, merged.end());
   const size_t base_count = base_->item_count();
   auto id = [&](ItemIndex view) -> std::string_view {
-    return view < base_count ? base_->item_id(view) : ids_[live_only_[view - base_count]];
+    return view < base_count ? base_->item_id(view) : ids_.id(live_only_[view - base_count]);
   };
   const auto keep = std::min<ptrdiff_t>(static_cast<ptrdiff_t>(merged.size()), kMaxNeighbours);
   std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(),
@@ -221,7 +229,7 @@ void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,
   live_of_base_.assign(base_->item_count(), kNone);
   for (uint32_t live = 0; live < items_.size(); ++live) {
     ItemState& item = items_[live];
-    auto found = base_->Find(ids_[live]);
+    auto found = base_->Find(ids_.id(live));
     item.base = found ? *found : kNone;
     if (found) {
       item.view = *found;
@@ -247,10 +255,12 @@ void LiveSignals::ReorderPopularity() {
   tag_orders_.clear();
   tag_order_entries_ = 0;
   std::fill(in_order_.begin(), in_order_.end(), 0);
+  std::vector<uint32_t> all(items_.size());
   for (uint32_t live = 0; live < items_.size(); ++live) {
-    items_[live].live_pop = 0;  // not in order_ any more
     UpdatePopularity(live);
+    all[live] = live;
   }
+  Resort(all);
 }
 
 void LiveSignals::Reindex() {
@@ -270,30 +280,22 @@ void LiveSignals::Compact() {
       }
     });
   }
-  std::vector<std::string> ids;
-  ids.reserve(kept.size());
-  for (uint32_t live : kept) ids.push_back(std::move(ids_[live]));
+  IdTable ids;
+  for (uint32_t live : kept) ids.Intern(ids_.id(live));
   ids_ = std::move(ids);
-  index_.clear();
-  for (uint32_t live = 0; live < ids_.size(); ++live) index_.emplace(ids_[live], live);
   items_.assign(ids_.size(), ItemState{});
   list_bytes_ = 0;
-  id_bytes_ = 0;
-  for (const std::string& id : ids_) id_bytes_ += IdBytes(id);
   for (const auto& [day, layer] : live_days_) layer->Remap(new_index);
 }
 
 void LiveSignals::UpdateBytes() {
   size_t bytes = 0;
   for (const auto& [day, layer] : live_days_) bytes += layer->MemoryBytes() + kNodeBytes;
-  bytes += list_bytes_ + id_bytes_;
-  bytes += ids_.capacity() * sizeof(std::string) + items_.capacity() * sizeof(ItemState);
-  bytes += index_.size() * (sizeof(std::string) + sizeof(uint32_t) + kNodeBytes) +
-           index_.bucket_count() * sizeof(void*);
+  bytes += list_bytes_ + ids_.MemoryBytes() + items_.capacity() * sizeof(ItemState);
   bytes += live_of_base_.capacity() * sizeof(uint32_t) +
-           tag_order_entries_ * (sizeof(uint32_t) + kNodeBytes) +
+           tag_order_entries_ * sizeof(uint32_t) * 2 +  // vectors at up to twice their size
            tag_orders_.size() * (sizeof(Order) + kNodeBytes);
-  bytes += order_.size() * (sizeof(uint32_t) + kNodeBytes) + in_order_.capacity() * 8 +
+  bytes += order_.capacity() * sizeof(uint32_t) + in_order_.capacity() * 8 +
            live_only_.capacity() * sizeof(uint32_t);
   bytes_.store(bytes, std::memory_order_relaxed);
 }

@@ -160,13 +160,13 @@ BENCHMARK_CAPTURE(BM_Recommend, tag_constraints, Kind::kTagConstraints, false)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Recommend, exclude_ids, Kind::kExcludeIds, false)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, live/popularity, Kind::kPopularity, true)
+BENCHMARK_CAPTURE(BM_Recommend, live / popularity, Kind::kPopularity, true)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, live/anchors, Kind::kAnchors, true)
+BENCHMARK_CAPTURE(BM_Recommend, live / anchors, Kind::kAnchors, true)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, live/tag_constraints, Kind::kTagConstraints, true)
+BENCHMARK_CAPTURE(BM_Recommend, live / tag_constraints, Kind::kTagConstraints, true)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Recommend, live/exclude_ids, Kind::kExcludeIds, true)
+BENCHMARK_CAPTURE(BM_Recommend, live / exclude_ids, Kind::kExcludeIds, true)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -8,9 +8,9 @@ namespace recsys {
 std::optional<ItemIndex> SignalView::Find(std::string_view item_id) const {
   if (auto i = base_.Find(item_id)) return i;
   if (live_ == nullptr) return std::nullopt;
-  auto found = live_->index_.find(item_id);
-  if (found == live_->index_.end()) return std::nullopt;
-  return live_->items_[found->second].view;
+  auto found = live_->ids_.Find(item_id);
+  if (!found) return std::nullopt;
+  return live_->items_[*found].view;
 }
 
 uint32_t SignalView::LiveIndex(ItemIndex i) const {

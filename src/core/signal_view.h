@@ -38,7 +38,7 @@ class SignalView {
   size_t item_count() const { return base_count_ + (live_ ? live_->live_only_.size() : 0); }
   bool empty() const { return item_count() == 0; }
   std::string_view item_id(ItemIndex i) const {
-    return i < base_count_ ? base_.item_id(i) : live_->ids_[live_->live_only_[i - base_count_]];
+    return i < base_count_ ? base_.item_id(i) : live_->ids_.id(live_->live_only_[i - base_count_]);
   }
   std::optional<ItemIndex> Find(std::string_view item_id) const;
   // Calls fn(index) once for each of `item_ids` found: the base's in order (their lookups
@@ -48,10 +48,8 @@ class SignalView {
     base_.ForEachFound(item_ids, fn);
     if (live_ == nullptr || live_->live_only_.empty()) return;
     for (const std::string& id : item_ids) {
-      auto found = live_->index_.find(id);
-      if (found != live_->index_.end() && live_->items_[found->second].base == LiveSignals::kNone) {
-        fn(live_->items_[found->second].view);
-      }
+      auto found = live_->ids_.Find(id);
+      if (found && live_->items_[*found].base == LiveSignals::kNone) fn(live_->items_[*found].view);
     }
   }
 
@@ -129,7 +127,7 @@ void SignalView::ForEachByPopularity(std::span<const ItemIndex> base_order, TagI
       const float base_score = base_.popularity(base_order[next]) * factor;
       take_live = item.combined != base_score
                       ? item.combined > base_score
-                      : live_->ids_[*live] < base_.item_id(base_order[next]);
+                      : live_->ids_.id(*live) < base_.item_id(base_order[next]);
     }
     if (take_live) {
       if (!fn(live_->items_[*live].view)) return;
