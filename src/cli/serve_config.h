@@ -58,7 +58,7 @@ struct ServeConfig {
   int history_poll_ms = 250;                   // RECSYS_HISTORY_POLL_MS: tail new events
   int history_max_mb = 1024;                   // RECSYS_HISTORY_MAX_MB: recent-history memory cap
   bool live_signals_enabled = true;   // RECSYS_LIVE_SIGNALS_ENABLED: today served from memory
-  int live_max_mb = 256;              // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
+  int live_max_mb = 1024;             // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
   int signal_today_interval_s = 300;  // RECSYS_SIGNAL_TODAY_INTERVAL_S: persist today this often
 };
 
