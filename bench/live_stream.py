@@ -27,6 +27,9 @@ def now_text():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+RUN = str(int(time.time()))  # event ids differ from any earlier run's (they are idempotency keys)
+
+
 class Shop:
     def __init__(self, items, seed):
         self.items, self.random, self.serial = items, random.Random(seed), 0
@@ -37,7 +40,7 @@ class Shop:
             self.serial += 1
             session = self.serial // SESSION_LENGTH
             item = int(math.exp(self.random.random() * math.log(self.items)))
-            out.append({"event_id": f"{prefix}-{self.serial}", "occurred_at": now_text(),
+            out.append({"event_id": f"{RUN}-{prefix}-{self.serial}", "occurred_at": now_text(),
                         "user_id": f"live-user-{session % 200000}", "session_id": f"{prefix}-s{session}",
                         "event_type": self.random.choice(TYPES), "item_id": f"item-{item:07d}",
                         "surface": "default"})
@@ -50,6 +53,8 @@ def post(conn, path, body):
     data = response.read()
     if response.status not in (200, 202):
         raise SystemExit(f"{path}: {response.status} {data[:300]!r}")
+    if path == "/v1/events" and json.loads(data)["accepted"] != len(body["events"]):
+        raise SystemExit(f"{path}: not every event was accepted: {data[:300]!r}")
     return data
 
 
