@@ -132,7 +132,10 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
     gauges.push_back({"recsys_exposure_torn_records_total", static_cast<double>(e.torn_records)});
   }
   gauges.push_back({"recsys_history_users", static_cast<double>(sources.history.users())});
+  gauges.push_back({"recsys_history_items", static_cast<double>(sources.history.items())});
+  // The heap the index really holds (users, sessions and item ids), against its cap.
   gauges.push_back({"recsys_history_bytes", static_cast<double>(sources.history.bytes())});
+  gauges.push_back({"recsys_history_max_bytes", static_cast<double>(sources.history.max_bytes())});
   gauges.push_back(
       {"recsys_history_evictions_total", static_cast<double>(sources.history.evictions())});
   gauges.push_back({"recsys_history_events_applied_total",
