@@ -144,6 +144,7 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   gauges.push_back({"recsys_events_accepted_total", static_cast<double>(events.accepted)});
   gauges.push_back({"recsys_events_duplicates_total", static_cast<double>(events.duplicates)});
   gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
+  gauges.push_back({"recsys_events_rate_limited_total", static_cast<double>(events.rate_limited)});
   return gauges;
 }
 
@@ -413,7 +414,9 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
                                       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
   store::PgEventStore event_store(config.database_url);
-  service::IngestService ingest(state, event_store, config.user_key_secret);
+  service::IngestService ingest(
+      state, event_store, config.user_key_secret,
+      {static_cast<double>(config.events_rate), static_cast<double>(config.events_burst)});
   store::PgCatalogStore catalog_store(config.database_url);
   service::CatalogService catalog(state, catalog_store);
 

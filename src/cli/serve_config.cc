@@ -98,6 +98,8 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &ServeConfig::signal_build_interval_ms, 100, 86400000},
     {"RECSYS_HISTORY_POLL_MS", &ServeConfig::history_poll_ms, 10, 500},
     {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
+    {"RECSYS_EVENTS_RATE", &ServeConfig::events_rate, 0, 10000000},
+    {"RECSYS_EVENTS_BURST", &ServeConfig::events_burst, 1000, 1000000000},
     {"RECSYS_SHARED_SNAPSHOT_MIN_MB", &ServeConfig::shared_snapshot_min_mb, 0, 1 << 20},
 };
 

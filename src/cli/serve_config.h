@@ -39,6 +39,8 @@ struct ServeConfig {
   int exposure_flush_ms = 50;        // RECSYS_EXPOSURE_FLUSH_MS: longest a row waits for its COPY
   std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
   double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
+  int events_rate = 2000;          // RECSYS_EVENTS_RATE: events/s per tenant default; 0 = unlimited
+  int events_burst = 20000;        // RECSYS_EVENTS_BURST: that bucket (>= 1000, one full batch)
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503
   int request_timeout_ms = 30000;  // RECSYS_REQUEST_TIMEOUT_MS: to read a request, and idle
   int shutdown_grace_ms = 10000;   // RECSYS_SHUTDOWN_GRACE_MS: SIGTERM waits this for requests
