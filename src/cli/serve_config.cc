@@ -100,6 +100,8 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
     {"RECSYS_EVENTS_RATE", &ServeConfig::events_rate, 0, 10000000},
     {"RECSYS_EVENTS_BURST", &ServeConfig::events_burst, 1000, 1000000000},
+    {"RECSYS_HEAP_TRIM_MS", &ServeConfig::heap_trim_ms, 0, 3600000},
+    {"RECSYS_MALLOC_ARENA_MAX", &ServeConfig::malloc_arena_max, 0, 1024},
     {"RECSYS_SHARED_SNAPSHOT_MIN_MB", &ServeConfig::shared_snapshot_min_mb, 0, 1 << 20},
 };
 

@@ -59,6 +59,8 @@ struct ServeConfig {
   bool signal_build_in_sql = false;            // RECSYS_SIGNAL_BUILD_METHOD=sql (else streaming)
   int history_poll_ms = 250;                   // RECSYS_HISTORY_POLL_MS: tail new events
   int history_max_mb = 1024;                   // RECSYS_HISTORY_MAX_MB: recent-history memory cap
+  int heap_trim_ms = 5000;   // RECSYS_HEAP_TRIM_MS: give freed heap back this often; 0 = never
+  int malloc_arena_max = 0;  // RECSYS_MALLOC_ARENA_MAX: malloc's arenas; 0 = glibc's default
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

@@ -67,6 +67,8 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_HISTORY_MAX_MB", "0"},
       {"RECSYS_EVENTS_RATE", "-1"},
       {"RECSYS_EVENTS_BURST", "999"},
+      {"RECSYS_HEAP_TRIM_MS", "-1"},
+      {"RECSYS_MALLOC_ARENA_MAX", "5000"},
       {"RECSYS_WARM_START_ENABLED", "perhaps"},
       {"RECSYS_WARM_START_DIR", ""},
       {"RECSYS_SPILL_DIR", ""},
@@ -143,6 +145,8 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
   EXPECT_EQ(defaults.value().warm_start_dir, ".recsys-warm");
   EXPECT_EQ(defaults.value().events_rate, 2000);
   EXPECT_EQ(defaults.value().events_burst, 20000);
+  EXPECT_EQ(defaults.value().heap_trim_ms, 5000);
+  EXPECT_EQ(defaults.value().malloc_arena_max, 0);
 }
 
 }  // namespace
