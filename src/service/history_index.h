@@ -6,7 +6,7 @@
 // event adds in O(1) and own(i) = 2^(log_i − max_j log_j) needs no decay at read time (the factor
 // 2^(−now / half_life) cancels in the normalization). Users are found by a 64-bit hash of (tenant,
 // key kind, key): a collision at 1M users has a probability near 3e-8 and would only mix two
-// users' histories. Item ids are interned once.
+// users' histories.
 //
 // Bounded as a whole: at most `items_per_user` items per user (the least recent leaves first), and
 // `max_bytes` for everything: users, sessions and the item ids they refer to. Item ids are
@@ -14,9 +14,10 @@
 // refers to is freed. bytes() counts the heap really held (hash-table nodes and buckets, list
 // nodes, vectors' capacity, the ids' buffers; core/heap_bytes.h), so the cap holds in resident
 // memory, not just in payload. Measured on the hostile stream (a new user and a new 60-byte item
-// per event): about 330 bytes per user with one item. When over the cap, an Add evicts the least
-// recently updated users of the shard it writes to, so the cap may be passed by at most one user
-// per shard; evictions are counted in evictions() and logged at most once a minute.
+// per event): 315 bytes per user with its item (README "Sizing the memory caps"). When over the
+// cap, an Add evicts the least recently updated users of the shard it writes to, so the cap may
+// be passed by at most one user per shard; evictions are counted in evictions() and logged at
+// most once a minute.
 // Thread-safe: 64 shards, each behind its own mutex; Recent() copies what it returns.
 #pragma once
 

@@ -133,6 +133,27 @@ TEST(HistoryIndexTest, BytesMatchTheHeapTheIndexHolds) {
   EXPECT_NEAR(static_cast<double>(index->bytes()), used, 0.1 * used);
 }
 
+// Writers evicting (and so freeing and reusing item indexes) while readers read: a history never
+// shows an item of another user.
+TEST(HistoryIndexTest, ReadersNeverSeeAnotherUsersItemWhileIdsAreFreedAndReused) {
+  HistoryIndex index(64 * 4096);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&index, t] {
+      for (int i = 0; i < 20000; ++i) {
+        const std::string user = Numbered(t % 2 == 0 ? "even" : "odd", i % 500);
+        index.Add(User(user), user + "/" + std::to_string(i), kT0 + i, EventType::kView, 1, 30, 4);
+        for (const HistoryItem& h : index.Recent(User(user), 0)) {
+          ASSERT_EQ(h.item_id.rfind(user + "/", 0), 0u) << h.item_id << " in " << user;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(index.evictions(), 0u);
+  EXPECT_LE(index.bytes(), 64u * 4096);
+}
+
 TEST(HistoryIndexTest, ConcurrentWritersAndReaders) {
   HistoryIndex index(64 << 20);
   std::vector<std::thread> threads;
