@@ -61,7 +61,7 @@ size_t HeapTrimmer::Check() {
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::steady_clock::now().time_since_epoch())
                             .count();
-  if (now_s - last_log_s_ >= kLogEverySeconds) {
+  if (last_log_s_ == kNeverLogged || now_s - last_log_s_ >= kLogEverySeconds) {
     last_log_s_ = now_s;
     Log(Level::kInfo, "returned freed heap to the system (logged at most once a minute)")
         .Int("released_bytes", static_cast<int64_t>(released))

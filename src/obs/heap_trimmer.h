@@ -58,7 +58,8 @@ class HeapTrimmer {
   const size_t min_idle_bytes_;
   size_t baseline_ = 0;
   std::atomic<uint64_t> trims_{0}, released_{0};
-  int64_t last_log_s_ = INT64_MIN;
+  static constexpr int64_t kNeverLogged = INT64_MIN;
+  int64_t last_log_s_ = kNeverLogged;  // steady-clock seconds
 };
 
 }  // namespace recsys::obs

@@ -47,7 +47,10 @@ TEST(HeapTrimmerTest, GivesABurstsFreedChunksBackToTheKernel) {
   const MemoryReading before = ReadMemory();
   ASSERT_GT(before.idle_bytes(), 60 * kMiB);
   HeapTrimmer trimmer(16 * kMiB);
+  ::testing::internal::CaptureStderr();
   EXPECT_GT(trimmer.Check(), 40 * kMiB);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("returned freed heap"),
+            std::string::npos);
   EXPECT_EQ(trimmer.trims(), 1u);
   EXPECT_LT(ReadMemory().idle_bytes(), before.idle_bytes() - 40 * kMiB);
   EXPECT_EQ(trimmer.Check(), 0u);  // nothing new worth a trim

@@ -131,7 +131,7 @@ void HistoryIndex::LogEvictions(uint64_t evicted) {
                             std::chrono::steady_clock::now().time_since_epoch())
                             .count();
   int64_t last = last_eviction_log_.load(std::memory_order_relaxed);
-  if (now_s - last < kEvictionLogEverySeconds ||
+  if ((last != kNeverLogged && now_s - last < kEvictionLogEverySeconds) ||
       !last_eviction_log_.compare_exchange_strong(last, now_s, std::memory_order_relaxed)) {
     return;
   }

@@ -105,7 +105,8 @@ class HistoryIndex {
   InternTable items_;  // a reference per (user, item) entry; released under the user's shard lock
   std::atomic<size_t> users_{0}, user_bytes_{0};
   std::atomic<uint64_t> evictions_{0};
-  std::atomic<int64_t> last_eviction_log_{INT64_MIN};  // steady-clock seconds
+  static constexpr int64_t kNeverLogged = INT64_MIN;
+  std::atomic<int64_t> last_eviction_log_{kNeverLogged};  // steady-clock seconds
 };
 
 }  // namespace recsys::service

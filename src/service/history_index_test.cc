@@ -89,6 +89,23 @@ TEST(HistoryIndexTest, AStreamOfNewUsersAndNewItemsStaysWithinTheCap) {
   EXPECT_GT(index.bytes(), kCap * 9 / 10);  // and the cap is used, not wasted
 }
 
+TEST(HistoryIndexTest, EvictionIsLoggedOnceAMinuteNotPerEvent) {
+  HistoryIndex index(64 * 4096);
+  ::testing::internal::CaptureStderr();
+  for (int u = 0; u < 20000; ++u) {
+    index.Add(User(Numbered("user", u)), "x", kT0, EventType::kView, 1, 30, 50);
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_GT(index.evictions(), 10000u);
+  size_t lines = 0;
+  for (size_t at = log.find("memory cap"); at != std::string::npos;
+       at = log.find("memory cap", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
+  EXPECT_NE(log.find("\"evictions_total\""), std::string::npos) << log;
+}
+
 TEST(HistoryIndexTest, AnItemPushedOutOfEveryHistoryIsReleased) {
   HistoryIndex index(1 << 20);
   for (int i = 0; i < 10; ++i) {
