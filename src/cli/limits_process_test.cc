@@ -1,4 +1,5 @@
-// Abuse limits end to end: per-tenant rate limit, connection cap, request timeout, CORS.
+// Abuse limits end to end: per-tenant request and event rate limits, connection cap, request
+// timeout, CORS.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -54,6 +55,33 @@ TEST_F(LimitsTest, TenantRateLimitAnswers429WithRetryAfter) {
   EXPECT_NE(last.headers.find("Retry-After: "), std::string::npos) << last.headers;
   // Within the window, later requests are refused too: at 0.5/s no token is back yet.
   EXPECT_EQ(HttpCall(serve.port(), "POST", "/v1/recommend", kDemo, kBody).status, 429);
+}
+
+// `count` events with distinct ids from `first` on.
+std::string EventBatch(int first, int count) {
+  std::string events;
+  for (int i = first; i < first + count; ++i) {
+    events += std::string(events.empty() ? "" : ",") + R"({"event_id": "limit-)" +
+              std::to_string(i) +
+              R"(", "occurred_at": "2026-11-01T10:00:00Z", "user_id": "u", "event_type": "view",
+                 "item_id": "sku-1"})";
+  }
+  return R"({"events": [)" + events + "]}";
+}
+
+TEST_F(LimitsTest, EventsBeyondTheTenantsRateAnswer429WithRetryAfter) {
+  ServeProcess serve(db_->url(), {{"RECSYS_EVENTS_RATE", "10"}, {"RECSYS_EVENTS_BURST", "1500"}});
+  HttpResult first = serve.Post("/v1/events", EventBatch(0, 1000));
+  ASSERT_EQ(first.status, 202) << first.body;
+  // 500 tokens left: a batch of 600 is refused whole, counted in events, not requests.
+  HttpResult refused = serve.Post("/v1/events", EventBatch(1000, 600));
+  ASSERT_EQ(refused.status, 429) << refused.body;
+  EXPECT_NE(refused.headers.find("application/problem+json"), std::string::npos);
+  EXPECT_NE(refused.body.find("RECSYS_RATE_LIMITED"), std::string::npos);
+  EXPECT_NE(refused.headers.find("Retry-After: "), std::string::npos) << refused.headers;  // ~10 s
+  EXPECT_EQ(serve.Post("/v1/events", EventBatch(1000, 400)).status, 202);
+  const std::string metrics = testing::HttpCall(serve.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("recsys_events_rate_limited_total 600"), std::string::npos);
 }
 
 TEST_F(LimitsTest, ConnectionsBeyondTheCapGet503) {

@@ -21,6 +21,7 @@
 #include "http/server.h"
 #include "http/serving_routes.h"
 #include "http/tenant_routes.h"
+#include "obs/heap_trimmer.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "service/admin_service.h"
@@ -67,6 +68,10 @@ sigset_t BlockHandledSignals() {
   return set;
 }
 
+// Idle heap (freed, still resident) beyond this, and beyond a quarter of the heap in use, is
+// given back to the kernel (obs/heap_trimmer.h).
+constexpr size_t kHeapTrimMinIdleBytes = 16 << 20;
+
 // Outcomes of the scheduled signal builds, for /metrics.
 struct BuildOutcomes {
   std::atomic<uint64_t> ok{0}, failed{0}, skipped{0}, days{0};
@@ -83,7 +88,19 @@ struct GaugeSources {
   const store::HistoryTailer& history_tailer;
   const service::IngestService& ingest;
   const service::LiveRegistry& live;
+  const obs::HeapTrimmer& heap_trimmer;
 };
+
+// The process's memory: resident, malloc's in use and free, and what the trimmer gave back.
+void AddMemoryGauges(const obs::HeapTrimmer& trimmer, obs::Metrics::Gauges& gauges) {
+  const obs::MemoryReading memory = obs::ReadMemory();
+  gauges.push_back({"recsys_process_resident_bytes", static_cast<double>(memory.resident_bytes)});
+  gauges.push_back({"recsys_heap_in_use_bytes", static_cast<double>(memory.heap_in_use_bytes)});
+  gauges.push_back({"recsys_heap_free_bytes", static_cast<double>(memory.heap_free_bytes)});
+  gauges.push_back({"recsys_heap_trims_total", static_cast<double>(trimmer.trims())});
+  gauges.push_back(
+      {"recsys_heap_trimmed_bytes_total", static_cast<double>(trimmer.released_bytes())});
+}
 
 obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   const service::StateHolder& state = sources.state;
@@ -133,12 +150,15 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
     gauges.push_back({"recsys_exposure_torn_records_total", static_cast<double>(e.torn_records)});
   }
   gauges.push_back({"recsys_history_users", static_cast<double>(sources.history.users())});
+  gauges.push_back({"recsys_history_items", static_cast<double>(sources.history.items())});
+  // The heap the index really holds (users, sessions and item ids), against its cap.
   gauges.push_back({"recsys_history_bytes", static_cast<double>(sources.history.bytes())});
   gauges.push_back({"recsys_live_bytes", static_cast<double>(sources.live.MemoryBytes())});
   gauges.push_back({"recsys_live_layers", static_cast<double>(sources.live.layers())});
   gauges.push_back({"recsys_live_events_folded_total", static_cast<double>(sources.live.folded())});
   gauges.push_back(
       {"recsys_live_events_refused_total", static_cast<double>(sources.live.refused())});
+  gauges.push_back({"recsys_history_max_bytes", static_cast<double>(sources.history.max_bytes())});
   gauges.push_back(
       {"recsys_history_evictions_total", static_cast<double>(sources.history.evictions())});
   gauges.push_back({"recsys_history_events_applied_total",
@@ -147,6 +167,8 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   gauges.push_back({"recsys_events_accepted_total", static_cast<double>(events.accepted)});
   gauges.push_back({"recsys_events_duplicates_total", static_cast<double>(events.duplicates)});
   gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
+  gauges.push_back({"recsys_events_rate_limited_total", static_cast<double>(events.rate_limited)});
+  AddMemoryGauges(sources.heap_trimmer, gauges);
   return gauges;
 }
 
@@ -183,6 +205,16 @@ void RunScheduledBuild(store::SignalBuilder& builder, const store::SignalBuildOp
       .Int("duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count());
+}
+
+// Gives freed heap back to the kernel after bursts (obs/heap_trimmer.h), every `heap_trim_ms`.
+void StartHeapTrims(const ServeConfig& config, obs::HeapTrimmer& trimmer, PeriodicThread& thread) {
+  if (config.heap_trim_ms == 0) return;
+  const auto interval = std::chrono::milliseconds(config.heap_trim_ms);
+  thread.Start(interval, [&trimmer, interval](bool) {
+    trimmer.Check();
+    return interval;
+  });
 }
 
 // Saves the snapshots for the next start on this machine; logged, never fatal.
@@ -358,6 +390,9 @@ int WaitForStopSignal(const sigset_t& handled_signals, service::StateRefresher& 
 // Builds every part, serves until a stop signal, then stops them in order. Objects are declared
 // in dependency order, so they are destroyed (their threads stopped) in the reverse.
 int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
+  obs::HeapTrimmer heap_trimmer(kHeapTrimMinIdleBytes);
+  PeriodicThread heap_trims;
+  StartHeapTrims(config, heap_trimmer, heap_trims);
   store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
   partitions.Start();
   store::SignalBuilder signal_builder(config.database_url);
@@ -422,13 +457,15 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
                                       std::chrono::milliseconds(config.readiness_interval_ms));
   readiness.Start();
   store::PgEventStore event_store(config.database_url);
-  service::IngestService ingest(state, event_store, config.user_key_secret);
+  service::IngestService ingest(
+      state, event_store, config.user_key_secret,
+      {static_cast<double>(config.events_rate), static_cast<double>(config.events_burst)});
   store::PgCatalogStore catalog_store(config.database_url);
   service::CatalogService catalog(state, catalog_store);
 
   http::Router router;
   const GaugeSources gauges{state,          refresher, builds, exposures.get(), readiness, history,
-                            history_tailer, ingest,    live};
+                            history_tailer, ingest,    live,   heap_trimmer};
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
       [&gauges] { return CollectGauges(gauges); });
@@ -468,6 +505,10 @@ int RunServe(bool check_config_only) {
     std::printf("configuration ok: listen %s:%d, %d threads\n", config.http_host.c_str(),
                 config.http_port, config.http_threads);
     return 0;
+  }
+  if (!obs::LimitMallocArenas(config.malloc_arena_max)) {
+    std::fprintf(stderr, "recsys-service: warning: malloc refused RECSYS_MALLOC_ARENA_MAX=%d\n",
+                 config.malloc_arena_max);
   }
   obs::InitLogging(config.log_level);
   if (const int code = PrepareDatabase(config); code != 0) return code;

@@ -39,6 +39,8 @@ struct ServeConfig {
   int exposure_flush_ms = 50;        // RECSYS_EXPOSURE_FLUSH_MS: longest a row waits for its COPY
   std::string experiment_salt = "recsys-experiments";  // RECSYS_EXPERIMENT_SALT
   double rate_limit_rps = 0;       // RECSYS_RATE_LIMIT_RPS: per-tenant default; 0 = unlimited
+  int events_rate = 2000;          // RECSYS_EVENTS_RATE: events/s per tenant default; 0 = unlimited
+  int events_burst = 20000;        // RECSYS_EVENTS_BURST: that bucket (>= 1000, one full batch)
   int max_connections = 4096;      // RECSYS_MAX_CONNECTIONS: more get 503
   int request_timeout_ms = 30000;  // RECSYS_REQUEST_TIMEOUT_MS: to read a request, and idle
   int shutdown_grace_ms = 10000;   // RECSYS_SHUTDOWN_GRACE_MS: SIGTERM waits this for requests
@@ -60,6 +62,8 @@ struct ServeConfig {
   bool live_signals_enabled = true;   // RECSYS_LIVE_SIGNALS_ENABLED: today served from memory
   int live_max_mb = 1024;             // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
   int signal_today_interval_s = 300;  // RECSYS_SIGNAL_TODAY_INTERVAL_S: persist today this often
+  int heap_trim_ms = 5000;   // RECSYS_HEAP_TRIM_MS: give freed heap back this often; 0 = never
+  int malloc_arena_max = 0;  // RECSYS_MALLOC_ARENA_MAX: malloc's arenas; 0 = glibc's default
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

@@ -65,6 +65,10 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "5"},
       {"RECSYS_HISTORY_POLL_MS", "1000"},
       {"RECSYS_HISTORY_MAX_MB", "0"},
+      {"RECSYS_EVENTS_RATE", "-1"},
+      {"RECSYS_EVENTS_BURST", "999"},
+      {"RECSYS_HEAP_TRIM_MS", "-1"},
+      {"RECSYS_MALLOC_ARENA_MAX", "5000"},
       {"RECSYS_WARM_START_ENABLED", "perhaps"},
       {"RECSYS_WARM_START_DIR", ""},
       {"RECSYS_SPILL_DIR", ""},
@@ -113,6 +117,8 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
                                          {"RECSYS_HISTORY_POLL_MS", "100"},
                                          {"RECSYS_MAX_BODY_BYTES", "2048"},
                                          {"RECSYS_RATE_LIMIT_RPS", "50"},
+                                         {"RECSYS_EVENTS_RATE", "0"},
+                                         {"RECSYS_EVENTS_BURST", "5000"},
                                          {"RECSYS_USER_KEY_SECRET", "0123456789abcdef"},
                                          {"RECSYS_SIGNAL_BUILD_METHOD", "sql"},
                                          {"RECSYS_CORS_ORIGINS", "https://a.example,*"}}),
@@ -125,6 +131,8 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
   EXPECT_EQ(c.history_poll_ms, 100);
   EXPECT_EQ(c.max_body_bytes, 2048u);
   EXPECT_EQ(c.rate_limit_rps, 50);
+  EXPECT_EQ(c.events_rate, 0);
+  EXPECT_EQ(c.events_burst, 5000);
   EXPECT_EQ(c.user_key_secret, "0123456789abcdef");
   EXPECT_FALSE(c.user_key_secret_generated);
   EXPECT_TRUE(c.signal_build_in_sql);
@@ -135,6 +143,10 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
   EXPECT_TRUE(defaults.value().user_key_secret_generated);
   EXPECT_GE(defaults.value().user_key_secret.size(), 32u);
   EXPECT_EQ(defaults.value().warm_start_dir, ".recsys-warm");
+  EXPECT_EQ(defaults.value().events_rate, 2000);
+  EXPECT_EQ(defaults.value().events_burst, 20000);
+  EXPECT_EQ(defaults.value().heap_trim_ms, 5000);
+  EXPECT_EQ(defaults.value().malloc_arena_max, 0);
 }
 
 }  // namespace

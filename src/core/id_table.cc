@@ -68,6 +68,17 @@ void IdTable::Rehash(size_t slot_count) {
   }
 }
 
+size_t IdTable::GrowthForNew(size_t length) const {
+  const size_t entry = (kHeader + length + 3) & ~size_t{3};
+  size_t growth = entry;
+  if (arena_.size() + entry > arena_.capacity()) growth += std::max(arena_.capacity(), entry);
+  if (entries_.size() == entries_.capacity())
+    growth += std::max<size_t>(entries_.capacity(), 1) * 4;
+  if (2 * (size() + 1) > slots_.size())
+    growth += std::max<size_t>(slots_.size(), 16) * 2 * sizeof(Slot);
+  return growth;
+}
+
 size_t IdTable::MemoryBytes() const {
   return arena_.capacity() + entries_.capacity() * sizeof(uint32_t) +
          slots_.capacity() * sizeof(Slot);

@@ -48,6 +48,9 @@ class IdTable {
   bool empty() const { return entries_.empty(); }
   // Heap bytes held.
   size_t MemoryBytes() const;
+  // At most how many heap bytes interning one new id of `length` bytes would add (its tables
+  // grow by doubling), for callers that hold a memory cap.
+  size_t GrowthForNew(size_t length) const;
 
  private:
   friend struct SnapshotCodec;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/heap_bytes.h"
+
 namespace recsys {
 namespace {
 
@@ -10,12 +12,10 @@ constexpr size_t kMaxSessionItems = 50;  // co-visitation: a session's first 50 
 constexpr int kSequenceReach = 3;        // sequences: the next 3 items
 constexpr uint32_t kSixths[kSequenceReach + 1] = {0, 6, 3, 2};  // 1/gap in sixths
 
-// A session's hash-map node beyond its key and value: next pointer, cached hash, bucket.
-constexpr size_t kNodeOverhead = 3 * sizeof(void*);
-
+// What a vector's buffer takes from malloc (core/heap_bytes.h).
 template <typename T>
 size_t CapacityBytes(const std::vector<T>& v) {
-  return v.capacity() * sizeof(T);
+  return HeapBytes(v.capacity() * sizeof(T));
 }
 
 bool RowBefore(TimestampUs at, int64_t id, const auto& row) {
@@ -67,8 +67,8 @@ void LiveDay::Add(uint32_t item, std::string_view session_key, EventType type, T
   auto found = sessions_.find(session_key);
   if (found == sessions_.end()) {
     found = sessions_.emplace(std::string(session_key), Session{}).first;
-    bytes_ += sizeof(std::pair<const std::string, Session>) + kNodeOverhead +
-              (session_key.size() > 15 ? session_key.size() + 1 : 0);
+    bytes_ += NodeBytes(sizeof(std::pair<const std::string, Session>), 1, true) +
+              StringHeapBytes(found->first);
   }
   Session& session = found->second;
   const size_t before = CapacityBytes(session.rows) + CapacityBytes(session.firsts);
@@ -95,6 +95,25 @@ void LiveDay::Add(uint32_t item, std::string_view session_key, EventType type, T
     Contribute(session, +1, touched);
   }
   bytes_ += CapacityBytes(session.rows) + CapacityBytes(session.firsts) - before;
+}
+
+size_t LiveDay::GrowthFor(uint32_t item, std::string_view session_key) const {
+  size_t growth = 0;
+  if (item >= items_.capacity()) {
+    growth += HeapBytes(std::max<size_t>(2 * items_.capacity(), item + 1) * sizeof(ItemState));
+  }
+  auto found = sessions_.find(session_key);
+  if (found == sessions_.end()) {
+    growth += NodeBytes(sizeof(std::pair<const std::string, Session>), 1, true) +
+              session_key.size() + 32 + HeapBytes(sizeof(Row)) + HeapBytes(sizeof(First));
+    if (sessions_.size() + 1 > sessions_.bucket_count() * sessions_.max_load_factor()) {
+      growth += 2 * sessions_.bucket_count() * sizeof(void*);
+    }
+  } else {
+    const auto& rows = found->second.rows;
+    if (rows.size() == rows.capacity()) growth += HeapBytes(2 * rows.capacity() * sizeof(Row));
+  }
+  return growth;
 }
 
 void LiveDay::AppendFast(Session& session, const Row& row, std::vector<uint32_t>* touched) {

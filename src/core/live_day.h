@@ -13,6 +13,7 @@
 // order first occurrences at the same instant. Not thread-safe; the owner serialises access.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -70,9 +71,14 @@ class LiveDay {
   // ForEachItem() names, and the caller's `ids` already holds them at their new indexes.
   void Remap(const std::vector<uint32_t>& new_index);
 
+  // At most how many heap bytes Add() on `item` in `session` may allocate for the tables that
+  // grow by doubling (the item table, the session table and the session's rows).
+  size_t GrowthFor(uint32_t item, std::string_view session) const;
+
   int64_t events() const { return events_; }
-  // Heap bytes held (vectors by capacity, hash nodes and buckets), for the memory cap.
-  size_t MemoryBytes() const { return bytes_; }
+  // Heap bytes held as malloc counts them (vectors by capacity, hash nodes and buckets), for the
+  // memory cap.
+  size_t MemoryBytes() const { return bytes_ + sessions_.bucket_count() * sizeof(void*); }
 
  private:
   struct Row {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/heap_bytes.h"
+
 namespace recsys {
 namespace {
 
@@ -52,6 +54,29 @@ uint32_t LiveSignals::Intern(std::string_view item_id) {
   return live;
 }
 
+size_t LiveSignals::GrowthFor(const LiveEvent& event, int32_t day) const {
+  // The tables that grow by doubling dominate: a new item's id and state, its day's item and
+  // session tables, the session's rows, and slack for its pairs.
+  constexpr size_t kPerEventSlack = 512;
+  const std::string_view item_id = event.item_id;
+  auto known = ids_.Find(item_id);
+  size_t growth = kPerEventSlack;
+  uint32_t item = known ? *known : static_cast<uint32_t>(ids_.size());
+  if (!known) {
+    growth += ids_.GrowthForNew(item_id.size());
+    if (items_.size() == items_.capacity()) {
+      growth += std::max<size_t>(items_.capacity(), 1) * sizeof(ItemState);
+    }
+  }
+  auto layer = live_days_.find(day);
+  if (layer != live_days_.end()) {
+    growth += layer->second->GrowthFor(item, event.session);
+  } else {
+    growth += (item + 1) * 64;  // a new day's table, about 64 bytes an item
+  }
+  return growth;
+}
+
 LiveDay& LiveSignals::DayLayer(int32_t day) {
   auto& layer = live_days_[day];
   if (!layer) layer = std::make_unique<LiveDay>(params_.event_weights.data(), &ids_);
@@ -71,7 +96,7 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
       closed_.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    if (bytes_.load(std::memory_order_relaxed) > max_bytes) {
+    if (bytes_.load(std::memory_order_relaxed) + GrowthFor(event, day) > max_bytes) {
       refused_.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
@@ -165,10 +190,10 @@ void LiveSignals::Merge(uint32_t live, bool successors) {
   ItemState& item = items_[live];
   std::vector<Neighbour>& merged = successors ? item.successors : item.neighbours;
   bool& in_use = successors ? item.has_successors : item.has_neighbours;
-  list_bytes_ -= merged.capacity() * sizeof(Neighbour);
+  list_bytes_ -= HeapBytes(merged.capacity() * sizeof(Neighbour));
   MergeInto(live, successors, merged);
   in_use = !merged.empty();
-  list_bytes_ += merged.capacity() * sizeof(Neighbour);
+  list_bytes_ += HeapBytes(merged.capacity() * sizeof(Neighbour));
 }
 
 void LiveSignals::MergeInto(uint32_t live, bool successors, std::vector<Neighbour>& merged) {

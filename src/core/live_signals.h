@@ -68,8 +68,8 @@ class LiveSignals {
   LiveSignals& operator=(const LiveSignals&) = delete;
 
   // Folds `events` (any order, any days). Returns how many were folded; the others were of a
-  // day the base holds (counted in closed()) or came while the layer held more than
-  // `max_bytes` (counted in refused()).
+  // day the base holds (counted in closed()) or would have taken the layer past `max_bytes`
+  // (counted in refused(); the check counts the doubling of the tables an event may grow).
   size_t Apply(std::span<const LiveEvent> events, size_t max_bytes = SIZE_MAX);
 
   // Installs a new base with its unavailable items; live days through its through_day() are
@@ -127,6 +127,8 @@ class LiveSignals {
 
   uint32_t Intern(std::string_view item_id);
   LiveDay& DayLayer(int32_t day);
+  // At most how many bytes folding `event` of `day` may add (the cap's check).
+  size_t GrowthFor(const LiveEvent& event, int32_t day) const;
   void UpdatePopularity(uint32_t live);
   // Moves the `changed` items (their combined popularity was updated) to their places in
   // order_ and their tags' orders. REQUIRES: no item twice.

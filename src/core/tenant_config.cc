@@ -187,6 +187,14 @@ Result<TenantConfig> ParseTenantConfig(std::string_view text) {
         json::ReadNumber(*section, "rate_limit_rps", "limits", 0, 1e6, &config.rate_limit_rps));
     RETURN_IF_ERROR(
         json::ReadNumber(*section, "rate_limit_burst", "limits", 0, 1e7, &config.rate_limit_burst));
+    RETURN_IF_ERROR(
+        json::ReadNumber(*section, "events_rate", "limits", 0, 1e7, &config.events_rate));
+    RETURN_IF_ERROR(
+        json::ReadNumber(*section, "events_burst", "limits", 0, 1e9, &config.events_burst));
+    if (config.events_burst > 0 && config.events_burst < kMaxEventsPerBatch) {
+      return Status::InvalidArgument("limits.events_burst: want 0 (the server's) or at least " +
+                                     std::to_string(kMaxEventsPerBatch) + ", the largest batch");
+    }
   }
   RETURN_IF_ERROR(ObjectAt(doc, "ranking", "", &section));
   if (section) RETURN_IF_ERROR(ReadRanking(*section, "ranking", &config.ranking));

@@ -78,6 +78,8 @@ struct TenantConfig {
   int max_exclude_ids = 5000;
   double rate_limit_rps = 0;    // requests/s per tenant; 0: the server's default
   double rate_limit_burst = 0;  // bucket size; 0: twice the rate
+  double events_rate = 0;       // events/s per tenant on POST /v1/events; 0: the server's default
+  double events_burst = 0;      // that bucket's size (>= kMaxEventsPerBatch); 0: the server's
   RankingParams ranking;
   SignalParams signals;
   // Shared, so that a per-request copy with a variant's overrides stays cheap. Never null.

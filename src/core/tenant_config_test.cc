@@ -19,7 +19,7 @@ TEST(TenantConfigTest, EmptyDocumentGivesReferenceDefaults) {
 TEST(TenantConfigTest, ReadsEveryField) {
   auto c = ParseTenantConfig(R"({"weights": {"pop": 0.5, "cooc": 2, "emb": 0.1, "hist": 0.2},
       "flags": {"enable_rules": false, "exclude_anchors": false, "future_flag": 1},
-      "limits": {"max_k": 50, "max_exclude_ids": 100},
+      "limits": {"max_k": 50, "max_exclude_ids": 100, "events_rate": 20, "events_burst": 5000},
       "ranking": {"half_life_days": 7, "covisit_window_days": 14, "mmr_lambda": 0.7,
                   "brand_cap": 2, "category_cap": 3, "max_pins": 1},
       "experiments": [{"id": "e1", "surface": "home", "variants": [
@@ -29,6 +29,8 @@ TEST(TenantConfigTest, ReadsEveryField) {
   EXPECT_EQ(t.weights.cooc, 2);
   EXPECT_FALSE(t.enable_rules);
   EXPECT_EQ(t.max_k, 50);
+  EXPECT_EQ(t.events_rate, 20);
+  EXPECT_EQ(t.events_burst, 5000);
   EXPECT_EQ(t.ranking.mmr_lambda, 0.7);
   ASSERT_EQ(t.experiments->size(), 1u);
   const ExperimentVariant& b = (*t.experiments)[0].variants[1];
@@ -77,6 +79,8 @@ TEST(TenantConfigTest, ErrorsNameTheField) {
       {R"({"weights": {"pop": -1}})", "weights.pop"},
       {R"({"weights": []})", "weights"},
       {R"({"limits": {"max_k": 500}})", "limits.max_k"},
+      {R"({"limits": {"events_rate": -1}})", "limits.events_rate"},
+      {R"({"limits": {"events_burst": 999}})", "limits.events_burst"},
       {R"({"ranking": {"mmr_lambda": 2}})", "ranking.mmr_lambda"},
       {R"({"ranking": {"half_life_days": 0}})", "ranking.half_life_days"},
       {R"({"flags": {"enable_rules": "yes"}})", "flags.enable_rules"},

@@ -33,6 +33,9 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// A read buffer larger than this is freed between requests (a request's headers fit well within).
+constexpr size_t kIdleBufferBytes = 16 * 1024;
+
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 // Runs the handler (or answers a CORS preflight) and turns any escaping exception into a 500.
@@ -228,6 +231,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();
     if (!keep_alive || draining_.load()) return LingerClose();
     response_.reset();
+    // A connection waiting for its next request keeps no large read buffer: one big batch of
+    // events must not pin tens of KiB for the connection's life (4096 connections by default).
+    if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
     Read();
   }
 

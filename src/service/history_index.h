@@ -6,10 +6,18 @@
 // event adds in O(1) and own(i) = 2^(log_i − max_j log_j) needs no decay at read time (the factor
 // 2^(−now / half_life) cancels in the normalization). Users are found by a 64-bit hash of (tenant,
 // key kind, key): a collision at 1M users has a probability near 3e-8 and would only mix two
-// users' histories. Item ids are interned once.
+// users' histories.
 //
-// Bounded: at most `items_per_user` items per user (the least recent leaves first) and about
-// `max_bytes` in all, least recently updated users evicted first (counted in evictions()).
+// Bounded as a whole: at most `items_per_user` items per user (the least recent leaves first), and
+// `max_bytes` for everything: users, sessions and the item ids they refer to. Item ids are
+// interned with a reference count (service/intern_table.h), so an id no kept user or session
+// refers to is freed. bytes() counts the heap really held (hash-table nodes and buckets, list
+// nodes, vectors' capacity, the ids' buffers; core/heap_bytes.h), so the cap holds in resident
+// memory, not just in payload. Measured on the hostile stream (a new user and a new 60-byte item
+// per event): 315 bytes per user with its item (README "Sizing the memory caps"). When over the
+// cap, an Add evicts the least recently updated users of the shard it writes to, so the cap may
+// be passed by at most one user per shard; evictions are counted in evictions() and logged at
+// most once a minute.
 // Thread-safe: 64 shards, each behind its own mutex; Recent() copies what it returns.
 #pragma once
 
@@ -18,7 +26,6 @@
 #include <cstdint>
 #include <list>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,8 +34,8 @@
 #include "core/event.h"
 #include "core/ranker.h"
 #include "core/snapshot.h"
-#include "core/string_hash.h"
 #include "core/time.h"
+#include "service/intern_table.h"
 
 namespace recsys::service {
 
@@ -47,16 +54,20 @@ class HistoryIndex {
   HistoryIndex(const HistoryIndex&) = delete;
   HistoryIndex& operator=(const HistoryIndex&) = delete;
 
-  // Records one interaction worth `weight` (> 0) with the tenant's half-life (days, > 0).
+  // Records one interaction worth `weight` (> 0) with the tenant's half-life (days, > 0); keeps
+  // at most `items_per_user` (> 0) items for `who`. Evicts users while over the cap.
   void Add(const HistoryKey& who, std::string_view item_id, TimestampUs at, EventType type,
            double weight, double half_life_days, int items_per_user);
 
-  // The history of `who` since `not_before`, most recent first, own(i) normalized to the user's
-  // largest item. Empty for an unknown user.
+  // The history of `who` since `not_before`, most recent first (ties by item id), own(i) normalized
+  // to the user's largest item. Empty for an unknown user.
   std::vector<HistoryItem> Recent(const HistoryKey& who, TimestampUs not_before) const;
 
+  // Users and sessions kept, item ids interned, and the heap both take (compare max_bytes()).
   size_t users() const { return users_.load(std::memory_order_relaxed); }
-  size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  size_t items() const { return items_.size(); }
+  size_t bytes() const { return user_bytes_.load(std::memory_order_relaxed) + items_.bytes(); }
+  size_t max_bytes() const { return max_bytes_; }
   uint64_t evictions() const { return evictions_.load(std::memory_order_relaxed); }
 
  private:
@@ -74,22 +85,28 @@ class HistoryIndex {
     mutable std::mutex mu;
     std::unordered_map<uint64_t, User> users;
     std::list<uint64_t> lru;
-    size_t bytes = 0;
+    size_t user_bytes = 0;  // the users' nodes and entries
+    size_t accounted = 0;   // what user_bytes_ holds for this shard (with the buckets)
   };
   static constexpr size_t kShards = 64;
 
   static uint64_t Hash(const HistoryKey& who);
-  uint32_t Intern(std::string_view item_id);
   static size_t UserBytes(const User& user);
-  void EvictIfOver(Shard& shard);
+  // Records `item` (one reference held) for `user`; false when it was not kept (reference
+  // dropped). REQUIRES: the user's shard is locked.
+  bool Record(User& user, uint32_t item, uint32_t last_s, double log_score, EventType type,
+              int items_per_user);
+  void Account(Shard& shard);      // REQUIRES: shard.mu
+  void EvictIfOver(Shard& shard);  // REQUIRES: shard.mu
+  void LogEvictions(uint64_t evicted);
 
   size_t max_bytes_;
   std::array<Shard, kShards> shards_;
-  mutable std::shared_mutex items_mu_;
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> item_index_;
-  std::vector<std::string> item_ids_;  // guarded by items_mu_
-  std::atomic<size_t> users_{0}, bytes_{0};
+  InternTable items_;  // a reference per (user, item) entry; released under the user's shard lock
+  std::atomic<size_t> users_{0}, user_bytes_{0};
   std::atomic<uint64_t> evictions_{0};
+  static constexpr int64_t kNeverLogged = INT64_MIN;
+  std::atomic<int64_t> last_eviction_log_{kNeverLogged};  // steady-clock seconds
 };
 
 }  // namespace recsys::service

@@ -1,9 +1,11 @@
 #include "service/history_index.h"
+#include "testing/heap_in_use.h"
 #include "testing/numbered.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <thread>
 
 namespace recsys::service {
@@ -63,11 +65,110 @@ TEST(HistoryIndexTest, EvictsLeastRecentlyUpdatedUsersUnderTheMemoryCap) {
   for (int u = 0; u < 20000; ++u) {
     index.Add(User("user" + std::to_string(u)), "x", kT0, EventType::kView, 1, 30, 50);
   }
-  EXPECT_LE(index.bytes(), 64u * 4096 + 64 * 1024);  // items dictionary aside
+  EXPECT_LE(index.bytes(), 64u * 4096);  // the item id "x" included
   EXPECT_GT(index.evictions(), 0u);
   EXPECT_LT(index.users(), 20000u);
   EXPECT_FALSE(index.Recent(User("user19999"), 0).empty());  // the newest survive
   EXPECT_TRUE(index.Recent(User("user0"), 0).empty());
+}
+
+// Issue 27: a bot posting events each with a new user and a new 60-byte item id.
+TEST(HistoryIndexTest, AStreamOfNewUsersAndNewItemsStaysWithinTheCap) {
+  constexpr size_t kCap = 4 << 20;
+  HistoryIndex index(kCap);
+  const std::string item_prefix(52, 'i');
+  for (int i = 0; i < 200000; ++i) {
+    index.Add(User(Numbered("bot-user-", i)), Numbered(item_prefix.c_str(), i), kT0 + i,
+              EventType::kView, 1, 30, 50);
+    if (i % 1000 == 999) {
+      ASSERT_LE(index.bytes(), kCap) << i;
+    }
+  }
+  EXPECT_GT(index.evictions(), 100000u);
+  EXPECT_EQ(index.items(), index.users());  // one item each; the evicted users' items are gone
+  EXPECT_GT(index.bytes(), kCap * 9 / 10);  // and the cap is used, not wasted
+}
+
+TEST(HistoryIndexTest, EvictionIsLoggedOnceAMinuteNotPerEvent) {
+  HistoryIndex index(64 * 4096);
+  ::testing::internal::CaptureStderr();
+  for (int u = 0; u < 20000; ++u) {
+    index.Add(User(Numbered("user", u)), "x", kT0, EventType::kView, 1, 30, 50);
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_GT(index.evictions(), 10000u);
+  size_t lines = 0;
+  for (size_t at = log.find("memory cap"); at != std::string::npos;
+       at = log.find("memory cap", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
+  EXPECT_NE(log.find("\"evictions_total\""), std::string::npos) << log;
+}
+
+TEST(HistoryIndexTest, AnItemPushedOutOfEveryHistoryIsReleased) {
+  HistoryIndex index(1 << 20);
+  for (int i = 0; i < 10; ++i) {
+    index.Add(User("u"), Numbered("item", i), kT0 + i * kDay, EventType::kView, 1, 30, 3);
+  }
+  EXPECT_EQ(index.items(), 3u);
+  // Shared by a user and a session: kept while either refers to it.
+  index.Add({"t1", HistoryKeyKind::kSession, "s"}, "item9", kT0 + 9 * kDay, EventType::kView, 1, 30,
+            3);
+  for (int i = 10; i < 13; ++i) {
+    index.Add(User("u"), Numbered("item", i), kT0 + i * kDay, EventType::kView, 1, 30, 3);
+  }
+  EXPECT_EQ(index.items(), 4u);
+  EXPECT_EQ(Items(index.Recent({"t1", HistoryKeyKind::kSession, "s"}, 0)),
+            (std::vector<std::string>{"item9"}));
+}
+
+TEST(HistoryIndexTest, AnIdReusedAfterItsReleaseNamesTheNewItem) {
+  HistoryIndex index(64 * 2048);
+  index.Add(User("first"), "old-item", kT0, EventType::kView, 1, 30, 50);
+  for (int u = 0; u < 5000; ++u) {  // evicts "first" and frees old-item's slot for reuse
+    index.Add(User(Numbered("user", u)), Numbered("item", u), kT0 + 1, EventType::kView, 1, 30, 50);
+  }
+  EXPECT_TRUE(index.Recent(User("first"), 0).empty());
+  EXPECT_EQ(Items(index.Recent(User("user4999"), 0)), (std::vector<std::string>{"item4999"}));
+}
+
+// bytes() is what malloc says the index holds, within 10%: the cap holds in resident memory.
+TEST(HistoryIndexTest, BytesMatchTheHeapTheIndexHolds) {
+  const std::string item_prefix(52, 'i');
+  std::vector<std::string> items;
+  for (int i = 0; i < 50000; ++i) items.push_back(Numbered(item_prefix.c_str(), i));
+  const size_t before = testing::HeapInUse();
+  auto index = std::make_unique<HistoryIndex>(size_t{1} << 30);
+  for (int i = 0; i < 50000; ++i) {
+    for (int k = 0; k < 3; ++k) {
+      index->Add(User(Numbered("u", i)), items[(i + k * 7919) % items.size()], kT0 + k,
+                 EventType::kView, 1, 30, 50);
+    }
+  }
+  const double used = static_cast<double>(testing::HeapInUse() - before);
+  EXPECT_NEAR(static_cast<double>(index->bytes()), used, 0.1 * used);
+}
+
+// Writers evicting (and so freeing and reusing item indexes) while readers read: a history never
+// shows an item of another user.
+TEST(HistoryIndexTest, ReadersNeverSeeAnotherUsersItemWhileIdsAreFreedAndReused) {
+  HistoryIndex index(64 * 4096);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&index, t] {
+      for (int i = 0; i < 20000; ++i) {
+        const std::string user = Numbered(t % 2 == 0 ? "even" : "odd", i % 500);
+        index.Add(User(user), user + "/" + std::to_string(i), kT0 + i, EventType::kView, 1, 30, 4);
+        for (const HistoryItem& h : index.Recent(User(user), 0)) {
+          ASSERT_EQ(h.item_id.rfind(user + "/", 0), 0u) << h.item_id << " in " << user;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(index.evictions(), 0u);
+  EXPECT_LE(index.bytes(), 64u * 4096);
 }
 
 TEST(HistoryIndexTest, ConcurrentWritersAndReaders) {

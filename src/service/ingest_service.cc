@@ -1,12 +1,35 @@
 #include "service/ingest_service.h"
 
+#include <algorithm>
+
+#include "core/str_format.h"
 #include "crypto/digest.h"
 
 namespace recsys::service {
 
 IngestService::IngestService(const StateHolder& holder, EventStore& store,
-                             std::string user_key_secret)
-    : holder_(holder), store_(store), user_key_secret_(std::move(user_key_secret)) {}
+                             std::string user_key_secret, IngestOptions options)
+    : holder_(holder),
+      store_(store),
+      user_key_secret_(std::move(user_key_secret)),
+      options_(options) {}
+
+Status IngestService::TakeEvents(const TenantState& tenant, size_t events) const {
+  const double rate =
+      tenant.config.events_rate > 0 ? tenant.config.events_rate : options_.default_events_rate;
+  if (rate <= 0 || events == 0) return Status::Ok();
+  const double burst = std::max<double>(kMaxEventsPerBatch, tenant.config.events_burst > 0
+                                                                ? tenant.config.events_burst
+                                                                : options_.default_events_burst);
+  const int retry = limiter_.Take(tenant.external_id, rate, burst, NowUs(),
+                                  static_cast<double>(std::min(events, kMaxEventsPerBatch)));
+  if (retry == 0) return Status::Ok();
+  rate_limited_ += events;
+  return Status::RateLimited(StrFormat("this tenant's event rate limit is exceeded (%g events/s, "
+                                       "bursts of %g); retry the batch later",
+                                       rate, burst),
+                             retry);
+}
 
 std::string IngestService::UserKeyOf(const Event& event) const {
   if (!event.user_id.empty()) return crypto::HmacSha256(user_key_secret_, event.user_id);
@@ -35,6 +58,9 @@ Result<IngestResult> IngestService::Handle(std::string_view tenant_external_id,
   if (tenant == nullptr) return Status::PermissionDenied(kTenantNotServable);
   auto batch = ParseEventBatch(body, NowUs());
   if (!batch.ok()) return batch.status();
+  const size_t submitted = batch.value().events.size() + batch.value().rejected.size() +
+                           static_cast<size_t>(batch.value().duplicates);
+  RETURN_IF_ERROR(TakeEvents(*tenant, submitted));
   IngestResult result;
   result.rejected = std::move(batch.value().rejected);
   result.duplicates = batch.value().duplicates;

@@ -43,17 +43,31 @@ class IngestServiceTest : public ::testing::Test {
   IngestServiceTest() : service_(holder_, store_, "user-key-secret") {
     auto state = std::make_shared<ServingState>();
     for (auto [external, status] :
-         {std::pair{"shop", TenantStatus::kActive}, std::pair{"gone", TenantStatus::kSuspended}}) {
+         {std::pair{"shop", TenantStatus::kActive}, std::pair{"gone", TenantStatus::kSuspended},
+          std::pair{"other", TenantStatus::kActive}, std::pair{"own", TenantStatus::kActive}}) {
       auto tenant = std::make_shared<TenantState>();
       tenant->id = std::string("uuid-") + external;
       tenant->external_id = external;
       tenant->status = status;
+      if (std::string_view(external) == "own") tenant->config.events_rate = 1e6;
       state->tenants.emplace(external, tenant);
     }
     holder_.Publish(state);
   }
 
   static std::string Batch(const std::string& events) { return R"({"events": [)" + events + "]}"; }
+
+  // `count` distinct valid events, ids from `first` on.
+  static std::string Events(int first, int count) {
+    std::string events;
+    for (int i = first; i < first + count; ++i) {
+      if (!events.empty()) events += ",";
+      events += R"({"event_id": "e)" + std::to_string(i) +
+                R"(", "occurred_at": "2026-11-01T10:00:00Z", "user_id": "u", "event_type": "view",
+                   "item_id": "sku-1"})";
+    }
+    return Batch(events);
+  }
 
   StateHolder holder_;
   MemoryEventStore store_;
@@ -102,6 +116,44 @@ TEST_F(IngestServiceTest, UnknownAndSuspendedTenantsAreRefusedAlike) {
 TEST_F(IngestServiceTest, ADatabaseFailureIsUnavailableNotAcceptance) {
   store_.fail_ = true;
   EXPECT_EQ(service_.Handle("shop", Batch(kEvent)).status().code(), StatusCode::kUnavailable);
+}
+
+// 100 events/s, bursts of 1000: a full batch empties the bucket, whoever sends it.
+TEST_F(IngestServiceTest, TheEventRateLimitCountsEventsNotRequests) {
+  IngestService limited(holder_, store_, "user-key-secret", {100, 1000});
+  ASSERT_TRUE(limited.Handle("shop", Events(0, 600)).ok());
+  ASSERT_TRUE(limited.Handle("shop", Events(600, 300)).ok());
+  auto refused = limited.Handle("shop", Events(900, 500));
+  ASSERT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.status().retry_after_s(), 4);  // 400 more events at 100/s
+  EXPECT_EQ(store_.rows_.size(), 900u);            // nothing of the refused batch stored
+  EXPECT_EQ(limited.counts().rate_limited, 500u);
+  EXPECT_TRUE(limited.Handle("shop", Events(900, 50)).ok());  // what is left still passes
+}
+
+TEST_F(IngestServiceTest, EachTenantHasItsOwnEventBucketAndMayRaiseItsRate) {
+  IngestService limited(holder_, store_, "user-key-secret", {100, 1000});
+  ASSERT_TRUE(limited.Handle("shop", Events(0, 1000)).ok());
+  EXPECT_FALSE(limited.Handle("shop", Events(1000, 1)).ok());
+  EXPECT_TRUE(limited.Handle("other", Events(2000, 1000)).ok());
+  // "own" sets limits.events_rate: 1e6/s, so its bucket is back within a millisecond.
+  for (int batch = 0; batch < 3; ++batch) {
+    EXPECT_TRUE(limited.Handle("own", Events(3000 + batch * 1000, 1000)).ok()) << batch;
+  }
+}
+
+TEST_F(IngestServiceTest, RejectedEventsCountTowardsTheLimitAndTheImporterIsNotLimited) {
+  IngestService limited(holder_, store_, "user-key-secret", {100, 1000});
+  std::string bad;
+  for (int i = 0; i < 1000; ++i) bad += std::string(bad.empty() ? "" : ",") + R"({"x": 1})";
+  ASSERT_TRUE(limited.Handle("shop", Batch(bad)).ok());
+  EXPECT_EQ(limited.Handle("shop", Events(0, 1)).status().code(), StatusCode::kResourceExhausted);
+  std::vector<Event> events(5000);
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].item_id = "sku";
+    events[i].user_id = "u";
+  }
+  EXPECT_TRUE(limited.Append("uuid-shop", events).ok());
 }
 
 }  // namespace

@@ -5,6 +5,11 @@
 #include <unordered_map>
 
 namespace recsys::service {
+namespace {
+
+constexpr size_t kKeptCapacity = 4096;  // buffered events whose room outlives a flush
+
+}  // namespace
 
 void AppendSessionKey(std::string_view session_id, bool has_session, std::string_view user_key_hex,
                       bool has_user, std::string* out) {
@@ -50,6 +55,8 @@ size_t LiveFeed::Flush(const ServingState& state, TimestampUs now) {
     start = end;
   }
   pending_.clear();
+  // A warm-up or a burst buffered up to a flush's worth: give that memory back, not keep it.
+  if (pending_.capacity() > kKeptCapacity) pending_.shrink_to_fit();
   return folded;
 }
 

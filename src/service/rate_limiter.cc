@@ -5,7 +5,8 @@
 
 namespace recsys::service {
 
-int RateLimiter::Take(std::string_view tenant, double rate, double burst, TimestampUs now) {
+int RateLimiter::Take(std::string_view tenant, double rate, double burst, TimestampUs now,
+                      double tokens) {
   Shard& shard = shards_[std::hash<std::string_view>{}(tenant) % shards_.size()];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.buckets.find(tenant);
@@ -18,11 +19,11 @@ int RateLimiter::Take(std::string_view tenant, double rate, double burst, Timest
     b.tokens = std::min(burst, b.tokens + elapsed_s * rate);
     b.updated = now;
   }
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
+  if (b.tokens >= tokens) {
+    b.tokens -= tokens;
     return 0;
   }
-  return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / rate)));
+  return std::max(1, static_cast<int>(std::ceil((tokens - b.tokens) / rate)));
 }
 
 }  // namespace recsys::service

@@ -1,4 +1,5 @@
-// Per-tenant token buckets: `rate` requests per second on average, bursts of `burst`.
+// Per-tenant token buckets: `rate` tokens per second on average, bursts of `burst`. A token is a
+// request for recommendations, an event for POST /v1/events (one limiter per use).
 //
 // Take() is thread-safe; buckets are sharded so that tenants rarely share a lock. Memory grows
 // with the number of distinct tenants seen (bounded by the registry). Time is passed in, so tests
@@ -19,9 +20,10 @@ namespace recsys::service {
 
 class RateLimiter {
  public:
-  // Takes one token from `tenant`'s bucket. Returns 0 when allowed, else how many seconds until a
-  // token is available (>= 1, for Retry-After). REQUIRES: rate > 0, burst >= 1.
-  int Take(std::string_view tenant, double rate, double burst, TimestampUs now);
+  // Takes `tokens` from `tenant`'s bucket, all or none. Returns 0 when taken, else how many
+  // seconds until that many are available (>= 1, for Retry-After); a refusal takes nothing.
+  // REQUIRES: rate > 0, 1 <= tokens <= burst.
+  int Take(std::string_view tenant, double rate, double burst, TimestampUs now, double tokens = 1);
 
  private:
   struct Bucket {

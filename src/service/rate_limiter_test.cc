@@ -17,6 +17,15 @@ TEST(RateLimiterTest, AllowsABurstThenTheRate) {
   EXPECT_GE(limiter.Take("a", 2, 5, t), 1);
 }
 
+TEST(RateLimiterTest, TakesSeveralTokensAllOrNone) {
+  RateLimiter limiter;
+  EXPECT_EQ(limiter.Take("a", 100, 1000, 0, 1000), 0);           // a full batch empties the bucket
+  EXPECT_EQ(limiter.Take("a", 100, 1000, 0, 500), 5);            // 500 events at 100/s: 5 s
+  EXPECT_EQ(limiter.Take("a", 100, 1000, 4 * kSecond, 500), 1);  // 400 back; nothing taken
+  EXPECT_EQ(limiter.Take("a", 100, 1000, 5 * kSecond, 500), 0);
+  EXPECT_EQ(limiter.Take("a", 100, 1000, 5 * kSecond, 1), 1);
+}
+
 TEST(RateLimiterTest, TenantsHaveTheirOwnBuckets) {
   RateLimiter limiter;
   EXPECT_EQ(limiter.Take("a", 1, 1, 0), 0);

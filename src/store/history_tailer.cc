@@ -23,7 +23,7 @@ constexpr const char* kColumns =
 // Live layers fold at most these days: yesterday (until a base holds it) and today.
 constexpr int kLiveDays = 2;
 // The live feed applies what it buffered at least every this many rows (warm-up, refolds).
-constexpr size_t kLiveFlushRows = 65536;
+constexpr size_t kLiveFlushRows = 4096;
 
 int64_t ToInt(std::string_view s) { return ParseInt64(s).value_or(0); }
 
@@ -206,7 +206,11 @@ void HistoryTailer::LogRefusals() {
 
 Status HistoryTailer::Warm(PgConnection& conn) {
   const auto started = std::chrono::steady_clock::now();
-  auto high = conn.Query("SELECT coalesce(max(id), 0) FROM interaction_events");
+  // An empty log may still have used ids (rows deleted, partitions pruned): start after them, or
+  // the first poll would take every id below its first row as one still in flight.
+  auto high = conn.Query(
+      "SELECT coalesce(max(id), pg_sequence_last_value(pg_get_serial_sequence("
+      "'interaction_events', 'id')::regclass), 0) FROM interaction_events");
   if (!high.ok()) return high.status();
   const int64_t high_id = ToInt(high.value().Get(0, 0));
   const TenantParamsMap params = CurrentParams();

@@ -96,6 +96,27 @@ TEST_F(HistoryTailerTest, ARowThatCommitsAfterAHigherIdIsNotMissed) {
   EXPECT_NE(std::find(items.begin(), items.end(), "late"), items.end());
 }
 
+TEST_F(HistoryTailerTest, AnEmptyLogWithUsedIdsStillCatchesALateCommit) {
+  // Rows came and went: the log is empty, its ids far beyond 1.
+  auto conn = db_->Connect();
+  ASSERT_TRUE(conn.Query("SELECT setval(pg_get_serial_sequence('interaction_events', 'id'), "
+                         "500000)")
+                  .ok());
+  HistoryTailer tailer(db_->url(), index_, state_, std::chrono::milliseconds(100), 365);
+  ASSERT_TRUE(tailer.Step(conn).ok());
+  auto slow = db_->Connect();
+  ASSERT_TRUE(slow.Exec("BEGIN").ok());
+  ASSERT_TRUE(slow.Query("INSERT INTO interaction_events (tenant_id, occurred_at, user_key, "
+                         "event_type, item_id) VALUES ($1, now(), $2::bytea, 'view', 'late')",
+                         {tenant_, "\\x" + crypto::ToHex(UserKey("dan"))})
+                  .ok());
+  Append("dan", "early", EventType::kView);
+  ASSERT_TRUE(tailer.Step(conn).ok());
+  ASSERT_TRUE(slow.Exec("COMMIT").ok());
+  ASSERT_TRUE(tailer.Step(conn).ok());
+  EXPECT_EQ(Items("dan").size(), 2u);
+}
+
 TEST_F(HistoryTailerTest, RunsOnItsOwnThread) {
   HistoryTailer tailer(db_->url(), index_, state_, std::chrono::milliseconds(50), 365);
   tailer.Start();

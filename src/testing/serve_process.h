@@ -29,6 +29,7 @@ class ServeProcess {
   int Terminate();
   void Signal(int sig);
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // A request with dev headers for tenant `demo` unless `headers` are given.
   HttpResult Post(const std::string& path, const std::string& body,
