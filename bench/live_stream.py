@@ -104,6 +104,8 @@ def day(port, total, items):
         t.start()
     for t in threads:
         t.join()
+    if sum(counts) != total - total % 4000:
+        raise SystemExit(f"day: only {sum(counts)} of {total} events were accepted")
     elapsed = time.monotonic() - start
     print(json.dumps({"events": sum(counts), "items": items, "session_length": SESSION_LENGTH,
                       "seconds": round(elapsed, 1), "rate": round(sum(counts) / elapsed)}))
