@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/heap_bytes.h"
 
@@ -64,8 +65,12 @@ size_t LiveSignals::GrowthFor(const LiveEvent& event, int32_t day) const {
   uint32_t item = known ? *known : static_cast<uint32_t>(ids_.size());
   if (!known) {
     growth += ids_.GrowthForNew(item_id.size());
-    if (items_.size() == items_.capacity()) {
-      growth += std::max<size_t>(items_.capacity(), 1) * sizeof(ItemState);
+    // The per-item tables: states, the popularity order, and the live-only index.
+    for (auto [bytes_per_item, size, capacity] :
+         {std::tuple{sizeof(ItemState), items_.size(), items_.capacity()},
+          std::tuple{sizeof(uint32_t), order_.size(), order_.capacity()},
+          std::tuple{sizeof(uint32_t), live_only_.size(), live_only_.capacity()}}) {
+      if (size == capacity) growth += std::max<size_t>(capacity, 1) * bytes_per_item;
     }
   }
   auto layer = live_days_.find(day);
