@@ -167,6 +167,9 @@ TEST(MemoryProcessTest, AHostileEventStreamLeavesEveryInstanceWithinItsCap) {
       10s))
       << "settled at " << settled_taking / kMiB << " and " << settled_tailing / kMiB
       << " MiB; started at " << base_taking / kMiB << " and " << base_tailing / kMiB << " MiB";
+  std::printf("live layers: %.0f and %.0f bytes (cap %zu)\n",
+              Metric(taking.port(), "recsys_live_bytes"),
+              Metric(tailing.port(), "recsys_live_bytes"), kCapMiB * kMiB);
   std::printf("memory: taking %zu -> peak %zu -> %zu MiB; tailing %zu -> peak %zu -> %zu MiB\n",
               base_taking / kMiB, peaks.peak_a() / kMiB, settled_taking / kMiB, base_tailing / kMiB,
               peaks.peak_b() / kMiB, settled_tailing / kMiB);

@@ -43,6 +43,7 @@ std::vector<int32_t> LiveSignals::days() const {
 uint32_t LiveSignals::Intern(std::string_view item_id) {
   const auto live = ids_.Intern(item_id);
   if (live < items_.size()) return live;
+  ++batch_new_items_;
   ItemState& state = items_.emplace_back();
   if (auto base = base_->Find(item_id)) {
     state.base = *base;
@@ -68,9 +69,10 @@ size_t LiveSignals::GrowthFor(const LiveEvent& event, int32_t day) const {
     // The per-item tables: states, the popularity order, and the live-only index.
     for (auto [bytes_per_item, size, capacity] :
          {std::tuple{sizeof(ItemState), items_.size(), items_.capacity()},
-          std::tuple{sizeof(uint32_t), order_.size(), order_.capacity()},
+          // order_ takes this batch's new items only when the batch ends.
+          std::tuple{sizeof(uint32_t), order_.size() + batch_new_items_, order_.capacity()},
           std::tuple{sizeof(uint32_t), live_only_.size(), live_only_.capacity()}}) {
-      if (size == capacity) growth += std::max<size_t>(capacity, 1) * bytes_per_item;
+      if (size >= capacity) growth += std::max<size_t>(size, 1) * bytes_per_item;
     }
   }
   auto layer = live_days_.find(day);
@@ -94,6 +96,7 @@ size_t LiveSignals::Apply(std::span<const LiveEvent> events, size_t max_bytes) {
   const int32_t day_before = day_;
   touched_.clear();
   popularity_touched_.clear();
+  batch_new_items_ = 0;
   size_t folded = 0;
   for (const LiveEvent& event : events) {
     const int32_t day = DayOf(event.at);

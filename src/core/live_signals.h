@@ -173,7 +173,8 @@ class LiveSignals {
   size_t tag_order_entries_ = 0;
   std::map<int32_t, std::unique_ptr<LiveDay>> live_days_;
   std::vector<uint32_t> touched_, popularity_touched_;  // Apply()'s scratch
-  size_t list_bytes_ = 0, id_bytes_ = 0;                // merged lists' and ids' heap bytes
+  size_t batch_new_items_ = 0;            // items Apply() added so far; they join order_ at its end
+  size_t list_bytes_ = 0, id_bytes_ = 0;  // merged lists' and ids' heap bytes
   std::atomic<size_t> bytes_{0};
   std::atomic<uint64_t> folded_{0}, closed_{0}, refused_{0};
 };
