@@ -29,9 +29,10 @@ int RunKeysCreate(const std::string& tenant, const std::string& name, const std:
 int RunKeysList(const std::string& tenant);
 int RunKeysRevoke(const std::string& key_id);
 
-// `since`: YYYY-MM-DD or empty; `method`: sql | streaming.
+// `since`: YYYY-MM-DD or empty; `method`: sql | streaming. With `wait`, a builder already running
+// (serve's schedule, another command) is waited for, then what is left is built.
 int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
-                    const std::string& method);
+                    const std::string& method, bool wait);
 
 // Checks, in order, what makes `tenant`'s recommendations on `surface` empty or stale.
 int RunDoctor(const std::string& tenant, const std::string& surface);

@@ -111,7 +111,7 @@ void AddSignals(CLI::App& app, int& code) {
   signals->require_subcommand(1);
   auto tenant = Value<std::string>(), since = Value<std::string>();
   auto method = Value<std::string>("streaming");
-  auto full = Value(false);
+  auto full = Value(false), no_wait = Value(false);
   auto* build = signals->add_subcommand(
       "build", "Build popularity, co-visitation and sequences for days with new events");
   build->add_option("--tenant", *tenant, "Only this tenant (external id)");
@@ -121,8 +121,10 @@ void AddSignals(CLI::App& app, int& code) {
       ->add_option("--method", *method,
                    "streaming (in this process, default) or sql (in PostgreSQL)")
       ->check(CLI::IsMember({"sql", "streaming"}));
-  build->callback([&code, tenant, since, full, method] {
-    code = recsys::cli::RunSignalsBuild(*tenant, *since, *full, *method);
+  build->add_flag("--no-wait", *no_wait,
+                  "Fail (exit 1) when another builder runs instead of waiting for it");
+  build->callback([&code, tenant, since, full, method, no_wait] {
+    code = recsys::cli::RunSignalsBuild(*tenant, *since, *full, *method, !*no_wait);
   });
 }
 

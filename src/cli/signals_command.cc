@@ -1,6 +1,7 @@
 // `recsys-service signals build`: the signal builder, once, with progress and a summary.
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -11,7 +12,7 @@
 namespace recsys::cli {
 
 int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
-                    const std::string& method) {
+                    const std::string& method, bool wait) {
   auto url = ProcessEnv()("DATABASE_URL");
   if (!url || url->empty()) {
     std::fprintf(stderr, "recsys-service: DATABASE_URL is not set (want a libpq URL)\n");
@@ -33,10 +34,23 @@ int RunSignalsBuild(const std::string& tenant, const std::string& since, bool fu
   const auto started = std::chrono::steady_clock::now();
   Progress progress("signals build", "days", 0);
   store::SignalBuilder builder(*url);
-  auto report = builder.Run(options, [&](const std::string&, int32_t, int done, int total) {
+  auto on_day = [&](const std::string&, int32_t, int done, int total) {
     progress.SetTotal(total);
     progress.Update(done);
-  });
+  };
+  auto report = builder.Run(options, on_day);
+  // Another builder (serve's schedule, most often) holds the lock: it ends within a run, and
+  // what it leaves marked is built here afterwards.
+  for (bool told = false; wait && report.status().code() == StatusCode::kConflict;) {
+    if (!told) {
+      std::fprintf(stderr,
+                   "recsys-service: signals build: another builder is running; waiting for it "
+                   "(--no-wait to fail instead)\n");
+      told = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    report = builder.Run(options, on_day);
+  }
   progress.Finish();
   if (!report.ok()) {
     std::fprintf(stderr, "recsys-service: signals build: %s\n", report.status().message().c_str());
@@ -54,6 +68,10 @@ int RunSignalsBuild(const std::string& tenant, const std::string& since, bool fu
       r.days, r.tenants, static_cast<long long>(r.events), seconds,
       static_cast<long long>(r.popularity_rows), static_cast<long long>(r.covisit_rows),
       static_cast<long long>(r.sequence_rows));
+  std::printf(
+      "time: %.1f s read, %.1f s aggregate, %.1f s write, %.1f s index, %.1f s swap (summed over "
+      "workers)\n",
+      r.times.read_s, r.times.aggregate_s, r.times.write_s, r.times.index_s, r.times.swap_s);
   return 0;
 }
 

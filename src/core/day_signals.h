@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/event.h"
@@ -51,6 +52,7 @@ class DaySignals {
   };
   uint32_t Intern(std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>& index,
                   std::string_view key);
+  // Appends the session's co-visitation and sequence contributions, keyed by item ranks.
   void Session(const Row* begin, const Row* end);
 
   double weights_[kEventTypeCount];
@@ -58,9 +60,15 @@ class DaySignals {
       session_index_;
   std::vector<Item> items_;
   std::vector<Row> rows_;
-  std::unordered_map<uint64_t, double> covisit_, sequence_;  // (item << 32 | neighbour) -> score
+  // Set by Finish: items' positions in (namespace, id) order, so that pairs sort as integers.
+  std::vector<uint32_t> rank_;
+  // One entry per pair occurrence, (rank << 32 | neighbour rank); sequences in the low bits of a
+  // second word: the gap's credit in sixths (1/1, 1/2, 1/3 of six).
+  std::vector<uint64_t> covisit_;
+  std::vector<std::pair<uint64_t, uint32_t>> sequence_;
   std::vector<uint32_t> seen_;  // per item: the last session stamp it was seen in
   uint32_t session_stamp_ = 0;
+  std::string key_;  // Add's lookup key, reused
 };
 
 }  // namespace recsys

@@ -1,5 +1,7 @@
 #include "store/copy_stream.h"
 
+#include "store/binary_copy.h"
+
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -113,6 +115,40 @@ void SplitCopyLine(std::string_view line, std::string& storage,
   }
 }
 
+BinaryCopyMessage SplitBinaryCopyRow(std::string_view message, bool& header_pending,
+                                     std::vector<std::string_view>& fields,
+                                     std::vector<char>& nulls) {
+  fields.clear();
+  nulls.clear();
+  const char* p = message.data();
+  const char* const end = p + message.size();
+  if (header_pending) {
+    constexpr int kFixedHeader = 11 + 4 + 4;  // signature, flags, extension length
+    if (end - p < kFixedHeader) return BinaryCopyMessage::kMalformed;
+    p += kFixedHeader + ReadBigEndian({p + 15, 4});
+    header_pending = false;
+  }
+  if (end - p < 2) return BinaryCopyMessage::kMalformed;
+  const int64_t count = ReadBigEndian({p, 2});
+  p += 2;
+  if (count < 0) return BinaryCopyMessage::kTrailer;
+  for (int64_t f = 0; f < count; ++f) {
+    if (end - p < 4) return BinaryCopyMessage::kMalformed;
+    const int64_t length = ReadBigEndian({p, 4});
+    p += 4;
+    if (length < 0) {
+      fields.emplace_back();
+      nulls.push_back(1);
+      continue;
+    }
+    if (end - p < length) return BinaryCopyMessage::kMalformed;
+    fields.emplace_back(p, static_cast<size_t>(length));
+    nulls.push_back(0);
+    p += length;
+  }
+  return p == end ? BinaryCopyMessage::kRow : BinaryCopyMessage::kMalformed;
+}
+
 Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                      const std::function<void(const CopyRow&)>& on_row) {
   PGresult* start = PQexec(conn.raw(), copy_sql.c_str());
@@ -122,7 +158,10 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
     if (PQstatus(conn.raw()) != CONNECTION_OK) return Status::Unavailable("copy: " + message);
     return Status::Internal("copy: " + message);
   }
+  const bool binary = PQbinaryTuples(start) == 1;
   PQclear(start);
+  bool header_pending = binary;
+  bool malformed = false;
   std::string storage;
   std::vector<std::string_view> fields;
   std::vector<char> nulls;
@@ -134,9 +173,21 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
       return Status::Unavailable(std::string("copy: ") + PQerrorMessage(conn.raw()));
     }
     std::string_view line(buffer, static_cast<size_t>(length));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    SplitCopyLine(line, storage, fields, nulls);
-    on_row(CopyRow{fields, nulls});
+    if (binary) {
+      switch (SplitBinaryCopyRow(line, header_pending, fields, nulls)) {
+        case BinaryCopyMessage::kRow:
+          on_row(CopyRow{fields, nulls});
+          break;
+        case BinaryCopyMessage::kTrailer:
+          break;
+        case BinaryCopyMessage::kMalformed:
+          malformed = true;
+      }
+    } else {
+      if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+      SplitCopyLine(line, storage, fields, nulls);
+      on_row(CopyRow{fields, nulls});
+    }
     PQfreemem(buffer);
   }
   PGresult* end = PQgetResult(conn.raw());
@@ -145,6 +196,7 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                       : Status::Internal(std::string("copy: ") + PQresultErrorMessage(end));
   PQclear(end);
   while (PGresult* extra = PQgetResult(conn.raw())) PQclear(extra);
+  if (status.ok() && malformed) return Status::Internal("copy: a binary row does not parse");
   return status;
 }
 

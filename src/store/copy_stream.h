@@ -25,8 +25,18 @@ struct CopyRow {
 void SplitCopyLine(std::string_view line, std::string& storage,
                    std::vector<std::string_view>& fields, std::vector<char>& nulls);
 
-// Runs `copy_sql` (a "COPY ... TO STDOUT" statement) and calls `on_row` for each row, in order.
-// The views are valid only during the call.
+// Decodes one row message of a binary COPY stream (a field count, then each field's length and
+// bytes; `header_pending` skips the stream's header before the first row and is cleared). Fields
+// are views into `message` in the types' binary send forms.
+enum class BinaryCopyMessage { kRow, kTrailer, kMalformed };
+BinaryCopyMessage SplitBinaryCopyRow(std::string_view message, bool& header_pending,
+                                     std::vector<std::string_view>& fields,
+                                     std::vector<char>& nulls);
+
+// Runs `copy_sql` (a "COPY ... TO STDOUT" statement, text or binary format) and calls `on_row`
+// for each row, in order: text fields unescaped, binary fields as sent (SplitBinaryCopyRow).
+// The views are valid only during the call. Errors: kUnavailable (connection), kInternal (the
+// statement, or a binary stream that does not parse).
 Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
                      const std::function<void(const CopyRow&)>& on_row);
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/binary_copy.h"
+
 namespace recsys::store {
 namespace {
 
@@ -104,6 +106,42 @@ TEST(CopyStreamTest, SplitCopyLineMatchesAByteByByteDecoderAtEveryOffset) {
     for (size_t f = 0; f < fields.size(); ++f) ASSERT_EQ(fields[f], expected_fields[f]) << line;
     ASSERT_EQ(nulls, expected_nulls) << line;
   }
+}
+
+}  // namespace
+}  // namespace recsys::store
+
+namespace recsys::store {
+namespace {
+
+TEST(CopyStreamTest, SplitBinaryCopyRowSkipsTheHeaderAndReadsFieldsNullsAndTheTrailer) {
+  std::string first;
+  AppendBinaryCopyHeader(&first);
+  PutInt16(&first, 3);
+  PutTextField(&first, "item-7");
+  PutInt32(&first, -1);  // NULL
+  PutInt32(&first, 8);
+  PutInt64(&first, -2);
+  std::vector<std::string_view> fields;
+  std::vector<char> nulls;
+  bool header_pending = true;
+  ASSERT_EQ(SplitBinaryCopyRow(first, header_pending, fields, nulls), BinaryCopyMessage::kRow);
+  EXPECT_FALSE(header_pending);
+  ASSERT_EQ(fields.size(), 3u);
+  EXPECT_EQ(fields[0], "item-7");
+  EXPECT_EQ(nulls, (std::vector<char>{0, 1, 0}));
+  EXPECT_EQ(ReadBigEndian(fields[2]), -2);
+
+  std::string trailer;
+  AppendBinaryCopyTrailer(&trailer);
+  EXPECT_EQ(SplitBinaryCopyRow(trailer, header_pending, fields, nulls),
+            BinaryCopyMessage::kTrailer);
+  // A field longer than the message, or bytes after the last field, are not a row.
+  std::string cut = first.substr(19, first.size() - 19 - 3);
+  EXPECT_EQ(SplitBinaryCopyRow(cut, header_pending, fields, nulls), BinaryCopyMessage::kMalformed);
+  std::string extra = first.substr(19) + "x";
+  EXPECT_EQ(SplitBinaryCopyRow(extra, header_pending, fields, nulls),
+            BinaryCopyMessage::kMalformed);
 }
 
 }  // namespace

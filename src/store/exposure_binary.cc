@@ -8,7 +8,7 @@
 
 #include "core/hex.h"
 #include "core/time.h"
-#include "core/uuid.h"
+#include "store/binary_copy.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -23,25 +23,7 @@ constexpr Kind kKinds[] = {Kind::kUuid,  Kind::kTimestamp, Kind::kUuid, Kind::kT
                            Kind::kJsonb, Kind::kJsonb,     Kind::kJsonb};
 constexpr size_t kFieldCount = sizeof kKinds / sizeof kKinds[0];
 
-// PostgreSQL's timestamps count microseconds from 2000-01-01 UTC.
-constexpr int64_t kPostgresEpochUs = 946684800LL * 1000000;
 constexpr uint8_t kJsonbVersion = 1;
-
-void PutInt16(std::string* out, int16_t value) {
-  const auto v = static_cast<uint16_t>(value);
-  out->push_back(static_cast<char>(v >> 8));
-  out->push_back(static_cast<char>(v));
-}
-
-void PutInt32(std::string* out, int32_t value) {
-  const auto v = static_cast<uint32_t>(value);
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
-
-void PutInt64(std::string* out, int64_t value) {
-  const auto v = static_cast<uint64_t>(value);
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
 
 // Appends one field (length, then bytes) from its unescaped text; false when the text is not a
 // valid value of `kind`.
@@ -51,13 +33,8 @@ bool PutField(Kind kind, std::string_view text, bool is_null, std::string* out) 
     return true;
   }
   switch (kind) {
-    case Kind::kUuid:  // 8-4-4-4-12 hex digits
-      if (!IsUuid(text)) return false;
-      PutInt32(out, 16);
-      for (auto [at, digits] : {std::pair{0, 8}, {9, 4}, {14, 4}, {19, 4}, {24, 12}}) {
-        AppendHexBytes(text.substr(at, digits), out);
-      }
-      return true;
+    case Kind::kUuid:
+      return PutUuidField(out, text);
     case Kind::kTimestamp: {
       const std::optional<TimestampUs> at = ParseRfc3339(text);
       if (!at) return false;
@@ -75,8 +52,7 @@ bool PutField(Kind kind, std::string_view text, bool is_null, std::string* out) 
       out->append(text);
       return true;
     case Kind::kText:
-      PutInt32(out, static_cast<int32_t>(text.size()));
-      out->append(text);
+      PutTextField(out, text);
       return true;
   }
   return false;
@@ -85,10 +61,7 @@ bool PutField(Kind kind, std::string_view text, bool is_null, std::string* out) 
 }  // namespace
 
 Status AppendExposureBinaryCopy(std::string_view lines, std::string* out) {
-  static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with its NUL
-  out->append(kSignature, sizeof kSignature);
-  PutInt32(out, 0);  // flags: no OIDs
-  PutInt32(out, 0);  // header extension length
+  AppendBinaryCopyHeader(out);
   std::string storage;
   std::vector<std::string_view> fields;
   std::vector<char> nulls;
@@ -110,7 +83,7 @@ Status AppendExposureBinaryCopy(std::string_view lines, std::string* out) {
       }
     }
   }
-  PutInt16(out, -1);  // trailer
+  AppendBinaryCopyTrailer(out);
   return Status::Ok();
 }
 

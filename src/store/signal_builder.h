@@ -4,13 +4,13 @@
 // measurements).
 //
 // A run builds, per tenant, the days that signal_dirty_days names (every day with events when
-// `full`), two days at a time on two connections, each day in its own transaction that deletes and
-// rewrites the day's rows and removes the dirty markers it saw: a day is replaced atomically, a run
-// cut off half way leaves the remaining days marked, and a day written to during the run is built
-// again next time. After a tenant's days it sends a `signals` change notice so every instance
-// reloads that tenant (with `today_after_s`, only when a closed day was built). One builder at a
-// time across instances: a session advisory lock; a run that finds it taken returns kConflict. Not
-// thread-safe (one per thread).
+// `full`), as many days at a time as the machine has cores (2 to 8), each day in its own
+// transaction (store/signal_day.h) that replaces the day's rows and removes the dirty markers it
+// saw: a day is replaced atomically, a run cut off half way leaves the remaining days marked, and a
+// day written to during the run is built again next time. After a tenant's days it sends a
+// `signals` change notice so every instance reloads that tenant (with `today_after_s`, only when a
+// closed day was built). One builder at a time across instances: a session advisory lock; a run
+// that finds it taken returns kConflict. Not thread-safe (one per thread).
 #pragma once
 
 #include <cstdint>
@@ -40,11 +40,22 @@ struct SignalBuildOptions {
   int64_t today_after_s = 0;
 };
 
+// Where a run's time went, summed over its workers (so up to their number times the wall time):
+// reading the days' events, aggregating them (streaming method), writing the rows (with the SQL
+// method, aggregating too), indexing and swapping in days loaded whole (store/signal_day.h).
+struct SignalBuildTimes {
+  double read_s = 0, aggregate_s = 0, write_s = 0, index_s = 0, swap_s = 0;
+};
+
 struct SignalBuildReport {
   int tenants = 0;
   int days = 0;
   int64_t events = 0;
   int64_t popularity_rows = 0, covisit_rows = 0, sequence_rows = 0;
+  SignalBuildTimes times;
+
+  // Adds `other`'s counts and times (not its tenants) to this one.
+  void Add(const SignalBuildReport& other);
 };
 
 class SignalBuilder {
