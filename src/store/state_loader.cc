@@ -8,6 +8,7 @@
 
 #include "core/parse_number.h"
 #include "obs/log.h"
+#include "service/roles.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -359,13 +360,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   }
   for (int r = 0; r < keys.value().rows(); ++r) {
     const PgResult& k = keys.value();
-    service::ApiKeyEntry entry{std::string(k.Get(r, 0)), std::string(k.Get(r, 2)), {}, {}};
-    std::string_view roles = k.Get(r, 3);
-    while (!roles.empty()) {
-      const size_t comma = roles.find(',');
-      entry.roles.emplace_back(roles.substr(0, comma));
-      roles = comma == std::string_view::npos ? std::string_view() : roles.substr(comma + 1);
-    }
+    service::ApiKeyEntry entry{
+        std::string(k.Get(r, 0)), std::string(k.Get(r, 2)), service::SplitRoles(k.Get(r, 3)), {}};
     if (!k.IsNull(r, 4)) entry.expires_at = ParseInt64(k.Get(r, 4)).value_or(0);
     state->api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
   }
