@@ -112,7 +112,7 @@ void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out
 
 void ExposureWriter::Start() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (running_) return;
+  if (running_ || stopping_) return;  // stopping_ stays set: a stopped writer stays stopped
   running_ = true;
   thread_ = std::thread([this] { Loop(); });
   spill_thread_ = std::thread([this] { SpillLoop(); });
