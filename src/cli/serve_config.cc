@@ -57,6 +57,11 @@ EnvLookup ProcessEnv() {
   };
 }
 
+std::string SpillDirOf(const EnvLookup& env) {
+  auto dir = env("RECSYS_SPILL_DIR");
+  return dir && !dir->empty() ? *dir : kDefaultSpillDir;
+}
+
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port) {
   size_t colon = text.rfind(':');
   if (colon == std::string::npos) return Status::InvalidArgument("want host:port");

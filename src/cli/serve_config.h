@@ -16,6 +16,10 @@
 
 namespace recsys::cli {
 
+// Where exposure rows wait (RECSYS_SPILL_DIR) unless configured: also read by `doctor` and
+// `eval`, which look into the serving instance's folder.
+inline constexpr const char* kDefaultSpillDir = ".recsys-spill";
+
 struct ServeConfig {
   std::string database_url;                     // DATABASE_URL (required)
   std::string http_host = "127.0.0.1";          // RECSYS_HTTP_ADDR host part
@@ -30,7 +34,7 @@ struct ServeConfig {
   std::string user_key_secret;                  // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
   bool user_key_secret_generated = false;       // no secret configured: a random per-process one
   bool exposure_log_enabled = true;             // RECSYS_EXPOSURE_LOG_ENABLED
-  std::string spill_dir = ".recsys-spill";      // RECSYS_SPILL_DIR
+  std::string spill_dir = kDefaultSpillDir;     // RECSYS_SPILL_DIR
   bool warm_start_enabled = true;               // RECSYS_WARM_START_ENABLED
   std::string warm_start_dir = ".recsys-warm";  // RECSYS_WARM_START_DIR (store/warm_start.h)
   bool shared_snapshots_enabled = true;         // RECSYS_SHARED_SNAPSHOTS_ENABLED
@@ -73,6 +77,10 @@ EnvLookup ProcessEnv();
 
 // Reads and validates every variable. `cores` is the default for RECSYS_HTTP_THREADS.
 Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores);
+
+// RECSYS_SPILL_DIR when set and not empty, else kDefaultSpillDir: for commands that read no other
+// serve setting.
+std::string SpillDirOf(const EnvLookup& env);
 
 // "host:port" -> host and port. Hosts are IPv4/IPv6 literals or "localhost"; [::1]:80 for IPv6.
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port);

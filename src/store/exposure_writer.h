@@ -33,7 +33,7 @@ namespace recsys::store {
 
 struct ExposureWriterOptions {
   std::string database_url;
-  std::string spill_dir = ".recsys-spill";
+  std::string spill_dir;           // REQUIRES: not empty (cli/serve_config.h has the default)
   size_t queue_capacity = 100000;  // rows
   size_t batch_rows = 2000;        // rows that wake the writer before flush_interval_ms is up
   int flush_interval_ms = 50;

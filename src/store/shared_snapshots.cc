@@ -7,6 +7,7 @@
 #include "core/parse_number.h"
 #include "core/str_format.h"
 #include "obs/log.h"
+#include "store/connection_defaults.h"
 #include "store/saved_snapshots.h"
 
 namespace recsys::store {
@@ -225,7 +226,7 @@ void SharedSnapshots::WaitIdle() {
 }
 
 void SharedSnapshots::WriterLoop() {
-  ReconnectingConnection conn(options_.database_url, 5);
+  ReconnectingConnection conn(options_.database_url, kCommandConnectTimeoutS);
   for (;;) {
     std::shared_ptr<const TenantState> tenant;
     {

@@ -14,6 +14,7 @@
 
 #include "core/status.h"
 #include "service/serving_state.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 #include "store/shared_snapshots.h"
 #include "store/warm_start.h"
@@ -22,7 +23,8 @@ namespace recsys::store {
 
 class StateLoader {
  public:
-  explicit StateLoader(const std::string& database_url) : conn_(database_url, 3) {
+  explicit StateLoader(const std::string& database_url)
+      : conn_(database_url, kBackgroundConnectTimeoutS) {
     for (int i = 0; i < kLanes; ++i) lanes_.emplace_back(database_url);
   }
 
