@@ -21,18 +21,19 @@ namespace recsys::cli {
 inline constexpr const char* kDefaultSpillDir = ".recsys-spill";
 
 struct ServeConfig {
-  std::string database_url;                     // DATABASE_URL (required)
-  std::string http_host = "127.0.0.1";          // RECSYS_HTTP_ADDR host part
-  uint16_t http_port = 8000;                    // RECSYS_HTTP_ADDR port part
-  int http_threads = 2;                         // RECSYS_HTTP_THREADS, default: number of cores
-  size_t max_body_bytes = 1 << 20;              // RECSYS_MAX_BODY_BYTES
-  bool dev_auth_enabled = false;                // RECSYS_DEV_AUTH_ENABLED
-  obs::Level log_level = obs::Level::kInfo;     // RECSYS_LOG_LEVEL
-  int partitions_ahead = 3;                     // RECSYS_PARTITIONS_AHEAD (months)
-  int readiness_interval_ms = 1000;             // RECSYS_READINESS_INTERVAL_MS
-  int refresh_interval_ms = 60000;              // RECSYS_REFRESH_INTERVAL_MS (state and signals)
-  std::string user_key_secret;                  // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
-  bool user_key_secret_generated = false;       // no secret configured: a random per-process one
+  std::string database_url;                  // DATABASE_URL (required)
+  std::string http_host = "127.0.0.1";       // RECSYS_HTTP_ADDR host part
+  uint16_t http_port = 8000;                 // RECSYS_HTTP_ADDR port part
+  int http_threads = 2;                      // RECSYS_HTTP_THREADS, default: number of cores
+  size_t max_body_bytes = 1 << 20;           // RECSYS_MAX_BODY_BYTES
+  bool dev_auth_enabled = false;             // RECSYS_DEV_AUTH_ENABLED
+  obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
+  int partitions_ahead = 3;                  // RECSYS_PARTITIONS_AHEAD (months)
+  int readiness_interval_ms = 1000;          // RECSYS_READINESS_INTERVAL_MS
+  int refresh_interval_ms = 60000;           // RECSYS_REFRESH_INTERVAL_MS (state and signals)
+  // RECSYS_USER_KEY_SECRET (HMAC key for user_key); empty: the database's, which serve and import
+  // read at start (store/user_key_secret.h)
+  std::string user_key_secret;
   bool exposure_log_enabled = true;             // RECSYS_EXPOSURE_LOG_ENABLED
   std::string spill_dir = kDefaultSpillDir;     // RECSYS_SPILL_DIR
   bool warm_start_enabled = true;               // RECSYS_WARM_START_ENABLED

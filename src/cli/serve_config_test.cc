@@ -141,14 +141,12 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
   EXPECT_EQ(c.events_rate, 0);
   EXPECT_EQ(c.events_burst, 5000);
   EXPECT_EQ(c.user_key_secret, "0123456789abcdef");
-  EXPECT_FALSE(c.user_key_secret_generated);
   EXPECT_TRUE(c.signal_build_in_sql);
   EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://a.example", "*"}));
 
   auto defaults = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 2);
   ASSERT_TRUE(defaults.ok());
-  EXPECT_TRUE(defaults.value().user_key_secret_generated);
-  EXPECT_GE(defaults.value().user_key_secret.size(), 32u);
+  EXPECT_EQ(defaults.value().user_key_secret, "");  // the database's, read at start
   EXPECT_EQ(defaults.value().spill_dir, kDefaultSpillDir);
   EXPECT_EQ(defaults.value().warm_start_dir, ".recsys-warm");
   EXPECT_EQ(defaults.value().events_rate, 2000);
