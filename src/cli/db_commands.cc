@@ -6,6 +6,7 @@
 #include "cli/command_env.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "service/roles.h"
 #include "store/demo_seed.h"
 #include "store/migrator.h"
 #include "store/partitions.h"
@@ -129,14 +130,7 @@ int RunKeysCreate(const std::string& tenant, const std::string& name, const std:
                   int expires_in_days) {
   auto conn = ConnectFromEnv();
   if (!conn.ok()) return Fail(conn.status());
-  std::vector<std::string> role_list;
-  size_t start = 0;
-  while (start <= roles.size()) {
-    size_t end = roles.find(',', start);
-    if (end == std::string::npos) end = roles.size();
-    if (end > start) role_list.push_back(roles.substr(start, end - start));
-    start = end + 1;
-  }
+  const std::vector<std::string> role_list = service::SplitRoles(roles);
   const std::string secret = ProcessEnv()("RECSYS_API_KEY_SECRET").value_or("");
   auto key = store::Registry(conn.value(), CliActor())
                  .CreateKey(tenant, name, role_list, expires_in_days, secret);

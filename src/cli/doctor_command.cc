@@ -38,7 +38,7 @@ int Diagnose(const std::string& T, const std::string& surface) {
   Report report;
   auto url = ProcessEnv()("DATABASE_URL");
   auto conn = url && !url->empty()
-                  ? store::PgConnection::Connect(*url, 5)
+                  ? store::PgConnection::Connect(*url)
                   : Result<store::PgConnection>(Status::InvalidArgument("DATABASE_URL is not set"));
   if (!conn.ok()) {
     report.Fail("database", conn.status().message(),
@@ -78,8 +78,7 @@ int Diagnose(const std::string& T, const std::string& surface) {
   }
   report.Ok("tenant", "\"" + T + "\" is active");
   store::Diagnosis diagnosis;
-  store::DiagnoseTenant(conn.value(), *tenant, surface,
-                        ProcessEnv()("RECSYS_SPILL_DIR").value_or(".recsys-spill"), diagnosis);
+  store::DiagnoseTenant(conn.value(), *tenant, surface, SpillDirOf(ProcessEnv()), diagnosis);
   for (const service::DoctorCheck& c : diagnosis.checks()) Print(c);
   return diagnosis.failed() ? 1 : 0;
 }

@@ -55,8 +55,7 @@ std::string Compact(const rapidjson::Value& value) {
 Result<std::string> WithSetting(const std::string& json, const std::string& path,
                                 const std::string& value) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJson(json, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("the config is not a JSON object");
+  RETURN_IF_ERROR(ParseStrictJsonObject(json, &doc, "config"));
   rapidjson::Value* node = &doc;
   std::stringstream parts(path);
   std::string part;

@@ -142,7 +142,7 @@ TEST_F(EvalTest, ExperimentAnalysisFindsAPlantedLiftAndRefusesUnjoinedData) {
       R"({"experiments": [{"id": "exp1", "surface": "home", "variants": [
             {"name": "control", "weight": 50}, {"name": "treatment", "weight": 50,
              "config": {"weights": {"hist": 1}}}]}]})";
-  store::PgAdminRepository repo(db_->url());
+  store::PgAdminRepository repo(db_->url(), "eval-test-spill");
   auto tenant = repo.FindTenant("shop");
   ASSERT_TRUE(tenant.ok() && tenant.value());
   ASSERT_TRUE(repo.Save(*tenant.value(), service::DocKind::kConfig, config, std::nullopt, "test",
@@ -210,7 +210,7 @@ TEST_F(EvalTest, ExperimentAnalysisFindsAPlantedLiftAndRefusesUnjoinedData) {
 
 TEST_F(EvalTest, AnInterleavingExperimentServedForRealCreditsClicksToTheirTeams) {
   ASSERT_EQ(Cli("demo seed"), 0);
-  store::PgAdminRepository repo(db_->url());
+  store::PgAdminRepository repo(db_->url(), "eval-test-spill");
   auto tenant = repo.FindTenant("demo");
   ASSERT_TRUE(tenant.ok() && tenant.value());
   ASSERT_TRUE(repo.Save(*tenant.value(), service::DocKind::kConfig,
@@ -295,7 +295,7 @@ TEST_F(EvalTest, OffPolicyEstimatesMatchWhatEachConfigEarnsWhenServed) {
   // What users buy on the held-back day decides their clicks.
   const testing::ShopData shop = ImportShop(300, /*heldout_days=*/1);
   ASSERT_EQ(Cli("signals build"), 0);
-  store::PgAdminRepository repo(db_->url());
+  store::PgAdminRepository repo(db_->url(), "eval-test-spill");
   auto tenant = repo.FindTenant("shop");
   ASSERT_TRUE(tenant.ok() && tenant.value());
   const auto save_config = [&](const std::string& json) {

@@ -53,7 +53,7 @@ Result<TenantAndConfig> LoadTenantAndConfig(const std::string& external_id) {
   if (!url || url->empty()) {
     return Status::InvalidArgument("DATABASE_URL is not set (want a libpq URL)");
   }
-  store::PgAdminRepository repo(*url);
+  store::PgAdminRepository repo(*url, SpillDirOf(ProcessEnv()));
   auto tenant = repo.FindTenant(external_id);
   if (!tenant.ok()) return tenant.status();
   if (!tenant.value()) return Status::NotFound("no tenant \"" + external_id + "\"");

@@ -17,6 +17,7 @@
 #include "store/catalog_store.h"
 #include "store/event_store.h"
 #include "store/pg.h"
+#include "store/user_key_secret.h"
 
 namespace recsys::cli {
 namespace {
@@ -260,6 +261,20 @@ Result<std::string> ActiveTenantId(const std::string& url, const std::string& ex
   return std::string(row.value().Get(0, 0));
 }
 
+// RECSYS_USER_KEY_SECRET when set (as serve reads it), else the database's: the key serve uses,
+// so that imported users match requests.
+Result<std::string> UserKeySecret(const EnvLookup& env, const std::string& url) {
+  if (auto secret = env("RECSYS_USER_KEY_SECRET")) {
+    if (secret->size() < 16) {
+      return Status::InvalidArgument("RECSYS_USER_KEY_SECRET: at least 16 characters");
+    }
+    return *secret;
+  }
+  auto conn = store::PgConnection::Connect(url);
+  if (!conn.ok()) return conn.status();
+  return store::LoadOrCreateUserKeySecret(conn.value());
+}
+
 }  // namespace
 
 int RunImport(const ImportOptions& options) {
@@ -274,20 +289,19 @@ int RunImport(const ImportOptions& options) {
     std::fprintf(stderr, "recsys-service: %s\n", mapping.status().message().c_str());
     return 2;
   }
-  auto secret = env("RECSYS_USER_KEY_SECRET");
-  if (options.kind == ImportKind::kEvents && !options.dry_run && (!secret || secret->size() < 16)) {
-    std::fprintf(stderr,
-                 "recsys-service: RECSYS_USER_KEY_SECRET must be set (>= 16 chars) and equal "
-                 "serve's, so imported users match requests\n");
-    return 2;
-  }
   auto tenant = ActiveTenantId(*url, options.tenant);
   if (!tenant.ok()) {
     std::fprintf(stderr, "recsys-service: %s\n", tenant.status().message().c_str());
     return tenant.status().code() == StatusCode::kNotFound ? 2 : 1;
   }
+  Result<std::string> secret = std::string();  // a dry run or a catalog hashes no user ids
+  if (options.kind == ImportKind::kEvents && !options.dry_run) secret = UserKeySecret(env, *url);
+  if (!secret.ok()) {
+    std::fprintf(stderr, "recsys-service: %s\n", secret.status().message().c_str());
+    return secret.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
   const auto started = std::chrono::steady_clock::now();
-  Importer importer(options, tenant.value(), *url, secret.value_or(""));
+  Importer importer(options, tenant.value(), *url, secret.value());
   Status status = Status::Ok();
   {
     Progress progress(options.kind == ImportKind::kEvents ? "import events" : "import catalog",

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/uuid.h"
+#include "testing/serve_process.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -88,6 +89,50 @@ TEST_F(ImportTest, CsvBadLinesAreReportedByNumberAndSkipped) {
 
   ASSERT_EQ(Run(args + " --max-errors 2", &out), 1) << out;
   EXPECT_NE(out.find("--max-errors"), std::string::npos) << out;
+}
+
+TEST_F(ImportTest, WithoutAConfiguredSecretServeInstancesAndImportHashUsersAlike) {
+  // No RECSYS_USER_KEY_SECRET anywhere: every process uses the one the database keeps.
+  const std::map<std::string, std::string> no_secret = {{"RECSYS_USER_KEY_SECRET", ""}};
+  auto event = [](const std::string& id) {
+    return R"({"events": [{"event_id": ")" + id +
+           R"(", "occurred_at": "2026-11-01T10:00:00Z", "user_id": "u1", "event_type": "view", )"
+           R"("item_id": "a"}]})";
+  };
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"X-Dev-User-Id", "tester"}, {"X-Dev-Org-Id", "shop"}, {"Content-Type", "application/json"}};
+  {
+    testing::ServeProcess first(db_->url(), no_secret);
+    ASSERT_EQ(first.Post("/v1/events", event("e-first"), headers).status, 202);
+  }
+  {
+    testing::ServeProcess restarted(db_->url(), no_secret);
+    testing::ServeProcess second(db_->url(), no_secret);
+    ASSERT_EQ(restarted.Post("/v1/events", event("e-restarted"), headers).status, 202);
+    ASSERT_EQ(second.Post("/v1/events", event("e-second"), headers).status, 202);
+  }
+  std::ofstream(dir_ + "/u1.jsonl") << R"({"event_id": "e-import", "occurred_at": )"
+                                       R"("2026-11-01T11:00:00Z", "user_id": "u1", )"
+                                       R"("event_type": "view", "item_id": "b"})"
+                                    << "\n";
+  std::string out;
+  ASSERT_EQ(testing::RunShell("DATABASE_URL='" + db_->url() + "' " + RECSYS_BINARY +
+                                  " import events --tenant shop " + dir_ + "/u1.jsonl",
+                              &out),
+            0)
+      << out;
+  auto conn = db_->Connect();
+  EXPECT_EQ(QueryOne(conn,
+                     "SELECT count(*) || ' events, ' || count(DISTINCT user_key) || "
+                     "' user key' FROM interaction_events"),
+            "4 events, 1 user key");
+  // RECSYS_USER_KEY_SECRET still overrides the stored secret.
+  std::ofstream(dir_ + "/override.jsonl") << R"({"event_id": "e-override", "occurred_at": )"
+                                             R"("2026-11-01T12:00:00Z", "user_id": "u1", )"
+                                             R"("event_type": "view", "item_id": "c"})"
+                                          << "\n";
+  ASSERT_EQ(Run("import events --tenant shop " + dir_ + "/override.jsonl", &out), 0) << out;
+  EXPECT_EQ(QueryOne(conn, "SELECT count(DISTINCT user_key) FROM interaction_events"), "2");
 }
 
 TEST_F(ImportTest, GzipJsonLinesFromStdinAndCatalog) {

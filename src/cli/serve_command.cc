@@ -45,6 +45,7 @@
 #include "store/schema_probe.h"
 #include "store/signal_builder.h"
 #include "store/state_loader.h"
+#include "store/user_key_secret.h"
 
 namespace recsys::cli {
 namespace {
@@ -235,12 +236,18 @@ void SaveForWarmStart(const std::string& dir, const service::ServingState& state
 }
 
 // The checks before serving: the database answers, its schema is this binary's, and the
-// exposure partitions ahead exist. Returns 0, or the exit code to stop with.
-int PrepareDatabase(const ServeConfig& config) {
+// exposure partitions ahead exist; without RECSYS_USER_KEY_SECRET, the database's secret is read
+// into `config`. Returns 0, or the exit code to stop with.
+int PrepareDatabase(ServeConfig& config) {
   auto conn = store::PgConnection::Connect(config.database_url);
   if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
   Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckServable();
   if (!schema.ok()) return Refuse("refusing to start", schema, 2);
+  if (config.user_key_secret.empty()) {
+    auto secret = store::LoadOrCreateUserKeySecret(conn.value());
+    if (!secret.ok()) return Refuse("cannot read the user-key secret", secret.status(), 1);
+    config.user_key_secret = std::move(secret).value();
+  }
   auto created = store::EnsurePartitions(conn.value(), config.partitions_ahead);
   if (!created.ok()) return Refuse("cannot ensure partitions", created.status(), 1);
   for (const std::string& name : created.value()) {
@@ -254,11 +261,6 @@ void WarnAboutRiskySettings(const ServeConfig& config) {
     obs::Log(obs::Level::kWarn,
              "dev-header auth is ON (RECSYS_DEV_AUTH_ENABLED): X-Dev-User-Id and "
              "X-Dev-Org-Id are trusted; never enable this in production");
-  }
-  if (config.user_key_secret_generated) {
-    obs::Log(obs::Level::kWarn,
-             "RECSYS_USER_KEY_SECRET is not set: user keys in exposure rows "
-             "use a random per-process secret and will not join across restarts");
   }
   if (!config.signal_build_enabled) {
     obs::Log(obs::Level::kWarn, "signal builder schedule is OFF (RECSYS_SIGNAL_BUILD_ENABLED)");
@@ -500,7 +502,7 @@ int RunServe(bool check_config_only) {
                  loaded.status().message().c_str());
     return 2;
   }
-  const ServeConfig config = std::move(loaded).value();
+  ServeConfig config = std::move(loaded).value();
   if (check_config_only) {
     std::printf("configuration ok: listen %s:%d, %d threads\n", config.http_host.c_str(),
                 config.http_port, config.http_threads);

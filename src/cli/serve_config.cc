@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "core/parse_number.h"
-#include "core/uuid.h"
 #include "crypto/jwks.h"
 
 namespace recsys::cli {
@@ -55,6 +54,11 @@ EnvLookup ProcessEnv() {
     if (v == nullptr) return std::nullopt;
     return std::string(v);
   };
+}
+
+std::string SpillDirOf(const EnvLookup& env) {
+  auto dir = env("RECSYS_SPILL_DIR");
+  return dir && !dir->empty() ? *dir : kDefaultSpillDir;
 }
 
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port) {
@@ -258,10 +262,6 @@ Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   RETURN_IF_ERROR(ReadChoices(env, config));
   RETURN_IF_ERROR(ReadCorsOrigins(env, config));
   RETURN_IF_ERROR(ReadJwtKeyFiles(env, config));
-  if (config.user_key_secret.empty()) {
-    config.user_key_secret = NewUuidV4() + NewUuidV4();
-    config.user_key_secret_generated = true;
-  }
   return config;
 }
 

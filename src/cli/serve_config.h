@@ -16,21 +16,26 @@
 
 namespace recsys::cli {
 
+// Where exposure rows wait (RECSYS_SPILL_DIR) unless configured: also read by `doctor` and
+// `eval`, which look into the serving instance's folder.
+inline constexpr const char* kDefaultSpillDir = ".recsys-spill";
+
 struct ServeConfig {
-  std::string database_url;                     // DATABASE_URL (required)
-  std::string http_host = "127.0.0.1";          // RECSYS_HTTP_ADDR host part
-  uint16_t http_port = 8000;                    // RECSYS_HTTP_ADDR port part
-  int http_threads = 2;                         // RECSYS_HTTP_THREADS, default: number of cores
-  size_t max_body_bytes = 1 << 20;              // RECSYS_MAX_BODY_BYTES
-  bool dev_auth_enabled = false;                // RECSYS_DEV_AUTH_ENABLED
-  obs::Level log_level = obs::Level::kInfo;     // RECSYS_LOG_LEVEL
-  int partitions_ahead = 3;                     // RECSYS_PARTITIONS_AHEAD (months)
-  int readiness_interval_ms = 1000;             // RECSYS_READINESS_INTERVAL_MS
-  int refresh_interval_ms = 60000;              // RECSYS_REFRESH_INTERVAL_MS (state and signals)
-  std::string user_key_secret;                  // RECSYS_USER_KEY_SECRET (HMAC key for user_key)
-  bool user_key_secret_generated = false;       // no secret configured: a random per-process one
+  std::string database_url;                  // DATABASE_URL (required)
+  std::string http_host = "127.0.0.1";       // RECSYS_HTTP_ADDR host part
+  uint16_t http_port = 8000;                 // RECSYS_HTTP_ADDR port part
+  int http_threads = 2;                      // RECSYS_HTTP_THREADS, default: number of cores
+  size_t max_body_bytes = 1 << 20;           // RECSYS_MAX_BODY_BYTES
+  bool dev_auth_enabled = false;             // RECSYS_DEV_AUTH_ENABLED
+  obs::Level log_level = obs::Level::kInfo;  // RECSYS_LOG_LEVEL
+  int partitions_ahead = 3;                  // RECSYS_PARTITIONS_AHEAD (months)
+  int readiness_interval_ms = 1000;          // RECSYS_READINESS_INTERVAL_MS
+  int refresh_interval_ms = 60000;           // RECSYS_REFRESH_INTERVAL_MS (state and signals)
+  // RECSYS_USER_KEY_SECRET (HMAC key for user_key); empty: the database's, which serve and import
+  // read at start (store/user_key_secret.h)
+  std::string user_key_secret;
   bool exposure_log_enabled = true;             // RECSYS_EXPOSURE_LOG_ENABLED
-  std::string spill_dir = ".recsys-spill";      // RECSYS_SPILL_DIR
+  std::string spill_dir = kDefaultSpillDir;     // RECSYS_SPILL_DIR
   bool warm_start_enabled = true;               // RECSYS_WARM_START_ENABLED
   std::string warm_start_dir = ".recsys-warm";  // RECSYS_WARM_START_DIR (store/warm_start.h)
   bool shared_snapshots_enabled = true;         // RECSYS_SHARED_SNAPSHOTS_ENABLED
@@ -73,6 +78,10 @@ EnvLookup ProcessEnv();
 
 // Reads and validates every variable. `cores` is the default for RECSYS_HTTP_THREADS.
 Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores);
+
+// RECSYS_SPILL_DIR when set and not empty, else kDefaultSpillDir: for commands that read no other
+// serve setting.
+std::string SpillDirOf(const EnvLookup& env);
 
 // "host:port" -> host and port. Hosts are IPv4/IPv6 literals or "localhost"; [::1]:80 for IPv6.
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port);

@@ -30,6 +30,13 @@ TEST(ServeConfigTest, DefaultsNeedOnlyTheDatabaseUrl) {
   EXPECT_EQ(config.value().access_log_one_in, 1);  // every request
 }
 
+TEST(ServeConfigTest, CommandsReadingOnlyTheSpillDirGetServesDefault) {
+  EXPECT_EQ(SpillDirOf(FakeEnv({})),
+            LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 1).value().spill_dir);
+  EXPECT_EQ(SpillDirOf(FakeEnv({{"RECSYS_SPILL_DIR", ""}})), kDefaultSpillDir);
+  EXPECT_EQ(SpillDirOf(FakeEnv({{"RECSYS_SPILL_DIR", "/var/spill"}})), "/var/spill");
+}
+
 TEST(ServeConfigTest, MissingDatabaseUrlNamesTheVariable) {
   auto config = LoadServeConfig(FakeEnv({}), 2);
   ASSERT_FALSE(config.ok());
@@ -134,14 +141,13 @@ TEST(ServeConfigTest, EveryKindOfSettingIsApplied) {
   EXPECT_EQ(c.events_rate, 0);
   EXPECT_EQ(c.events_burst, 5000);
   EXPECT_EQ(c.user_key_secret, "0123456789abcdef");
-  EXPECT_FALSE(c.user_key_secret_generated);
   EXPECT_TRUE(c.signal_build_in_sql);
   EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://a.example", "*"}));
 
   auto defaults = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 2);
   ASSERT_TRUE(defaults.ok());
-  EXPECT_TRUE(defaults.value().user_key_secret_generated);
-  EXPECT_GE(defaults.value().user_key_secret.size(), 32u);
+  EXPECT_EQ(defaults.value().user_key_secret, "");  // the database's, read at start
+  EXPECT_EQ(defaults.value().spill_dir, kDefaultSpillDir);
   EXPECT_EQ(defaults.value().warm_start_dir, ".recsys-warm");
   EXPECT_EQ(defaults.value().events_rate, 2000);
   EXPECT_EQ(defaults.value().events_burst, 20000);

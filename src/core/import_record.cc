@@ -138,8 +138,7 @@ Result<rapidjson::Document> RecordConverter::FromCsv(const std::vector<std::stri
 
 Result<rapidjson::Document> RecordConverter::FromJsonLine(std::string_view line) const {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJson(line, &doc, "line"));
-  if (!doc.IsObject()) return Status::InvalidArgument("not a JSON object");
+  RETURN_IF_ERROR(ParseStrictJsonObject(line, &doc, "line"));
   auto& alloc = doc.GetAllocator();
   for (const auto& [field, key] : mapping_.renames) {
     auto it = doc.FindMember(key.c_str());

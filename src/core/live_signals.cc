@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "core/heap_bytes.h"
+#include "core/top_neighbours.h"
 
 namespace recsys {
 namespace {
@@ -221,30 +222,12 @@ void LiveSignals::MergeInto(uint32_t live, bool successors, std::vector<Neighbou
     auto base_list = successors ? base_->successors(item.base) : base_->neighbours(item.base);
     merged.insert(merged.end(), base_list.begin(), base_list.end());
   }
-  // Sum a neighbour's parts (days, base), then keep the top kMaxNeighbours as the snapshot
-  // does: score descending, ties by item id.
-  std::sort(merged.begin(), merged.end(),
-            [](const Neighbour& x, const Neighbour& y) { return x.item < y.item; });
-  auto summed = merged.begin();
-  for (auto it = merged.begin() + 1; it != merged.end(); ++it) {
-    if (it->item == summed->item) {
-      summed->score += it->score;
-    } else {
-      *++summed = *it;
-    }
-  }
-  merged.erase(summed + 1, merged.end());
+  // A neighbour's parts (days, base) summed, the top kMaxNeighbours kept as the snapshot does.
   const size_t base_count = base_->item_count();
   auto id = [&](ItemIndex view) -> std::string_view {
     return view < base_count ? base_->item_id(view) : ids_.id(live_only_[view - base_count]);
   };
-  const auto keep = std::min<ptrdiff_t>(static_cast<ptrdiff_t>(merged.size()), kMaxNeighbours);
-  std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(),
-                    [&id](const Neighbour& x, const Neighbour& y) {
-                      if (x.score != y.score) return x.score > y.score;
-                      return id(x.item) < id(y.item);
-                    });
-  merged.resize(keep);
+  merged.erase(SumAndKeepTopNeighbours(merged.begin(), merged.end(), id), merged.end());
 }
 
 void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,

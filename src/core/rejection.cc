@@ -7,8 +7,7 @@ namespace recsys {
 
 Result<const rapidjson::Value*> ParseBatchBody(std::string_view body, const char* key, size_t max,
                                                rapidjson::Document* doc) {
-  RETURN_IF_ERROR(ParseStrictJson(body, doc));
-  if (!doc->IsObject()) return Status::InvalidArgument("body: must be a JSON object");
+  RETURN_IF_ERROR(ParseStrictJsonObject(body, doc));
   const rapidjson::Value* array = json::Member(*doc, key);
   if (array == nullptr || !array->IsArray() || array->Empty()) {
     return Status::InvalidArgument(std::string(key) + ": required, an array of 1.." +

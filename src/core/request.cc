@@ -317,9 +317,7 @@ bool ParseRecommendOnly(const Value& doc, const TenantConfig& config, Reader& r,
 }
 
 Status ParseBody(std::string_view body, rapidjson::Document* doc) {
-  RETURN_IF_ERROR(ParseStrictJson(body, doc));
-  if (!doc->IsObject()) return Status::InvalidArgument("body: must be a JSON object");
-  return Status::Ok();
+  return ParseStrictJsonObject(body, doc);
 }
 
 bool ParseSimilarOnly(const Value& doc, const TenantConfig&, Reader& r, RecommendRequest* q) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/rules.h"
+#include "core/top_neighbours.h"
 
 namespace recsys {
 
@@ -204,29 +205,15 @@ void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
   }
   rows.clear();
   rows.shrink_to_fit();
-  using Neighbour = SignalSnapshot::Neighbour;
   offsets.assign(n + 1, 0);
   for (ItemIndex item = 0; item < n; ++item) {
     const auto first = grouped.begin() + starts[item];
-    auto last = grouped.begin() + starts[item + 1];
+    const auto last = grouped.begin() + starts[item + 1];
     if (first == last) continue;
-    std::sort(first, last, [](const Neighbour& x, const Neighbour& y) { return x.item < y.item; });
-    auto summed = first;
-    for (auto it = first + 1; it != last; ++it) {
-      if (it->item == summed->item) {
-        summed->score += it->score;
-      } else {
-        *++summed = *it;
-      }
-    }
-    last = summed + 1;
-    const auto keep = std::min<ptrdiff_t>(last - first, kMaxNeighbours);
-    std::partial_sort(first, first + keep, last, [&s](const Neighbour& x, const Neighbour& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return s.item_ids_.id(x.item) < s.item_ids_.id(y.item);
-    });
-    lists.insert(lists.end(), first, first + keep);
-    offsets[item + 1] = static_cast<uint32_t>(keep);
+    const auto kept = SumAndKeepTopNeighbours(
+        first, last, [&s](ItemIndex neighbour) { return s.item_ids_.id(neighbour); });
+    lists.insert(lists.end(), first, kept);
+    offsets[item + 1] = static_cast<uint32_t>(kept - first);
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
 }

@@ -3,11 +3,15 @@
 // A Status is either OK or carries a code and a human-readable message, and optionally the
 // stable API code an HTTP problem names (when it is not the code's usual one) and a retry delay.
 // `core` and `service` return them; `http` alone turns one into a response
-// (http/problem.h StatusProblem). Result<T> holds either a T or a non-OK Status. Neither throws;
-// callers check ok() before value(). Both are cheap to move and safe to pass between threads.
+// (http/problem.h StatusProblem). Result<T> holds either a T or a non-OK Status. Neither throws:
+// callers check ok() before value(), and value() on an error is a bug that aborts the process
+// (also in release builds) after printing the error, rather than throwing. Both are cheap to move
+// and safe to pass between threads.
 #pragma once
 
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <variant>
@@ -97,14 +101,24 @@ class [[nodiscard]] Result {
   }
 
   bool ok() const { return std::holds_alternative<T>(state_); }
-  // REQUIRES: ok()
-  T& value() & { return std::get<T>(state_); }
-  const T& value() const& { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
+  // REQUIRES: ok(). On an error, prints it to stderr and aborts (never throws).
+  T& value() & { return *Checked(std::get_if<T>(&state_)); }
+  const T& value() const& { return *Checked(std::get_if<T>(&state_)); }
+  T&& value() && { return std::move(*Checked(std::get_if<T>(&state_))); }
   // The error; an OK status when ok().
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(state_); }
 
  private:
+  template <typename P>
+  P* Checked(P* value) const {
+    if (value == nullptr) {
+      std::fprintf(stderr, "Result::value() on an error: %s\n",
+                   std::get<Status>(state_).ToString().c_str());
+      std::abort();
+    }
+    return value;
+  }
+
   std::variant<T, Status> state_;
 };
 

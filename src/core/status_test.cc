@@ -37,5 +37,11 @@ TEST(ResultTest, MovesOutMoveOnlyValues) {
   EXPECT_EQ(*p, 7);
 }
 
+TEST(ResultDeathTest, ValueOfAnErrorAbortsInsteadOfThrowing) {
+  Result<int> bad = Status::NotFound("no such tenant");
+  EXPECT_DEATH((void)bad.value(), "Result::value\\(\\) on an error: not_found: no such tenant");
+  EXPECT_DEATH((void)std::move(bad).value(), "no such tenant");
+}
+
 }  // namespace
 }  // namespace recsys

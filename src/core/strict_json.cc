@@ -101,4 +101,12 @@ Status ParseStrictJson(std::string_view text, rapidjson::Document* doc, std::str
   return Status::Ok();
 }
 
+Status ParseStrictJsonObject(std::string_view text, rapidjson::Document* doc,
+                             std::string_view what) {
+  RETURN_IF_ERROR(ParseStrictJson(text, doc, what));
+  if (!doc->IsObject())
+    return Status::InvalidArgument(std::string(what) + ": must be a JSON object");
+  return Status::Ok();
+}
+
 }  // namespace recsys

@@ -22,4 +22,9 @@ inline constexpr int kMaxJsonDepth = 64;
 Status ParseStrictJson(std::string_view text, rapidjson::Document* doc,
                        std::string_view what = "body");
 
+// ParseStrictJson, then requires the document to be an object: otherwise kInvalidArgument
+// "<what>: must be a JSON object". Pure; thread-safe.
+Status ParseStrictJsonObject(std::string_view text, rapidjson::Document* doc,
+                             std::string_view what = "body");
+
 }  // namespace recsys

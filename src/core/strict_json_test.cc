@@ -61,5 +61,18 @@ TEST(StrictJsonTest, MalformedJsonNamesTheOffset) {
   EXPECT_NE(s.message().find("offset"), std::string::npos);
 }
 
+TEST(StrictJsonTest, ObjectParserRefusesOtherDocumentsNamingWhat) {
+  rapidjson::Document doc;
+  EXPECT_TRUE(ParseStrictJsonObject(R"({"a": 1})", &doc).ok());
+  EXPECT_TRUE(doc.IsObject());
+  Status array = ParseStrictJsonObject("[1]", &doc, "config");
+  EXPECT_EQ(array.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(array.message(), "config: must be a JSON object");
+  EXPECT_EQ(ParseStrictJsonObject("17", &doc).message(), "body: must be a JSON object");
+  // A malformed document keeps ParseStrictJson's error.
+  EXPECT_NE(ParseStrictJsonObject(R"({"a": 1, "a": 2})", &doc).message().find("duplicate"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace recsys

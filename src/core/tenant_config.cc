@@ -167,8 +167,7 @@ TenantConfig WithVariant(const TenantConfig& config, const ExperimentVariant& va
 
 Result<TenantConfig> ParseTenantConfig(std::string_view text) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJson(text, &doc, "config"));
-  if (!doc.IsObject()) return Status::InvalidArgument("config: must be a JSON object");
+  RETURN_IF_ERROR(ParseStrictJsonObject(text, &doc, "config"));
   TenantConfig config;
   const Value* section = nullptr;
   RETURN_IF_ERROR(ObjectAt(doc, "weights", "", &section));

@@ -99,6 +99,45 @@ ReportSection InterleavingSection(const InterleavingResult& r) {
   return section;
 }
 
+void WriteGates(Writer& w, const std::vector<Gate>& gates) {
+  w.Key("gates");
+  w.StartArray();
+  for (const Gate& g : gates) {
+    w.StartObject();
+    w.Key("name");
+    json::WriteString(w, g.name);
+    w.Key("passed");
+    w.Bool(g.passed);
+    w.Key("detail");
+    json::WriteString(w, g.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteInterleaving(Writer& w, const InterleavingResult& r) {
+  w.Key("interleaving");
+  w.StartObject();
+  w.Key("teams");
+  json::WriteStringArray(w, r.teams);
+  json::WriteInt64Members(w, {{"exposures", r.exposures},
+                              {"exposures_with_clicks", r.exposures_with_clicks},
+                              {"users", r.users}});
+  w.Key("clicks");
+  w.StartArray();
+  w.Int64(r.clicks[0]);
+  w.Int64(r.clicks[1]);
+  w.EndArray();
+  w.Key("user_wins");
+  w.StartArray();
+  w.Int64(r.user_wins[0]);
+  w.Int64(r.user_wins[1]);
+  w.EndArray();
+  json::WriteInt64Members(w, {{"user_ties", r.user_ties}});
+  json::WriteDoubleMembers(w, {{"preference", r.preference}, {"p_value", r.p_value}});
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string ExperimentReportJson(const ExperimentReport& report) {
@@ -119,19 +158,7 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
   w.Bool(report.sequential);
   w.Key("alpha");
   w.Double(report.alpha);
-  w.Key("gates");
-  w.StartArray();
-  for (const Gate& g : report.gates) {
-    w.StartObject();
-    w.Key("name");
-    json::WriteString(w, g.name);
-    w.Key("passed");
-    w.Bool(g.passed);
-    w.Key("detail");
-    json::WriteString(w, g.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteGates(w, report.gates);
   w.Key("join");
   w.StartObject();
   json::WriteInt64Members(w, {{"interactions_with_request_id", report.interactions_with_request},
@@ -157,29 +184,7 @@ std::string ExperimentReportJson(const ExperimentReport& report) {
     w.Double(report.sample_ratio->p_value);
     w.EndObject();
   }
-  if (report.interleaving) {
-    const InterleavingResult& r = *report.interleaving;
-    w.Key("interleaving");
-    w.StartObject();
-    w.Key("teams");
-    json::WriteStringArray(w, r.teams);
-    json::WriteInt64Members(w, {{"exposures", r.exposures},
-                                {"exposures_with_clicks", r.exposures_with_clicks},
-                                {"users", r.users}});
-    w.Key("clicks");
-    w.StartArray();
-    w.Int64(r.clicks[0]);
-    w.Int64(r.clicks[1]);
-    w.EndArray();
-    w.Key("user_wins");
-    w.StartArray();
-    w.Int64(r.user_wins[0]);
-    w.Int64(r.user_wins[1]);
-    w.EndArray();
-    json::WriteInt64Members(w, {{"user_ties", r.user_ties}});
-    json::WriteDoubleMembers(w, {{"preference", r.preference}, {"p_value", r.p_value}});
-    w.EndObject();
-  }
+  if (report.interleaving) WriteInterleaving(w, *report.interleaving);
   if (report.aa) {
     w.Key("aa");
     w.StartObject();

@@ -172,6 +172,44 @@ std::optional<uint32_t> BusiestSurface(const EventLog& log, size_t first_after) 
   return static_cast<uint32_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
 }
 
+// The users' counts and mean truth size in `report`.
+void DescribeCases(std::span<const UserCase> cases, OfflineReport& report) {
+  report.users = static_cast<int64_t>(cases.size());
+  double truth_items = 0;
+  for (const UserCase& c : cases) {
+    report.users_without_history += c.seen.empty() ? 1 : 0;
+    report.users_with_new_items += c.new_truth.empty() ? 0 : 1;
+    truth_items += static_cast<double>(c.truth.size());
+  }
+  report.mean_truth_items = truth_items / static_cast<double>(cases.size());
+}
+
+// The share of the `catalog_items` that some user was shown in the top k, and recall at 1..
+// curve_max_k averaged over the users. REQUIRES: cases is not empty.
+void AddCoverageAndRecallCurve(std::span<const UserCase> cases,
+                               const std::vector<std::vector<uint32_t>>& ranked,
+                               const OfflineOptions& options, size_t item_count,
+                               int64_t catalog_items, ConfigResult& result) {
+  std::vector<uint8_t> shown(item_count);
+  size_t distinct = 0;
+  std::vector<double> curve, curve_sum(static_cast<size_t>(options.curve_max_k));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    for (size_t j = 0; j < ranked[i].size() && j < static_cast<size_t>(options.k); ++j) {
+      const uint32_t item = ranked[i][j];
+      if (item != kNone && !shown[item]) {
+        shown[item] = 1;
+        ++distinct;
+      }
+    }
+    RecallCurve(ranked[i], cases[i].truth, options.curve_max_k, curve);
+    for (size_t j = 0; j < curve.size(); ++j) curve_sum[j] += curve[j];
+  }
+  result.coverage =
+      catalog_items > 0 ? static_cast<double>(distinct) / static_cast<double>(catalog_items) : 0;
+  for (double& v : curve_sum) v /= static_cast<double>(cases.size());
+  result.recall_curve = std::move(curve_sum);
+}
+
 }  // namespace
 
 Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayConfig> configs,
@@ -207,14 +245,7 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
   if (cases.empty()) {
     return Status::FailedPrecondition("no user has a session on or after the split day");
   }
-  report.users = static_cast<int64_t>(cases.size());
-  double truth_items = 0;
-  for (const UserCase& c : cases) {
-    report.users_without_history += c.seen.empty() ? 1 : 0;
-    report.users_with_new_items += c.new_truth.empty() ? 0 : 1;
-    truth_items += static_cast<double>(c.truth.size());
-  }
-  report.mean_truth_items = truth_items / static_cast<double>(cases.size());
+  DescribeCases(cases, report);
 
   const int threads = options.threads > 0
                           ? options.threads
@@ -236,25 +267,8 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
     ScoreTable table = ScoreUsers(cases, ranked, options.k, counts, report.training_events);
     result.all = Estimates(table.all, options);
     result.new_items = Estimates(table.new_items, options);
-    std::vector<uint8_t> shown(log.items().size());
-    size_t distinct = 0;
-    std::vector<double> curve, curve_sum(static_cast<size_t>(options.curve_max_k));
-    for (size_t i = 0; i < cases.size(); ++i) {
-      for (size_t j = 0; j < ranked[i].size() && j < static_cast<size_t>(options.k); ++j) {
-        const uint32_t item = ranked[i][j];
-        if (item != kNone && !shown[item]) {
-          shown[item] = 1;
-          ++distinct;
-        }
-      }
-      RecallCurve(ranked[i], cases[i].truth, options.curve_max_k, curve);
-      for (size_t j = 0; j < curve.size(); ++j) curve_sum[j] += curve[j];
-    }
-    result.coverage = report.catalog_items > 0 ? static_cast<double>(distinct) /
-                                                     static_cast<double>(report.catalog_items)
-                                               : 0;
-    for (double& v : curve_sum) v /= static_cast<double>(cases.size());
-    result.recall_curve = std::move(curve_sum);
+    AddCoverageAndRecallCurve(cases, ranked, options, log.items().size(), report.catalog_items,
+                              result);
     if (report.configs.empty()) {
       first = std::move(table);
     } else {

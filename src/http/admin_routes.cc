@@ -8,6 +8,7 @@
 #include "core/strict_json.h"
 #include "http/admin_call.h"
 #include "http/problem.h"
+#include "service/roles.h"
 #include "service/tenant_status.h"
 
 namespace recsys::http {
@@ -17,13 +18,6 @@ using service::DocKind;
 using service::DocVersion;
 using service::TenantRef;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-int RoleRank(std::string_view role) {
-  if (role == "viewer") return 1;
-  if (role == "operator") return 2;
-  if (role == "admin") return 3;
-  return 0;
-}
 
 // "abc", W/"abc" and abc all name ETag abc.
 std::optional<std::string> IfMatch(const HttpRequest& request) {
@@ -123,11 +117,10 @@ void AddDocumentRoutes(Router& router, const Authenticator& auth,
 HttpResponse DryRunResponse(const service::RecommendService& recommend, const TenantRef& tenant,
                             HttpRequest& r) {
   rapidjson::Document doc;
-  if (Status parsed = ParseStrictJson(r.body, &doc); !parsed.ok()) {
-    return StatusProblem(Status::InvalidArgument(parsed.message()), r);
+  if (Status parsed = ParseStrictJsonObject(r.body, &doc); !parsed.ok()) {
+    return StatusProblem(parsed, r);
   }
-  if (!doc.IsObject() || !doc.HasMember("rules") || !doc.HasMember("request") ||
-      !doc["request"].IsObject()) {
+  if (!doc.HasMember("rules") || !doc.HasMember("request") || !doc["request"].IsObject()) {
     return StatusProblem(
         Status::InvalidArgument("body: want {\"rules\": [...], \"request\": {...}}"), r);
   }
@@ -267,11 +260,7 @@ void AddReportRoutes(Router& router, const Authenticator& auth,
 }  // namespace
 
 bool HasRole(const Caller& caller, std::string_view role) {
-  const int needed = RoleRank(role);
-  for (const std::string& held : caller.roles) {
-    if (RoleRank(held) >= needed && needed > 0) return true;
-  }
-  return false;
+  return service::GrantsRole(caller.roles, role);
 }
 
 void AddAdminRoutes(Router& router, const Authenticator& auth, const service::AdminService& admin,

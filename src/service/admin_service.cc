@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "core/uuid.h"
 #include "crypto/api_key.h"
+#include "service/roles.h"
 
 namespace recsys::service {
 namespace {
@@ -87,9 +88,7 @@ Result<DocVersion> AdminService::Put(const TenantRef& tenant, DocKind kind, std:
   // A body that is not one unambiguous JSON document is a 400; a document that breaks a rule, 422.
   {
     rapidjson::Document parsed;
-    if (Status s = ParseStrictJson(body, &parsed); !s.ok()) {
-      return Status::InvalidArgument(s.message());
-    }
+    RETURN_IF_ERROR(ParseStrictJson(body, &parsed));
   }
   if (kind == DocKind::kConfig) {
     auto config = ParseTenantConfig(body);
@@ -112,12 +111,7 @@ Result<DocVersion> AdminService::Rollback(const TenantRef& tenant, DocKind kind,
                                           const std::optional<std::string>& if_match,
                                           const Actor& actor) const {
   rapidjson::Document doc;
-  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    return Status::InvalidArgument(parsed.message());
-  }
-  if (!doc.IsObject()) {
-    return Status::InvalidArgument("body: must be a JSON object");
-  }
+  RETURN_IF_ERROR(ParseStrictJsonObject(body, &doc));
   const rapidjson::Value* version = json::Member(doc, "version");
   if (version == nullptr || !version->IsString() || version->GetStringLength() == 0) {
     return Status::Unprocessable("version: required, the ETag to restore");
@@ -233,23 +227,18 @@ Result<CreatedApiKey> AdminService::CreateKey(const TenantRef& tenant, std::stri
         "API keys cannot be created on this server: RECSYS_API_KEY_SECRET is not set");
   }
   rapidjson::Document doc;
-  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    return Status::InvalidArgument(parsed.message());
-  }
-  if (!doc.IsObject()) return Status::InvalidArgument("body: must be a JSON object");
+  RETURN_IF_ERROR(ParseStrictJsonObject(body, &doc));
   NewApiKey key;
   RETURN_IF_ERROR(json::ReadString(doc, "name", "", &key.name));
   RETURN_IF_ERROR(json::ReadInt(doc, "expires_in_days", "", 0, 3650, &key.expires_in_days));
   const rapidjson::Value* roles = json::Member(doc, "roles");
-  if (roles == nullptr || !roles->IsArray() || roles->Empty()) {
-    return Status::Unprocessable("roles: required, a non-empty array of viewer, operator, admin");
-  }
-  for (const rapidjson::Value& role : roles->GetArray()) {
-    const std::string name = role.IsString() ? role.GetString() : "";
-    if (name != "viewer" && name != "operator" && name != "admin") {
-      return Status::Unprocessable("roles: each must be viewer, operator or admin");
+  if (roles != nullptr && roles->IsArray()) {
+    for (const rapidjson::Value& role : roles->GetArray()) {
+      key.roles.emplace_back(role.IsString() ? role.GetString() : "");
     }
-    key.roles.push_back(name);
+  }
+  if (Status checked = CheckRoles(key.roles); !checked.ok()) {
+    return Status::Unprocessable(checked.message());
   }
   CreatedApiKey created;
   created.key = crypto::NewApiKey();
@@ -274,12 +263,7 @@ Result<ApiKeyInfo> AdminService::RevokeKey(const TenantRef& tenant, std::string_
 Result<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::string_view body,
                                               const Actor& actor) const {
   rapidjson::Document doc;
-  if (Status parsed = ParseStrictJson(body, &doc); !parsed.ok()) {
-    return Status::InvalidArgument(parsed.message());
-  }
-  if (!doc.IsObject()) {
-    return Status::InvalidArgument("body: must be a JSON object");
-  }
+  RETURN_IF_ERROR(ParseStrictJsonObject(body, &doc));
   Invalidation out;
   const rapidjson::Value* targets = json::Member(doc, "targets");
   if (targets == nullptr || !targets->IsArray() || targets->Empty()) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <unordered_map>
 
 namespace recsys::service {
 namespace {
@@ -27,10 +26,7 @@ void LiveFeed::Add(std::string_view tenant_id, std::string_view ns, std::string_
 }
 
 size_t LiveFeed::Flush(const ServingState& state, TimestampUs now) {
-  std::unordered_map<std::string_view, const TenantState*> by_id;
-  for (const auto& [external_id, tenant] : state.tenants) {
-    if (tenant->active()) by_id.emplace(tenant->id, tenant.get());
-  }
+  const ServingState::TenantsById by_id = state.ActiveTenantsById();
   std::vector<uint32_t> order(pending_.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {

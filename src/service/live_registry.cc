@@ -66,10 +66,7 @@ size_t LiveRegistry::Apply(const TenantState& tenant, std::string_view ns,
 }
 
 void LiveRegistry::Sync(const ServingState& state) {
-  std::unordered_map<std::string_view, const TenantState*> by_id;
-  for (const auto& [external_id, tenant] : state.tenants) {
-    if (tenant->active()) by_id.emplace(tenant->id, tenant.get());
-  }
+  const ServingState::TenantsById by_id = state.ActiveTenantsById();
   std::unique_lock lock(mu_);
   for (auto tenant = tenants_.begin(); tenant != tenants_.end();) {
     auto found = by_id.find(tenant->first);

@@ -117,23 +117,37 @@ std::string RecommendService::UserKey(std::string_view user_id) const {
   return crypto::HmacSha256(options_.user_key_secret, user_id);
 }
 
-Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tenant_external_id,
-                                        std::string_view body) const {
-  Served served;
+Status RecommendService::FindTenant(std::string_view tenant_external_id, Served& served) const {
   served.state = holder_.Get();
   served.tenant = served.state->FindActive(tenant_external_id);
   if (served.tenant == nullptr) return Status::PermissionDenied(kTenantNotServable);
-  const TenantState& tenant = *served.tenant;
+  return Status::Ok();
+}
+
+Status RecommendService::TakeRateToken(const TenantState& tenant) const {
   const double rate = tenant.config.rate_limit_rps > 0 ? tenant.config.rate_limit_rps
                                                        : options_.default_rate_limit_rps;
-  if (rate > 0) {
-    const double burst = tenant.config.rate_limit_burst > 0 ? tenant.config.rate_limit_burst
-                                                            : std::max(1.0, 2 * rate);
-    if (int retry = limiter_.Take(tenant.external_id, rate, burst, NowUs()); retry > 0) {
-      return Status::RateLimited("this tenant's request rate limit is exceeded", retry);
-    }
+  if (rate <= 0) return Status::Ok();
+  const double burst =
+      tenant.config.rate_limit_burst > 0 ? tenant.config.rate_limit_burst : std::max(1.0, 2 * rate);
+  if (int retry = limiter_.Take(tenant.external_id, rate, burst, NowUs()); retry > 0) {
+    return Status::RateLimited("this tenant's request rate limit is exceeded", retry);
   }
+  return Status::Ok();
+}
 
+Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tenant_external_id,
+                                        std::string_view body) const {
+  Served served;
+  RETURN_IF_ERROR(FindTenant(tenant_external_id, served));
+  RETURN_IF_ERROR(TakeRateToken(*served.tenant));
+  RETURN_IF_ERROR(ParseAndRank(endpoint, body, served));
+  return served;
+}
+
+Status RecommendService::ParseAndRank(Endpoint endpoint, std::string_view body,
+                                      Served& served) const {
+  const TenantState& tenant = *served.tenant;
   const auto started = std::chrono::steady_clock::now();
   Result<RecommendRequest> request = endpoint == Endpoint::kSimilar
                                          ? ParseSimilarRequest(body, tenant.config)
@@ -142,12 +156,12 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
   served.request = std::move(request).value();
   served.parse_us = MicrosSince(started);
   served.warnings = served.request.warnings;
-  if (endpoint == Endpoint::kValidate) return served;
+  if (endpoint == Endpoint::kValidate) return Status::Ok();
 
   ChooseSignals(tenant, served);
   if (served.snapshot == nullptr) {
     served.warnings.push_back({"SIGNAL_UNAVAILABLE", "no signals loaded for this tenant"});
-    return served;
+    return Status::Ok();
   }
   const TenantConfig* config = &tenant.config;
   std::optional<TenantConfig> partner;  // interleaving: the second variant's config
@@ -192,7 +206,7 @@ Result<Served> RecommendService::Handle(Endpoint endpoint, std::string_view tena
   }
   for (Warning& w : served.result.warnings) served.warnings.push_back(std::move(w));
   served.rank_us = MicrosSince(rank_started);
-  return served;
+  return Status::Ok();
 }
 
 Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id,
@@ -202,9 +216,10 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
   if (!draft.ok()) {
     return Status::Unprocessable(draft.status().message()).WithReason("RECSYS_INVALID_RULES");
   }
-  auto current = Handle(Endpoint::kRecommend, tenant_external_id, request_json);
-  if (!current.ok()) return current.status();
-  const Served& before = current.value();
+  // A preview for an operator: it must not spend the tenant's serving quota (no TakeRateToken).
+  Served before;
+  RETURN_IF_ERROR(FindTenant(tenant_external_id, before));
+  RETURN_IF_ERROR(ParseAndRank(Endpoint::kRecommend, request_json, before));
   DryRun out;
   out.rules_version = before.tenant->rules_etag;
   if (before.snapshot == nullptr) return out;

@@ -98,8 +98,9 @@ class RecommendService {
                         std::string_view body) const;
 
   // Ranks `request_json` with the tenant's current rules and with `draft_rules_json`; saves and
-  // logs nothing. Errors: kUnprocessable with reason RECSYS_INVALID_RULES for the draft, else
-  // as Handle.
+  // logs nothing, and takes nothing from the tenant's request rate limit (an admin preview must
+  // not eat serving quota). Errors: kUnprocessable with reason RECSYS_INVALID_RULES for the
+  // draft, else as Handle but never the rate limit's.
   Result<DryRun> DryRunRules(std::string_view tenant_external_id, std::string_view draft_rules_json,
                              std::string_view request_json) const;
 
@@ -117,6 +118,14 @@ class RecommendService {
                                          TimestampUs now) const;
 
  private:
+  // Sets served.state and served.tenant; kPermissionDenied when the tenant is not servable.
+  Status FindTenant(std::string_view tenant_external_id, Served& served) const;
+  // Takes one request from the tenant's rate limit; kResourceExhausted with a retry delay when
+  // it is spent.
+  Status TakeRateToken(const TenantState& tenant) const;
+  // Handle after the rate limit: parses `body` into served.request and, unless validating,
+  // ranks. REQUIRES: FindTenant succeeded on `served`.
+  Status ParseAndRank(Endpoint endpoint, std::string_view body, Served& served) const;
   // Sets served.snapshot (and the live layer) for the request's surface, else the default
   // namespace's (with a FALLBACK_NAMESPACE warning).
   void ChooseSignals(const TenantState& tenant, Served& served) const;

@@ -253,6 +253,19 @@ TEST_F(RecommendServiceTest, ADryRunShowsWhatADraftRuleChangesAndSavesNothing) {
   EXPECT_STREQ(bad.status().reason(), "RECSYS_INVALID_RULES");
 }
 
+TEST_F(RecommendServiceTest, DryRunsTakeNothingFromTheTenantsRateLimit) {
+  Publish(Shop(Config(R"({"limits": {"rate_limit_rps": 0.01, "rate_limit_burst": 1}})")));
+  const char* pin = R"([{"action": "pin", "target_type": "item", "item_ids": ["z"]}])";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(service_.DryRunRules("shop", pin, kHome).ok()) << i;
+  }
+  // The burst of one is still there for serving, and only then spent.
+  EXPECT_TRUE(service_.Handle(Endpoint::kRecommend, "shop", kHome).ok());
+  EXPECT_EQ(service_.Handle(Endpoint::kRecommend, "shop", kHome).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_TRUE(service_.DryRunRules("shop", pin, kHome).ok());  // nor refused by it
+}
+
 }  // namespace
 }  // namespace recsys::service
 

@@ -34,4 +34,12 @@ const TenantState* ServingState::Find(std::string_view external_id) const {
   return it == tenants.end() ? nullptr : it->second.get();
 }
 
+ServingState::TenantsById ServingState::ActiveTenantsById() const {
+  TenantsById by_id;
+  for (const auto& [external_id, tenant] : tenants) {
+    if (tenant->active()) by_id.emplace(tenant->id, tenant.get());
+  }
+  return by_id;
+}
+
 }  // namespace recsys::service

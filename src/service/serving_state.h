@@ -90,6 +90,10 @@ struct ServingState {
     const TenantState* tenant = Find(external_id);
     return tenant != nullptr && tenant->active() ? tenant : nullptr;
   }
+  // The active tenants by TenantState::id (the uuid the event log and live layers use). The
+  // views and pointers are into this state: valid while it is alive.
+  using TenantsById = std::unordered_map<std::string_view, const TenantState*>;
+  TenantsById ActiveTenantsById() const;
 };
 
 class StateHolder {

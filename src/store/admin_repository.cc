@@ -5,6 +5,7 @@
 #include "store/change_notice.h"
 #include "store/doctor.h"
 #include "store/report_store.h"
+#include "store/sql_values.h"
 
 namespace recsys::store {
 namespace {
@@ -29,14 +30,6 @@ Tables TablesFor(DocKind kind) {
   }
   return {"tenant_rule_versions", "tenant_rules_current", "rules", "rules_version_id", "rules"};
 }
-
-constexpr const char* kUtc = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
-
-std::string Timestamp(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtc + ")";
-}
-
-PgParam OrNull(const std::string& value) { return value.empty() ? PgParam() : PgParam(value); }
 
 std::string Field(const PgResult& r, int row, int col) { return std::string(r.Get(row, col)); }
 
@@ -89,7 +82,7 @@ Result<DocVersion> PgAdminRepository::ReadVersion(PgConnection& conn, DocKind ki
                                                   const std::string& version_id) {
   const Tables t = TablesFor(kind);
   auto r = conn.Query(std::string("SELECT v.etag, v.") + t.column + "::text, " +
-                          Timestamp("v.created_at") +
+                          UtcTimestampSql("v.created_at") +
                           ", v.created_by_sub, coalesce(v.comment, ''), "
                           "v.id = c." +
                           t.pointer + " FROM " + t.versions + " v LEFT JOIN " + t.current +
@@ -239,7 +232,7 @@ Result<std::vector<DocVersion>> PgAdminRepository::Versions(const TenantRef& ten
   if (!conn.ok()) return conn.status();
   const Tables t = TablesFor(kind);
   auto r = conn.value()->Query(
-      std::string("SELECT v.etag, ") + Timestamp("v.created_at") +
+      std::string("SELECT v.etag, ") + UtcTimestampSql("v.created_at") +
           ", v.created_by_sub, coalesce(v.comment, ''), v.id IS NOT DISTINCT FROM c." + t.pointer +
           " FROM " + t.versions + " v LEFT JOIN " + t.current +
           " c ON c.tenant_id = v.tenant_id WHERE v.tenant_id = $1 "
@@ -265,7 +258,7 @@ Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
       conn.value()->Query(std::string(R"sql(
       WITH page AS (
         SELECT id, occurred_at, )sql") +
-                              Timestamp("occurred_at") + R"sql( AS at, actor_sub,
+                              UtcTimestampSql("occurred_at") + R"sql( AS at, actor_sub,
                actor_type, action, entity_type, entity_id, request_id, host(ip) AS ip, user_agent,
                before_state, after_state, extra
           FROM audit_log

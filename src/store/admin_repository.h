@@ -10,16 +10,18 @@
 #include <string>
 
 #include "service/admin_repository.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
 
 class PgAdminRepository : public service::AdminRepository {
  public:
-  // Admin statements run on the I/O threads: bound how long one may take or wait for a lock.
+  // Admin statements run on the I/O threads: bounded by kAdminSession.
   // `spill_dir`: this server's exposure spill folder, which the doctor's checks look into.
-  explicit PgAdminRepository(std::string database_url, std::string spill_dir = ".recsys-spill")
-      : conn_(std::move(database_url), 3, "-c statement_timeout=5000 -c lock_timeout=2000"),
+  PgAdminRepository(std::string database_url, std::string spill_dir)
+      : conn_(std::move(database_url), kAdminSession.connect_timeout_s,
+              kAdminSession.server_options),
         spill_dir_(std::move(spill_dir)) {}
 
   Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;

@@ -1,38 +1,32 @@
 #include "store/api_key_store.h"
 
+#include "service/roles.h"
 #include "store/change_notice.h"
+#include "store/sql_values.h"
 
 namespace recsys::store {
 namespace {
 
-constexpr const char* kColumns =
-    "id::text, coalesce(name, ''), coalesce(key_prefix, ''), array_to_string(roles, ','), "
-    "CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN expires_at <= now() THEN 'expired' "
-    "ELSE 'active' END, "
-    "coalesce(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
+std::string Columns() {
+  return "id::text, coalesce(name, ''), coalesce(key_prefix, ''), array_to_string(roles, ','), "
+         "CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN expires_at <= now() THEN "
+         "'expired' ELSE 'active' END, coalesce(" +
+         UtcTimestampSql("created_at") + ", ''), coalesce(" + UtcTimestampSql("expires_at") +
+         ", ''), coalesce(" + UtcTimestampSql("last_used_at") + ", '')";
+}
 
 service::ApiKeyInfo KeyAt(const PgResult& r, int row) {
   service::ApiKeyInfo key;
   key.id = r.Get(row, 0);
   key.name = r.Get(row, 1);
   key.prefix = r.Get(row, 2);
-  const std::string_view roles = r.Get(row, 3);
-  for (size_t start = 0; start < roles.size();) {
-    size_t end = roles.find(',', start);
-    if (end == std::string_view::npos) end = roles.size();
-    key.roles.emplace_back(roles.substr(start, end - start));
-    start = end + 1;
-  }
+  key.roles = service::SplitRoles(r.Get(row, 3));
   key.status = r.Get(row, 4);
   key.created_at = r.Get(row, 5);
   key.expires_at = r.Get(row, 6);
   key.last_used_at = r.Get(row, 7);
   return key;
 }
-
-PgParam OrNull(const std::string& value) { return value.empty() ? PgParam() : PgParam(value); }
 
 // Runs `sql` (which changes a key, audits it and returns the key's columns) and NOTIFYs, in one
 // transaction.
@@ -53,9 +47,9 @@ Result<service::ApiKeyInfo> ChangeKey(PgConnection& conn, const service::TenantR
 
 Result<std::vector<service::ApiKeyInfo>> ListApiKeys(PgConnection& conn,
                                                      const service::TenantRef& tenant) {
-  auto r = conn.Query(std::string("SELECT ") + kColumns +
-                          " FROM tenant_api_keys WHERE tenant_id = $1 ORDER BY created_at, id",
-                      {tenant.id});
+  auto r = conn.Query(
+      "SELECT " + Columns() + " FROM tenant_api_keys WHERE tenant_id = $1 ORDER BY created_at, id",
+      {tenant.id});
   if (!r.ok()) return r.status();
   std::vector<service::ApiKeyInfo> keys;
   for (int row = 0; row < r.value().rows(); ++row) keys.push_back(KeyAt(r.value(), row));
@@ -81,7 +75,7 @@ Result<service::ApiKeyInfo> CreateApiKey(PgConnection& conn, const service::Tena
              jsonb_build_object('name', name, 'prefix', key_prefix, 'roles', roles,
                                 'expires_at', expires_at)
         FROM k)
-    SELECT )sql") + kColumns + " FROM k",
+    SELECT )sql") + Columns() + " FROM k",
                    {tenant.id, key.name, key.prefix, key.hash, roles,
                     std::to_string(key.expires_in_days), actor.subject, actor.type,
                     OrNull(actor.request_id), OrNull(actor.ip), OrNull(actor.user_agent)});
@@ -101,7 +95,7 @@ Result<service::ApiKeyInfo> RevokeApiKey(PgConnection& conn, const service::Tena
                              request_id, ip, user_agent)
       SELECT tenant_id, $3, $4, 'key.revoke', 'api_key', id::text, $5::uuid, $6::inet, $7
         FROM k WHERE (SELECT active FROM before))
-    SELECT )sql") + kColumns + " FROM k",
+    SELECT )sql") + Columns() + " FROM k",
                    {tenant.id, key_id, actor.subject, actor.type, OrNull(actor.request_id),
                     OrNull(actor.ip), OrNull(actor.user_agent)});
 }

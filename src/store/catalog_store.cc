@@ -5,6 +5,7 @@
 
 #include "core/json_writer.h"
 #include "store/change_notice.h"
+#include "store/sql_values.h"
 
 namespace recsys::store {
 namespace {
@@ -39,8 +40,6 @@ std::string ItemsJson(std::span<const CatalogItem> items) {
   w.EndArray();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
-
-PgParam OrNull(const std::string& value) { return value.empty() ? PgParam() : PgParam(value); }
 
 // Writes the audit row and the change notice of a catalog call.
 Status AuditAndNotify(PgConnection& conn, const service::CatalogTenant& tenant,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "service/catalog_service.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -15,7 +16,8 @@ namespace recsys::store {
 class PgCatalogStore : public service::CatalogStore {
  public:
   explicit PgCatalogStore(std::string database_url)
-      : conn_(std::move(database_url), 3, "-c statement_timeout=30000 -c lock_timeout=5000") {}
+      : conn_(std::move(database_url), kCatalogSession.connect_timeout_s,
+              kCatalogSession.server_options) {}
 
   Status Upsert(const service::CatalogTenant& tenant, std::span<const CatalogItem> items,
                 int rejected, const service::Actor& actor) override;

@@ -7,6 +7,7 @@
 
 #include "obs/log.h"
 #include "store/change_notice.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -25,15 +26,14 @@ void ChangeListener::Start() {
 
 void ChangeListener::Loop() {
   bool ever_connected = false;
-  auto backoff = std::chrono::milliseconds(100);
+  RetryBackoff backoff = kListenerRetry;
   while (!stopping_) {
-    auto conn = PgConnection::Connect(url_, 2);
+    auto conn = PgConnection::Connect(url_, kProbeConnectTimeoutS);
     if (!conn.ok() || !conn.value().Exec(std::string("LISTEN ") + kChangeChannel).ok()) {
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      std::this_thread::sleep_for(backoff.Next());
       continue;
     }
-    backoff = std::chrono::milliseconds(100);
+    backoff.Reset();
     if (ever_connected) {
       obs::Log(obs::Level::kInfo, "change listener reconnected; reloading everything");
       callback_(EncodeChangeNotice({"", ChangeScope::kAll}));

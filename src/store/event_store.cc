@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "crypto/digest.h"
+#include "store/connection_defaults.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -68,7 +69,7 @@ Result<PgConnection> PgEventStore::Take() {
     }
   }
   // A statement that waits this long for a lock or the server is stuck: answer 503, not a hang.
-  return PgConnection::Connect(url_, 3, "-c statement_timeout=30000 -c lock_timeout=10000");
+  return PgConnection::Connect(url_, kEventSession.connect_timeout_s, kEventSession.server_options);
 }
 
 void PgEventStore::Give(PgConnection conn) {

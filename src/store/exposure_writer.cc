@@ -13,6 +13,7 @@
 
 #include "crypto/digest.h"
 #include "obs/log.h"
+#include "store/connection_defaults.h"
 #include "store/copy_stream.h"
 #include "store/exposure_binary.h"
 #include "store/pg.h"
@@ -81,7 +82,7 @@ size_t LineCount(std::string_view lines) {
 }  // namespace
 
 ExposureWriter::ExposureWriter(ExposureWriterOptions options)
-    : options_(std::move(options)), conn_(options_.database_url, 3) {}
+    : options_(std::move(options)), conn_(options_.database_url, kBackgroundConnectTimeoutS) {}
 
 ExposureWriter::~ExposureWriter() { Stop(); }
 
@@ -112,7 +113,7 @@ void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out
 
 void ExposureWriter::Start() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (running_) return;
+  if (running_ || stopping_) return;  // stopping_ stays set: a stopped writer stays stopped
   running_ = true;
   thread_ = std::thread([this] { Loop(); });
   spill_thread_ = std::thread([this] { SpillLoop(); });
@@ -363,7 +364,8 @@ void ExposureWriter::ReplaySpills() {
 
 void ExposureWriter::Loop() {
   auto last_replay = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  auto backoff = std::chrono::milliseconds(0);
+  RetryBackoff retry = kExposureWriterRetry;
+  auto backoff = std::chrono::milliseconds(0);  // added to the wait after a failed batch
   // The batch, joined from a few of the queue's chunks outside the lock; both keep their
   // capacity, and both are bounded by kBatchChunks.
   std::string data;
@@ -396,10 +398,10 @@ void ExposureWriter::Loop() {
     for (const std::string& chunk : chunks) data.append(chunk);
     if (rows > 0) {
       if (!WriteBatch(data, rows)) {
-        backoff = std::min(std::chrono::milliseconds(5000),
-                           std::max(std::chrono::milliseconds(250), backoff * 2));
+        backoff = retry.Next();
         continue;
       }
+      retry.Reset();
       backoff = std::chrono::milliseconds(0);
     } else if (stopping) {
       break;

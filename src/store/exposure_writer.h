@@ -33,7 +33,7 @@ namespace recsys::store {
 
 struct ExposureWriterOptions {
   std::string database_url;
-  std::string spill_dir = ".recsys-spill";
+  std::string spill_dir;           // REQUIRES: not empty (cli/serve_config.h has the default)
   size_t queue_capacity = 100000;  // rows
   size_t batch_rows = 2000;        // rows that wake the writer before flush_interval_ms is up
   int flush_interval_ms = 50;
@@ -55,9 +55,14 @@ class ExposureWriter : public service::ExposureSink {
   ExposureWriter(const ExposureWriter&) = delete;
   ExposureWriter& operator=(const ExposureWriter&) = delete;
 
+  // Starts the writer and spill threads. Idempotent while running; a writer is started at most
+  // once: Start() after Stop() does nothing (make a new writer instead).
   void Start();
+  // Queues `row` (see above). Before Start() and after Stop() no thread takes rows: the row is
+  // appended to a spill file on the caller's thread (disk I/O; the next writer replays it).
+  // Never drops a row and never fails. Thread-safe.
   void Record(const service::Exposure& row) override;
-  // Flushes everything queued, then stops the thread. Idempotent.
+  // Flushes everything queued, then stops the threads. Idempotent; final (see Start()).
   void Stop();
   ExposureStats stats() const;
 

@@ -145,6 +145,31 @@ TEST(ExposureWriterTest, AFullQueueNeverWritesToDiskOnTheCallersThread) {
   std::filesystem::remove_all(spill);
 }
 
+TEST(ExposureWriterTest, AStoppedWriterStaysStoppedAndSpillsRecordsOnTheCallersThread) {
+  auto db = testing::TestDatabase::Create("exposure_stopped");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  ExposureWriter writer({db->url(), spill, 1000, 5, 5});
+  writer.Start();
+  writer.Stop();
+  writer.Start();  // no effect: the threads are not started again
+  writer.Record(Row(1));
+  // Already on disk when Record returns: no thread would have taken it.
+  ExposureStats stats = writer.stats();
+  EXPECT_EQ(stats.spilled, 1u);
+  EXPECT_EQ(stats.queued, 0u);
+  writer.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "0");
+  // The next writer replays it.
+  ExposureWriter next({db->url(), spill, 1000, 5, 5});
+  next.Start();
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return next.stats().replayed == 1; }, std::chrono::seconds(10)));
+  next.Stop();
+  EXPECT_EQ(Count(conn), "1");
+  std::filesystem::remove_all(spill);
+}
+
 TEST(ExposureWriterTest, SpilledRowsReplayWhileTrafficContinues) {
   auto db = testing::TestDatabase::Create("exposure_replay_busy");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();

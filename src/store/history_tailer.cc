@@ -6,6 +6,7 @@
 #include "core/hex.h"
 #include "core/parse_number.h"
 #include "obs/log.h"
+#include "store/connection_defaults.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -146,7 +147,7 @@ void HistoryTailer::Start() {
 }
 
 void HistoryTailer::Loop() {
-  ReconnectingConnection conn(url_, 3);
+  ReconnectingConnection conn(url_, kBackgroundConnectTimeoutS);
   bool failing = false;
   while (!stopping_) {
     const auto started = std::chrono::steady_clock::now();

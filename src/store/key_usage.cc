@@ -1,6 +1,7 @@
 #include "store/key_usage.h"
 
 #include "obs/log.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -35,7 +36,7 @@ bool KeyUsageRecorder::Flush() {
   std::string ids = "{";
   for (const std::string& id : batch) ids += (ids.size() > 1 ? "," : "") + id;
   ids += "}";
-  auto conn = PgConnection::Connect(url_, 3);
+  auto conn = PgConnection::Connect(url_, kBackgroundConnectTimeoutS);
   Status s = conn.status();
   if (conn.ok()) {
     s = conn.value()

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "store/sql_values.h"
+
 namespace recsys::store {
 namespace {
 
@@ -64,9 +66,8 @@ Result<std::vector<Migrator::Applied>> Migrator::ReadApplied() {
   if (!exists.ok()) return exists.status();
   std::vector<Applied> applied;
   if (exists.value().Get(0, 0) != "t") return applied;
-  auto rows = conn_.Query(
-      "SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name");
+  auto rows = conn_.Query("SELECT name, checksum, " + UtcTimestampSql("applied_at") +
+                          " FROM schema_migrations ORDER BY name");
   if (!rows.ok()) return rows.status();
   const PgResult& r = rows.value();
   for (int i = 0; i < r.rows(); ++i) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/connection_defaults.h"
 
 namespace recsys::store {
 
@@ -44,7 +45,8 @@ class PgConnection {
   // Connects with `url` (a libpq URL or key=value string). Fails with kUnavailable when the server
   // cannot be reached within `connect_timeout_s` seconds. `server_options`, when not empty, is
   // libpq's "options" (e.g. "-c statement_timeout=5000") and replaces any the URL has.
-  static Result<PgConnection> Connect(const std::string& url, int connect_timeout_s = 5,
+  static Result<PgConnection> Connect(const std::string& url,
+                                      int connect_timeout_s = kCommandConnectTimeoutS,
                                       const std::string& server_options = "");
 
   PgConnection(PgConnection&&) noexcept = default;

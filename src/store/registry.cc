@@ -2,9 +2,11 @@
 
 #include "store/api_key_store.h"
 #include "store/change_notice.h"
+#include "store/sql_values.h"
 
 #include "core/uuid.h"
 #include "crypto/api_key.h"
+#include "service/roles.h"
 #include "service/tenant_status.h"
 
 namespace recsys::store {
@@ -72,9 +74,8 @@ Result<std::string> Registry::CreateTenant(const std::string& external_id,
 }
 
 Result<std::vector<std::string>> Registry::ListTenants() {
-  auto r = conn_.Query(
-      "SELECT external_id, status, name, to_char(created_at AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM tenants ORDER BY external_id");
+  auto r = conn_.Query("SELECT external_id, status, name, " + UtcTimestampSql("created_at") +
+                       " FROM tenants ORDER BY external_id");
   if (!r.ok()) return r.status();
   return Rows(r.value());
 }
@@ -105,11 +106,7 @@ Result<CreatedKey> Registry::CreateKey(const std::string& tenant, const std::str
         "RECSYS_API_KEY_SECRET must be set (at least 16 characters), "
         "the same as the servers'");
   }
-  for (const std::string& role : roles) {
-    if (role != "viewer" && role != "operator" && role != "admin") {
-      return Status::InvalidArgument("role " + role + ": want viewer, operator or admin");
-    }
-  }
+  RETURN_IF_ERROR(service::CheckRoles(roles));
   auto ref = TenantRefOf(tenant);
   if (!ref.ok()) return ref.status();
   CreatedKey key;
@@ -125,16 +122,19 @@ Result<CreatedKey> Registry::CreateKey(const std::string& tenant, const std::str
 }
 
 Result<std::vector<std::string>> Registry::ListKeys(const std::string& tenant) {
-  auto r = conn_.Query(
-      "SELECT k.id, k.key_prefix, coalesce(k.name, '-'), array_to_string(k.roles, ','), "
-      "CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' "
-      "WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, "
-      "to_char(k.last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-      "FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.external_id = $1 "
-      "ORDER BY k.created_at",
-      {tenant});
-  if (!r.ok()) return r.status();
-  return Rows(r.value());
+  auto ref = TenantRefOf(tenant);
+  if (!ref.ok()) return ref.status();
+  auto keys = ListApiKeys(conn_, ref.value());
+  if (!keys.ok()) return keys.status();
+  auto or_dash = [](const std::string& text) { return text.empty() ? std::string("-") : text; };
+  std::vector<std::string> rows;
+  for (const service::ApiKeyInfo& key : keys.value()) {
+    std::string roles;
+    for (const std::string& role : key.roles) roles += (roles.empty() ? "" : ",") + role;
+    rows.push_back(key.id + "  " + or_dash(key.prefix) + "  " + or_dash(key.name) + "  " + roles +
+                   "  " + key.status + "  " + or_dash(key.last_used_at));
+  }
+  return rows;
 }
 
 Status Registry::RevokeKey(const std::string& key_id) {

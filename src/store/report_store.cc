@@ -1,13 +1,14 @@
 #include "store/report_store.h"
 
 #include "core/uuid.h"
+#include "store/sql_values.h"
 
 namespace recsys::store {
 namespace {
 
-constexpr const char* kColumns =
-    "id::text, kind, title, to_char(created_at AT TIME ZONE 'UTC', "
-    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), created_by, summary::text";
+std::string Columns() {
+  return "id::text, kind, title, " + UtcTimestampSql("created_at") + ", created_by, summary::text";
+}
 
 service::EvalReport ReportAt(const PgResult& r, int row) {
   service::EvalReport report;
@@ -50,7 +51,7 @@ Result<std::string> SaveReport(PgConnection& conn, const std::string& tenant_id,
 Result<std::vector<service::EvalReport>> ListReports(PgConnection& conn,
                                                      const std::string& tenant_id, int limit,
                                                      int offset) {
-  auto r = conn.Query(std::string("SELECT ") + kColumns +
+  auto r = conn.Query("SELECT " + Columns() +
                           " FROM eval_reports WHERE tenant_id = $1 "
                           "ORDER BY created_at DESC, id DESC LIMIT $2::int OFFSET $3::int",
                       {tenant_id, std::to_string(limit), std::to_string(offset)});
@@ -63,7 +64,7 @@ Result<std::vector<service::EvalReport>> ListReports(PgConnection& conn,
 Result<std::optional<service::EvalReport>> FindReport(PgConnection& conn,
                                                       const std::string& tenant_id,
                                                       const std::string& id) {
-  auto r = conn.Query(std::string("SELECT ") + kColumns +
+  auto r = conn.Query("SELECT " + Columns() +
                           ", report::text, markdown, html FROM eval_reports "
                           "WHERE tenant_id = $1 AND id = $2::uuid",
                       {tenant_id, id});

@@ -9,13 +9,15 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
 
 class SchemaProbe {
  public:
-  explicit SchemaProbe(std::string database_url) : conn_(std::move(database_url), 2) {}
+  explicit SchemaProbe(std::string database_url)
+      : conn_(std::move(database_url), kProbeConnectTimeoutS) {}
 
   // OK when the database answers and every embedded migration is applied, unchanged.
   Status Check();

@@ -7,6 +7,7 @@
 #include "core/parse_number.h"
 #include "core/str_format.h"
 #include "obs/log.h"
+#include "store/connection_defaults.h"
 #include "store/saved_snapshots.h"
 
 namespace recsys::store {
@@ -45,32 +46,23 @@ struct Stored {
   int64_t bytes = 0;
 };
 
-}  // namespace
-
-Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
-                                                        std::vector<TenantState*> tenants,
-                                                        TimestampUs now) {
-  if (tenants.empty()) return tenants;
+// The tenant_snapshots rows of `tenants` in `format`, by tenant id (every tenant has an entry).
+Result<std::unordered_map<std::string, Stored>> ReadStoredRows(
+    PgConnection& conn, const std::vector<TenantState*>& tenants, const std::string& format) {
   std::string ids = "{";
   for (const TenantState* t : tenants) ids += (ids.size() > 1 ? "," : "") + t->id;
   ids += "}";
-  // One snapshot of the database for the versions and the stored parts, so parts stored by
-  // another instance meanwhile are never mixed in.
-  RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   auto rows = conn.Query(
       "SELECT t.id::text, coalesce(v.version, 0), s.signal_version, s.day, s.half_life_days, "
       "       s.covisit_window_days, s.bytes "
       "FROM unnest($1::uuid[]) AS t(id) "
       "LEFT JOIN tenant_signal_versions v ON v.tenant_id = t.id "
       "LEFT JOIN tenant_snapshots s ON s.tenant_id = t.id AND s.format = $2",
-      {ids, format_});
-  if (!rows.ok()) {
-    (void)conn.Exec("ROLLBACK");
-    return rows.status();
-  }
+      {ids, format});
+  if (!rows.ok()) return rows.status();
   std::unordered_map<std::string, Stored> stored;
-  for (int r = 0; r < rows.value().rows(); ++r) {
-    const PgResult& res = rows.value();
+  const PgResult& res = rows.value();
+  for (int r = 0; r < res.rows(); ++r) {
     Stored& s = stored[std::string(res.Get(r, 0))];
     s.current_version = ParseInt64(res.Get(r, 1)).value_or(0);
     if (res.IsNull(r, 2)) continue;
@@ -81,6 +73,24 @@ Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
     s.key.covisit_window_days = static_cast<int32_t>(ParseInt64(res.Get(r, 5)).value_or(0));
     s.bytes = ParseInt64(res.Get(r, 6)).value_or(0);
   }
+  return stored;
+}
+
+}  // namespace
+
+Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
+                                                        std::vector<TenantState*> tenants,
+                                                        TimestampUs now) {
+  if (tenants.empty()) return tenants;
+  // One snapshot of the database for the versions and the stored parts, so parts stored by
+  // another instance meanwhile are never mixed in.
+  RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  auto read_rows = ReadStoredRows(conn, tenants, format_);
+  if (!read_rows.ok()) {
+    (void)conn.Exec("ROLLBACK");
+    return read_rows.status();
+  }
+  std::unordered_map<std::string, Stored>& stored = read_rows.value();
   std::vector<TenantState*> cold;
   int64_t served = 0, served_bytes = 0;
   const auto started = std::chrono::steady_clock::now();
@@ -225,7 +235,7 @@ void SharedSnapshots::WaitIdle() {
 }
 
 void SharedSnapshots::WriterLoop() {
-  ReconnectingConnection conn(options_.database_url, 5);
+  ReconnectingConnection conn(options_.database_url, kCommandConnectTimeoutS);
   for (;;) {
     std::shared_ptr<const TenantState> tenant;
     {

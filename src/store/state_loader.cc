@@ -8,6 +8,7 @@
 
 #include "core/parse_number.h"
 #include "obs/log.h"
+#include "service/roles.h"
 #include "store/copy_stream.h"
 
 namespace recsys::store {
@@ -244,143 +245,171 @@ void MarkUnavailable(TenantState& tenant,
   }
 }
 
+// One row of kTenantRowsSql as a tenant without signals. A stored config or rules that no longer
+// validate are logged and replaced by the defaults / no rules: one bad document must not take the
+// tenant down. An unknown status label (a newer schema's) is not served.
+constexpr const char* kTenantRowsSql =
+    "SELECT t.id, t.external_id, t.status, cv.config::text, cv.etag, rv.rules::text, rv.etag "
+    "FROM tenants t "
+    "LEFT JOIN tenant_configs_current cc ON cc.tenant_id = t.id "
+    "LEFT JOIN tenant_config_versions cv ON cv.id = cc.config_version_id "
+    "LEFT JOIN tenant_rules_current rc ON rc.tenant_id = t.id "
+    "LEFT JOIN tenant_rule_versions rv ON rv.id = rc.rules_version_id";
+
+std::shared_ptr<TenantState> TenantFromRow(const PgResult& rows, int r) {
+  auto tenant = std::make_shared<TenantState>();
+  tenant->id = rows.Get(r, 0);
+  tenant->external_id = rows.Get(r, 1);
+  tenant->status =
+      service::ParseTenantStatus(rows.Get(r, 2)).value_or(service::TenantStatus::kSuspended);
+  if (!rows.IsNull(r, 3)) {
+    auto config = ParseTenantConfig(rows.Get(r, 3));
+    if (!config.ok()) {
+      obs::Log(obs::Level::kError, "stored config invalid; serving defaults")
+          .Str("tenant", tenant->external_id)
+          .Str("error", config.status().message());
+    } else {
+      tenant->config = std::move(config).value();
+    }
+    tenant->config_etag = rows.Get(r, 4);
+  }
+  if (!rows.IsNull(r, 5)) {
+    auto rules = ParseRules(rows.Get(r, 5));
+    if (!rules.ok()) {
+      obs::Log(obs::Level::kError, "stored rules invalid; serving without rules")
+          .Str("tenant", tenant->external_id)
+          .Str("error", rules.status().message());
+    } else {
+      tenant->rules = std::move(rules).value();
+    }
+    tenant->rules_etag = rows.Get(r, 6);
+  }
+  return tenant;
+}
+
+// Whether `tenant` keeps `old`'s snapshots: `reload` does not cover it, it was served, and the
+// config did not change what snapshots depend on (the decay half-life and co-visitation window).
+bool KeepsSnapshots(const TenantState* old, const service::SignalReload& reload,
+                    const TenantState& tenant) {
+  return !reload.Covers(tenant.external_id) && old != nullptr && old->active() &&
+         old->config.ranking.half_life_days == tenant.config.ranking.half_life_days &&
+         old->config.ranking.covisit_window_days == tenant.config.ranking.covisit_window_days;
+}
+
+void CopySignals(const TenantState& old, TenantState& tenant) {
+  tenant.snapshots = old.snapshots;
+  tenant.signals_loaded_at = old.signals_loaded_at;
+  tenant.warm_started = old.warm_started;
+  tenant.from_shared_snapshot = old.from_shared_snapshot;
+  tenant.signal_version = old.signal_version;
+}
+
+// The unrevoked API keys, by key hash, into `state`.
+Status ReadApiKeys(PgConnection& conn, ServingState& state) {
+  auto keys = conn.Query(
+      "SELECT k.id, k.key_hash, t.external_id, array_to_string(k.roles, ','), "
+      "(extract(epoch FROM k.expires_at) * 1000000)::bigint "
+      "FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.revoked_at IS NULL");
+  if (!keys.ok()) return keys.status();
+  const PgResult& k = keys.value();
+  for (int r = 0; r < k.rows(); ++r) {
+    service::ApiKeyEntry entry{
+        std::string(k.Get(r, 0)), std::string(k.Get(r, 2)), service::SplitRoles(k.Get(r, 3)), {}};
+    if (!k.IsNull(r, 4)) entry.expires_at = ParseInt64(k.Get(r, 4)).value_or(0);
+    state.api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
+  }
+  return Status::Ok();
+}
+
+void LogLoaded(const ServingState& state, const service::SignalReload& reload,
+               std::chrono::steady_clock::time_point started) {
+  size_t items = 0;
+  for (const auto& [external_id, tenant] : state.tenants) {
+    for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  obs::Log(obs::Level::kInfo, "serving state loaded")
+      .Int("tenants", static_cast<int64_t>(state.tenants.size()))
+      .Int("items", static_cast<int64_t>(items))
+      .Bool("signals_reloaded", reload.all)
+      .Int("tenants_reloaded", static_cast<int64_t>(reload.tenants.size()))
+      .Int("duration_ms", ms);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
                                                               const service::SignalReload& reload,
                                                               TimestampUs now) {
-  auto conn_or = conn_.Get();
-  if (!conn_or.ok()) return conn_or.status();
-  PgConnection& conn = *conn_or.value();
+  auto conn = conn_.Get();
+  if (!conn.ok()) return conn.status();
   const auto started = std::chrono::steady_clock::now();
-
-  auto rows = conn.Query(
-      "SELECT t.id, t.external_id, t.status, cv.config::text, cv.etag, rv.rules::text, rv.etag "
-      "FROM tenants t "
-      "LEFT JOIN tenant_configs_current cc ON cc.tenant_id = t.id "
-      "LEFT JOIN tenant_config_versions cv ON cv.id = cc.config_version_id "
-      "LEFT JOIN tenant_rules_current rc ON rc.tenant_id = t.id "
-      "LEFT JOIN tenant_rule_versions rv ON rv.id = rc.rules_version_id");
-  if (!rows.ok()) {
-    conn_.Reset();
-    return rows.status();
-  }
-  auto unavailable = LoadUnavailable(conn);
-  if (!unavailable.ok()) {
-    conn_.Reset();
-    return unavailable.status();
-  }
   auto state = std::make_shared<ServingState>();
   state->loaded_at = now;
   state->signals_loaded = true;
+  std::vector<std::shared_ptr<const TenantState>> read_from_rows;
+  if (Status s = LoadInto(*conn.value(), previous, reload, now, *state, read_from_rows); !s.ok()) {
+    conn_.Reset();
+    return s;
+  }
+  // Offered once the state is complete: from here on the tenants are never changed.
+  for (auto& tenant : read_from_rows) shared_->Offer(std::move(tenant));
+  LogLoaded(*state, reload, started);
+  return std::shared_ptr<const ServingState>(std::move(state));
+}
+
+Status StateLoader::LoadInto(PgConnection& conn, const ServingState* previous,
+                             const service::SignalReload& reload, TimestampUs now,
+                             ServingState& state,
+                             std::vector<std::shared_ptr<const TenantState>>& read_from_rows) {
+  auto rows = conn.Query(kTenantRowsSql);
+  if (!rows.ok()) return rows.status();
+  auto unavailable = LoadUnavailable(conn);
+  if (!unavailable.ok()) return unavailable.status();
   std::vector<std::shared_ptr<TenantState>> tenants;
   std::vector<TenantState*> to_load;
   for (int r = 0; r < rows.value().rows(); ++r) {
-    const PgResult& res = rows.value();
-    if (reload.only && !reload.Covers(res.Get(r, 1))) continue;
-    auto tenant = std::make_shared<TenantState>();
-    tenant->id = res.Get(r, 0);
-    tenant->external_id = res.Get(r, 1);
-    // An unknown label (a newer schema's) is not served.
-    tenant->status =
-        service::ParseTenantStatus(res.Get(r, 2)).value_or(service::TenantStatus::kSuspended);
-    if (!res.IsNull(r, 3)) {
-      auto config = ParseTenantConfig(res.Get(r, 3));
-      if (!config.ok()) {
-        // A stored config that no longer validates must not take the tenant down: keep defaults.
-        obs::Log(obs::Level::kError, "stored config invalid; serving defaults")
-            .Str("tenant", tenant->external_id)
-            .Str("error", config.status().message());
-      } else {
-        tenant->config = std::move(config).value();
-      }
-      tenant->config_etag = res.Get(r, 4);
-    }
-    if (!res.IsNull(r, 5)) {
-      auto rules = ParseRules(res.Get(r, 5));
-      if (!rules.ok()) {
-        obs::Log(obs::Level::kError, "stored rules invalid; serving without rules")
-            .Str("tenant", tenant->external_id)
-            .Str("error", rules.status().message());
-      } else {
-        tenant->rules = std::move(rules).value();
-      }
-      tenant->rules_etag = res.Get(r, 6);
-    }
+    if (reload.only && !reload.Covers(rows.value().Get(r, 1))) continue;
+    std::shared_ptr<TenantState> tenant = TenantFromRow(rows.value(), r);
     const TenantState* old = previous ? previous->Find(tenant->external_id) : nullptr;
-    // Snapshots depend on the config only through the decay half-life and co-visitation window.
-    const bool reuse =
-        !reload.Covers(tenant->external_id) && old != nullptr && old->active() &&
-        old->config.ranking.half_life_days == tenant->config.ranking.half_life_days &&
-        old->config.ranking.covisit_window_days == tenant->config.ranking.covisit_window_days;
-    if (reuse) {
-      tenant->snapshots = old->snapshots;
-      tenant->signals_loaded_at = old->signals_loaded_at;
-      tenant->warm_started = old->warm_started;
-      tenant->from_shared_snapshot = old->from_shared_snapshot;
-      tenant->signal_version = old->signal_version;
+    if (KeepsSnapshots(old, reload, *tenant)) {
+      CopySignals(*old, *tenant);
     } else if (tenant->active()) {
       to_load.push_back(tenant.get());
     }
     tenants.push_back(std::move(tenant));
   }
-  if (warm_start_) to_load = TakeWarmStarted(std::move(to_load), now);
+  auto loaded = ReadSignals(conn, std::move(to_load), now);
+  if (!loaded.ok()) return loaded.status();
   if (shared_) {
-    auto cold = shared_->Take(conn, to_load, now);
-    if (!cold.ok()) {
-      conn_.Reset();
-      return cold.status();
-    }
-    to_load = std::move(cold).value();
-  }
-  RETURN_IF_ERROR(LoadSignalsInParallel(to_load, now));
-  std::vector<std::shared_ptr<const TenantState>> read_from_rows;
-  if (shared_) {
-    const std::unordered_set<const TenantState*> loaded(to_load.begin(), to_load.end());
+    const std::unordered_set<const TenantState*> from_rows(loaded.value().begin(),
+                                                           loaded.value().end());
     for (const auto& tenant : tenants) {
-      if (loaded.count(tenant.get())) read_from_rows.push_back(tenant);
+      if (from_rows.count(tenant.get())) read_from_rows.push_back(tenant);
     }
   }
-  size_t items = 0;
   for (auto& tenant : tenants) {
     if (auto it = unavailable.value().find(tenant->id); it != unavailable.value().end()) {
       MarkUnavailable(*tenant, it->second);
     }
-    for (const auto& [ns, snap] : tenant->snapshots) items += snap->item_count();
-    state->tenants.emplace(tenant->external_id, std::move(tenant));
+    state.tenants.emplace(tenant->external_id, std::move(tenant));
   }
-  auto keys = conn.Query(
-      "SELECT k.id, k.key_hash, t.external_id, array_to_string(k.roles, ','), "
-      "(extract(epoch FROM k.expires_at) * 1000000)::bigint "
-      "FROM tenant_api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.revoked_at IS NULL");
-  if (!keys.ok()) {
-    conn_.Reset();
-    return keys.status();
+  return ReadApiKeys(conn, state);
+}
+
+Result<std::vector<TenantState*>> StateLoader::ReadSignals(PgConnection& conn,
+                                                           std::vector<TenantState*> tenants,
+                                                           TimestampUs now) {
+  if (warm_start_) tenants = TakeWarmStarted(std::move(tenants), now);
+  if (shared_) {
+    auto cold = shared_->Take(conn, tenants, now);
+    if (!cold.ok()) return cold.status();
+    tenants = std::move(cold).value();
   }
-  for (int r = 0; r < keys.value().rows(); ++r) {
-    const PgResult& k = keys.value();
-    service::ApiKeyEntry entry{std::string(k.Get(r, 0)), std::string(k.Get(r, 2)), {}, {}};
-    std::string_view roles = k.Get(r, 3);
-    while (!roles.empty()) {
-      const size_t comma = roles.find(',');
-      entry.roles.emplace_back(roles.substr(0, comma));
-      roles = comma == std::string_view::npos ? std::string_view() : roles.substr(comma + 1);
-    }
-    if (!k.IsNull(r, 4)) entry.expires_at = ParseInt64(k.Get(r, 4)).value_or(0);
-    state->api_keys.emplace(std::string(k.Get(r, 1)), std::move(entry));
-  }
-  // Offered once the state is complete: from here on the tenants are never changed.
-  for (auto& tenant : read_from_rows) shared_->Offer(std::move(tenant));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
-  obs::Log(obs::Level::kInfo, "serving state loaded")
-      .Int("tenants", static_cast<int64_t>(state->tenants.size()))
-      .Int("items", static_cast<int64_t>(items))
-      .Bool("signals_reloaded", reload.all)
-      .Int("tenants_reloaded", static_cast<int64_t>(reload.tenants.size()))
-      .Int("duration_ms", ms);
-  return std::shared_ptr<const ServingState>(std::move(state));
+  RETURN_IF_ERROR(LoadSignalsInParallel(tenants, now));
+  return tenants;
 }
 
 }  // namespace recsys::store

@@ -14,6 +14,7 @@
 
 #include "core/status.h"
 #include "service/serving_state.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 #include "store/shared_snapshots.h"
 #include "store/warm_start.h"
@@ -22,7 +23,8 @@ namespace recsys::store {
 
 class StateLoader {
  public:
-  explicit StateLoader(const std::string& database_url) : conn_(database_url, 3) {
+  explicit StateLoader(const std::string& database_url)
+      : conn_(database_url, kBackgroundConnectTimeoutS) {
     for (int i = 0; i < kLanes; ++i) lanes_.emplace_back(database_url);
   }
 
@@ -68,9 +70,22 @@ class StateLoader {
   // trips, which two connections overlap. Each lane connects when first used.
   static constexpr int kLanes = 2;
   struct Lane {
-    explicit Lane(const std::string& url) : main(url, 3), side(url, 3) {}
+    explicit Lane(const std::string& url)
+        : main(url, kBackgroundConnectTimeoutS), side(url, kBackgroundConnectTimeoutS) {}
     ReconnectingConnection main, side;
   };
+  // Load's steps on `conn`: the tenants' rows, signals reused from `previous` or read (warm
+  // start, shared snapshots, rows), catalog availability and API keys, into `state`; the tenants
+  // whose snapshots were read from their rows go to `read_from_rows` (with shared snapshots on).
+  Status LoadInto(PgConnection& conn, const service::ServingState* previous,
+                  const service::SignalReload& reload, TimestampUs now,
+                  service::ServingState& state,
+                  std::vector<std::shared_ptr<const service::TenantState>>& read_from_rows);
+  // Snapshots for `tenants`: from warm-start files, else current shared snapshots, else their
+  // signal rows. Returns the tenants read from their rows.
+  Result<std::vector<service::TenantState*>> ReadSignals(PgConnection& conn,
+                                                         std::vector<service::TenantState*> tenants,
+                                                         TimestampUs now);
   // Takes the warm-start files of `tenants` that may serve; returns the tenants still to load.
   std::vector<service::TenantState*> TakeWarmStarted(std::vector<service::TenantState*> tenants,
                                                      TimestampUs now);

@@ -24,7 +24,13 @@ ServeProcess::ServeProcess(const std::string& database_url, std::map<std::string
   env.emplace("RECSYS_WARM_START_DIR", "/tmp/recsys-serve-warm-" + std::to_string(getpid()));
   pid_ = fork();
   if (pid_ == 0) {
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& [k, v] : env) {
+      if (v.empty()) {
+        unsetenv(k.c_str());
+      } else {
+        setenv(k.c_str(), v.c_str(), 1);
+      }
+    }
     if (!stderr_path.empty()) {
       const int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd < 0 || dup2(fd, 2) < 0) _exit(126);

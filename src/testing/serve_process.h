@@ -15,7 +15,8 @@ namespace recsys::testing {
 
 class ServeProcess {
  public:
-  // Starts serve against `database_url`; `env` overrides or adds variables. When
+  // Starts serve against `database_url`; `env` overrides or adds variables (an empty value
+  // unsets one, e.g. RECSYS_USER_KEY_SECRET, set by default). When
   // `wait_ready`, returns once /readyz answers 200 (or after 15 s). With `stderr_path`, the
   // process's stderr (its log) goes to that file.
   explicit ServeProcess(const std::string& database_url,
