@@ -80,7 +80,7 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
   std::mutex mu;  // guards report, first_error and progress
   Status first_error = Status::Ok();
   auto work = [&] {
-    auto worker = PgConnection::Connect(url_, 5);
+    auto worker = PgConnection::Connect(url_, kCommandConnectTimeoutS);
     if (!worker.ok()) {
       std::lock_guard<std::mutex> lock(mu);
       if (first_error.ok()) first_error = worker.status();

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/connection_defaults.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -63,7 +64,8 @@ class SignalBuilder {
   // Called after each day is committed: (tenant external id, day, days done, days in the run).
   using Progress = std::function<void(const std::string& tenant, int32_t day, int done, int total)>;
 
-  explicit SignalBuilder(std::string database_url) : url_(database_url), conn_(database_url, 5) {}
+  explicit SignalBuilder(std::string database_url)
+      : url_(database_url), conn_(database_url, kCommandConnectTimeoutS) {}
 
   // Errors: kNotFound (the named tenant does not exist), kConflict (another builder holds the
   // lock), kUnavailable (database; rerun to resume).
