@@ -3,9 +3,10 @@
 // only tails the same rows. Resident memory is read from /proc (VmRSS), not from what the
 // service says about itself.
 //
-// The signal builder is off here: the base snapshot it produces holds every item that has
-// signals (500,000 with this stream; by design, an item needs no catalog row to be served), and
-// bounding it belongs to the signal layer, not to the event path measured here.
+// The signal builder is off here: the base snapshot it produces holds the items that have signals
+// (500,000 with this stream; an item needs no catalog row to be served) up to
+// RECSYS_SIGNAL_MAX_ITEMS, which StateLoaderTest.ASnapshotHoldsAtMostItsItemLimit tests; this
+// test measures the event path.
 #include <gtest/gtest.h>
 #include <sys/types.h>
 

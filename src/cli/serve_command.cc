@@ -405,6 +405,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   service::StateHolder state;
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
   if (config.live_signals_enabled) loader->UseLiveLayers();
+  loader->LimitItems(static_cast<size_t>(config.signal_max_items));
   if (config.warm_start_enabled) {
     loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));
   }

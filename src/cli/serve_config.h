@@ -67,6 +67,7 @@ struct ServeConfig {
   bool live_signals_enabled = true;   // RECSYS_LIVE_SIGNALS_ENABLED: today served from memory
   int live_max_mb = 1024;             // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
   int signal_today_interval_s = 300;  // RECSYS_SIGNAL_TODAY_INTERVAL_S: persist today this often
+  int signal_max_items = 2000000;     // RECSYS_SIGNAL_MAX_ITEMS: items per namespace snapshot
   int heap_trim_ms = 5000;   // RECSYS_HEAP_TRIM_MS: give freed heap back this often; 0 = never
   int malloc_arena_max = 0;  // RECSYS_MALLOC_ARENA_MAX: malloc's arenas; 0 = glibc's default
 };

@@ -99,7 +99,10 @@ ItemIndex SnapshotBuilder::Intern(std::string_view item_id) {
 
 ItemIndex SnapshotBuilder::InternHashed(std::string_view item_id, uint32_t hash) {
   last_index_ = snap_->item_ids_.Intern(item_id, hash);
-  if (last_index_ == tags_.size()) tags_.emplace_back();
+  if (last_index_ == tags_.size()) {
+    tags_.emplace_back();
+    listed_.push_back(0);
+  }
   return last_index_;
 }
 
@@ -107,12 +110,13 @@ TagIndex SnapshotBuilder::InternTag(std::string_view tag) { return snap_->tag_na
 
 void SnapshotBuilder::AddTag(std::string_view item_id, std::string_view raw_tag) {
   const ItemIndex item = Intern(item_id);
+  listed_[item] = 1;
   const std::string tag = NormalizeTag(raw_tag);
   if (!tag.empty()) tags_[item].push_back(InternTag(tag));
 }
 
 void SnapshotBuilder::AddTags(std::string_view item_id, const std::vector<std::string>& tags) {
-  Intern(item_id);
+  listed_[Intern(item_id)] = 1;
   for (const std::string& tag : tags) AddTag(item_id, tag);
 }
 
@@ -218,6 +222,54 @@ void SnapshotBuilder::BuildNeighbourLists(std::vector<PairRow>& rows,
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
 }
 
+void SnapshotBuilder::KeepAtMostMaxItems() {
+  SignalSnapshot& s = *snap_;
+  const size_t n = s.item_ids_.size();
+  dropped_items_ = 0;
+  if (max_items_ == 0 || n <= max_items_) return;
+  std::vector<double> popularity(n, 0);
+  for (const auto& [item, row] : day_rows_) {
+    const int32_t age = std::max(0, s.reference_day_ - row.day);
+    popularity[item] += row.score * std::exp2(-age / s.half_life_days_);
+  }
+  std::vector<ItemIndex> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::nth_element(order.begin(), order.begin() + static_cast<ptrdiff_t>(max_items_), order.end(),
+                   [&](ItemIndex a, ItemIndex b) {
+                     if (listed_[a] != listed_[b]) return listed_[a] > listed_[b];
+                     if (popularity[a] != popularity[b]) return popularity[a] > popularity[b];
+                     return s.item_ids_.id(a) < s.item_ids_.id(b);
+                   });
+  std::vector<uint8_t> keep(n, 0);
+  for (size_t k = 0; k < max_items_; ++k) keep[order[k]] = 1;
+  // Kept items keep their relative order, so rows grouped by item stay grouped.
+  constexpr ItemIndex kDropped = UINT32_MAX;
+  std::vector<ItemIndex> remap(n, kDropped);
+  IdTable kept_ids;
+  std::vector<std::vector<TagIndex>> kept_tags;
+  for (ItemIndex i = 0; i < n; ++i) {
+    if (!keep[i]) continue;
+    remap[i] = kept_ids.Intern(s.item_ids_.id(i));
+    kept_tags.push_back(std::move(tags_[i]));
+  }
+  s.item_ids_ = std::move(kept_ids);
+  tags_ = std::move(kept_tags);
+  listed_.clear();
+  std::erase_if(day_rows_, [&](auto& row) {
+    row.first = remap[row.first];
+    return row.first == kDropped;
+  });
+  for (std::vector<PairRow>* rows : {&covisit_, &sequence_}) {
+    std::erase_if(*rows, [&](PairRow& row) {
+      row.item = remap[row.item];
+      row.neighbour = remap[row.neighbour];
+      return row.item == kDropped || row.neighbour == kDropped;
+    });
+  }
+  last_index_ = UINT32_MAX;
+  dropped_items_ = n - max_items_;
+}
+
 void SnapshotBuilder::BuildPopularity() {
   SignalSnapshot& s = *snap_;
   const size_t n = s.item_ids_.size();
@@ -284,6 +336,7 @@ void SnapshotBuilder::BuildTags() {
 }
 
 std::shared_ptr<const SignalSnapshot> SnapshotBuilder::Build() {
+  KeepAtMostMaxItems();
   SignalSnapshot& s = *snap_;
   // Co-visitation is the largest part (tens of millions of rows to sort): it builds on a thread
   // of its own meanwhile. The parts write disjoint members and only read the interned ids.

@@ -186,6 +186,14 @@ class SnapshotBuilder {
   // The last day the caller's rows cover (a base of closed days: before the reference day).
   void SetThroughDay(int32_t day);
 
+  // At most `max_items` items are built: past it, Build() keeps catalog items (those AddTag or
+  // AddTags named) first, then the most popular (decayed to the reference day, ties by id), and
+  // drops the others with their popularity, tags and pairs. Bounds what a stream of made-up item
+  // ids (a bot, a broken client) can make every instance hold. Zero: no limit (the default).
+  void SetMaxItems(size_t max_items) { max_items_ = max_items; }
+  // How many items the last Build() dropped for the limit above.
+  size_t dropped_items() const { return dropped_items_; }
+
   // Adds one tag to the item (an empty tag only registers the item).
   void AddTag(std::string_view item_id, std::string_view tag);
   void AddTags(std::string_view item_id, const std::vector<std::string>& tags);
@@ -206,6 +214,9 @@ class SnapshotBuilder {
   TagIndex InternTag(std::string_view tag);
 
   std::unique_ptr<SignalSnapshot> snap_;
+  size_t max_items_ = 0;
+  size_t dropped_items_ = 0;
+  std::vector<uint8_t> listed_;  // per item: named by the catalog (AddTag)
   // Rows usually arrive grouped by item (physical order), so one cached lookup saves most hashing.
   ItemIndex last_index_ = UINT32_MAX;
   std::vector<std::vector<TagIndex>> tags_;
@@ -216,6 +227,8 @@ class SnapshotBuilder {
   };
   std::vector<PairRow> covisit_;   // summed per pair at Build()
   std::vector<PairRow> sequence_;  // likewise
+  // Applies SetMaxItems: re-interns the kept items in their order and remaps every row.
+  void KeepAtMostMaxItems();
   // Daily rows per item, decayed popularity, the popularity order.
   void BuildPopularity();
   // Per-item tag lists, brand and category, posting lists. REQUIRES: BuildPopularity() done.

@@ -43,6 +43,38 @@ TEST(SnapshotTest, CovisitBatchesEqualDirectRows) {
   EXPECT_TRUE(Neighbours(*b, "c").empty());  // self pairs are dropped
 }
 
+// A bot's made-up items past the limit go, with their pairs; catalog items stay even without
+// popularity, then the most popular. What is kept is what an unlimited build of it would hold.
+TEST(SnapshotTest, AtMostMaxItemsKeepsTheCatalogThenTheMostPopular) {
+  SnapshotBuilder b(100, 30);
+  b.SetMaxItems(4);
+  b.AddTags("shoe", {"brand:nike"});
+  b.AddTag("sock", "");  // a catalog row without tags
+  b.AddPopularity("shoe", 100, 5);
+  b.AddPopularity("hat", 99, 9);
+  b.AddPopularity("bot-1", 100, 1);
+  b.AddPopularity("bot-2", 100, 0.5);
+  b.AddPopularity("bot-3", 100, 0.5);
+  b.AddCovisit("shoe", "hat", 2);
+  b.AddCovisit("shoe", "bot-2", 7);
+  b.AddCovisit("bot-3", "shoe", 7);
+  b.AddSequence("hat", "bot-1", 1);
+  auto s = b.Build();
+  EXPECT_EQ(b.dropped_items(), 2u);
+  EXPECT_EQ(s->item_count(), 4u);
+  for (const char* gone : {"bot-2", "bot-3"}) EXPECT_FALSE(s->Find(gone)) << gone;
+  for (const char* kept : {"shoe", "sock", "hat", "bot-1"}) EXPECT_TRUE(s->Find(kept)) << kept;
+  EXPECT_EQ(Neighbours(*s, "shoe"), (std::vector<std::pair<std::string, float>>{{"hat", 2}}));
+  EXPECT_EQ(s->successors(*s->Find("hat")).size(), 1u);
+  EXPECT_TRUE(s->HasTag(*s->Find("shoe"), *s->FindTag("brand:nike")));
+  EXPECT_EQ(s->item_id(s->by_popularity()[0]), "hat");
+
+  SnapshotBuilder unlimited(100, 30);
+  unlimited.AddPopularity("a", 100, 1);
+  unlimited.Build();
+  EXPECT_EQ(unlimited.dropped_items(), 0u);
+}
+
 TEST(SnapshotTest, LargeCovisitBatchesEqualDirectRows) {
   // More rows than the batch's lookahead, neighbours repeating and new, so that rows wait while
   // others are interned and the last few are resolved only when the builder takes the batch.

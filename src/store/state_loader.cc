@@ -93,6 +93,7 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
   ByNamespace<SnapshotBuilder> builder([&] {
     SnapshotBuilder b(today, ranking.half_life_days);
     b.SetThroughDay(through_day);
+    b.SetMaxItems(max_items_);
     return b;
   });
   Status status = StreamCopyOut(
@@ -132,7 +133,17 @@ Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side
   RETURN_IF_ERROR(covisit_status);
   for (auto& [ns, batch] : covisit.values()) builder[ns].AddCovisitBatch(batch);
   covisit.Clear();  // the batches are merged: free them before the snapshots are built
-  for (auto& [ns, b] : builder.values()) tenant.snapshots[ns] = b.Build();
+  for (auto& [ns, b] : builder.values()) {
+    tenant.snapshots[ns] = b.Build();
+    if (b.dropped_items() > 0) {
+      obs::Log(obs::Level::kWarn, "snapshot over its item limit: least popular items dropped")
+          .Str("tenant", tenant.external_id)
+          .Str("namespace", ns)
+          .Int("kept", static_cast<int64_t>(tenant.snapshots[ns]->item_count()))
+          .Int("dropped", static_cast<int64_t>(b.dropped_items()))
+          .Str("setting", "RECSYS_SIGNAL_MAX_ITEMS");
+    }
+  }
   return Status::Ok();
 }
 

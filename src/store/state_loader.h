@@ -38,6 +38,11 @@ class StateLoader {
   // it they hold today's rows too. REQUIRES: called before the first Load().
   void UseLiveLayers() { closed_days_only_ = true; }
 
+  // Each namespace's snapshot holds at most `max_items` items (core/snapshot.h SetMaxItems: the
+  // catalog first, then the most popular); what a load drops is logged. REQUIRES: called before
+  // the first Load().
+  void LimitItems(size_t max_items) { max_items_ = max_items; }
+
   // Every Load() then serves tenants from their current shared snapshots where it can, and offers
   // those it read from their rows for storing (store/shared_snapshots.h).
   void UseSharedSnapshots(std::unique_ptr<SharedSnapshots> shared) { shared_ = std::move(shared); }
@@ -95,6 +100,7 @@ class StateLoader {
   std::unique_ptr<SharedSnapshots> shared_;
   std::vector<Lane> lanes_;
   bool closed_days_only_ = false;
+  size_t max_items_ = 0;  // per snapshot; 0: no limit
 };
 
 }  // namespace recsys::store

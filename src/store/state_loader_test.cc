@@ -140,6 +140,30 @@ TEST(StateLoaderTest, RowsOfInterleavedNamespacesGoToTheirOwnSnapshots) {
   EXPECT_EQ(home.neighbours(*home.Find("x-1"))[0].item, *home.Find("x-2"));
 }
 
+// A stream of made-up item ids (a bot) that reached the signal tables does not reach every
+// instance's memory past RECSYS_SIGNAL_MAX_ITEMS: the catalog stays, then the most popular.
+TEST(StateLoaderTest, ASnapshotHoldsAtMostItsItemLimit) {
+  auto db = testing::TestDatabase::Create("state_loader_max_items");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(conn.Exec(R"sql(
+    INSERT INTO tenants (external_id, name) VALUES ('shop', 'Shop');
+    INSERT INTO item_tags (tenant_id, item_id, tags)
+      SELECT id, 'catalog-' || n, ARRAY['brand:b'] FROM tenants, generate_series(1, 3) n;
+    INSERT INTO item_popularity_daily (tenant_id, item_id, day, score)
+      SELECT id, 'bot-' || n, current_date - 1, n FROM tenants, generate_series(1, 2000) n)sql")
+                  .ok());
+  StateLoader loader(db->url());
+  loader.LimitItems(1000);
+  auto state = loader.Load(nullptr, service::SignalReload::All(), NowUs());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const SignalSnapshot& snapshot = *state.value()->Find("shop")->snapshots.at("default");
+  EXPECT_EQ(snapshot.item_count(), 1000u);
+  EXPECT_TRUE(snapshot.Find("catalog-1").has_value());
+  EXPECT_TRUE(snapshot.Find("bot-2000").has_value());
+  EXPECT_TRUE(snapshot.Find("bot-1004").has_value());
+  EXPECT_FALSE(snapshot.Find("bot-1003").has_value());
+}
+
 TEST(StateLoaderTest, PicksUpConfigAndRulesChangesMadeInTheTables) {
   auto db = testing::TestDatabase::Create("state_loader_changes");
   PgConnection conn = db->Connect();
