@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <thread>
@@ -97,11 +98,40 @@ std::vector<std::vector<uint32_t>> RankUsers(const ReplayWorld& world, const Ten
   return ranked;
 }
 
-// Per-user metric rows (row-major, kMetricCount columns) for all truth items and for new ones.
+// Per-user metric rows (row-major, kMetricCount columns) for all truth items and for new ones,
+// and one value per user for each part of the top k (users without such truth items have none).
 struct ScoreTable {
   std::vector<double> all, new_items;
   std::vector<int> new_row;  // per case: its row in new_items, or -1
+  std::vector<double> repeat_recall, explore_recall, repeat_ratio;
 };
+
+// How many of the first `k` of `ranked` are in `items` (sorted).
+size_t HitsIn(std::span<const uint32_t> ranked, int k, std::span<const uint32_t> items) {
+  size_t hits = 0;
+  for (size_t j = 0; j < ranked.size() && j < static_cast<size_t>(k); ++j) {
+    hits += std::binary_search(items.begin(), items.end(), ranked[j]) ? 1 : 0;
+  }
+  return hits;
+}
+
+// The repeat and explore parts of one user's top k, appended to `table`.
+void ScoreParts(const UserCase& c, std::span<const uint32_t> ranked, int k, ScoreTable& table) {
+  std::vector<uint32_t> repeats;
+  std::set_intersection(c.truth.begin(), c.truth.end(), c.seen.begin(), c.seen.end(),
+                        std::back_inserter(repeats));
+  if (!repeats.empty()) {
+    table.repeat_recall.push_back(static_cast<double>(HitsIn(ranked, k, repeats)) /
+                                  static_cast<double>(repeats.size()));
+  }
+  if (!c.new_truth.empty()) {
+    table.explore_recall.push_back(static_cast<double>(HitsIn(ranked, k, c.new_truth)) /
+                                   static_cast<double>(c.new_truth.size()));
+  }
+  const size_t shown = std::min(ranked.size(), static_cast<size_t>(k));
+  table.repeat_ratio.push_back(
+      shown == 0 ? 0 : static_cast<double>(HitsIn(ranked, k, c.seen)) / static_cast<double>(shown));
+}
 
 ScoreTable ScoreUsers(std::span<const UserCase> cases,
                       const std::vector<std::vector<uint32_t>>& ranked, int k,
@@ -112,6 +142,7 @@ ScoreTable ScoreUsers(std::span<const UserCase> cases,
     UserScores scores = ScoreRanking(ranked[i], cases[i].truth, k);
     scores[kNovelty] = MeanNovelty(ranked[i], k, counts, total_count);
     table.all.insert(table.all.end(), scores.begin(), scores.end());
+    ScoreParts(cases[i], ranked[i], k, table);
     if (cases[i].new_truth.empty()) {
       table.new_row.push_back(-1);
       continue;
@@ -145,6 +176,18 @@ std::array<Estimate, kMetricCount> Estimates(std::span<const double> rows,
     out[m].interval = options.resamples > 0 ? intervals[m] : Interval{out[m].value, out[m].value};
   }
   return out;
+}
+
+// The mean of `values` (one per user) with its bootstrap interval.
+Estimate MeanEstimate(std::span<const double> values, const OfflineOptions& options) {
+  Estimate e;
+  if (values.empty()) return e;
+  for (double v : values) e.value += v;
+  e.value /= static_cast<double>(values.size());
+  e.interval = options.resamples > 0
+                   ? BootstrapMeanIntervals(values, 1, options.resamples, options.seed)[0]
+                   : Interval{e.value, e.value};
+  return e;
 }
 
 // Config `rows` minus the first config's `base`, per user, as paired comparisons.
@@ -267,6 +310,9 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
     ScoreTable table = ScoreUsers(cases, ranked, options.k, counts, report.training_events);
     result.all = Estimates(table.all, options);
     result.new_items = Estimates(table.new_items, options);
+    result.repeat_recall = MeanEstimate(table.repeat_recall, options);
+    result.explore_recall = MeanEstimate(table.explore_recall, options);
+    result.repeat_ratio = MeanEstimate(table.repeat_ratio, options);
     AddCoverageAndRecallCurve(cases, ranked, options, log.items().size(), report.catalog_items,
                               result);
     if (report.configs.empty()) {

@@ -60,6 +60,11 @@ struct ConfigResult {
   std::string name, config_json;
   std::array<Estimate, kMetricCount> all, new_items;  // by Metric
   std::array<Comparison, kMetricCount> versus_first, new_items_versus_first;
+  // The two parts of one top k (ranking.md "Repeat and explore"; docs/evaluation.md): recall among
+  // the truth items the user had interacted with before the split (users with such items), recall
+  // among the others in the same top k (users with new items), and the share of the top k the
+  // user had interacted with before (every user).
+  Estimate repeat_recall, explore_recall, repeat_ratio;
   double coverage = 0;               // distinct items in anyone's top k over the catalog
   std::vector<double> recall_curve;  // recall at k = 1..curve_max_k
   double seconds = 0;                // time to build (if not shared) and rank

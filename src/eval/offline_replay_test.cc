@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "eval/offline_report.h"
@@ -91,6 +92,29 @@ TEST(OfflineReplayTest, HistoryAndCoVisitationBeatPopularityOnPlantedData) {
   ASSERT_EQ(blend.recall_curve.size(), 50u);
   EXPECT_DOUBLE_EQ(blend.recall_curve.back(), 0.5);
   EXPECT_LE(blend.all[kRecall].interval.low, blend.all[kRecall].value);
+}
+
+// The v users' truth is all new to them (the follow item and "late"): popularity's top k holds
+// nothing of theirs, the blend's holds the follow item (explore) and their own lead (repeat ratio).
+TEST(OfflineReplayTest, RepeatAndExploreArePartsOfOneTopK) {
+  const std::vector<ReplayConfig> configs = {
+      Config("popularity", R"({"weights": {"pop": 1}})"),
+      Config("blend", R"({"weights": {"pop": 0.1, "cooc": 1, "hist": 1}})")};
+  auto report = ReplayOffline(PlantedLog(), configs, Options());
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  const ConfigResult& pop = report.value().configs[0];
+  const ConfigResult& blend = report.value().configs[1];
+  EXPECT_EQ(pop.repeat_ratio.value, 0);
+  EXPECT_EQ(pop.explore_recall.value, 0);
+  EXPECT_DOUBLE_EQ(blend.explore_recall.value, 0.5);
+  EXPECT_NEAR(blend.repeat_ratio.value, 0.2, 1e-9);  // the lead, one of 5
+  EXPECT_EQ(blend.repeat_recall.value, 0);           // nobody's truth repeats an earlier item
+  EXPECT_LE(blend.repeat_ratio.interval.low, blend.repeat_ratio.value);
+  const std::string json = OfflineReportJson(report.value());
+  EXPECT_NE(json.find("\"parts\":{\"repeat_recall\""), std::string::npos);
+  const ReportDocument doc = OfflineReportDocument(report.value(), "shop");
+  EXPECT_TRUE(std::any_of(doc.charts.begin(), doc.charts.end(),
+                          [](const auto& chart) { return chart.first == "frontier.svg"; }));
 }
 
 TEST(OfflineReplayTest, TheSameInputGivesTheSameReport) {

@@ -26,6 +26,14 @@ void WriteEstimates(Writer& w, const std::array<Estimate, kMetricCount>& estimat
   w.EndObject();
 }
 
+void WriteEstimate(Writer& w, const char* key, const Estimate& e) {
+  w.Key(key);
+  w.StartObject();
+  json::WriteDoubleMembers(w, {{"value", e.value}});
+  json::WriteRange(w, "ci95", e.interval.low, e.interval.high);
+  w.EndObject();
+}
+
 void WriteComparisons(Writer& w, const std::array<Comparison, kMetricCount>& comparisons) {
   w.StartObject();
   for (int m = 0; m < kMetricCount; ++m) {
@@ -59,6 +67,20 @@ ReportTable MetricTable(const OfflineReport& report, bool new_items) {
     }
     if (!new_items) row.push_back(StrFormat("%.4f", c.coverage));
     table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+ReportTable PartsTable(const OfflineReport& report) {
+  ReportTable table;
+  table.header = {"config",         "repeat recall@k", "explore recall@k",
+                  "repeat ratio@k", "recall@k",        "new-item recall@k"};
+  const bool intervals = report.resamples > 0;
+  for (const ConfigResult& c : report.configs) {
+    table.rows.push_back(
+        {c.name, WithInterval(c.repeat_recall, intervals),
+         WithInterval(c.explore_recall, intervals), WithInterval(c.repeat_ratio, intervals),
+         WithInterval(c.all[kRecall], intervals), WithInterval(c.new_items[kRecall], intervals)});
   }
   return table;
 }
@@ -127,6 +149,12 @@ std::string OfflineReportJson(const OfflineReport& report) {
     WriteEstimates(w, c.all);
     w.Key("new_items");
     WriteEstimates(w, c.new_items);
+    w.Key("parts");
+    w.StartObject();
+    WriteEstimate(w, "repeat_recall", c.repeat_recall);
+    WriteEstimate(w, "explore_recall", c.explore_recall);
+    WriteEstimate(w, "repeat_ratio", c.repeat_ratio);
+    w.EndObject();
     w.Key("coverage");
     w.Double(c.coverage);
     w.Key("recall_curve");
@@ -193,6 +221,21 @@ ReportDocument OfflineReportDocument(const OfflineReport& report, const std::str
   results.charts.push_back("metrics.svg");
   doc.sections.push_back(std::move(results));
   doc.sections.push_back(std::move(fresh));
+  ReportSection parts{"Repeat and explore", {}, {PartsTable(report)}, {"frontier.svg"}};
+  parts.paragraphs.push_back(
+      "One top k, split: repeat recall counts the truth items the user had interacted with before "
+      "the split (users with such items), explore recall the others (users with new items), the "
+      "repeat ratio is the share of the top k the user had interacted with before. The chart puts "
+      "each config on the recall / new-item recall plane; the dashed line joins those no other "
+      "config beats on both.");
+  std::vector<ChartSeries> points;
+  for (const ConfigResult& c : report.configs) {
+    points.push_back({c.name, {c.all[kRecall].value, c.new_items[kRecall].value}, {}, {}});
+  }
+  doc.charts.push_back(
+      {"frontier.svg", ScatterChart(StrFormat("Recall and new-item recall at k = %d", report.k),
+                                    "recall", "new-item recall", points)});
+  doc.sections.push_back(std::move(parts));
   if (report.configs.size() > 1) {
     ReportSection versus{
         "Against " + report.configs.front().name, {}, {ComparisonTable(report)}, {}};

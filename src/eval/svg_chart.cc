@@ -166,4 +166,55 @@ std::string BarChart(const std::string& title, const std::vector<std::string>& c
   return out + Legend(series) + "</svg>";
 }
 
+std::vector<size_t> ParetoFrontier(const std::vector<std::pair<double, double>>& points) {
+  std::vector<size_t> frontier;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto [x, y] = points[i];
+    const bool dominated = std::any_of(points.begin(), points.end(), [&](const auto& p) {
+      return p.first >= x && p.second >= y && (p.first > x || p.second > y);
+    });
+    if (!dominated) frontier.push_back(i);
+  }
+  std::sort(frontier.begin(), frontier.end(),
+            [&](size_t a, size_t b) { return points[a] < points[b]; });
+  return frontier;
+}
+
+std::string ScatterChart(const std::string& title, const std::string& x_label,
+                         const std::string& y_label, const std::vector<ChartSeries>& series) {
+  std::vector<std::pair<double, double>> points;
+  double max_x = 0, max_y = 0;
+  for (const ChartSeries& s : series) {
+    points.emplace_back(s.values.size() > 0 ? s.values[0] : 0,
+                        s.values.size() > 1 ? s.values[1] : 0);
+    max_x = std::max(max_x, points.back().first);
+    max_y = std::max(max_y, points.back().second);
+  }
+  const double right = AxisTop(max_x), top = AxisTop(max_y);
+  const double plot_width = kWidth - kLeft - kRight, plot_height = kHeight - kTop - kBottom;
+  auto x_of = [&](double v) { return kLeft + plot_width * v / right; };
+  auto y_of = [&](double v) { return kHeight - kBottom - plot_height * v / top; };
+  std::string out = Open(title) + YAxis(top, y_label);
+  for (int i = 0; i <= 5; ++i) {
+    out += StrFormat("<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%.3g</text>",
+                     x_of(right * i / 5), kHeight - kBottom + 16, right * i / 5);
+  }
+  out += StrFormat("<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", kLeft + plot_width / 2,
+                   kHeight - 8) +
+         EscapeXml(x_label) + "</text>";
+  std::string path;
+  for (size_t i : ParetoFrontier(points)) {
+    path += StrFormat("%s%.1f,%.1f", path.empty() ? "" : " ", x_of(points[i].first),
+                      y_of(points[i].second));
+  }
+  out += StrFormat(
+      "<polyline fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"4 3\" points=\"%s\"/>",
+      path.c_str());
+  for (size_t s = 0; s < points.size(); ++s) {
+    out += StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>", x_of(points[s].first),
+                     y_of(points[s].second), Colour(s));
+  }
+  return out + Legend(series) + "</svg>";
+}
+
 }  // namespace recsys::eval

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recsys::eval {
@@ -21,6 +22,15 @@ std::string LineChart(const std::string& title, const std::string& x_label,
 // Grouped bars: per category one bar per series, with its interval as a whisker when given.
 std::string BarChart(const std::string& title, const std::vector<std::string>& categories,
                      const std::vector<ChartSeries>& series);
+
+// One point per series at (values[0], values[1]), both axes from 0, and the frontier as a dashed
+// line: the points no other point matches on both axes while beating it on one (ParetoFrontier).
+std::string ScatterChart(const std::string& title, const std::string& x_label,
+                         const std::string& y_label, const std::vector<ChartSeries>& series);
+
+// The indexes of the points (x, y) on the frontier, in ascending x: none is dominated (another
+// point at least as high on both and higher on one).
+std::vector<size_t> ParetoFrontier(const std::vector<std::pair<double, double>>& points);
 
 // `text` with &, <, >, " and ' escaped for XML and HTML.
 std::string EscapeXml(const std::string& text);
