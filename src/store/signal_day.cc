@@ -262,7 +262,10 @@ Status BuildInTransaction(PgConnection& conn, const std::string& tenant_id, cons
   if (!marked.ok()) return marked.status();
   auto shared = Shared(conn, tenant_id, partitions);
   if (!shared.ok()) return shared.status();
-  const bool whole = !shared.value();
+  // Only rows loaded with COPY FREEZE may be swapped in: a reader whose snapshot predates the
+  // commit sees the new partition, and frozen rows are visible to it where rows inserted by this
+  // transaction would not be (the day would read as empty). The SQL method inserts: in place.
+  const bool whole = !shared.value() && method == SignalBuildMethod::kStreaming;
   Tables targets = partitions;
   for (int t = 0; t < kTableCount; ++t) {
     if (whole) {

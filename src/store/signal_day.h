@@ -1,10 +1,12 @@
 // One day of one tenant's signals rewritten in one transaction (ranking.md "Building signals from
 // events"), into the day partitions of the derived tables (schema.md; migration 0010).
 //
-// When no other tenant has rows in the day's partitions, the day is loaded into new unindexed
-// tables (COPY FREEZE), indexed once and swapped in whole (DETACH, ATTACH, DROP) just before the
-// commit: the cheapest way PostgreSQL takes a million rows. Otherwise the tenant's rows are
-// deleted and the new ones inserted in place. Either way a reader sees the whole old day or the
+// With the streaming method, when no other tenant has rows in the day's partitions, the day is
+// loaded into new unindexed tables (COPY FREEZE), indexed once and swapped in whole (DETACH,
+// ATTACH, DROP) just before the commit: the cheapest way PostgreSQL takes a million rows; frozen
+// rows are what a reader whose snapshot predates the commit finds in the new partition.
+// Otherwise (another tenant's rows, or the SQL method) the tenant's rows are deleted and the new
+// ones inserted in place. Either way a reader sees the whole old day or the
 // whole new one, never a half day, and a failed build leaves the old day and its dirty markers.
 // Functions here are not thread-safe per connection (one connection per thread).
 #pragma once
