@@ -285,8 +285,8 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
 std::string ExposureResponseJson(const Served& served) {
   rapidjson::StringBuffer buffer(nullptr, 1024);  // ids and scores of k items
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  // Six decimals: enough to compare scores, and a third of the digits PostgreSQL would parse
-  // into jsonb numerics on every row. The client's response keeps full precision.
+  // Six decimals: enough to compare scores, and a third of the digits PostgreSQL would read on
+  // every row. The client's response keeps full precision.
   w.StartObject();
   w.Key("items");
   w.StartArray();

@@ -42,7 +42,7 @@ uint32_t VariantIndex(eval::ExperimentData& data, std::string_view name) {
 }
 
 // The items of a logged response with a companion array of the same length (teams,
-// propensities), as `jsonb_build_array(response->'items', response->'<companion>')::text` gives
+// propensities), as `json_build_array(response->'items', response->'<companion>')::text` gives
 // them: calls `each(item, value)` per item in order. False, having stopped, when the text is not
 // two such arrays or `each` refuses a value: a row this service did not write.
 template <typename Each>
@@ -93,12 +93,12 @@ class ExperimentReader {
         conn,
         "COPY (SELECT request_id, coalesce(experiment_variant, ''), "
         "coalesce(encode(user_key, 'hex'), 'r:' || request_id::text), "
-        "coalesce(jsonb_array_length(response->'items'), 0) = 0, "
-        "NOT coalesce(meta ? 'counts', false), "
+        "coalesce(json_array_length(response->'items'), 0) = 0, "
+        "meta->'counts' IS NULL, "
         "coalesce((meta->'timings_us'->>'total')::bigint, -1), "
         "CASE WHEN experiment_variant = " +
             QuoteLiteral(conn, service::kInterleavedVariant) +
-            " THEN jsonb_build_array(response->'items', response->'teams')::text END "
+            " THEN json_build_array(response->'items', response->'teams')::text END "
             "FROM exposure_events WHERE tenant_id = " +
             tenant_ + of_experiment_ + window_ + ") TO STDOUT",
         [&](const CopyRow& row) {
@@ -291,14 +291,15 @@ Result<std::vector<LoggedResponse>> ReadLoggedResponses(PgConnection& conn,
   std::vector<LoggedResponse> responses;
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> by_request;
   const std::string tenant = QuoteLiteral(conn, tenant_id);
-  const std::string logged = "FROM exposure_events WHERE tenant_id = " + tenant +
-                             " AND response ? 'propensities' AND occurred_at >= " + At(from) +
-                             " AND occurred_at < " + At(to);
+  const std::string logged =
+      "FROM exposure_events WHERE tenant_id = " + tenant +
+      " AND response->'propensities' IS NOT NULL AND occurred_at >= " + At(from) +
+      " AND occurred_at < " + At(to);
   RETURN_IF_ERROR(InTenantReadTransaction(conn, tenant_id, [&](PgConnection& c) {
     RETURN_IF_ERROR(StreamCopyOut(
         c,
         "COPY (SELECT request_id, surface, coalesce(encode(user_key, 'hex'), ''), "
-        "jsonb_build_array(response->'items', response->'propensities')::text " +
+        "json_build_array(response->'items', response->'propensities')::text " +
             logged + ") TO STDOUT",
         [&](const CopyRow& row) {
           LoggedResponse response{

@@ -14,16 +14,13 @@
 namespace recsys::store {
 namespace {
 
-enum class Kind { kUuid, kTimestamp, kText, kBytea, kJsonb };
+enum class Kind { kUuid, kTimestamp, kText, kBytea, kJson };
 
 // The row's columns, in the order of the header's list.
-constexpr Kind kKinds[] = {Kind::kUuid,  Kind::kTimestamp, Kind::kUuid, Kind::kText,
-                           Kind::kText,  Kind::kBytea,     Kind::kText, Kind::kText,
-                           Kind::kText,  Kind::kText,      Kind::kText, Kind::kText,
-                           Kind::kJsonb, Kind::kJsonb,     Kind::kJsonb};
+constexpr Kind kKinds[] = {Kind::kUuid,  Kind::kTimestamp, Kind::kUuid, Kind::kText, Kind::kText,
+                           Kind::kBytea, Kind::kText,      Kind::kText, Kind::kText, Kind::kText,
+                           Kind::kText,  Kind::kText,      Kind::kJson, Kind::kJson, Kind::kJson};
 constexpr size_t kFieldCount = sizeof kKinds / sizeof kKinds[0];
-
-constexpr uint8_t kJsonbVersion = 1;
 
 // Appends one field (length, then bytes) from its unescaped text; false when the text is not a
 // valid value of `kind`.
@@ -46,11 +43,7 @@ bool PutField(Kind kind, std::string_view text, bool is_null, std::string* out) 
       if (text.substr(0, 2) != "\\x") return false;
       PutInt32(out, static_cast<int32_t>((text.size() - 2) / 2));
       return AppendHexBytes(text.substr(2), out);
-    case Kind::kJsonb:
-      PutInt32(out, static_cast<int32_t>(text.size() + 1));
-      out->push_back(static_cast<char>(kJsonbVersion));
-      out->append(text);
-      return true;
+    case Kind::kJson:  // json's binary form is its text (validated by PostgreSQL)
     case Kind::kText:
       PutTextField(out, text);
       return true;

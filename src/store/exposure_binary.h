@@ -3,8 +3,9 @@
 // The writer's queue, spill files and dead-letter files keep rows as COPY text lines (line
 // oriented, readable, easy to split when isolating a refused row). Just before a batch is sent it
 // is converted to the binary format, which PostgreSQL ingests with less work per row: no field
-// splitting or unescaping, and uuids, the timestamp and the user key arrive as raw bytes (jsonb
-// is still parsed from text). Pure functions; thread-safe.
+// splitting or unescaping, and uuids, the timestamp and the user key arrive as raw bytes (the
+// json columns' binary form is their text, which PostgreSQL still validates). Pure functions;
+// thread-safe.
 #pragma once
 
 #include <string>

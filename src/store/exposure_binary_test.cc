@@ -80,7 +80,7 @@ TEST(ExposureBinaryTest, ConvertsATextLineFieldByField) {
   EXPECT_EQ(*fields[5], std::string("\x00\xff\x10", 3));
   EXPECT_FALSE(fields[6].has_value());  // no session: NULL
   EXPECT_EQ(*fields[9], "recsys-blend-1");
-  EXPECT_EQ(*fields[12], std::string("\x01") + Sample().request_json);  // unescaped, version 1
+  EXPECT_EQ(*fields[12], Sample().request_json);  // json: unescaped text, no version byte
   EXPECT_FALSE(fields[14].has_value());
   EXPECT_EQ(reader.Int(2), -1);  // trailer
   EXPECT_TRUE(reader.done());

@@ -199,7 +199,7 @@ TEST(ExposureWriterTest, ARowTheDatabaseRefusesIsSetAsideAndHoldsNothingBack) {
   writer.Start();
   for (int i = 0; i < 100; ++i) {
     service::Exposure row = Row(i);
-    if (i == 37) row.request_json = "{not json";  // PostgreSQL refuses it for jsonb
+    if (i == 37) row.request_json = "{not json";  // PostgreSQL refuses it for json
     writer.Record(row);
   }
   writer.Stop();

@@ -56,7 +56,7 @@ TEST(PartitionsTest, EveryPartitionKeepsRowsUpTo8KbInlineAndUncompressed) {
   ASSERT_TRUE(conn.Query("INSERT INTO exposure_events (tenant_id, occurred_at, request_id, "
                          "surface, segment, algo_version, request, response) VALUES "
                          "(gen_random_uuid(), now(), gen_random_uuid(), 'home', 'default', 't', "
-                         "$1::jsonb, '{}')",
+                         "$1::json, '{}')",
                          {big})
                   .ok());
   EXPECT_EQ(testing::QueryOne(conn, "SELECT pg_column_size(request) >= 4000 FROM exposure_events"),

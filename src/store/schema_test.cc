@@ -4,13 +4,35 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/uuid.h"
 #include "crypto/digest.h"
+#include "store/migration.h"
+#include "store/migrator.h"
 #include "testing/test_db.h"
 
 namespace recsys::store {
 namespace {
 
 using testing::TestDatabase;
+
+// The types of exposure_events' three document columns, as "meta T,request T,response T".
+std::string ExposureDocumentTypes(PgConnection& conn) {
+  return testing::QueryOne(
+      conn,
+      "SELECT string_agg(attname || ' ' || format_type(atttypid, NULL), ',' ORDER BY attname) "
+      "FROM pg_attribute WHERE attrelid = 'exposure_events'::regclass "
+      "AND attname IN ('request', 'response', 'meta')");
+}
+
+// The indexes of `table` as "method (columns)", sorted; a primary key's marked "pk ".
+std::string IndexesOf(PgConnection& conn, const std::string& table) {
+  return testing::QueryOne(
+      conn,
+      "SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT CASE WHEN indisprimary THEN 'pk ' "
+      "ELSE '' END || regexp_replace(pg_get_indexdef(indexrelid), '.* USING ', '') AS d "
+      "FROM pg_index WHERE indrelid = $1::regclass) indexes",
+      {table});
+}
 
 class SchemaTest : public ::testing::Test {
  protected:
@@ -151,6 +173,70 @@ TEST_F(SchemaTest, RowLevelSecurityShowsTheReaderOnlyItsTenant) {
   EXPECT_FALSE(write.ok());  // the reader cannot write
   ASSERT_TRUE(conn_->Exec("ROLLBACK").ok());
   EXPECT_EQ(One("SELECT count(*) FROM item_tags WHERE tenant_id IN ($1, $2)", {a, b}), "3");
+}
+
+TEST_F(SchemaTest, ExposureDocumentsAreJsonWithBrinOnTimeAndOneRequestIdBtree) {
+  EXPECT_EQ(ExposureDocumentTypes(*conn_), "meta json,request json,response json");
+  const std::string lean = "brin (occurred_at),btree (tenant_id, request_id)";
+  EXPECT_EQ(IndexesOf(*conn_, "exposure_events"), lean);
+  EXPECT_EQ(IndexesOf(*conn_, "exposure_events_default"), lean);
+  // A partition the maintainer makes later gets the same two indexes and no more.
+  EXPECT_EQ(One("SELECT recsys_ensure_partition('exposure_events', date '2019-03-01')"),
+            "exposure_events_p201903");
+  EXPECT_EQ(IndexesOf(*conn_, "exposure_events_p201903"), lean);
+  ASSERT_TRUE(conn_->Exec("DROP TABLE exposure_events_p201903").ok());
+}
+
+TEST_F(SchemaTest, AnExposureIsFoundByRequestIdWithinTheMinuteItsIdCarries) {
+  const std::string tenant = NewTenant("exposure-lookup");
+  const std::string request_id = NewUuidV7();
+  ASSERT_TRUE(conn_
+                  ->Query("INSERT INTO exposure_events (tenant_id, occurred_at, request_id, "
+                          "surface, segment, algo_version, request, response) VALUES "
+                          "($1, now(), $2, 'home', 'default', 't', '{\"k\": 3}', '{}')",
+                          {tenant, request_id})
+                  .ok());
+  // A UUIDv7 starts with its Unix milliseconds: the row is within a minute of them.
+  const std::string by_request_id =
+      "FROM exposure_events WHERE tenant_id = $1 AND request_id = $2::uuid AND occurred_at "
+      "BETWEEN to_timestamp(('x' || left(replace($2::text, '-', ''), 12))::bit(48)::bigint / "
+      "1000.0) "
+      "- interval '1 minute' AND to_timestamp(('x' || left(replace($2::text, '-', ''), "
+      "12))::bit(48)"
+      "::bigint / 1000.0) + interval '1 minute'";
+  EXPECT_EQ(One("SELECT request->>'k' " + by_request_id, {tenant, request_id}), "3");
+  // The bound prunes the partitions: the DEFAULT one (and the months ahead) are not read.
+  auto plan = conn_->Query("EXPLAIN (COSTS OFF) SELECT 1 " + by_request_id, {tenant, request_id});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  std::string text;
+  for (int row = 0; row < plan.value().rows(); ++row) {
+    text.append(plan.value().Get(row, 0)).append("\n");
+  }
+  EXPECT_NE(text.find("exposure_events_p"), std::string::npos) << text;
+  EXPECT_EQ(text.find("exposure_events_default"), std::string::npos) << text;
+}
+
+TEST(LeanExposureMigrationTest, DownRestoresJsonbAndTheFourBtrees) {
+  auto db = TestDatabase::Create("schema_lean_down");
+  PgConnection conn = db->Connect();
+  ASSERT_TRUE(conn.Query("INSERT INTO exposure_events (tenant_id, occurred_at, request_id, "
+                         "surface, segment, algo_version, request, response) VALUES "
+                         "(gen_random_uuid(), now(), gen_random_uuid(), 'home', 'default', 't', "
+                         "'{\"k\": 3}', '{}')")
+                  .ok());
+  int newer = 0;  // 0012_lean_exposures and any migration after it
+  for (const Migration& migration : EmbeddedMigrations()) {
+    if (migration.name >= "0012_lean_exposures") ++newer;
+  }
+  Migrator migrator(conn, EmbeddedMigrations());
+  auto down = migrator.Down(newer);
+  ASSERT_TRUE(down.ok()) << down.status().ToString();
+  EXPECT_EQ(down.value().back(), "0012_lean_exposures");
+  EXPECT_EQ(ExposureDocumentTypes(conn), "meta jsonb,request jsonb,response jsonb");
+  EXPECT_EQ(IndexesOf(conn, "exposure_events"),
+            "btree (tenant_id, occurred_at DESC),btree (tenant_id, request_id),"
+            "btree (tenant_id, user_key, occurred_at DESC),pk btree (occurred_at, id)");
+  EXPECT_EQ(testing::QueryOne(conn, "SELECT request->'k' FROM exposure_events"), "3");
 }
 
 TEST_F(SchemaTest, UpdatedAtIsMaintained) {
