@@ -1,7 +1,6 @@
 #include "core/live_signals.h"
 
 #include <algorithm>
-#include <cmath>
 #include <tuple>
 
 #include "core/heap_bytes.h"
@@ -179,7 +178,7 @@ void LiveSignals::UpdatePopularity(uint32_t live) {
   ItemState& item = items_[live];
   item.live_pop = 0;
   for (const auto& [day, layer] : live_days_) {
-    item.live_pop += layer->popularity(live) * std::exp2(-(day_ - day) / params_.half_life_days);
+    item.live_pop += layer->popularity(live) * DecayWeight(day_ - day, params_.half_life_days);
   }
   const double base_pop = item.base != kNone ? base_->popularity(item.base) * factor_ : 0.0;
   item.combined = static_cast<float>(base_pop + item.live_pop);
@@ -263,7 +262,7 @@ void LiveSignals::SetBase(std::shared_ptr<const SignalSnapshot> base,
 }
 
 float LiveSignals::BaseFactor() const {
-  return static_cast<float>(std::exp2(-(day_ - base_->reference_day()) / params_.half_life_days));
+  return static_cast<float>(DecayWeight(day_ - base_->reference_day(), params_.half_life_days));
 }
 
 void LiveSignals::ReorderPopularity() {

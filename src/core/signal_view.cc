@@ -1,7 +1,6 @@
 #include "core/signal_view.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace recsys {
 
@@ -31,7 +30,7 @@ double SignalView::PopularityAt(ItemIndex i, int32_t day) const {
   if (live == LiveSignals::kNone) return sum;
   for (const auto& [live_day, layer] : live_->live_days_) {
     const int32_t age = std::max(0, day - live_day);
-    sum += layer->popularity(live) * std::exp2(-age / live_->params_.half_life_days);
+    sum += layer->popularity(live) * DecayWeight(age, live_->params_.half_life_days);
   }
   return sum;
 }

@@ -1,7 +1,6 @@
 #include "core/snapshot.h"
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
 #include <thread>
 
@@ -55,7 +54,7 @@ double SignalSnapshot::PopularityAt(ItemIndex i, int32_t day) const {
   double sum = 0;
   for (uint32_t r = day_offsets_[i]; r < day_offsets_[i + 1]; ++r) {
     const int32_t age = std::max(0, day - days_[r].day);
-    sum += days_[r].score * std::exp2(-age / half_life_days_);
+    sum += days_[r].score * DecayWeight(age, half_life_days_);
   }
   return sum;
 }
@@ -230,7 +229,7 @@ void SnapshotBuilder::KeepAtMostMaxItems() {
   std::vector<double> popularity(n, 0);
   for (const auto& [item, row] : day_rows_) {
     const int32_t age = std::max(0, s.reference_day_ - row.day);
-    popularity[item] += row.score * std::exp2(-age / s.half_life_days_);
+    popularity[item] += row.score * DecayWeight(age, s.half_life_days_);
   }
   std::vector<ItemIndex> order(n);
   std::iota(order.begin(), order.end(), 0);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,6 +28,11 @@ namespace recsys {
 using ItemIndex = uint32_t;
 using TagIndex = uint32_t;
 inline constexpr uint32_t kNoTag = UINT32_MAX;
+
+// The weight of a day's popularity `age_days` old (ranking.md: halved every half-life).
+inline double DecayWeight(double age_days, double half_life_days) {
+  return std::exp2(-age_days / half_life_days);
+}
 inline constexpr int kMaxNeighbours = 200;
 
 // How many days of popularity rows a snapshot for day D reads: rows from D - this on (older ones

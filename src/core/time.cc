@@ -36,6 +36,8 @@ bool ValidDate(int y, int m, int d) {
 
 }  // namespace
 
+std::string FormatDate(int32_t day) { return FormatRfc3339(day * kMicrosPerDay).substr(0, 10); }
+
 std::optional<int32_t> ParseDate(std::string_view s) {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||

@@ -20,6 +20,9 @@ std::optional<TimestampUs> ParseRfc3339(std::string_view text);
 // Days since 1970-01-01 for a "YYYY-MM-DD" date; nullopt when malformed.
 std::optional<int32_t> ParseDate(std::string_view text);
 
+// "YYYY-MM-DD" for `day` (days since 1970-01-01): ParseDate's inverse.
+std::string FormatDate(int32_t day);
+
 // The UTC day (days since epoch) that `t` falls on.
 int32_t DayOf(TimestampUs t);
 

@@ -24,6 +24,12 @@ TEST(TimeTest, RejectsMalformedTimestamps) {
   }
 }
 
+TEST(TimeTest, FormatDateIsParseDatesInverse) {
+  EXPECT_EQ(FormatDate(0), "1970-01-01");
+  EXPECT_EQ(FormatDate(*ParseDate("2024-02-29") + 1), "2024-03-01");
+  EXPECT_EQ(FormatDate(*ParseDate("2026-12-31") + 1), "2027-01-01");
+}
+
 TEST(TimeTest, DaysAndFormatting) {
   EXPECT_EQ(ParseDate("1970-01-02"), 1);
   EXPECT_EQ(ParseDate("2024-02-29").has_value(), true);

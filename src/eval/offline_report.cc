@@ -12,8 +12,6 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-std::string Day(int32_t day) { return FormatRfc3339(day * kMicrosPerDay).substr(0, 10); }
-
 void WriteEstimates(Writer& w, const std::array<Estimate, kMetricCount>& estimates) {
   w.StartObject();
   for (int m = 0; m < kMetricCount; ++m) {
@@ -119,7 +117,7 @@ std::string OfflineReportJson(const OfflineReport& report) {
   w.Key("surface");
   json::WriteString(w, report.surface);
   w.Key("split_date");
-  json::WriteString(w, Day(report.split_day));
+  json::WriteString(w, FormatDate(report.split_day));
   w.Key("k");
   w.Int(report.k);
   w.Key("training_events");
@@ -179,7 +177,7 @@ std::string OfflineReportJson(const OfflineReport& report) {
 ReportDocument OfflineReportDocument(const OfflineReport& report, const std::string& tenant) {
   ReportDocument doc;
   doc.title = "Offline evaluation: " + tenant + ", surface " + report.surface + ", split " +
-              Day(report.split_day);
+              FormatDate(report.split_day);
   ReportSection setup{"Set-up", {}, {}, {}};
   setup.paragraphs.push_back(StrFormat(
       "Signals were built from %lld interactions before %s; %lld users had a session on or after "
@@ -187,7 +185,7 @@ ReportDocument OfflineReportDocument(const OfflineReport& report, const std::str
       "new to them). The catalog the signals know holds %lld items. Metrics are at k = %d; "
       "intervals are percentile bootstraps over users (%d resamples); comparisons are paired per "
       "user against \"%s\".",
-      static_cast<long long>(report.training_events), Day(report.split_day).c_str(),
+      static_cast<long long>(report.training_events), FormatDate(report.split_day).c_str(),
       static_cast<long long>(report.users), report.mean_truth_items,
       static_cast<long long>(report.users_without_history),
       static_cast<long long>(report.users_with_new_items),

@@ -15,10 +15,6 @@ constexpr const char* kCopySql =
     "segment, event_type, item_id, position, value, meta) FROM STDIN";
 constexpr size_t kMaxIdleConnections = 16;
 
-std::string FormatDay(int32_t day) {
-  return FormatRfc3339(static_cast<TimestampUs>(day) * 86400 * 1000000).substr(0, 10);
-}
-
 }  // namespace
 
 std::string ArrayLiteral(const std::vector<std::string>& values) {
@@ -125,7 +121,7 @@ Result<service::AppendCounts> PgEventStore::AppendIn(PgConnection& conn,
   if (counts.accepted > 0) {
     RETURN_IF_ERROR(CopyIn(conn, kCopySql, data));
     std::vector<std::string> day_texts;
-    for (int32_t day : days) day_texts.push_back(FormatDay(day));
+    for (int32_t day : days) day_texts.push_back(FormatDate(day));
     auto marked = conn.Query(
         "INSERT INTO signal_dirty_days (tenant_id, day) SELECT $1::uuid, unnest($2::date[])",
         {tenant_id, ArrayLiteral(day_texts)});

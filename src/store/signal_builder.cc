@@ -22,10 +22,6 @@ constexpr int64_t kBuilderLockKey = 0x7265637362756c64;  // "recsbuld"
 // a 2-core machine; more cores take more days at once.
 int Workers() { return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8); }
 
-std::string DayText(int32_t day) {
-  return FormatRfc3339(static_cast<TimestampUs>(day) * 86400 * 1000000).substr(0, 10);
-}
-
 // $1 tenant, $2 first day, and (not `full`) $3 how old today's oldest mark must be.
 std::vector<PgParam> DayQueryParams(const std::string& tenant_id, const std::string& since,
                                     const SignalBuildOptions& options) {
@@ -58,7 +54,7 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
     auto config = ParseTenantConfig(config_json);
     if (config.ok()) params = config.value().signals;
   }
-  const std::string since = options.since ? DayText(*options.since) : "1970-01-01";
+  const std::string since = options.since ? FormatDate(*options.since) : "1970-01-01";
   auto days = conn.Query(
       options.full
           ? "SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date::text AS day "

@@ -222,35 +222,27 @@ Status ComputeDayStreaming(PgConnection& conn, const std::string& tenant_id, con
   // About 90 bytes a row: reserved once for the largest table, so the buffer never moves.
   std::string data;
   data.reserve(96 * std::max({popularity.size(), covisit.size(), sequence.size()}) + 64);
-  AppendBinaryCopyHeader(&data);
-  for (const auto& r : popularity) {
-    AppendSignalRow(data, tenant_field, r.ns, r.item, {}, unix_day, r.score);
-  }
-  AppendBinaryCopyTrailer(&data);
-  AddSince(clock, report.times.aggregate_s);
-  RETURN_IF_ERROR(CopyIn(
-      conn,
-      "COPY " + targets[kPopularity] + " (tenant_id, namespace, item_id, day, score)" + options,
-      data));
-  AddSince(clock, report.times.write_s);
-  report.popularity_rows += static_cast<int64_t>(popularity.size());
-  for (auto [rows, table, count] : {std::tuple{&covisit, kCovisit, &report.covisit_rows},
-                                    std::tuple{&sequence, kSequence, &report.sequence_rows}}) {
+  // One binary COPY per table, its columns the key's and the score: building the rows counts as
+  // aggregating, the COPY as writing.
+  auto copy_rows = [&](Table table, const auto& rows, int64_t& count) -> Status {
     data.clear();
     AppendBinaryCopyHeader(&data);
-    for (const auto& r : *rows) {
-      AppendSignalRow(data, tenant_field, r.ns, r.item, r.neighbour, unix_day, r.score);
+    for (const auto& r : rows) {
+      std::optional<std::string_view> neighbour;
+      if constexpr (requires { r.neighbour; }) neighbour = r.neighbour;
+      AppendSignalRow(data, tenant_field, r.ns, r.item, neighbour, unix_day, r.score);
     }
     AppendBinaryCopyTrailer(&data);
     AddSince(clock, report.times.aggregate_s);
-    RETURN_IF_ERROR(CopyIn(conn,
-                           "COPY " + targets[table] +
-                               " (tenant_id, namespace, item_id, neighbor_id, day, score)" +
-                               options,
-                           data));
+    RETURN_IF_ERROR(
+        CopyIn(conn, "COPY " + targets[table] + " (" + kKeys[table] + ", score)" + options, data));
     AddSince(clock, report.times.write_s);
-    *count += static_cast<int64_t>(rows->size());
-  }
+    count += static_cast<int64_t>(rows.size());
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(copy_rows(kPopularity, popularity, report.popularity_rows));
+  RETURN_IF_ERROR(copy_rows(kCovisit, covisit, report.covisit_rows));
+  RETURN_IF_ERROR(copy_rows(kSequence, sequence, report.sequence_rows));
   return Status::Ok();
 }
 
@@ -289,10 +281,8 @@ Status BuildInTransaction(PgConnection& conn, const std::string& tenant_id, cons
     }
     AddSince(clock, report.times.index_s);
     // The parents stay locked from the first DETACH to the commit: the swaps come last.
-    auto next_day = conn.Query("SELECT ($1::date + 1)::text", {day});
-    if (!next_day.ok()) return next_day.status();
     const std::string bounds =
-        " FOR VALUES FROM ('" + day + "') TO ('" + std::string(next_day.value().Get(0, 0)) + "')";
+        " FOR VALUES FROM ('" + day + "') TO ('" + FormatDate(*ParseDate(day) + 1) + "')";
     for (int t = 0; t < kTableCount; ++t) {
       RETURN_IF_ERROR(conn.Exec(std::string("ALTER TABLE ") + kTables[t] + " DETACH PARTITION " +
                                 partitions[t] + "; ALTER TABLE " + kTables[t] +
