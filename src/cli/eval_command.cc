@@ -36,6 +36,7 @@ constexpr const char* kGridSettings[] = {"weights.pop",
                                          "ranking.brand_cap",
                                          "ranking.category_cap",
                                          "ranking.exclude_seen",
+                                         "ranking.repeat_slots",
                                          "signals.history_items",
                                          "signals.history_days",
                                          "signals.event_weights.impression",
@@ -213,6 +214,7 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   replay.k = options.k;
   replay.surface = options.surface;
   replay.max_users = static_cast<size_t>(options.max_users);
+  replay.returning_only = options.returning_users;
   replay.resamples = options.resamples;
   replay.seed = options.seed;
   auto report = eval::ReplayOffline(log.value(), configs.value(), replay);

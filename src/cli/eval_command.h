@@ -21,6 +21,7 @@ struct EvalOfflineOptions {
   std::string out;                        // empty: ./eval-offline-<tenant>-<time>
   int test_days = 7;                      // truth sessions start within this many days
   int64_t max_users = 0;
+  bool returning_users = false;
   int resamples = 1000;
   uint64_t seed = 1;
 };

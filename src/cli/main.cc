@@ -187,6 +187,8 @@ void AddEval(CLI::App& app, int& code) {
       ->check(CLI::Range(1, 365));
   offline->add_option("--max-users", o.max_users, "Evaluate a fixed sample of this many users")
       ->check(CLI::NonNegativeNumber);
+  offline->add_flag("--returning-users", o.returning_users,
+                    "Only users with events before the split (returning customers)");
   offline->add_option("--resamples", o.resamples, "Bootstrap resamples (default 1000; 0: none)")
       ->check(CLI::Range(0, 100000));
   offline->add_option("--seed", o.seed, "Seed of the bootstrap and the user sample");

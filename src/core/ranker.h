@@ -45,6 +45,7 @@ struct RankTrace {
   int from_history = 0, from_sequence = 0;
   int after_filters = 0, blocked = 0, pinned = 0, boosted = 0, dropped_by_caps = 0;
   bool anchors_from_history = false;
+  int repeat_slots = -1;  // slots the repeat part filled (ranking.repeat_slots); -1: one blend
   std::vector<ItemIndex> anchors_used;
   std::vector<const Rule*> rules_evaluated;
 };
@@ -112,6 +113,9 @@ struct HistoryItem {
   TimestampUs last_at = 0;
   double own = 0;         // own(i): decayed event weight over the user's maximum, in (0, 1]
   uint8_t type_mask = 0;  // bit (1 << EventType) for each interaction type seen
+  // Separate visits to the item: events at least an hour after the last one start a new one.
+  // More than one means the user came back to it (a repeat).
+  int occasions = 1;
 };
 
 struct RankInput {

@@ -278,6 +278,82 @@ TEST_F(RankerTest, ExcludeSeenRemovesHistoryItemsOfTheChosenTypes) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "i03"), ids.end());
 }
 
+// ranking.md "Repeat and explore": the user's own items by own(i) fill the repeat slots, the
+// others (by the blend, co-visitation normalized) the rest.
+TEST_F(RankerTest, RepeatSlotsSplitTheListBetweenOwnItemsAndNewOnes) {
+  const std::vector<HistoryItem> history = {
+      {"i10", 3, 1.0, 1 << 4, 3}, {"i09", 2, 0.2, 1 << 4, 1}, {"i08", 1, 0.6, 1 << 4, 2}};
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 2, 0, 200};
+  RecommendRequest q = Request(5);
+  RankResult r = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  // The two best own items by own(i) (not i09, the least), and the three most popular others.
+  std::vector<std::string> ids = Ids(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"i01", "i02", "i03", "i08", "i10"}));
+  EXPECT_EQ(r.trace.repeat_slots, 2);
+}
+
+TEST_F(RankerTest, ARepeatPartThatRunsShortLeavesItsSlotsToExplore) {
+  const std::vector<HistoryItem> history = {{"i10", 3, 1.0, 1 << 4, 1}};
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 4, 0, 200};
+  RankResult r = Recommend({Request(5), *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  std::vector<std::string> ids = Ids(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"i01", "i02", "i03", "i04", "i10"}));
+  EXPECT_EQ(r.trace.repeat_slots, 1);
+}
+
+TEST_F(RankerTest, ExcludeSeenLeavesTheRepeatPartEmpty) {
+  const std::vector<HistoryItem> history = {{"i01", 3, 1.0, 1 << 4, 4}};
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 3, 0, 200};
+  config_.ranking.exclude_seen = true;
+  RecommendRequest q = Request(3);
+  q.weights.cooc = 1;
+  RankResult r = Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"i07", "i09", "i02"}));
+  EXPECT_EQ(r.trace.repeat_slots, 0);
+}
+
+// Explore's co-visitation is over the geometric mean of the two items' popularity: i09 co-visits
+// i01 less often than i07 does, but i07 is far more popular, so i09 leads once normalized.
+TEST_F(RankerTest, ExploreNormalizesCoVisitationByPopularity) {
+  SnapshotBuilder b(kToday, 30);
+  b.AddPopularity("anchor", kToday, 10);
+  b.AddPopularity("popular", kToday, 10000);
+  b.AddPopularity("niche", kToday, 4);
+  b.AddCovisit("anchor", "popular", 8);
+  b.AddCovisit("anchor", "niche", 3);
+  auto snap = b.Build();
+  const std::vector<HistoryItem> history = {{"anchor", 3, 1.0, 1 << 4, 1}};
+  RecommendRequest q = Request(2);
+  q.weights.pop = 0;
+  q.weights.cooc = 1;
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 0, 0, 200};
+  auto ids = [&](const RankResult& r) {
+    std::vector<std::string> out;
+    for (const RankedItem& item : r.items) out.emplace_back(snap->item_id(item.item));
+    return out;
+  };
+  EXPECT_EQ(ids(Recommend({q, *snap, config_, {}, now_, nullptr, history}, scratch_)),
+            (std::vector<std::string>{"niche", "popular"}));
+  config_.ranking.repeat_slots = {};  // the blend ranks by the raw counts
+  EXPECT_EQ(ids(Recommend({q, *snap, config_, {}, now_, nullptr, history}, scratch_)),
+            (std::vector<std::string>{"popular", "niche"}));
+}
+
+TEST_F(RankerTest, RulesStillApplyToBothParts) {
+  const std::vector<HistoryItem> history = {{"i10", 3, 1.0, 1 << 4, 3}, {"i08", 1, 0.6, 1 << 4, 2}};
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 2, 0, 200};
+  std::vector<Rule> rules = {MakeRule(RuleAction::kBlock, {"i10"}, 1),
+                             MakeRule(RuleAction::kPin, {"i05"}, 2)};
+  RankResult r = Recommend({Request(4), *snap_, config_, rules, now_, nullptr, history}, scratch_);
+  std::vector<std::string> ids = Ids(r);
+  EXPECT_EQ(ids[0], "i05");  // the pin first, its slot taken from the k
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"i01", "i02", "i05", "i08"}));
+  EXPECT_EQ(r.trace.repeat_slots, 1);  // i10 blocked: the part ran short
+}
+
 TEST_F(RankerTest, HistWeightForAnUnknownUserWarns) {
   RecommendRequest q = Request(3);
   q.weights.hist = 1;

@@ -29,6 +29,37 @@ Status ReadWeights(const Value& v, const std::string& path, Weights* w) {
   return Status::Ok();
 }
 
+// ranking.repeat_slots: an integer (fixed), "auto", or {"min": m, "max": M} (auto, bounded).
+Status ReadRepeatSlots(const Value& v, const std::string& path, RepeatSlots* slots) {
+  const Value* value = Member(v, "repeat_slots");
+  if (value == nullptr) return Status::Ok();
+  const std::string field = json::Join(path, "repeat_slots");
+  constexpr int kMaxSlots = 200;  // max_k's bound
+  if (value->IsInt()) {
+    if (value->GetInt() < 0 || value->GetInt() > kMaxSlots) {
+      return Status::InvalidArgument(field + ": must be from 0 to 200");
+    }
+    *slots = {RepeatSlots::kFixed, value->GetInt(), 0, kMaxSlots};
+    return Status::Ok();
+  }
+  if (value->IsString() && std::string_view(value->GetString()) == "auto") {
+    *slots = {RepeatSlots::kAuto, 0, 0, kMaxSlots};
+    return Status::Ok();
+  }
+  if (value->IsObject()) {
+    RepeatSlots bounded{RepeatSlots::kAuto, 0, 0, kMaxSlots};
+    RETURN_IF_ERROR(json::ReadInt(*value, "min", field, 0, kMaxSlots, &bounded.min));
+    RETURN_IF_ERROR(json::ReadInt(*value, "max", field, 0, kMaxSlots, &bounded.max));
+    if (bounded.min > bounded.max) {
+      return Status::InvalidArgument(field + ".min: must not exceed max");
+    }
+    *slots = bounded;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(field +
+                                 R"(: must be an integer from 0 to 200, "auto" or {"min", "max"})");
+}
+
 Status ReadRanking(const Value& v, const std::string& path, RankingParams* r) {
   RETURN_IF_ERROR(json::ReadNumber(v, "half_life_days", path, 0.01, 3650, &r->half_life_days));
   RETURN_IF_ERROR(json::ReadInt(v, "covisit_window_days", path, 1, 3650, &r->covisit_window_days));
@@ -37,6 +68,7 @@ Status ReadRanking(const Value& v, const std::string& path, RankingParams* r) {
   RETURN_IF_ERROR(json::ReadInt(v, "category_cap", path, 0, 1000, &r->category_cap));
   RETURN_IF_ERROR(json::ReadInt(v, "max_pins", path, 0, 200, &r->max_pins));
   RETURN_IF_ERROR(json::ReadBool(v, "exclude_seen", path, &r->exclude_seen));
+  RETURN_IF_ERROR(ReadRepeatSlots(v, path, &r->repeat_slots));
   const Value* exploration = nullptr;
   RETURN_IF_ERROR(ObjectAt(v, "exploration", path, &exploration));
   if (exploration != nullptr) {

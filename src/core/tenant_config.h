@@ -24,6 +24,19 @@ struct Weights {
   double seq = 0.0;
 };
 
+// ranking.repeat_slots (ranking.md "Repeat and explore"): how many of the k slots go to the
+// user's own items (the repeat part), the others going to items new to the user (explore).
+struct RepeatSlots {
+  enum Mode : uint8_t {
+    kBlend,  // absent: one blended ranking (ranking.md's formula), no parts
+    kFixed,  // `fixed` slots
+    kAuto,   // k x the user's repeat propensity, rounded, within [min, max]
+  };
+  Mode mode = kBlend;
+  int fixed = 0;
+  int min = 0, max = 200;
+};
+
 struct RankingParams {
   double half_life_days = 30.0;
   int covisit_window_days = 30;
@@ -39,6 +52,7 @@ struct RankingParams {
   // ones (core/exploration.h), each with its propensity in the exposure row. 0: off.
   double exploration_epsilon = 0;
   int exploration_pool = 20;
+  RepeatSlots repeat_slots;
 };
 
 // Building signals and the recent-history index (ranking.md): `signals` in the config.

@@ -74,6 +74,25 @@ TEST(TenantConfigTest, ReadsInterleavingAndExploration) {
   EXPECT_EQ(plain.value().ranking.exploration_epsilon, 0);
 }
 
+TEST(TenantConfigTest, ReadsRepeatSlotsAsFixedAutoOrBoundedAuto) {
+  EXPECT_EQ(ParseTenantConfig("{}").value().ranking.repeat_slots.mode, RepeatSlots::kBlend);
+  RepeatSlots fixed =
+      ParseTenantConfig(R"({"ranking": {"repeat_slots": 8}})").value().ranking.repeat_slots;
+  EXPECT_EQ(fixed.mode, RepeatSlots::kFixed);
+  EXPECT_EQ(fixed.fixed, 8);
+  RepeatSlots automatic =
+      ParseTenantConfig(R"({"ranking": {"repeat_slots": "auto"}})").value().ranking.repeat_slots;
+  EXPECT_EQ(automatic.mode, RepeatSlots::kAuto);
+  EXPECT_EQ(automatic.min, 0);
+  EXPECT_EQ(automatic.max, 200);
+  RepeatSlots bounded = ParseTenantConfig(R"({"ranking": {"repeat_slots": {"min": 2, "max": 12}}})")
+                            .value()
+                            .ranking.repeat_slots;
+  EXPECT_EQ(bounded.mode, RepeatSlots::kAuto);
+  EXPECT_EQ(bounded.min, 2);
+  EXPECT_EQ(bounded.max, 12);
+}
+
 TEST(TenantConfigTest, ErrorsNameTheField) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"weights": {"pop": -1}})", "weights.pop"},
@@ -93,6 +112,11 @@ TEST(TenantConfigTest, ErrorsNameTheField) {
        "experiments[0].variants"},
       {R"({"ranking": {"exploration": {"epsilon": 0.9}}})", "ranking.exploration.epsilon"},
       {R"({"ranking": {"exploration": {"pool": 0}}})", "ranking.exploration.pool"},
+      {R"({"ranking": {"repeat_slots": -1}})", "ranking.repeat_slots"},
+      {R"({"ranking": {"repeat_slots": "some"}})", "ranking.repeat_slots"},
+      {R"({"ranking": {"repeat_slots": 2.5}})", "ranking.repeat_slots"},
+      {R"({"ranking": {"repeat_slots": {"min": 5, "max": 2}}})", "ranking.repeat_slots.min"},
+      {R"({"ranking": {"repeat_slots": {"max": 999}}})", "ranking.repeat_slots.max"},
       {"[1]", "config"},
       {"{nope", "config"},
   };

@@ -22,9 +22,11 @@ struct UserCase {
   std::vector<uint32_t> truth, new_truth, seen;  // sorted log item indexes
 };
 
-// The users with a truth session on or after `split`, in user-key order, at most `max_users`
-// of them picked by the keys' hashes (a fixed, unbiased sample).
-std::vector<UserCase> FindUserCases(const EventLog& log, TimestampUs split, size_t max_users) {
+// The users with a truth session on or after `split` (and, if `returning_only`, events before it),
+// in user-key order, at most `max_users` of them picked by the keys' hashes (a fixed, unbiased
+// sample).
+std::vector<UserCase> FindUserCases(const EventLog& log, TimestampUs split, size_t max_users,
+                                    bool returning_only) {
   const size_t user_count = log.users().size();
   std::vector<std::vector<uint32_t>> seen(user_count);
   const size_t first_after = log.FirstAtOrAfter(split);
@@ -58,7 +60,7 @@ std::vector<UserCase> FindUserCases(const EventLog& log, TimestampUs split, size
   };
   std::vector<UserCase> cases;
   for (uint32_t u = 0; u < user_count; ++u) {
-    if (firsts[u].items.empty()) continue;
+    if (firsts[u].items.empty() || (returning_only && seen[u].empty())) continue;
     UserCase c{u, std::move(firsts[u].items), {}, std::move(seen[u])};
     sorted_unique(c.truth);
     sorted_unique(c.seen);
@@ -227,9 +229,10 @@ void DescribeCases(std::span<const UserCase> cases, OfflineReport& report) {
   report.mean_truth_items = truth_items / static_cast<double>(cases.size());
 }
 
-// The share of the `catalog_items` that some user was shown in the top k, and recall at 1..
-// curve_max_k averaged over the users. REQUIRES: cases is not empty.
+// The share of the `catalog_items` that some user was shown in the top k (`at_k`), and recall at
+// 1..curve_max_k averaged over the users (`ranked`, as deep). REQUIRES: cases is not empty.
 void AddCoverageAndRecallCurve(std::span<const UserCase> cases,
+                               const std::vector<std::vector<uint32_t>>& at_k,
                                const std::vector<std::vector<uint32_t>>& ranked,
                                const OfflineOptions& options, size_t item_count,
                                int64_t catalog_items, ConfigResult& result) {
@@ -237,8 +240,8 @@ void AddCoverageAndRecallCurve(std::span<const UserCase> cases,
   size_t distinct = 0;
   std::vector<double> curve, curve_sum(static_cast<size_t>(options.curve_max_k));
   for (size_t i = 0; i < cases.size(); ++i) {
-    for (size_t j = 0; j < ranked[i].size() && j < static_cast<size_t>(options.k); ++j) {
-      const uint32_t item = ranked[i][j];
+    for (size_t j = 0; j < at_k[i].size() && j < static_cast<size_t>(options.k); ++j) {
+      const uint32_t item = at_k[i][j];
       if (item != kNone && !shown[item]) {
         shown[item] = 1;
         ++distinct;
@@ -284,7 +287,8 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
     return Status::FailedPrecondition("no interactions on surface \"" + report.surface +
                                       "\" before the split day");
   }
-  const std::vector<UserCase> cases = FindUserCases(log, split, options.max_users);
+  const std::vector<UserCase> cases =
+      FindUserCases(log, split, options.max_users, options.returning_only);
   if (cases.empty()) {
     return Status::FailedPrecondition("no user has a session on or after the split day");
   }
@@ -304,17 +308,23 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
     }
     report.catalog_items = static_cast<int64_t>(world->item_count());
     const auto ranked = RankUsers(*world, replay.config, depth, cases, threads);
+    // Repeat slots split the request's k, so a deeper list does not begin with the list of k:
+    // the metrics at k rank at k.
+    const bool split_by_k = replay.config.ranking.repeat_slots.mode != RepeatSlots::kBlend;
+    const auto ranked_at_k = split_by_k && depth != options.k
+                                 ? RankUsers(*world, replay.config, options.k, cases, threads)
+                                 : ranked;
     ConfigResult result;
     result.name = replay.name;
     result.config_json = replay.config_json;
-    ScoreTable table = ScoreUsers(cases, ranked, options.k, counts, report.training_events);
+    ScoreTable table = ScoreUsers(cases, ranked_at_k, options.k, counts, report.training_events);
     result.all = Estimates(table.all, options);
     result.new_items = Estimates(table.new_items, options);
     result.repeat_recall = MeanEstimate(table.repeat_recall, options);
     result.explore_recall = MeanEstimate(table.explore_recall, options);
     result.repeat_ratio = MeanEstimate(table.repeat_ratio, options);
-    AddCoverageAndRecallCurve(cases, ranked, options, log.items().size(), report.catalog_items,
-                              result);
+    AddCoverageAndRecallCurve(cases, ranked_at_k, ranked, options, log.items().size(),
+                              report.catalog_items, result);
     if (report.configs.empty()) {
       first = std::move(table);
     } else {

@@ -42,7 +42,9 @@ struct OfflineOptions {
   int resamples = 1000;  // bootstrap resamples; 0: no intervals
   uint64_t seed = 1;
   size_t max_users = 0;  // evaluate at most this many users (a deterministic sample); 0: all
-  int threads = 0;       // 0: the machine's cores
+  // Only users with events before the split (a returning customer; ../shared/data's protocol).
+  bool returning_only = false;
+  int threads = 0;  // 0: the machine's cores
 };
 
 struct Estimate {

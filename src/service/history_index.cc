@@ -20,6 +20,7 @@ constexpr size_t kUserNodeBytes =
     NodeBytes(sizeof(uint64_t), 2, false);
 
 constexpr int64_t kEvictionLogEverySeconds = 60;
+constexpr uint32_t kOccasionGapSeconds = 3600;
 
 double Log2Add(double a, double b) {
   const double hi = std::max(a, b), lo = std::min(a, b);
@@ -64,6 +65,11 @@ bool HistoryIndex::Record(User& user, uint32_t item, uint32_t last_s, double log
   if (entry != user.entries.end()) {
     items_.Release(item);  // the entry holds its reference already
     entry->log_score = Log2Add(entry->log_score, log_score);
+    // Events in the same hour are one visit; an older event (a clock going back, a late import)
+    // starts no new one.
+    if (last_s >= entry->last_s + kOccasionGapSeconds && entry->occasions < UINT16_MAX) {
+      ++entry->occasions;
+    }
     entry->last_s = std::max(entry->last_s, last_s);
     entry->type_mask |= type_bit;
     return true;
@@ -79,7 +85,7 @@ bool HistoryIndex::Record(User& user, uint32_t item, uint32_t last_s, double log
     items_.Release(oldest->item);
     user.entries.erase(oldest);
   }
-  user.entries.push_back({item, last_s, log_score, type_bit});
+  user.entries.push_back({item, last_s, log_score, type_bit, 1});
   return true;
 }
 
@@ -166,6 +172,7 @@ std::vector<HistoryItem> HistoryIndex::Recent(const HistoryKey& who, TimestampUs
     h.last_at = static_cast<TimestampUs>(e.last_s) * 1000000;
     h.own = std::exp2(e.log_score - best);
     h.type_mask = e.type_mask;
+    h.occasions = e.occasions;
   }
   std::sort(out.begin(), out.end(), [](const HistoryItem& a, const HistoryItem& b) {
     return a.last_at != b.last_at ? a.last_at > b.last_at : a.item_id < b.item_id;

@@ -76,6 +76,7 @@ class HistoryIndex {
     uint32_t last_s;   // last event, seconds since the epoch
     double log_score;  // log2(Σ weight · 2^(t_days / half_life))
     uint8_t type_mask;
+    uint16_t occasions;  // see HistoryItem::occasions; saturates
   };
   struct User {
     std::vector<Entry> entries;

@@ -40,6 +40,19 @@ TEST(HistoryIndexTest, MostRecentFirstWithOwnNormalizedToTheLargest) {
   EXPECT_EQ(history[1].last_at, kT0 + kDay);
 }
 
+// Occasions tell a return to an item (ranking.md "Repeat and explore") from several events of
+// one visit; a clock going backwards starts none.
+TEST(HistoryIndexTest, CountsVisitsToAnItemNotEvents) {
+  HistoryIndex index(1 << 20);
+  index.Add(User("u"), "milk", kT0, EventType::kView, 1, 30, 50);
+  index.Add(User("u"), "milk", kT0 + 60LL * 1000000, EventType::kPurchase, 5, 30, 50);
+  EXPECT_EQ(index.Recent(User("u"), 0)[0].occasions, 1);
+  index.Add(User("u"), "milk", kT0 + 2 * kDay, EventType::kPurchase, 5, 30, 50);
+  EXPECT_EQ(index.Recent(User("u"), 0)[0].occasions, 2);
+  index.Add(User("u"), "milk", kT0 - 5 * kDay, EventType::kPurchase, 5, 30, 50);  // earlier
+  EXPECT_EQ(index.Recent(User("u"), 0)[0].occasions, 2);
+}
+
 TEST(HistoryIndexTest, TenantsKindsAndUsersAreSeparate) {
   HistoryIndex index(1 << 20);
   index.Add(User("alice", "t1"), "a", kT0, EventType::kView, 1, 30, 50);
