@@ -401,7 +401,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   }
   // Offered once the state is complete: from here on the tenants are never changed.
   for (auto& tenant : read_from_rows) shared_->Offer(std::move(tenant));
-  LogLoaded(*state, reload, started);
+  // A one-tenant state (doctor, a signal version being kept) is not what serving publishes.
+  if (!reload.only) LogLoaded(*state, reload, started);
   return std::shared_ptr<const ServingState>(std::move(state));
 }
 
