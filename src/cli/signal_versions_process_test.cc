@@ -227,5 +227,18 @@ TEST_F(SignalVersionsProcessTest, WhatCannotBePinnedIsRefusedAndThePinnedVersion
       2s));
 }
 
+TEST_F(SignalVersionsProcessTest, ServesOwnScheduleKeepsAVersionOfEachBuildItAnnounces) {
+  ServeProcess serve(db_->url(), {{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "200"},
+                                  {"RECSYS_LIVE_SIGNALS_ENABLED", "false"},
+                                  {"RECSYS_WARM_START_ENABLED", "false"}});
+  ImportToday("scheduled", 3, "view", "item-0150");
+  EXPECT_TRUE(WaitFor(
+      [&] { return QueryOne(*conn_, "SELECT count(*) FROM tenant_signal_builds") == "1"; }, 5s));
+  EXPECT_EQ(QueryOne(*conn_,
+                     "SELECT trigger || ' ' || events || ' ' || (built_by LIKE '%:%') "
+                     "FROM tenant_signal_builds"),
+            "schedule 3 true");
+}
+
 }  // namespace
 }  // namespace recsys
