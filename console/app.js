@@ -5,12 +5,13 @@ import * as overview from './page-overview.js';
 import * as config from './page-config.js';
 import * as rules from './page-rules.js';
 import * as versions from './page-versions.js';
+import * as signals from './page-signals.js';
 import * as audit from './page-audit.js';
 import * as tryIt from './page-try.js';
 import * as keys from './page-keys.js';
 import * as reports from './page-reports.js';
 
-const pages = { overview, config, rules, versions, audit, try: tryIt, keys, reports };
+const pages = { overview, config, rules, versions, signals, audit, try: tryIt, keys, reports };
 const main = document.getElementById('main');
 
 function signIn() {

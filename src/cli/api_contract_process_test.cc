@@ -9,10 +9,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/time.h"
 #include "core/uuid.h"
 #include "store/demo_seed.h"
 #include "store/pg.h"
 #include "store/report_store.h"
+#include "store/signal_versions.h"
+#include "store/state_loader.h"
 #include "testing/api_log.h"
 #include "testing/jwt_signer.h"
 #include "testing/serve_process.h"
@@ -235,6 +238,32 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
   Expect(404, "DELETE", admin + "/keys/" + NewUuidV4());
   Expect(200, "POST", admin + "/cache/invalidate", R"({"targets": ["config", "popularity"]})");
   Expect(422, "POST", admin + "/cache/invalidate", R"({"targets": ["everything"]})");
+
+  // Admin: signal versions (one kept as a signal build keeps it).
+  {
+    store::PgConnection conn = db_->Connect();
+    store::StateLoader loader(db_->url());
+    service::SignalReload only;
+    only.tenants = {"demo"};
+    only.only = true;
+    auto state = loader.Load(nullptr, only, NowUs());
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    service::SignalBuildManifest manifest;
+    manifest.trigger = "cli";
+    manifest.built_by = "contract";
+    manifest.days = {"2026-11-30"};
+    ASSERT_TRUE(
+        store::StoreSignalVersion(conn, *state.value()->tenants.at("demo"), manifest, 5).ok());
+  }
+  Expect(200, "GET", admin + "/signals/versions");
+  Expect(403, "POST", admin + "/signals/rollback", R"({"version": 1})", Viewer());
+  Expect(422, "POST", admin + "/signals/rollback", R"({"version": "1"})");
+  Expect(404, "POST", admin + "/signals/rollback", R"({"version": 99})");
+  Expect(200, "POST", admin + "/signals/rollback", R"({"version": 1})");
+  Expect(200, "GET", admin + "/signals/versions");
+  Expect(403, "POST", admin + "/signals/unpin", "", Viewer());
+  Expect(200, "POST", admin + "/signals/unpin");
+  Expect(200, "POST", admin + "/signals/unpin");  // not pinned: changes nothing
 
   // Operations.
   Expect(200, "GET", "/healthz", "", {});

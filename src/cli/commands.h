@@ -34,6 +34,12 @@ int RunKeysRevoke(const std::string& key_id);
 int RunSignalsBuild(const std::string& tenant, const std::string& since, bool full,
                     const std::string& method, bool wait);
 
+// A tenant's kept signal versions; pinning one (`version`: its number) on every instance; back to
+// the newest (cli/signal_versions_command.cc).
+int RunSignalsVersions(const std::string& tenant);
+int RunSignalsRollback(const std::string& tenant, const std::string& version);
+int RunSignalsUnpin(const std::string& tenant);
+
 // Checks, in order, what makes `tenant`'s recommendations on `surface` empty or stale.
 int RunDoctor(const std::string& tenant, const std::string& surface);
 

@@ -59,6 +59,7 @@ int Diagnose(const std::string& T, const std::string& surface) {
   only.tenants = {T};
   only.only = true;
   store::StateLoader loader(*url);
+  loader.UseSignalPins();  // the tenant as serve loads it
   auto state = loader.Load(nullptr, only, NowUs());
   const service::TenantState* tenant = state.ok() ? state.value()->Find(T) : nullptr;
   if (!state.ok()) {

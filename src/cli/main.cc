@@ -106,8 +106,27 @@ void AddKeys(CLI::App& app, int& code) {
   revoke->callback([&code, id] { code = recsys::cli::RunKeysRevoke(*id); });
 }
 
+// signals versions | rollback | unpin (docs/signal-versions.md).
+void AddSignalVersions(CLI::App& signals, int& code) {
+  auto tenant = Value<std::string>(), version = Value<std::string>();
+  auto* versions = signals.add_subcommand("versions", "List a tenant's kept signal versions");
+  versions->add_option("--tenant", *tenant)->required();
+  versions->callback([&code, tenant] { code = recsys::cli::RunSignalsVersions(*tenant); });
+  auto* rollback = signals.add_subcommand(
+      "rollback", "Serve a kept signal version on every instance until unpinned");
+  rollback->add_option("--tenant", *tenant)->required();
+  rollback->add_option("VERSION", *version, "A version number that signals versions lists")
+      ->required();
+  rollback->callback(
+      [&code, tenant, version] { code = recsys::cli::RunSignalsRollback(*tenant, *version); });
+  auto* unpin = signals.add_subcommand("unpin", "Serve the newest signal version again");
+  unpin->add_option("--tenant", *tenant)->required();
+  unpin->callback([&code, tenant] { code = recsys::cli::RunSignalsUnpin(*tenant); });
+}
+
 void AddSignals(CLI::App& app, int& code) {
-  auto* signals = app.add_subcommand("signals", "Build the daily signal tables from events");
+  auto* signals = app.add_subcommand(
+      "signals", "Build the daily signal tables from events; list, pin and unpin their versions");
   signals->require_subcommand(1);
   auto tenant = Value<std::string>(), since = Value<std::string>();
   auto method = Value<std::string>("streaming");
@@ -126,6 +145,7 @@ void AddSignals(CLI::App& app, int& code) {
   build->callback([&code, tenant, since, full, method, no_wait] {
     code = recsys::cli::RunSignalsBuild(*tenant, *since, *full, *method, !*no_wait);
   });
+  AddSignalVersions(*signals, code);
 }
 
 void AddImport(CLI::App& app, int& code) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/build_settings.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "core/periodic_thread.h"
@@ -107,11 +108,12 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   const service::StateHolder& state = sources.state;
   const store::ExposureWriter* exposures = sources.exposures;
   auto current = state.Get();
-  double items = 0, warm_started = 0, from_shared = 0;
+  double items = 0, warm_started = 0, from_shared = 0, pinned = 0;
   for (const auto& [id, tenant] : current->tenants) {
     for (const auto& [ns, snapshot] : tenant->snapshots) items += snapshot->item_count();
     if (tenant->warm_started) ++warm_started;
     if (tenant->from_shared_snapshot) ++from_shared;
+    if (tenant->pinned_version != 0) ++pinned;
   }
   const service::StateRefresher::Outcomes loads = sources.refresher.outcomes();
   const BuildOutcomes& builds = sources.builds;
@@ -123,6 +125,8 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
       {"recsys_tenants_warm_started", warm_started},
       // Tenants serving snapshots another instance stored (store/shared_snapshots.h).
       {"recsys_tenants_from_shared_snapshot", from_shared},
+      // Tenants serving a pinned signal version, not their newest build (store/signal_pins.h).
+      {"recsys_tenants_signals_pinned", pinned},
       {"recsys_state_loaded_timestamp_seconds", static_cast<double>(current->loaded_at) / 1e6},
       {"recsys_state_loads_total{outcome=\"ok\"}", static_cast<double>(loads.ok)},
       {"recsys_state_loads_total{outcome=\"failed\"}", static_cast<double>(loads.failed)},
@@ -280,6 +284,8 @@ void StartSignalSchedule(const ServeConfig& config, store::SignalBuilder& builde
                                               : store::SignalBuildMethod::kStreaming;
   // Live layers serve today: persist it at a slow cadence, build closed days at once.
   if (config.live_signals_enabled) options.today_after_s = config.signal_today_interval_s;
+  ApplyVersionSettings(config, options);
+  options.trigger = "schedule";
   schedule.Start(interval, [&builder, &builds, interval, options](bool) {
     RunScheduledBuild(builder, options, builds);
     return interval;
@@ -405,6 +411,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   service::StateHolder state;
   auto loader = std::make_shared<store::StateLoader>(config.database_url);
   if (config.live_signals_enabled) loader->UseLiveLayers();
+  loader->UseSignalPins();
   loader->LimitItems(static_cast<size_t>(config.signal_max_items));
   if (config.warm_start_enabled) {
     loader->UseWarmStart(std::make_unique<store::WarmStart>(config.warm_start_dir));

@@ -110,6 +110,7 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_LIVE_MAX_MB", &ServeConfig::live_max_mb, 1, 1 << 20},
     {"RECSYS_SIGNAL_TODAY_INTERVAL_S", &ServeConfig::signal_today_interval_s, 0, 86400},
     {"RECSYS_SIGNAL_MAX_ITEMS", &ServeConfig::signal_max_items, 1000, 1 << 30},
+    {"RECSYS_SIGNAL_VERSIONS_KEEP", &ServeConfig::signal_versions_keep, 0, 1000},
 };
 
 struct BoolField {

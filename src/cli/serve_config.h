@@ -68,6 +68,9 @@ struct ServeConfig {
   int live_max_mb = 1024;             // RECSYS_LIVE_MAX_MB: live signal layers' memory cap
   int signal_today_interval_s = 300;  // RECSYS_SIGNAL_TODAY_INTERVAL_S: persist today this often
   int signal_max_items = 2000000;     // RECSYS_SIGNAL_MAX_ITEMS: items per namespace snapshot
+  // RECSYS_SIGNAL_VERSIONS_KEEP: signal versions kept per tenant for rollback (the pinned one
+  // besides); 0: none kept (store/signal_versions.h)
+  int signal_versions_keep = 7;
   int heap_trim_ms = 5000;   // RECSYS_HEAP_TRIM_MS: give freed heap back this often; 0 = never
   int malloc_arena_max = 0;  // RECSYS_MALLOC_ARENA_MAX: malloc's arenas; 0 = glibc's default
 };

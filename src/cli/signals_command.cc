@@ -1,8 +1,11 @@
-// `recsys-service signals build`: the signal builder, once, with progress and a summary.
+// `recsys-service signals build`: the signal builder, once, with progress and a summary; it
+// keeps signal versions as serve's schedule does (cli/build_settings.h).
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
+#include "cli/build_settings.h"
+#include "cli/command_env.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/serve_config.h"
@@ -18,7 +21,15 @@ int RunSignalsBuild(const std::string& tenant, const std::string& since, bool fu
     std::fprintf(stderr, "recsys-service: DATABASE_URL is not set (want a libpq URL)\n");
     return 2;
   }
+  // Versions are kept as serve keeps them, from the same settings.
+  auto config = LoadServeConfig(ProcessEnv(), 1);
+  if (!config.ok()) {
+    std::fprintf(stderr, "recsys-service: %s\n", config.status().message().c_str());
+    return 2;
+  }
   store::SignalBuildOptions options;
+  ApplyVersionSettings(config.value(), options);
+  options.built_by = CliActor();
   options.tenant = tenant;
   options.full = full;
   options.method =
@@ -68,6 +79,9 @@ int RunSignalsBuild(const std::string& tenant, const std::string& since, bool fu
       r.days, r.tenants, static_cast<long long>(r.events), seconds,
       static_cast<long long>(r.popularity_rows), static_cast<long long>(r.covisit_rows),
       static_cast<long long>(r.sequence_rows));
+  if (r.versions > 0) {
+    std::printf("kept %d signal version(s) (signals versions --tenant T lists them)\n", r.versions);
+  }
   std::printf(
       "time: %.1f s read, %.1f s aggregate, %.1f s write, %.1f s index, %.1f s swap (summed over "
       "workers)\n",

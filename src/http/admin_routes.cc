@@ -8,6 +8,7 @@
 #include "core/strict_json.h"
 #include "http/admin_call.h"
 #include "http/problem.h"
+#include "http/signal_version_routes.h"
 #include "service/roles.h"
 #include "service/tenant_status.h"
 
@@ -275,6 +276,7 @@ void AddAdminRoutes(Router& router, const Authenticator& auth, const service::Ad
   AddDocumentRoutes(router, auth, admin, DocKind::kConfig);
   AddDocumentRoutes(router, auth, admin, DocKind::kRules);
   AddReportRoutes(router, auth, admin);
+  AddSignalVersionRoutes(router, auth, admin);
   router.Add("GET", "/v1/admin/tenants/{tenant_id}/audit", [&auth, &admin](HttpRequest& r) {
     return Admin(auth, admin, r, "viewer", [&](const TenantRef& tenant, const service::Actor&) {
       auto page =

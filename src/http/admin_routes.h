@@ -1,5 +1,6 @@
 // The admin API under /v1/admin/tenants/{tenant_id}/: config and rules (GET/PUT with ETag and
-// If-Match, versions, rollback), audit, cache invalidation. Roles: viewer may GET, operator may
+// If-Match, versions, rollback), audit, cache invalidation, signal versions
+// (http/signal_version_routes.h). Roles: viewer may GET, operator may
 // also write, admin may do everything; a caller bound to a tenant may address only that tenant.
 #pragma once
 

@@ -89,6 +89,12 @@ class KeysRepository : public service::AdminRepository {
   Result<std::optional<service::EvalReport>> Report(const TenantRef&, const std::string&) override {
     return Unused();
   }
+  Result<service::SignalVersions> ListSignalVersions(const TenantRef&) override { return Unused(); }
+  Result<service::SignalPin> PinSignalVersion(const TenantRef&, int64_t,
+                                              const service::Actor&) override {
+    return Unused();
+  }
+  Result<bool> UnpinSignals(const TenantRef&, const service::Actor&) override { return Unused(); }
 
   Status failure;
   std::vector<service::ApiKeyInfo> keys;

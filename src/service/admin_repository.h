@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "service/signal_version.h"
 #include "service/tenant_status.h"
 
 namespace recsys::service {
@@ -142,6 +143,14 @@ class AdminRepository {
   // One report with its bodies, or nullopt when the tenant has no report `id` (a uuid).
   virtual Result<std::optional<EvalReport>> Report(const TenantRef& tenant,
                                                    const std::string& id) = 0;
+  // The tenant's kept signal versions, newest first, and its pin (store/signal_versions.h).
+  virtual Result<SignalVersions> ListSignalVersions(const TenantRef& tenant) = 0;
+  // Pins the kept version `version` with its audit row (signals.rollback) and a `signals`
+  // NOTIFY. kNotFound when no such version is kept.
+  virtual Result<SignalPin> PinSignalVersion(const TenantRef& tenant, int64_t version,
+                                             const Actor& actor) = 0;
+  // Removes the pin (audited as signals.unpin, NOTIFYed); returns whether there was one.
+  virtual Result<bool> UnpinSignals(const TenantRef& tenant, const Actor& actor) = 0;
 };
 
 }  // namespace recsys::service

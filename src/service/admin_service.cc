@@ -321,4 +321,31 @@ Result<Invalidation> AdminService::Invalidate(const TenantRef& tenant, std::stri
   return out;
 }
 
+Result<SignalVersions> AdminService::ListSignalVersions(const TenantRef& tenant) const {
+  auto versions = repo_.ListSignalVersions(tenant);
+  if (!versions.ok()) return StorageError(versions.status());
+  return std::move(versions).value();
+}
+
+Result<SignalPin> AdminService::RollbackSignals(const TenantRef& tenant, std::string_view body,
+                                                const Actor& actor) const {
+  rapidjson::Document doc;
+  RETURN_IF_ERROR(ParseStrictJsonObject(body, &doc));
+  const rapidjson::Value* version = json::Member(doc, "version");
+  if (version == nullptr || !version->IsInt64() || version->GetInt64() < 1) {
+    return Status::Unprocessable("version: required, a kept signal version's number (>= 1)");
+  }
+  auto pin = repo_.PinSignalVersion(tenant, version->GetInt64(), actor);
+  if (!pin.ok()) return StorageError(pin.status());
+  reload_local_(tenant.external_id, true);
+  return std::move(pin).value();
+}
+
+Result<bool> AdminService::UnpinSignals(const TenantRef& tenant, const Actor& actor) const {
+  auto removed = repo_.UnpinSignals(tenant, actor);
+  if (!removed.ok()) return StorageError(removed.status());
+  if (removed.value()) reload_local_(tenant.external_id, true);
+  return removed.value();
+}
+
 }  // namespace recsys::service

@@ -92,6 +92,14 @@ class AdminService {
                                           std::string_view offset) const;
   // One report with its bodies; kNotFound when `id` is not one of the tenant's reports.
   Result<EvalReport> Report(const TenantRef& tenant, std::string_view id) const;
+  // The tenant's kept signal versions, newest first, and its pin.
+  Result<SignalVersions> ListSignalVersions(const TenantRef& tenant) const;
+  // `body`: {"version": <a kept version's number>}: every instance serves that version until
+  // unpinned. Errors: kUnprocessable (the body), kNotFound (no such version is kept).
+  Result<SignalPin> RollbackSignals(const TenantRef& tenant, std::string_view body,
+                                    const Actor& actor) const;
+  // Back to the newest build; returns whether the tenant was pinned.
+  Result<bool> UnpinSignals(const TenantRef& tenant, const Actor& actor) const;
   // `body`: {"targets": [...], "surface"?: "..."}.
   Result<Invalidation> Invalidate(const TenantRef& tenant, std::string_view body,
                                   const Actor& actor) const;

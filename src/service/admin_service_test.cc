@@ -122,7 +122,27 @@ class FakeAdminRepository : public AdminRepository {
     return Activity{minutes, 12, 34};
   }
 
+  Result<SignalVersions> ListSignalVersions(const TenantRef&) override {
+    RETURN_IF_ERROR(failure);
+    return signals;
+  }
+  Result<SignalPin> PinSignalVersion(const TenantRef&, int64_t version, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    for (const SignalVersionInfo& kept : signals.versions) {
+      if (kept.version == version) signals.pin.version = version;
+    }
+    if (signals.pin.version != version) return Status::NotFound("no such version");
+    return signals.pin;
+  }
+  Result<bool> UnpinSignals(const TenantRef&, const Actor&) override {
+    RETURN_IF_ERROR(failure);
+    const bool pinned = signals.pin.version != 0;
+    signals.pin = {};
+    return pinned;
+  }
+
   Status failure;  // every call fails with it when not OK
+  SignalVersions signals;
   std::vector<EvalReport> reports;
   std::vector<ApiKeyInfo> keys;
   NewApiKey last_new_key;
@@ -365,6 +385,41 @@ TEST_F(AdminServiceTest, InvalidationChecksTargetsAndReloadsSignalsOnlyWhenNamed
   EXPECT_TRUE(repo_.invalidated_signals);
   EXPECT_EQ(reloads_.back(), (std::pair<std::string, bool>{"shop", true}));
   EXPECT_GT(all.value().event_id, config.value().event_id);
+}
+
+SignalVersionInfo Kept(int64_t version) {
+  SignalVersionInfo kept;
+  kept.version = version;
+  return kept;
+}
+
+TEST_F(AdminServiceTest, ASignalRollbackNeedsAKeptVersionNumberAndReloadsSignalsHere) {
+  repo_.signals.versions = {Kept(2), Kept(1)};
+  for (const char* body :
+       {R"({})", R"({"version": "1"})", R"({"version": 0})", R"({"version": 1.5})"}) {
+    EXPECT_EQ(admin_.RollbackSignals(Shop(), body, actor_).status().code(),
+              StatusCode::kUnprocessable)
+        << body;
+  }
+  EXPECT_EQ(admin_.RollbackSignals(Shop(), R"({"version": 3})", actor_).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(reloads_.empty());
+  auto pinned = admin_.RollbackSignals(Shop(), R"({"version": 1})", actor_);
+  ASSERT_TRUE(pinned.ok()) << pinned.status().ToString();
+  EXPECT_EQ(pinned.value().version, 1);
+  EXPECT_EQ(admin_.ListSignalVersions(Shop()).value().pin.version, 1);
+  ASSERT_EQ(reloads_.size(), 1u);
+  EXPECT_EQ(reloads_[0], (std::pair<std::string, bool>{"shop", true}));
+}
+
+TEST_F(AdminServiceTest, UnpinningReloadsOnlyATenantThatWasPinned) {
+  repo_.signals.versions = {Kept(1)};
+  EXPECT_FALSE(admin_.UnpinSignals(Shop(), actor_).value());
+  EXPECT_TRUE(reloads_.empty());
+  ASSERT_TRUE(admin_.RollbackSignals(Shop(), R"({"version": 1})", actor_).ok());
+  EXPECT_TRUE(admin_.UnpinSignals(Shop(), actor_).value());
+  EXPECT_EQ(reloads_.size(), 2u);
+  EXPECT_EQ(admin_.ListSignalVersions(Shop()).value().pin.version, 0);
 }
 
 TEST_F(AdminServiceTest, StorageErrorsReachCallersWithoutTheDatabasesDetails) {

@@ -73,7 +73,9 @@ void RecommendService::ChooseSignals(const TenantState& tenant, Served& served) 
   const std::string& surface = served.request.surface;
   bool fell_back = false;
   served.snapshot = tenant.SnapshotFor(surface, &fell_back);
-  if (live_ != nullptr) {
+  // A pinned tenant serves its version as it was built: the events since, folded live, may be
+  // what the rollback is about (docs/signal-versions.md).
+  if (live_ != nullptr && tenant.pinned_version == 0) {
     // A surface with a live layer serves from it, also before it has a snapshot (a surface whose
     // only events are today's).
     served.live_layer = live_->Find(tenant.id, surface);

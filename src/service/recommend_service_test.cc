@@ -341,5 +341,17 @@ TEST_F(LiveRecommendTest, ASurfaceWithOnlyTodaysEventsServesItsOwnWithoutFalling
   for (const Warning& w : served.value().warnings) EXPECT_NE(w.code, "FALLBACK_NAMESPACE");
 }
 
+// A rollback's reason is often today's events (a bot's clicks): a tenant pinned to a signal
+// version is served from that version alone, its live layer left aside until it is unpinned.
+TEST_F(LiveRecommendTest, APinnedTenantIsServedWithoutItsLiveLayer) {
+  constexpr const char* kBody = R"({"surface": "default", "k": 4, "user": {"user_id": "u"}})";
+  Buy("bot", 50);
+  ASSERT_EQ(Ids(kBody).front(), "bot");
+  tenant_->pinned_version = 3;
+  EXPECT_EQ(Ids(kBody), (std::vector<std::string>{"a", "b"}));
+  tenant_->pinned_version = 0;
+  EXPECT_EQ(Ids(kBody).front(), "bot");
+}
+
 }  // namespace
 }  // namespace recsys::service

@@ -45,6 +45,9 @@ struct TenantState {
   bool from_shared_snapshot = false;
   // tenant_signal_versions.version read before the signal rows were (-1: not read).
   int64_t signal_version = -1;
+  // The snapshots are the kept signal version this tenant is pinned to (store/signal_pins.h),
+  // not the newest build; 0: not pinned. A pinned tenant is served without its live layer.
+  int64_t pinned_version = 0;
 
   // The snapshot for `surface`, else the `default` namespace's (setting *fell_back), else null.
   const SignalSnapshot* SnapshotFor(std::string_view surface, bool* fell_back) const;

@@ -5,6 +5,8 @@
 #include "store/change_notice.h"
 #include "store/doctor.h"
 #include "store/report_store.h"
+#include "store/signal_pins.h"
+#include "store/signal_versions.h"
 #include "store/sql_values.h"
 
 namespace recsys::store {
@@ -374,6 +376,21 @@ Result<service::Activity> PgAdminRepository::RecentActivity(const TenantRef& ten
     return service::Activity{minutes, ParseInt64(Field(r.value(), 0, 0)).value_or(0),
                              ParseInt64(Field(r.value(), 0, 1)).value_or(0)};
   });
+}
+
+Result<service::SignalVersions> PgAdminRepository::ListSignalVersions(const TenantRef& tenant) {
+  return WithConnection([&](PgConnection& c) { return store::ListSignalVersions(c, tenant.id); });
+}
+
+Result<service::SignalPin> PgAdminRepository::PinSignalVersion(const TenantRef& tenant,
+                                                               int64_t version,
+                                                               const Actor& actor) {
+  return WithConnection(
+      [&](PgConnection& c) { return store::PinSignalVersion(c, tenant, version, actor); });
+}
+
+Result<bool> PgAdminRepository::UnpinSignals(const TenantRef& tenant, const Actor& actor) {
+  return WithConnection([&](PgConnection& c) { return store::UnpinSignals(c, tenant, actor); });
 }
 
 }  // namespace recsys::store

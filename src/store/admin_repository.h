@@ -57,6 +57,10 @@ class PgAdminRepository : public service::AdminRepository {
                                                    int offset) override;
   Result<std::optional<service::EvalReport>> Report(const service::TenantRef& tenant,
                                                     const std::string& id) override;
+  Result<service::SignalVersions> ListSignalVersions(const service::TenantRef& tenant) override;
+  Result<service::SignalPin> PinSignalVersion(const service::TenantRef& tenant, int64_t version,
+                                              const service::Actor& actor) override;
+  Result<bool> UnpinSignals(const service::TenantRef& tenant, const service::Actor& actor) override;
   Result<int64_t> RecordInvalidation(const service::TenantRef& tenant,
                                      const std::vector<std::string>& targets,
                                      const std::string& surface, bool signals,

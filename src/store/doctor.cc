@@ -7,6 +7,7 @@
 #include "core/ranker.h"
 #include "core/rules.h"
 #include "core/tenant_config.h"
+#include "store/signal_pins.h"
 
 namespace recsys::store {
 namespace {
@@ -89,6 +90,37 @@ void CheckSignals(PgConnection& conn, const service::TenantState& tenant, const 
   }
 }
 
+// A pinned signal version (store/signal_pins.h) is an old build served on purpose: never to be
+// forgotten once newer builds land, and it must be what this instance serves.
+void CheckSignalVersion(PgConnection& conn, const service::TenantState& tenant,
+                        const std::string& T, Diagnosis& report) {
+  auto read = ReadSignalPin(conn, tenant.id);
+  if (!read.ok()) return;  // the connection is gone: the caller reports it
+  const service::SignalPin& pin = read.value();
+  if (pin.version == 0) {
+    report.Ok("signal version", "not pinned: the newest build is served");
+    return;
+  }
+  const std::string v = std::to_string(pin.version);
+  const std::string unpin = "recsys-service signals unpin --tenant " + T +
+                            " (or POST /v1/admin/tenants/" + T + "/signals/unpin)";
+  if (tenant.pinned_version != pin.version) {
+    report.Fail(
+        "signal version",
+        "pinned to version " + v + " but this instance serves " +
+            (tenant.pinned_version == 0 ? std::string("the newest build")
+                                        : "version " + std::to_string(tenant.pinned_version)) +
+            ": the version could not be read (see the log)",
+        unpin + ", or roll back to another version");
+    return;
+  }
+  report.Warn("signal version",
+              "pinned to version " + v + " since " + pin.pinned_at + " by " + pin.pinned_by + "; " +
+                  std::to_string(pin.newer_versions) +
+                  " newer build(s) and today's live events are not served",
+              unpin);
+}
+
 void CheckOperations(PgConnection& conn, const std::string& spill_dir, Diagnosis& report) {
   const std::string missing =
       One(conn,
@@ -167,6 +199,7 @@ void DiagnoseTenant(PgConnection& conn, const service::TenantState& tenant,
   const std::string& T = tenant.external_id;
   CheckDocuments(tenant, conn, T, report);
   CheckSignals(conn, tenant, T, surface, report);
+  CheckSignalVersion(conn, tenant, T, report);
   CheckOperations(conn, spill_dir, report);
   CheckDryRun(tenant, T, surface, report);
 }

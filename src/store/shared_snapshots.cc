@@ -9,6 +9,7 @@
 #include "obs/log.h"
 #include "store/connection_defaults.h"
 #include "store/saved_snapshots.h"
+#include "store/snapshot_parts.h"
 
 namespace recsys::store {
 
@@ -34,8 +35,6 @@ SharedSnapshots::~SharedSnapshots() {
 }
 
 namespace {
-
-constexpr int64_t kMaxReservedBytes = int64_t{16} << 30;
 
 // A stored snapshot's row in tenant_snapshots, with the tenant's current version beside it.
 struct Stored {
@@ -103,15 +102,12 @@ Result<std::vector<TenantState*>> SharedSnapshots::Take(PgConnection& conn,
       continue;
     }
     std::string bytes;
-    // The recorded size only sizes the buffer; a damaged one must not make a huge reservation.
-    if (s.bytes > 0 && s.bytes <= kMaxReservedBytes) bytes.reserve(static_cast<size_t>(s.bytes));
-    Status read = conn.ReadBlobs(
+    Status read = ReadSnapshotParts(
+        conn,
         "SELECT data FROM tenant_snapshot_parts WHERE tenant_id = $1 AND format = $2 ORDER BY part",
-        {tenant->id, format_}, [&bytes](std::string_view part) { bytes.append(part); });
-    auto saved = read.ok() ? DecodeSavedSnapshots(bytes) : Result<SavedSnapshots>(read);
-    if (saved.ok() && saved.value().tenant_id != tenant->id) {
-      saved = Status::InvalidArgument("stored for another tenant");
-    }
+        {tenant->id, format_}, s.bytes, bytes);
+    auto saved =
+        read.ok() ? DecodeTenantSnapshots(bytes, tenant->id) : Result<SavedSnapshots>(read);
     if (!saved.ok()) {
       obs::Log(obs::Level::kWarn, "shared snapshot not used; loading from the signal tables")
           .Str("tenant", tenant->external_id)
@@ -180,31 +176,13 @@ Result<bool> SharedSnapshots::Store(PgConnection& conn, const TenantState& tenan
                                 std::to_string(key.covisit_window_days)})
                         .status());
     // The form streams into parts of part_bytes, each inserted as it fills.
-    std::string part;
-    part.reserve(std::min(options_.part_bytes, size + 4096));
-    int parts = 0;
-    int64_t total = 0;
-    Status written = Status::Ok();
-    auto flush = [&] {
-      if (!written.ok() || part.empty()) return;
-      written = conn.ExecWithBlob(
-          "INSERT INTO tenant_snapshot_parts (tenant_id, format, part, data) VALUES ($1, $2, $3, "
-          "$4)",
-          {tenant.id, format_, std::to_string(parts)}, part);
-      ++parts;
-      total += static_cast<int64_t>(part.size());
-      part.clear();
-    };
-    EncodeSavedSnapshots(tenant, NowUs(), [&](std::string_view bytes) {
-      while (!bytes.empty()) {
-        const size_t n = std::min(bytes.size(), options_.part_bytes - part.size());
-        part.append(bytes.substr(0, n));
-        bytes.remove_prefix(n);
-        if (part.size() == options_.part_bytes) flush();
-      }
-    });
-    flush();
-    RETURN_IF_ERROR(written);
+    auto written = WriteSnapshotParts(conn, tenant, options_.part_bytes,
+                                      "INSERT INTO tenant_snapshot_parts (tenant_id, format, part, "
+                                      "data) VALUES ($1, $2, $3, $4)",
+                                      {tenant.id, format_});
+    if (!written.ok()) return written.status();
+    const int64_t total = written.value().bytes;
+    const int parts = written.value().parts;
     RETURN_IF_ERROR(conn.Query("UPDATE tenant_snapshots SET bytes = $3, parts = $4 "
                                "WHERE tenant_id = $1 AND format = $2",
                                {tenant.id, format_, std::to_string(total), std::to_string(parts)})

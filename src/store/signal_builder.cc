@@ -12,6 +12,8 @@
 #include "obs/log.h"
 #include "store/change_notice.h"
 #include "store/signal_day.h"
+#include "store/signal_versions.h"
+#include "store/state_loader.h"
 
 namespace recsys::store {
 namespace {
@@ -38,6 +40,7 @@ void SignalBuildReport::Add(const SignalBuildReport& other) {
   popularity_rows += other.popularity_rows;
   covisit_rows += other.covisit_rows;
   sequence_rows += other.sequence_rows;
+  versions += other.versions;
   times.read_s += other.times.read_s;
   times.aggregate_s += other.times.aggregate_s;
   times.write_s += other.times.write_s;
@@ -73,7 +76,8 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
   if (total > 0) RETURN_IF_ERROR(EnsureDayPartitions(conn, todo));
   // Days are independent: Workers() connections build them side by side.
   std::atomic<int> next{0}, done{0};
-  std::mutex mu;  // guards report, first_error and progress
+  SignalBuildReport built;  // this tenant's
+  std::mutex mu;            // guards built, first_error and progress
   Status first_error = Status::Ok();
   auto work = [&] {
     auto worker = PgConnection::Connect(url_, kCommandConnectTimeoutS);
@@ -99,19 +103,56 @@ Status SignalBuilder::BuildTenant(PgConnection& conn, const std::string& tenant_
       if (progress) progress(external_id, *ParseDate(todo[d]), ++done, total);
     }
     std::lock_guard<std::mutex> lock(mu);
-    report.Add(mine);
+    built.Add(mine);
   };
   std::vector<std::thread> workers;
   for (int w = 0; w < std::min(Workers(), total); ++w) workers.emplace_back(work);
   for (std::thread& t : workers) t.join();
+  report.Add(built);
   RETURN_IF_ERROR(first_error);
   // Live layers serve today: only a closed day changes what instances load.
   const int32_t today = DayOf(NowUs());
   const bool announce = std::any_of(todo.begin(), todo.end(), [&](const std::string& day) {
     return options.full || options.today_after_s == 0 || ParseDate(day).value_or(today) < today;
   });
-  if (announce) return SendChangeNotice(conn, {external_id, ChangeScope::kSignals});
+  if (!announce) return Status::Ok();
+  RETURN_IF_ERROR(SendChangeNotice(conn, {external_id, ChangeScope::kSignals}));
+  if (options.versions_keep > 0) KeepVersion(conn, external_id, todo, built, options, report);
   return Status::Ok();
+}
+
+void SignalBuilder::KeepVersion(PgConnection& conn, const std::string& external_id,
+                                const std::vector<std::string>& days,
+                                const SignalBuildReport& built, const SignalBuildOptions& options,
+                                SignalBuildReport& report) {
+  // The base exactly as an instance reads it from the rows just written.
+  StateLoader loader(url_);
+  if (options.live_layers) loader.UseLiveLayers();
+  loader.LimitItems(options.max_items);
+  service::SignalReload reload;
+  reload.tenants = {external_id};
+  reload.only = true;
+  auto state = loader.Load(nullptr, reload, NowUs());
+  const service::TenantState* tenant = state.ok() ? state.value()->Find(external_id) : nullptr;
+  Result<StoredSignalVersion> stored = Status::NotFound("tenant not loaded");
+  if (!state.ok()) stored = state.status();
+  if (tenant != nullptr) {
+    service::SignalBuildManifest manifest{
+        options.trigger,    options.built_by,   days, built.events, built.popularity_rows,
+        built.covisit_rows, built.sequence_rows};
+    stored = StoreSignalVersion(conn, *tenant, manifest, options.versions_keep);
+  }
+  if (!stored.ok()) {
+    obs::Log(obs::Level::kWarn, "signal version not kept; rollback to this build is not possible")
+        .Str("tenant", external_id)
+        .Str("error", stored.status().message());
+    return;
+  }
+  ++report.versions;
+  obs::Log(obs::Level::kInfo, "signal version kept")
+      .Str("tenant", external_id)
+      .Int("version", stored.value().version)
+      .Int("pruned", stored.value().pruned);
 }
 
 Result<SignalBuildReport> SignalBuilder::Run(const SignalBuildOptions& options,

@@ -9,14 +9,17 @@
 // saw: a day is replaced atomically, a run cut off half way leaves the remaining days marked, and a
 // day written to during the run is built again next time. After a tenant's days it sends a
 // `signals` change notice so every instance reloads that tenant (with `today_after_s`, only when a
-// closed day was built). One builder at a time across instances: a session advisory lock; a run
-// that finds it taken returns kConflict. Not thread-safe (one per thread).
+// closed day was built), and keeps the tenant's new base as a signal version
+// (store/signal_versions.h) when options.versions_keep > 0. One builder at a time across
+// instances: a session advisory lock; a run that finds it taken returns kConflict. Not
+// thread-safe (one per thread).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "store/connection_defaults.h"
@@ -39,6 +42,16 @@ struct SignalBuildOptions {
   // only closed days (instances reload bases of closed days; today's rows are for other
   // readers and restarts). Zero: today like any day, announced. Ignored with `full`.
   int64_t today_after_s = 0;
+  // Signal versions (store/signal_versions.h): after a tenant's build is announced, its base
+  // snapshots, loaded as instances load them (`live_layers`: closed days only; at most
+  // `max_items` items a namespace), are kept with the build's manifest, the newest
+  // `versions_keep` of a tenant (0: none kept). A version that cannot be kept is logged; the
+  // build still succeeds.
+  int versions_keep = 0;
+  bool live_layers = false;
+  size_t max_items = 0;
+  std::string trigger = "cli";  // schedule | cli, for the manifest
+  std::string built_by;
 };
 
 // Where a run's time went, summed over its workers (so up to their number times the wall time):
@@ -53,6 +66,7 @@ struct SignalBuildReport {
   int days = 0;
   int64_t events = 0;
   int64_t popularity_rows = 0, covisit_rows = 0, sequence_rows = 0;
+  int versions = 0;  // signal versions kept
   SignalBuildTimes times;
 
   // Adds `other`'s counts and times (not its tenants) to this one.
@@ -76,6 +90,11 @@ class SignalBuilder {
                      const std::string& external_id, const std::string& config_json,
                      const SignalBuildOptions& options, SignalBuildReport& report,
                      const Progress& progress);
+  // Keeps the tenant's base snapshots, as built by the run that wrote `days` (`built`), as a
+  // signal version on `conn`; logs when it cannot.
+  void KeepVersion(PgConnection& conn, const std::string& external_id,
+                   const std::vector<std::string>& days, const SignalBuildReport& built,
+                   const SignalBuildOptions& options, SignalBuildReport& report);
 
   std::string url_;
   ReconnectingConnection

@@ -344,6 +344,40 @@ TEST_P(SignalBuilderTest, DeletingATenantRemovesItsSignals) {
             "0");
 }
 
+TEST_P(SignalBuilderTest, AnAnnouncedBuildKeepsItsBaseAsAVersionWithItsManifest) {
+  AddFirstDay();
+  SignalBuildOptions options;
+  options.method = GetParam();
+  options.versions_keep = 2;
+  options.built_by = "tester";
+  SignalBuilder builder(db_->url());
+  auto report = builder.Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report.value().versions, 1);
+  auto conn = db_->Connect();
+  EXPECT_EQ(
+      QueryOne(
+          conn,
+          "SELECT version || ' ' || trigger || ' ' || built_by || ' ' || days::text || "
+          "' ' || events || ' ' || (popularity_rows > 0) || ' ' || (covisit_rows > 0) "
+          "|| ' ' || (through_day = (now() AT TIME ZONE 'UTC')::date) || ' ' || (items > 0) || ' ' "
+          "|| (bytes > 0) "
+          "FROM tenant_signal_builds"),
+      "1 cli tester {2026-11-01} 8 true true true true true");
+  // Nothing new: nothing announced, no version.
+  report = builder.Run(options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.value().versions, 0);
+  // Two more builds: only the newest two are kept.
+  options.full = true;
+  ASSERT_TRUE(builder.Run(options).ok());
+  ASSERT_TRUE(builder.Run(options).ok());
+  EXPECT_EQ(QueryOne(conn,
+                     "SELECT string_agg(version::text, ',' ORDER BY version) "
+                     "FROM tenant_signal_builds"),
+            "2,3");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothMethods, SignalBuilderTest,
                          ::testing::Values(SignalBuildMethod::kSql, SignalBuildMethod::kStreaming),
                          [](const auto& info) {

@@ -10,6 +10,8 @@
 #include "obs/log.h"
 #include "service/roles.h"
 #include "store/copy_stream.h"
+#include "store/signal_pins.h"
+#include "store/signal_versions.h"
 
 namespace recsys::store {
 namespace {
@@ -224,6 +226,37 @@ std::vector<TenantState*> StateLoader::TakeWarmStarted(std::vector<TenantState*>
   return cold;
 }
 
+Result<std::vector<TenantState*>> StateLoader::TakePinned(PgConnection& conn,
+                                                          std::vector<TenantState*> tenants) {
+  std::vector<std::string> ids;
+  for (const TenantState* tenant : tenants) ids.push_back(tenant->id);
+  auto pins = ReadSignalPins(conn, ids);
+  if (!pins.ok()) return pins.status();
+  std::vector<TenantState*> unpinned;
+  for (TenantState* tenant : tenants) {
+    auto pin = pins.value().find(tenant->id);
+    if (pin == pins.value().end()) {
+      unpinned.push_back(tenant);
+      continue;
+    }
+    auto saved = ReadSignalVersion(conn, tenant->id, pin->second);
+    if (!saved.ok()) {
+      // Serving the newest signals beats serving none; doctor reports the pin as not served.
+      obs::Log(obs::Level::kError, "pinned signal version not readable; serving the newest")
+          .Str("tenant", tenant->external_id)
+          .Int("version", pin->second)
+          .Str("error", saved.status().message());
+      if (!conn.IsHealthy()) return saved.status();
+      unpinned.push_back(tenant);
+      continue;
+    }
+    tenant->snapshots = std::move(saved.value().snapshots);
+    tenant->signals_loaded_at = saved.value().loaded_at;
+    tenant->pinned_version = pin->second;
+  }
+  return unpinned;
+}
+
 Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
 StateLoader::LoadUnavailable(PgConnection& conn) {
   auto rows =
@@ -313,6 +346,7 @@ void CopySignals(const TenantState& old, TenantState& tenant) {
   tenant.warm_started = old.warm_started;
   tenant.from_shared_snapshot = old.from_shared_snapshot;
   tenant.signal_version = old.signal_version;
+  tenant.pinned_version = old.pinned_version;
 }
 
 // The unrevoked API keys, by key hash, into `state`.
@@ -367,7 +401,8 @@ Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState
   }
   // Offered once the state is complete: from here on the tenants are never changed.
   for (auto& tenant : read_from_rows) shared_->Offer(std::move(tenant));
-  LogLoaded(*state, reload, started);
+  // A one-tenant state (doctor, a signal version being kept) is not what serving publishes.
+  if (!reload.only) LogLoaded(*state, reload, started);
   return std::shared_ptr<const ServingState>(std::move(state));
 }
 
@@ -413,6 +448,11 @@ Status StateLoader::LoadInto(PgConnection& conn, const ServingState* previous,
 Result<std::vector<TenantState*>> StateLoader::ReadSignals(PgConnection& conn,
                                                            std::vector<TenantState*> tenants,
                                                            TimestampUs now) {
+  if (pins_ && !tenants.empty()) {
+    auto unpinned = TakePinned(conn, std::move(tenants));
+    if (!unpinned.ok()) return unpinned.status();
+    tenants = std::move(unpinned).value();
+  }
   if (warm_start_) tenants = TakeWarmStarted(std::move(tenants), now);
   if (shared_) {
     auto cold = shared_->Take(conn, tenants, now);

@@ -47,6 +47,11 @@ class StateLoader {
   // those it read from their rows for storing (store/shared_snapshots.h).
   void UseSharedSnapshots(std::unique_ptr<SharedSnapshots> shared) { shared_ = std::move(shared); }
 
+  // Every Load() then serves a tenant pinned to a signal version (store/signal_pins.h) from that
+  // version, before warm starts and shared snapshots; a version that cannot be read is logged and
+  // the tenant serves its newest signals. REQUIRES: called before the first Load().
+  void UseSignalPins() { pins_ = true; }
+
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
   // change. Returns the new state.
@@ -91,6 +96,9 @@ class StateLoader {
   Result<std::vector<service::TenantState*>> ReadSignals(PgConnection& conn,
                                                          std::vector<service::TenantState*> tenants,
                                                          TimestampUs now);
+  // Serves the pinned ones of `tenants` from their versions; returns the others.
+  Result<std::vector<service::TenantState*>> TakePinned(PgConnection& conn,
+                                                        std::vector<service::TenantState*> tenants);
   // Takes the warm-start files of `tenants` that may serve; returns the tenants still to load.
   std::vector<service::TenantState*> TakeWarmStarted(std::vector<service::TenantState*> tenants,
                                                      TimestampUs now);
@@ -100,6 +108,7 @@ class StateLoader {
   std::unique_ptr<SharedSnapshots> shared_;
   std::vector<Lane> lanes_;
   bool closed_days_only_ = false;
+  bool pins_ = false;
   size_t max_items_ = 0;  // per snapshot; 0: no limit
 };
 

@@ -1,7 +1,8 @@
 // The admin console in headless Chromium against a real server (scripts/console-test sets it up):
 // sign in with a key, change the config and see the new ETag, provoke a 409 from a second tab
 // and resolve it, pin an item and see it first in "Try it", roll back and see it gone, find the
-// audit entries, refuse a viewer's edit with the server's message, create and revoke a key.
+// audit entries, refuse a viewer's edit with the server's message, create and revoke a key,
+// pin a signal version and unpin it.
 // Screenshots of every page go to CONSOLE_SCREENSHOTS.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -276,6 +277,36 @@ test('an admin creates a key, sees it once, and revokes it', async () => {
     async () => (await fetch(`${URL}/v1/admin/tenants/demo/config`, { headers: { 'X-API-Key': key } })).status,
     (s) => s !== 200);
   assert.equal(status, 401);
+  await page.close();
+});
+
+test('a signal version is pinned, shown by the doctor, refused to a viewer, and unpinned', async () => {
+  const page = await signedIn(ADMIN_KEY);
+  await go(page, 'signals', '#signals-status');
+  assert.match(await text(page, '#signals-status'), /Not pinned/);
+  const offered = await page.$$eval('button[data-signal-version]', (b) => b.map((x) => x.dataset.signalVersion));
+  assert.deepEqual(offered, ['2', '1']);  // scripts/console-test builds twice
+  await page.click('button[data-signal-version="1"]');
+  await page.waitForFunction(() => /Pinned to version 1/.test(document.querySelector('#signals-status').textContent));
+  assert.match(await text(page, '[role="status"]'), /every instance serves signal version 1/);
+  assert.match(await text(page, '#signals-status'), /1 newer build/);
+  await shot(page, '11-signals-pinned');
+  await go(page, 'overview', '#overview-status');
+  await page.waitForFunction(() => /pinned to version 1/.test(document.querySelector('main').textContent));
+
+  const viewer = await signedIn(VIEWER_KEY);
+  await go(viewer, 'signals', '#signals-unpin');
+  await viewer.click('#signals-unpin');
+  await viewer.waitForSelector('[role="alert"]');
+  assert.match(await text(viewer, '[role="alert"]'), /^403 .*operator/);
+  await viewer.close();
+
+  await go(page, 'signals', '#signals-unpin');
+  await page.click('#signals-unpin');
+  await page.waitForFunction(() => /Not pinned/.test(document.querySelector('#signals-status').textContent));
+  const audited = await (await fetch(`${URL}/v1/admin/tenants/demo/audit?action=signals.rollback`,
+    { headers: { 'X-API-Key': ADMIN_KEY } })).json();
+  assert.equal(audited.entries.length, 1);
   await page.close();
 });
 
