@@ -36,9 +36,9 @@ class ExposureSampleTest : public ::testing::Test {
     auto r = conn_->Query(
         "INSERT INTO exposure_events (tenant_id, occurred_at, request_id, surface, segment, "
         "user_key, session_id, algo_version, request, response) VALUES ($1, "
-        "$2::timestamptz - $3::double precision * interval '1 hour', $4, $5, 'default', "
-        "decode(nullif($6, ''), 'hex'), 's-' || $4, 'v1', json_build_object('surface', $5::text, "
-        "'k', 2), $7::json)",
+        "$2::timestamptz - $3::double precision * interval '1 hour', $4::uuid, $5, 'default', "
+        "decode(nullif($6, ''), 'hex'), 's-' || $4::text, 'v1', "
+        "json_build_object('surface', $5::text, 'k', 2), $7::json)",
         {tenant, FormatRfc3339(kNow), std::to_string(hours_ago), request_id, surface, user_key_hex,
          response});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
