@@ -19,8 +19,8 @@ Status WithRetry(Status status) {
   return status;
 }
 
-// What a problem response needs of the request, owned, for an answer written after the
-// request's own views are gone from the worker's reach.
+// What a problem response needs of the request, copied: the answer is made on the preview's
+// worker thread, which must not read the connection's request.
 struct RequestEcho {
   std::string path, request_id;
   HttpResponse Problem(const Status& status) const {

@@ -19,7 +19,8 @@ using Handler = std::function<HttpResponse(HttpRequest&)>;
 // Takes the response of a deferred route; called exactly once, from any thread.
 using Responder = std::function<void(HttpResponse)>;
 // Starts the work and returns; calls the Responder when done (or at once). `request` is valid
-// only during the call: copy what the work needs.
+// only during the call: copy what the work needs. It must not throw once it has handed the
+// Responder on (a throw answers 500 at once, and a second answer would follow).
 using DeferredHandler = std::function<void(HttpRequest&, Responder)>;
 
 class Router {
