@@ -1,8 +1,10 @@
 // Config: edit the tenant's config document. The server validates (its errors name the field,
-// which is highlighted); a diff against the current version comes before saving; saving sends
+// which is highlighted); a diff against the current version and an impact preview on the last
+// logged requests come before saving; saving sends
 // If-Match, and a 409 shows a conflict view: reload, or re-apply my change on top of theirs.
 import { call, problemText, tenantPath } from './api.js';
 import { applyChanges, changes, diffView } from './diff.js';
+import { previewControls } from './preview.js';
 import { h, messageBox, pageProblem, pretty } from './ui.js';
 
 export const title = 'Config';
@@ -24,6 +26,7 @@ export async function render(main) {
   const etagView = h('code', { id: 'config-etag' }, etag);
   const message = messageBox();
   const extra = h('div');
+  const impact = h('div');
 
   const parsed = () => {
     try {
@@ -98,5 +101,6 @@ export async function render(main) {
     h('div', { class: 'row' },
       h('button', { type: 'button', id: 'config-diff', onclick: showDiff }, 'Show changes'),
       h('button', { type: 'button', class: 'primary', id: 'config-save', onclick: save }, 'Save')),
-    message, extra);
+    previewControls(() => { const config = parsed(); return config === undefined ? undefined : { config }; }, message, impact),
+    message, extra, impact);
 }

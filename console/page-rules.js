@@ -1,6 +1,8 @@
 // Rules: the tenant's business rules as a table, a form per rule and the raw JSON; a dry run on a
-// sample request shows what the draft changes before it is saved (with If-Match).
+// sample request and an impact preview on the last logged requests show what the draft changes
+// before it is saved (with If-Match).
 import { call, problemText, tenantPath } from './api.js';
+import { previewControls } from './preview.js';
 import { field, h, messageBox, pageProblem, pretty, table } from './ui.js';
 
 export const title = 'Rules';
@@ -81,6 +83,7 @@ export async function render(main) {
   const request = h('textarea', { id: 'dryrun-request', spellcheck: 'false', rows: 6 });
   request.value = pretty(SAMPLE_REQUEST);
   const dryRunOut = h('div', { id: 'dryrun-result' });
+  const impact = h('div');
 
   const draw = () => {
     raw.value = pretty(rules);
@@ -146,7 +149,8 @@ export async function render(main) {
     h('div', { class: 'row' },
       h('button', { type: 'button', id: 'rule-add', onclick: () => edit(undefined) }, 'Add a rule'),
       h('button', { type: 'button', class: 'primary', id: 'rules-save', onclick: save }, 'Save the draft')),
-    message, editor,
+    previewControls(() => ({ rules }), message, impact),
+    message, impact, editor,
     h('h2', {}, 'Try the draft'),
     h('label', { for: 'dryrun-request' }, 'Sample request (as POST /v1/recommend takes it)'), request,
     h('div', { class: 'row' }, h('button', { type: 'button', id: 'dryrun-run', onclick: dryRun }, 'Dry run')),

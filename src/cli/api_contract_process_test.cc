@@ -173,6 +173,12 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
          R"({"rules": [{"action": "pin", "target_type": "item", "item_ids": ["item-0002"]}],
              "request": {"surface": "home", "k": 3, "user": {"user_id": "u"}}})");
   Expect(422, "POST", admin + "/rules/dry-run", R"({"rules": [{"action": "x"}], "request": {}})");
+  Expect(200, "POST", admin + "/preview",
+         R"({"rules": [{"action": "block", "target_type": "item", "item_ids": ["item-0001"]}],
+             "sample": {"last": 50}})");
+  Expect(422, "POST", admin + "/preview", R"({"config": {"weights": {"pop": -1}}})");
+  Expect(400, "POST", admin + "/preview", R"({"sample": []})");
+  Expect(403, "POST", admin + "/preview", "{}", Viewer());
 
   // Admin: audit and cache.
   Expect(200, "GET", admin + "/audit?limit=2");
@@ -308,6 +314,7 @@ TEST_F(ApiContractTest, EveryEndpointAnswersAsTheDocumentSays) {
              "view", "item_id": "item-0001"}]})");
   Expect(503, "PUT", "/v1/catalog/items", R"({"items": [{"item_id": "item-0001"}]})");
   Expect(503, "PUT", admin + "/config", R"({"weights": {"pop": 1}})");
+  Expect(503, "POST", admin + "/preview", "{}");
 
   std::string report;
   EXPECT_EQ(log_->Check(dir_ + "/openapi.json", "--every-operation", &report), 0) << report;

@@ -1,4 +1,4 @@
-// `recsys-service eval offline|experiment|offpolicy` (cli.md "Operations and evaluation"):
+// `recsys-service eval offline|experiment|offpolicy|preview` (cli.md "Operations and evaluation"):
 // evaluation reports from the tenant's own tables, written as files (report.json, report.md,
 // report.html and SVG charts) and stored in eval_reports for the admin API. Progress goes to
 // stderr, the summary and the report's id to stdout.
@@ -45,10 +45,21 @@ struct EvalOffPolicyOptions {
   std::string out;                        // empty: ./eval-offpolicy-<tenant>-<time>
 };
 
+struct EvalPreviewOptions {
+  std::string tenant;
+  std::string config_file, rules_file;  // the drafts; at least one
+  int64_t last = 5000;                  // the newest N logged requests (capped at 20000)
+  std::string surface;                  // only this surface
+  std::string from, to;                 // a time range instead of "the newest"
+  bool json = false;                    // print the report as JSON instead of text
+  std::string out;                      // empty: ./eval-preview-<tenant>-<time>
+};
+
 // Exit codes: 0 a report was written (whatever its verdict), 1 a runtime failure, 2 bad
 // arguments or nothing to evaluate.
 int RunEvalOffline(const EvalOfflineOptions& options);
 int RunEvalExperiment(const EvalExperimentOptions& options);
 int RunEvalOffPolicy(const EvalOffPolicyOptions& options);
+int RunEvalPreview(const EvalPreviewOptions& options);
 
 }  // namespace recsys::cli

@@ -368,5 +368,52 @@ TEST_F(EvalTest, OffPolicyEstimatesMatchWhatEachConfigEarnsWhenServed) {
   EXPECT_NE(out.find("turn ranking.exploration on"), std::string::npos) << out;
 }
 
+TEST_F(EvalTest, PreviewFromTheCommandLinePrintsTextOrJsonAndStoresItsReport) {
+  ASSERT_EQ(Cli("demo seed"), 0);
+  store::PgConnection conn = db_->Connect();
+  // Ten logged home requests, as /v1/recommend logs them.
+  ASSERT_TRUE(conn.Exec("INSERT INTO exposure_events (tenant_id, occurred_at, request_id, surface, "
+                        "segment, algo_version, request, response) SELECT t.id, now() - g * "
+                        "interval '1 s', gen_random_uuid(), 'home', 'default', 'v1', "
+                        "'{\"surface\": \"home\", \"segment\": \"default\", \"k\": 5}', "
+                        "'{\"items\": []}' FROM tenants t, generate_series(1, 10) g "
+                        "WHERE t.external_id = 'demo'")
+                  .ok());
+  Write(dir_ + "/pin.json",
+        {R"([{"action": "pin", "target_type": "item", "item_ids": ["item-0299"]}])"});
+  std::string out;
+  ASSERT_EQ(Cli("eval preview --tenant demo --rules " + dir_ + "/pin.json --last 10 --json --out " +
+                    dir_ + "/json",
+                &out),
+            0)
+      << out;
+  // stdout holds the JSON on one line; where the report went is said on stderr.
+  const size_t json_at = out.find("{\"tenant_id\"");
+  ASSERT_NE(json_at, std::string::npos) << out;
+  out = out.substr(json_at, out.find('\n', json_at) - json_at);
+  auto doc = testing::ParseJson(out);
+  EXPECT_EQ(doc["replayed"].GetInt(), 10);
+  EXPECT_EQ(doc["changed"]["responses"].GetInt(), 10);
+  EXPECT_EQ(doc["after"]["pinned"].GetInt(), 10);
+  EXPECT_STREQ(doc["gained"][0]["item_id"].GetString(), "item-0299");
+  EXPECT_TRUE(doc["draft"]["rules"].GetBool());
+
+  ASSERT_EQ(Cli("eval preview --tenant demo --rules " + dir_ + "/pin.json --last 10 --out " + dir_ +
+                    "/text",
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("changed: 10 of 10 responses"), std::string::npos) << out;
+  EXPECT_NE(out.find("gained most: item-0299 (10)"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/text/impact.svg"));
+  EXPECT_NE(ReadFile(dir_ + "/text/report.md").find("Impact preview: demo"), std::string::npos);
+  EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM eval_reports WHERE kind = 'preview'"), "2");
+
+  Write(dir_ + "/bad.json", {R"([{"action": "teleport"}])"});
+  EXPECT_EQ(Cli("eval preview --tenant demo --rules " + dir_ + "/bad.json", &out), 2);
+  EXPECT_NE(out.find("rules[0].action"), std::string::npos) << out;
+  EXPECT_EQ(Cli("eval preview --tenant demo", &out), 2);  // no draft
+}
+
 }  // namespace
 }  // namespace recsys

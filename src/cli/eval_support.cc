@@ -110,7 +110,8 @@ std::string DefaultOutDir(const std::string& kind, const std::string& tenant) {
 }
 
 int PublishReport(const std::string& dir, const service::TenantRef& tenant,
-                  service::EvalReport report, const eval::ReportDocument& document) {
+                  service::EvalReport report, const eval::ReportDocument& document,
+                  bool location_to_stderr) {
   report.markdown = eval::RenderMarkdown(document);
   report.html = eval::RenderHtml(document);
   report.title = document.title;
@@ -129,8 +130,9 @@ int PublishReport(const std::string& dir, const service::TenantRef& tenant,
   if (!conn.ok()) return EvalFail(conn.status());
   auto id = store::SaveReport(conn.value(), tenant.id, report, CliActor());
   if (!id.ok()) return EvalFail(id.status());
-  std::printf("report %s written to %s/ and stored: GET /v1/admin/tenants/%s/reports/%s\n",
-              id.value().c_str(), dir.c_str(), tenant.external_id.c_str(), id.value().c_str());
+  std::fprintf(location_to_stderr ? stderr : stdout,
+               "report %s written to %s/ and stored: GET /v1/admin/tenants/%s/reports/%s\n",
+               id.value().c_str(), dir.c_str(), tenant.external_id.c_str(), id.value().c_str());
   return 0;
 }
 

@@ -43,9 +43,11 @@ std::string JsonString(const std::string& text);
 std::string DefaultOutDir(const std::string& kind, const std::string& tenant);
 
 // Renders `document` into `report` (title, markdown, html), writes report.json, report.md,
-// report.html and the charts into `dir`, stores the report, and prints where both went.
+// report.html and the charts into `dir`, stores the report, and prints where both went (on
+// stdout, or on stderr with `location_to_stderr`, when stdout carries a JSON document).
 // Returns the exit code.
 int PublishReport(const std::string& dir, const service::TenantRef& tenant,
-                  service::EvalReport report, const eval::ReportDocument& document);
+                  service::EvalReport report, const eval::ReportDocument& document,
+                  bool location_to_stderr = false);
 
 }  // namespace recsys::cli

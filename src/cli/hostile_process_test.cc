@@ -42,6 +42,7 @@ const std::vector<std::pair<std::string, std::string>> kJsonEndpoints = {
     {"POST", kAdmin + "/config/rollback"},
     {"POST", kAdmin + "/rules/rollback"},
     {"POST", kAdmin + "/rules/dry-run"},
+    {"POST", kAdmin + "/preview"},
     {"POST", kAdmin + "/cache/invalidate"},
 };
 

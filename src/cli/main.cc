@@ -251,6 +251,22 @@ void AddEval(CLI::App& app, int& code) {
   offpolicy->add_option("--out", p.out, "Folder for report.json, report.md, report.html, charts");
   offpolicy->callback(
       [&code, offpolicy_options] { code = recsys::cli::RunEvalOffPolicy(*offpolicy_options); });
+
+  auto preview_options = Value<recsys::cli::EvalPreviewOptions>();
+  recsys::cli::EvalPreviewOptions& v = *preview_options;
+  auto* preview = eval->add_subcommand(
+      "preview", "What a draft config and/or rules would change on the last N logged requests");
+  preview->add_option("--tenant", v.tenant, "Tenant external id")->required();
+  preview->add_option("--config", v.config_file, "Draft config document (JSON file)");
+  preview->add_option("--rules", v.rules_file, "Draft rules document (JSON file)");
+  preview->add_option("--last", v.last, "Replay the newest N logged requests (default 5000)");
+  preview->add_option("--surface", v.surface, "Only requests of this surface");
+  preview->add_option("--from", v.from, "Only requests logged from (YYYY-MM-DD or RFC 3339)");
+  preview->add_option("--to", v.to, "... until, exclusive (default now)");
+  preview->add_flag("--json", v.json, "Print the report as JSON (the API's body) instead of text");
+  preview->add_option("--out", v.out, "Folder for report.json, report.md, report.html, charts");
+  preview->callback(
+      [&code, preview_options] { code = recsys::cli::RunEvalPreview(*preview_options); });
 }
 
 }  // namespace

@@ -13,11 +13,13 @@
 #include "cli/serve_config.h"
 #include "core/periodic_thread.h"
 #include "core/time.h"
+#include "eval/impact_preview.h"
 #include "http/admin_routes.h"
 #include "http/auth.h"
 #include "http/console_routes.h"
 #include "http/data_routes.h"
 #include "http/ops_routes.h"
+#include "http/preview_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/serving_routes.h"
@@ -36,6 +38,7 @@
 #include "store/change_listener.h"
 #include "store/change_notice.h"
 #include "store/event_store.h"
+#include "store/exposure_sample.h"
 #include "store/exposure_writer.h"
 #include "store/history_tailer.h"
 #include "store/key_usage.h"
@@ -481,6 +484,11 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
       [&gauges] { return CollectGauges(gauges); });
   http::AddServingRoutes(router, auth.chain(), recommend);
   http::AddAdminRoutes(router, auth.chain(), admin, recommend);
+  // Impact previews: the exposure log replayed on their own worker, never on the I/O threads.
+  store::PgExposureSample exposure_sample(config.database_url);
+  eval::ReplayPreviewer previewer(exposure_sample, state, recommend);
+  service::PreviewRunner previews(previewer, {});
+  http::AddPreviewRoutes(router, auth.chain(), admin, previews);
   http::AddDataRoutes(router, auth.chain(), ingest, catalog);
   http::AddTenantRoutes(router, auth.chain(), admin);
   http::AddConsoleRoutes(router);
@@ -493,6 +501,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
 
   const int signal_number = WaitForStopSignal(handled_signals, refresher);
   obs::Log(obs::Level::kInfo, "shutting down").Str("signal", strsignal(signal_number));
+  previews.Stop();  // first: running previews answer 503 while the server can still write
   server.Stop();
   if (exposures) exposures->Stop();  // flush every accepted exposure before exit
   if (config.warm_start_enabled) SaveForWarmStart(config.warm_start_dir, *state.Get());

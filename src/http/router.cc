@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <future>
 #include <utility>
 
 #include "http/problem.h"
@@ -27,7 +28,14 @@ bool IsParam(std::string_view segment) {
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler) {
   const obs::RouteCounters* counters = obs::Metrics::Global().RegisterRoute(method, pattern);
-  Route route{std::move(method), {}, std::move(handler), counters};
+  Route route{std::move(method), {}, std::move(handler), {}, counters};
+  for (std::string_view s : SplitPath(pattern)) route.segments.emplace_back(s);
+  routes_.push_back(std::move(route));
+}
+
+void Router::AddDeferred(std::string method, std::string_view pattern, DeferredHandler handler) {
+  const obs::RouteCounters* counters = obs::Metrics::Global().RegisterRoute(method, pattern);
+  Route route{std::move(method), {}, {}, std::move(handler), counters};
   for (std::string_view s : SplitPath(pattern)) route.segments.emplace_back(s);
   routes_.push_back(std::move(route));
 }
@@ -50,6 +58,15 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& part
 }
 
 HttpResponse Router::Dispatch(HttpRequest& request) const {
+  std::promise<HttpResponse> answer;
+  std::optional<HttpResponse> now = Dispatch(request, [&answer]() -> Responder {
+    return [&answer](HttpResponse response) { answer.set_value(std::move(response)); };
+  });
+  return now ? std::move(*now) : answer.get_future().get();
+}
+
+std::optional<HttpResponse> Router::Dispatch(
+    HttpRequest& request, const std::function<Responder()>& make_responder) const {
   std::string allowed;
   std::vector<std::pair<std::string_view, std::string>> params;
   std::vector<std::string_view> parts;
@@ -59,6 +76,10 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     if (route.method == request.method) {
       request.path_params = std::move(params);
       request.route = route.counters;
+      if (route.deferred) {
+        route.deferred(request, make_responder());
+        return std::nullopt;
+      }
       return route.handler(request);
     }
     allowed += (allowed.empty() ? "" : ", ") + route.method;

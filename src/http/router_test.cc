@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <optional>
+#include <thread>
+
 #include "http/problem.h"
 
 namespace recsys::http {
@@ -52,6 +56,41 @@ TEST(RouterTest, EmptyParameterDoesNotMatch) {
   router.Add("GET", "/t/{id}/x", [](HttpRequest&) { return Json(200, "hit"); });
   auto r = Req("GET", "/t//x");
   EXPECT_EQ(router.Dispatch(r).status, 404);
+}
+
+TEST(RouterTest, ADeferredRouteAnswersLaterThroughItsResponder) {
+  Router router;
+  std::thread worker;
+  router.AddDeferred("POST", "/v1/admin/tenants/{tenant_id}/preview",
+                     [&worker](HttpRequest& r, Responder respond) {
+                       std::string tenant(r.PathParam("tenant_id"));
+                       worker = std::thread([respond, tenant] { respond(Json(200, tenant)); });
+                     });
+  auto request = Req("POST", "/v1/admin/tenants/demo/preview");
+  std::promise<HttpResponse> answer;
+  bool made = false;
+  std::optional<HttpResponse> now = router.Dispatch(request, [&]() -> Responder {
+    made = true;
+    return [&answer](HttpResponse response) { answer.set_value(std::move(response)); };
+  });
+  EXPECT_FALSE(now.has_value());
+  EXPECT_TRUE(made);
+  EXPECT_EQ(answer.get_future().get().body, "demo");
+  worker.join();
+}
+
+TEST(RouterTest, APlainRouteAnswersAtOnceWithoutAResponder) {
+  Router router;
+  router.Add("GET", "/healthz", [](HttpRequest&) { return Json(200, "ok"); });
+  auto request = Req("GET", "/healthz");
+  bool made = false;
+  std::optional<HttpResponse> now = router.Dispatch(request, [&]() -> Responder {
+    made = true;
+    return [](HttpResponse) {};
+  });
+  ASSERT_TRUE(now.has_value());
+  EXPECT_EQ(now->body, "ok");
+  EXPECT_FALSE(made);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -39,11 +40,15 @@ constexpr size_t kIdleBufferBytes = 16 * 1024;
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 // Runs the handler (or answers a CORS preflight) and turns any escaping exception into a 500.
-HttpResponse Handle(const Router& router, const CorsPolicy& cors, HttpRequest& request) {
+// Returns the response, or nullopt when a deferred route will answer through make_responder()'s
+// Responder (already decorated for CORS).
+std::optional<HttpResponse> Handle(const Router& router, const CorsPolicy& cors,
+                                   HttpRequest& request,
+                                   const std::function<Responder()>& make_responder) {
   try {
     if (auto preflight = cors.Preflight(request)) return std::move(*preflight);
-    HttpResponse response = router.Dispatch(request);
-    cors.Decorate(request, response);
+    std::optional<HttpResponse> response = router.Dispatch(request, make_responder);
+    if (response) cors.Decorate(request, *response);
     return response;
   } catch (const std::exception& e) {
     obs::Log(obs::Level::kError, "handler threw")
@@ -184,9 +189,26 @@ class Session : public std::enable_shared_from_this<Session> {
                    /*keep_alive=*/false);
     }
     obs::Metrics::Global().RequestStarted();
-    HttpResponse response = Handle(router_, cors_, request);
+    // The request's views point into parser_, which stays until the next Read(): a deferred
+    // answer arrives before that.
+    pending_.emplace(std::move(request));
+    std::optional<HttpResponse> response =
+        Handle(router_, cors_, *pending_, [this] { return DeferredResponder(); });
+    if (!response) return;  // a deferred route answers through DeferredResponder()
     obs::Metrics::Global().RequestFinished();
-    Reply(request, std::move(response), message.keep_alive());
+    Reply(*pending_, std::move(*response), message.keep_alive());
+  }
+
+  // A Responder for a deferred route: the answer may come from any thread; it is written on this
+  // connection's thread. Keeps the session alive until then.
+  Responder DeferredResponder() {
+    return [self = shared_from_this()](HttpResponse response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        obs::Metrics::Global().RequestFinished();
+        self->cors_.Decorate(*self->pending_, response);
+        self->Reply(*self->pending_, std::move(response), self->parser_->get().keep_alive());
+      });
+    };
   }
 
   void Reply(const HttpRequest& request, HttpResponse&& response, bool keep_alive) {
@@ -276,6 +298,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_ip_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::optional<HttpRequest> pending_;  // the request being answered
   Clock::time_point started_;
   char drain_[4096];
 };

@@ -32,6 +32,8 @@ std::string HeaderOf(const HttpResult& result, const std::string& name) {
   return result.headers.substr(at + key.size(), end - at - key.size());
 }
 
+constexpr const char* kRequestId = "0190a0b1-c2d3-7e4f-8a5b-6c7d8e9f0a1b";
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -175,6 +177,34 @@ TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
   client.join();
   EXPECT_EQ(slow.status, 200);
   EXPECT_EQ(slow.body, "done");
+}
+
+TEST_F(ServerTest, ADeferredAnswerLeavesTheIoThreadServingOthers) {
+  options_.threads = 1;  // one I/O thread: a handler holding it would stall the second request
+  std::atomic<bool> release{false}, entered{false};
+  std::thread worker;
+  router_.AddDeferred("GET", "/deferred", [&](HttpRequest& request, Responder respond) {
+    entered = true;
+    worker = std::thread([&release, respond, id = request.request_id] {
+      recsys::testing::WaitFor([&] { return release.load(); }, std::chrono::seconds(5));
+      respond(Json(200, "later " + id));
+    });
+  });
+  Start();
+  HttpResult deferred;
+  std::thread client([&] {
+    deferred = HttpCall(port(), "GET", "/deferred", {{"X-Request-Id", kRequestId}});
+  });
+  EXPECT_TRUE(recsys::testing::WaitFor([&] { return entered.load(); }, std::chrono::seconds(5)));
+  // Served while the deferred request waits.
+  HttpResult other = HttpCall(port(), "POST", "/echo/hi", {}, "x");
+  EXPECT_EQ(other.status, 200);
+  release = true;
+  client.join();
+  worker.join();
+  EXPECT_EQ(deferred.status, 200);
+  EXPECT_EQ(deferred.body, std::string("later ") + kRequestId);
+  EXPECT_EQ(HeaderOf(deferred, "X-Request-Id"), kRequestId);
 }
 
 }  // namespace

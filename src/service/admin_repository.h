@@ -83,7 +83,7 @@ struct Activity {
 // (report_json, markdown, html) empty.
 struct EvalReport {
   std::string id;    // uuid
-  std::string kind;  // offline | experiment
+  std::string kind;  // offline | experiment | offpolicy | preview
   std::string title;
   std::string created_at;  // RFC 3339, UTC
   std::string created_by;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -105,14 +106,26 @@ std::vector<HistoryItem> RecommendService::RecentHistory(const TenantState& tena
                                                          const RecommendRequest& q,
                                                          TimestampUs now) const {
   if (history_ == nullptr) return {};
+  const std::string key = q.user_id.empty() && q.anonymous_id.empty()
+                              ? std::string()
+                              : UserKey(q.user_id.empty() ? q.anonymous_id : q.user_id);
+  return RecentHistoryOf(tenant, key, q.session_id, now);
+}
+
+std::vector<HistoryItem> RecommendService::RecentHistoryOf(const TenantState& tenant,
+                                                           std::string_view user_key,
+                                                           std::string_view session_id,
+                                                           TimestampUs now) const {
+  if (history_ == nullptr) return {};
   const TimestampUs not_before =
       now - static_cast<TimestampUs>(tenant.config.signals.history_days) * kMicrosPerDay;
-  if (!q.user_id.empty() || !q.anonymous_id.empty()) {
-    const std::string key = UserKey(q.user_id.empty() ? q.anonymous_id : q.user_id);
-    auto items = history_->Recent({tenant.id, HistoryKeyKind::kUser, key}, not_before);
-    if (!items.empty() || q.session_id.empty()) return items;
+  if (!user_key.empty()) {
+    auto items =
+        history_->Recent({tenant.id, HistoryKeyKind::kUser, std::string(user_key)}, not_before);
+    if (!items.empty() || session_id.empty()) return items;
   }
-  return history_->Recent({tenant.id, HistoryKeyKind::kSession, q.session_id}, not_before);
+  return history_->Recent({tenant.id, HistoryKeyKind::kSession, std::string(session_id)},
+                          not_before);
 }
 
 std::string RecommendService::UserKey(std::string_view user_id) const {
@@ -225,18 +238,13 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
   DryRun out;
   out.rules_version = before.tenant->rules_etag;
   if (before.snapshot == nullptr) return out;
-  const SignalSnapshot& snap = *before.snapshot;
   const SignalView signals = before.signals();
 
   const TenantConfig& config =
       before.variant_config ? *before.variant_config : before.tenant->config;
   const TimestampUs now = before.request.now.value_or(NowUs());
-  thread_local RankScratch scratch;
   const std::vector<HistoryItem> history = RecentHistory(*before.tenant, before.request, now);
-  RankResult after = Recommend(
-      {before.request, snap, config, draft.value(), now, Unavailable(*before.tenant, before),
-       history, before.live ? &*before.live : nullptr},
-      scratch);
+  RankResult after = RankWith(before, config, draft.value(), history, now);
 
   std::vector<ItemIndex> shown;
   for (const RankedItem& item : before.result.items) {
@@ -282,6 +290,84 @@ Result<DryRun> RecommendService::DryRunRules(std::string_view tenant_external_id
     out.rules.push_back(std::move(report));
   }
   return out;
+}
+
+RankResult RecommendService::RankWith(const Served& served, const TenantConfig& config,
+                                      const std::vector<Rule>& rules,
+                                      std::span<const HistoryItem> history, TimestampUs now) {
+  thread_local RankScratch scratch;
+  return Recommend(
+      {served.request, *served.snapshot, config, rules, now, Unavailable(*served.tenant, served),
+       history, served.live ? &*served.live : nullptr},
+      scratch);
+}
+
+namespace {
+
+RuleEffects EffectsOf(const RankResult& result) {
+  RuleEffects effects;
+  effects.blocked = result.trace.blocked > 0;
+  for (const RankedItem& item : result.items) {
+    effects.pinned = effects.pinned || (item.reasons & kReasonPin) != 0;
+    effects.boosted = effects.boosted || (item.reasons & kReasonBoost) != 0;
+  }
+  return effects;
+}
+
+// `request_json` with `user` set to a stand-in session, so that a logged request (which keeps no
+// user identifiers) validates; the caller restores the logged session.
+Result<std::string> WithStandInUser(std::string_view request_json) {
+  rapidjson::Document doc;
+  doc.Parse(request_json.data(), request_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Status::InvalidArgument("logged request: not a JSON object");
+  }
+  doc.RemoveMember("user");
+  rapidjson::Value user(rapidjson::kObjectType);
+  user.AddMember("session_id", "logged", doc.GetAllocator());
+  doc.AddMember("user", user, doc.GetAllocator());
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Result<RankedPair> RecommendService::RankLoggedTwice(std::string_view tenant_external_id,
+                                                     const LoggedRanking& logged,
+                                                     const TenantConfig* draft_config,
+                                                     const std::vector<Rule>* draft_rules) const {
+  Served served;
+  RETURN_IF_ERROR(FindTenant(tenant_external_id, served));
+  const TenantState& tenant = *served.tenant;
+  auto body = WithStandInUser(logged.request_json);
+  if (!body.ok()) return body.status();
+  auto request = ParseRecommendRequest(body.value(), tenant.config);
+  if (!request.ok()) return request.status();
+  served.request = std::move(request).value();
+  served.request.session_id = std::string(logged.session_id);
+  ChooseSignals(tenant, served);
+  if (served.snapshot == nullptr) {
+    return Status::FailedPrecondition("no signals for surface " + served.request.surface);
+  }
+  const TenantConfig& after_config = draft_config != nullptr ? *draft_config : tenant.config;
+  const std::vector<Rule>& after_rules = draft_rules != nullptr ? *draft_rules : tenant.rules;
+  const TimestampUs now = served.request.now.value_or(logged.now);
+  std::vector<HistoryItem> history;
+  if (NeedsHistory(served.request, tenant.config) || NeedsHistory(served.request, after_config)) {
+    history = RecentHistoryOf(tenant, logged.user_key, logged.session_id, now);
+  }
+  const RankResult before = RankWith(served, tenant.config, tenant.rules, history, now);
+  const RankResult after = RankWith(served, after_config, after_rules, history, now);
+  RankedPair pair;
+  pair.k = served.request.k;
+  const SignalView signals = served.signals();
+  for (const RankedItem& item : before.items) pair.before.emplace_back(signals.item_id(item.item));
+  for (const RankedItem& item : after.items) pair.after.emplace_back(signals.item_id(item.item));
+  pair.before_rules = EffectsOf(before);
+  pair.after_rules = EffectsOf(after);
+  return pair;
 }
 
 std::string ExposureResponseJson(const Served& served) {

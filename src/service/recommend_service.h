@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/impact_metrics.h"
 #include "core/ranker.h"
 #include "core/request.h"
 #include "service/exposure_sink.h"
@@ -75,6 +76,22 @@ struct DryRun {
   std::vector<DryRunRule> rules;
 };
 
+// A logged request to rank again (an exposure row keeps the normalized request without user
+// identifiers, and the user as its keyed hash).
+struct LoggedRanking {
+  std::string_view request_json;
+  std::string_view user_key;  // raw bytes of the keyed hash; empty when none
+  std::string_view session_id;
+  TimestampUs now = 0;  // when the request gives no context.now
+};
+
+// One request ranked with the current config and rules and with a draft's.
+struct RankedPair {
+  std::vector<std::string> before, after;  // item ids in rank order
+  int k = 0;
+  RuleEffects before_rules, after_rules;
+};
+
 // The exposure row's `response`: {"items": [ids in ranked order], "scores": [their scores]}, with
 // "teams": [variant per item] when interleaved and "propensities": [...] when exploring. The
 // rest of the HTTP body (reasons, explain values, warnings) is not stored again: the row is the
@@ -104,6 +121,17 @@ class RecommendService {
   Result<DryRun> DryRunRules(std::string_view tenant_external_id, std::string_view draft_rules_json,
                              std::string_view request_json) const;
 
+  // Ranks a logged request against the tenant's current signals with its current config and
+  // rules, and with `draft_config` / `draft_rules` (null: the current one): the plain ranking,
+  // without experiment variants, interleaving or exploration (each adds its own randomness,
+  // which would show as change); history from the logged user key. Saves and logs nothing and
+  // takes nothing from the rate limit. Errors: kPermissionDenied (tenant), kInvalidArgument /
+  // kUnprocessable (a logged request that no longer parses), kFailedPrecondition (no signals
+  // for its surface).
+  Result<RankedPair> RankLoggedTwice(std::string_view tenant_external_id,
+                                     const LoggedRanking& logged, const TenantConfig* draft_config,
+                                     const std::vector<Rule>* draft_rules) const;
+
   // Records what was served: the exposure row's `response` is ExposureResponseJson(served), its
   // `meta` the response's meta. User ids are hashed here.
   void RecordExposure(const Served& served, const std::string& request_id,
@@ -116,6 +144,10 @@ class RecommendService {
   // user_id, else anonymous_id, else session_id. Empty without a history index.
   std::vector<HistoryItem> RecentHistory(const TenantState& tenant, const RecommendRequest& request,
                                          TimestampUs now) const;
+  // The same for a user given by its keyed hash `user_key` (raw bytes; may be empty), else by
+  // `session_id`.
+  std::vector<HistoryItem> RecentHistoryOf(const TenantState& tenant, std::string_view user_key,
+                                           std::string_view session_id, TimestampUs now) const;
 
  private:
   // Sets served.state and served.tenant; kPermissionDenied when the tenant is not servable.
@@ -130,6 +162,11 @@ class RecommendService {
   // namespace's (with a FALLBACK_NAMESPACE warning).
   void ChooseSignals(const TenantState& tenant, Served& served) const;
   static const std::vector<bool>* Unavailable(const TenantState& tenant, const Served& served);
+  // served.request ranked (plainly: Recommend) with `config` and `rules` against served's
+  // signals. REQUIRES: served.snapshot != nullptr.
+  static RankResult RankWith(const Served& served, const TenantConfig& config,
+                             const std::vector<Rule>& rules, std::span<const HistoryItem> history,
+                             TimestampUs now);
 
   const StateHolder& holder_;
   ExposureSink* sink_;

@@ -28,6 +28,9 @@ inline constexpr SessionLimits kEventSession{kBackgroundConnectTimeoutS,
 // Catalog writes (PUT /v1/catalog/items, import catalog).
 inline constexpr SessionLimits kCatalogSession{kBackgroundConnectTimeoutS,
                                                "-c statement_timeout=30000 -c lock_timeout=5000"};
+// Impact previews (POST .../preview, on their own worker): a bounded read of the exposure log.
+inline constexpr SessionLimits kPreviewSession{kBackgroundConnectTimeoutS,
+                                               "-c statement_timeout=10000"};
 
 // The wait before each retry of a lost database: `first`, then doubling up to `cap`; Reset()
 // after a success starts over. Not thread-safe (one per retrying loop).

@@ -1,8 +1,8 @@
 // The admin console in headless Chromium against a real server (scripts/console-test sets it up):
 // sign in with a key, change the config and see the new ETag, provoke a 409 from a second tab
 // and resolve it, pin an item and see it first in "Try it", roll back and see it gone, find the
-// audit entries, refuse a viewer's edit with the server's message, create and revoke a key,
-// pin a signal version and unpin it.
+// audit entries, preview a draft's impact on logged requests, refuse a viewer's edit with the
+// server's message, create and revoke a key, pin a signal version and unpin it.
 // Screenshots of every page go to CONSOLE_SCREENSHOTS.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -210,6 +210,52 @@ test('a pin rule puts its item first in Try it, and rolling back takes it away',
   await go(page, 'versions', 'section[aria-label="rules versions"]');
   await shot(page, '06-versions');
   assert.notEqual(await eventually(() => topItem(page), (top) => top !== PINNED), PINNED);
+  await page.close();
+});
+
+test('preview impact shows what a draft changes on logged requests, before saving', async () => {
+  // Requests to replay, served (and logged) through the public API.
+  const headers = { 'X-API-Key': ADMIN_KEY, 'Content-Type': 'application/json' };
+  let top;
+  for (let i = 0; i < 5; ++i) {
+    const r = await fetch(`${URL}/v1/recommend`, { method: 'POST', headers,
+      body: JSON.stringify({ surface: 'home', k: 5, user: { user_id: `preview-${i}` } }) });
+    assert.equal(r.status, 200);
+    top = (await r.json()).items[0].item_id;
+  }
+  const logged = await eventually(async () => {
+    const r = await fetch(`${URL}/v1/admin/tenants/demo/preview`, { method: 'POST', headers,
+      body: JSON.stringify({ sample: { last: 5, surface: 'home' } }) });
+    return (await r.json()).logged;
+  }, (n) => n === 5);
+  assert.equal(logged, 5);
+
+  const page = await signedIn(ADMIN_KEY);
+  await go(page, 'rules', '#rule-add');
+  const etag = await text(page, '#rules-etag');
+  await page.click('#rule-add');
+  await page.waitForSelector('#rule-action');
+  await page.select('#rule-action', 'block');
+  await page.select('#rule-target-type', 'item');
+  await page.type('#rule-items', top);
+  await page.click('#rule-apply');
+  await page.$eval('#preview-last', (e) => { e.value = '5'; });
+  await page.click('#preview-run');
+  await page.waitForSelector('#preview-result');
+  assert.equal(await text(page, '#preview-changed'), '100.0 %');
+  assert.ok(await page.$('#preview-chart rect'), 'the chart is drawn');
+  assert.match(await text(page, '#preview-result'), new RegExp(`Lost most often.*${top}`));
+  await shot(page, '11-rules-preview');
+  assert.equal(await text(page, '#rules-etag'), etag);  // nothing saved
+
+  await go(page, 'config', '#config-editor');
+  const doc = await configDocument(page);
+  doc.weights = { ...doc.weights, pop: 0, cooc: 1 };
+  await setEditor(page, '#config-editor', JSON.stringify(doc, null, 2));
+  await page.click('#preview-run');
+  await page.waitForSelector('#preview-result');
+  assert.match(await text(page, '#preview-coverage'), /%.*→.*%/);
+  await shot(page, '12-config-preview');
   await page.close();
 });
 
