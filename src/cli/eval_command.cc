@@ -45,46 +45,6 @@ constexpr const char* kGridSettings[] = {"weights.pop",
                                          "signals.event_weights.add_to_cart",
                                          "signals.event_weights.purchase"};
 
-std::string Compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// `json` with the dotted `path` ("weights.hist") set to `value` (a number, true or false).
-Result<std::string> WithSetting(const std::string& json, const std::string& path,
-                                const std::string& value) {
-  rapidjson::Document doc;
-  RETURN_IF_ERROR(ParseStrictJsonObject(json, &doc, "config"));
-  rapidjson::Value* node = &doc;
-  std::stringstream parts(path);
-  std::string part;
-  std::vector<std::string> keys;
-  while (std::getline(parts, part, '.')) keys.push_back(part);
-  if (keys.empty()) return Status::InvalidArgument("--grid: empty setting name");
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (!node->IsObject()) return Status::InvalidArgument("--grid: " + path + " is not an object");
-    auto member = node->FindMember(keys[i].c_str());
-    if (member == node->MemberEnd()) {
-      node->AddMember(rapidjson::Value(keys[i].c_str(), doc.GetAllocator()),
-                      rapidjson::Value(rapidjson::kObjectType), doc.GetAllocator());
-      member = node->FindMember(keys[i].c_str());
-    }
-    node = &member->value;
-  }
-  if (value == "true" || value == "false") {
-    node->SetBool(value == "true");
-  } else if (auto integer = ParseInt64(value)) {
-    node->SetInt64(*integer);  // integer settings (caps, days) refuse 2.0
-  } else if (auto number = ParseFiniteDouble(value)) {
-    node->SetDouble(*number);
-  } else {
-    return Status::InvalidArgument("--grid: " + path + "=" + value + ": want a number or a bool");
-  }
-  return Compact(doc);
-}
-
 // Every combination of the --grid settings applied to `base`.
 Result<std::vector<eval::ReplayConfig>> GridConfigs(const std::string& base,
                                                     const std::vector<std::string>& specs) {

@@ -1,7 +1,7 @@
-// `recsys-service eval offline|experiment|offpolicy|preview` (cli.md "Operations and evaluation"):
-// evaluation reports from the tenant's own tables, written as files (report.json, report.md,
-// report.html and SVG charts) and stored in eval_reports for the admin API. Progress goes to
-// stderr, the summary and the report's id to stdout.
+// `recsys-service eval offline|tune|experiment|offpolicy|preview` (cli.md "Operations and
+// evaluation"): evaluation reports from the tenant's own tables, written as files (report.json,
+// report.md, report.html and SVG charts) and stored in eval_reports for the admin API. Progress
+// goes to stderr, the summary and the report's id to stdout.
 #pragma once
 
 #include <cstdint>
@@ -55,9 +55,28 @@ struct EvalPreviewOptions {
   std::string out;                      // empty: ./eval-preview-<tenant>-<time>
 };
 
+// `eval tune`: coordinate ascent over the ranking settings on the events before --split-date,
+// validated on its last --validation-days (the days from the split on are never read for the
+// choice); docs/evaluation.md.
+struct EvalTuneOptions {
+  std::string tenant;
+  std::string split_date;    // YYYY-MM-DD: the tuning reads only events before it
+  int validation_days = 28;  // the validation truth starts this many days before the split
+  int k = 20;
+  std::string metric = "recall";  // what the search maximizes
+  double min_explore = 0;         // ... among configs with at least this explore recall
+  int rounds = 3;
+  bool returning_users = false;
+  std::string surface;
+  int held_out_days = 0;  // > 0: afterwards, compare current and tuned on these days from the split
+  int resamples = 1000;
+  std::string out;  // empty: ./eval-tune-<tenant>-<time>; config.json is the draft
+};
+
 // Exit codes: 0 a report was written (whatever its verdict), 1 a runtime failure, 2 bad
 // arguments or nothing to evaluate.
 int RunEvalOffline(const EvalOfflineOptions& options);
+int RunEvalTune(const EvalTuneOptions& options);
 int RunEvalExperiment(const EvalExperimentOptions& options);
 int RunEvalOffPolicy(const EvalOffPolicyOptions& options);
 int RunEvalPreview(const EvalPreviewOptions& options);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/tenant_config.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/admin_repository.h"
@@ -134,6 +135,43 @@ TEST_F(EvalTest, OfflineReplayRanksHistoryAndCoVisitationAbovePopularity) {
   EXPECT_NE(out.find("not a setting it can vary"), std::string::npos) << out;
   EXPECT_EQ(Cli("eval offline --tenant nobody --split-date " + split, &out), 2) << out;
   EXPECT_EQ(Cli("eval offline --tenant shop --split-date 2026-13-01", &out), 2) << out;
+}
+
+// `eval tune` (issue 23): the search reads only the days before the split (events planted after
+// it change nothing), writes its choice as a draft config, and reports it on the held-out days.
+TEST_F(EvalTest, TuneChoosesOnDaysBeforeTheSplitAndWritesADraft) {
+  ImportShop(600, /*heldout_days=*/0);
+  const std::string split = FormatRfc3339(NowUs() - 2 * kDayUs).substr(0, 10);
+  const std::string tune = "eval tune --tenant shop --split-date " + split +
+                           " --validation-days 4 --k 10 --rounds 1 --resamples 50 ";
+  std::string first;
+  ASSERT_EQ(Cli(tune + "--held-out-days 2 --out " + dir_ + "/tune1", &first), 0) << first;
+  const std::string draft = ReadFile(dir_ + "/tune1/config.json");
+  auto parsed = ParseTenantConfig(draft);
+  ASSERT_TRUE(parsed.ok()) << draft;
+  EXPECT_NE(draft, "{}\n");
+  EXPECT_NE(first.find("tuned config (a draft"), std::string::npos) << first;
+  EXPECT_NE(first.find("held out (2 days from " + split), std::string::npos) << first;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/tune1/report.html"));
+
+  // A burst of purchases of one item after the split: the held-out days change, the choice not.
+  std::vector<std::string> burst;
+  for (int i = 0; i < 300; ++i) {
+    burst.push_back(R"({"event_id": "late-)" + std::to_string(i) + R"(", "user_id": "u)" +
+                    std::to_string(i % 50) + R"(", "event_type": "purchase", "item_id": "late",)" +
+                    R"( "occurred_at": ")" + FormatRfc3339(NowUs() - kDayUs) + "\"}");
+  }
+  Write(dir_ + "/late.jsonl", burst);
+  ASSERT_EQ(Cli("import events --tenant shop " + dir_ + "/late.jsonl"), 0);
+  std::string second;
+  ASSERT_EQ(Cli(tune + "--out " + dir_ + "/tune2", &second), 0) << second;
+  EXPECT_EQ(ReadFile(dir_ + "/tune2/config.json"), draft);
+  auto validation = [](const std::string& out) { return out.substr(0, out.find("tuned config")); };
+  EXPECT_EQ(validation(second), validation(first));
+
+  std::string out;
+  EXPECT_NE(Cli(tune + "--min-explore 1 --out " + dir_ + "/tune3", &out), 0);
+  EXPECT_NE(out.find("no config reached --min-explore"), std::string::npos) << out;
 }
 
 TEST_F(EvalTest, ExperimentAnalysisFindsAPlantedLiftAndRefusesUnjoinedData) {

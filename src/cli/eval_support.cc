@@ -1,5 +1,6 @@
 #include "cli/eval_support.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,6 +13,8 @@
 #include "cli/command_env.h"
 #include "cli/serve_config.h"
 #include "core/json_writer.h"
+#include "core/parse_number.h"
+#include "core/strict_json.h"
 #include "store/admin_repository.h"
 #include "store/report_store.h"
 
@@ -134,6 +137,54 @@ int PublishReport(const std::string& dir, const service::TenantRef& tenant,
                "report %s written to %s/ and stored: GET /v1/admin/tenants/%s/reports/%s\n",
                id.value().c_str(), dir.c_str(), tenant.external_id.c_str(), id.value().c_str());
   return 0;
+}
+
+namespace {
+
+std::string Compact(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Result<std::string> WithSetting(const std::string& json, const std::string& path,
+                                const std::string& value) {
+  rapidjson::Document doc;
+  RETURN_IF_ERROR(ParseStrictJsonObject(json, &doc, "config"));
+  rapidjson::Value* node = &doc;
+  std::stringstream parts(path);
+  std::string part;
+  std::vector<std::string> keys;
+  while (std::getline(parts, part, '.')) keys.push_back(part);
+  if (keys.empty()) return Status::InvalidArgument("--grid: empty setting name");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!node->IsObject()) return Status::InvalidArgument("--grid: " + path + " is not an object");
+    auto member = node->FindMember(keys[i].c_str());
+    if (member == node->MemberEnd()) {
+      node->AddMember(rapidjson::Value(keys[i].c_str(), doc.GetAllocator()),
+                      rapidjson::Value(rapidjson::kObjectType), doc.GetAllocator());
+      member = node->FindMember(keys[i].c_str());
+    }
+    node = &member->value;
+  }
+  if (value == "true" || value == "false") {
+    node->SetBool(value == "true");
+  } else if (auto integer = ParseInt64(value)) {
+    node->SetInt64(*integer);  // integer settings (caps, days) refuse 2.0
+  } else if (auto number = ParseFiniteDouble(value)) {
+    node->SetDouble(*number);
+  } else if (value == "auto") {
+    node->SetString("auto", doc.GetAllocator());  // ranking.repeat_slots
+  } else if (value == "null") {
+    node->SetNull();  // ranking.repeat_slots: the blend
+  } else {
+    return Status::InvalidArgument("--grid: " + path + "=" + value +
+                                   ": want a number, a bool, auto or null");
+  }
+  return Compact(doc);
 }
 
 }  // namespace recsys::cli

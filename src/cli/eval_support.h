@@ -36,6 +36,11 @@ struct TimeWindow {
 };
 Result<TimeWindow> ParseWindow(const std::string& from, const std::string& to, int default_days);
 
+// `json` with the dotted `path` ("weights.hist") set to `value`: a number, true, false, "auto"
+// or null (both for ranking.repeat_slots). Errors: kInvalidArgument naming the setting.
+Result<std::string> WithSetting(const std::string& json, const std::string& path,
+                                const std::string& value);
+
 // `text` as a JSON string literal.
 std::string JsonString(const std::string& text);
 

@@ -215,6 +215,35 @@ void AddEval(CLI::App& app, int& code) {
   offline->callback(
       [&code, offline_options] { code = recsys::cli::RunEvalOffline(*offline_options); });
 
+  auto tune_options = Value<recsys::cli::EvalTuneOptions>();
+  auto* tune = eval->add_subcommand(
+      "tune", "Search the ranking settings on the tenant's own log; write the best as a draft");
+  recsys::cli::EvalTuneOptions& t = *tune_options;
+  tune->add_option("--tenant", t.tenant, "Tenant external id")->required();
+  tune->add_option("--split-date", t.split_date,
+                   "Only events before this day are read for the choice (YYYY-MM-DD)")
+      ->required();
+  tune->add_option("--validation-days", t.validation_days,
+                   "Validate on the sessions of the last N days before the split (28)")
+      ->check(CLI::Range(1, 365));
+  tune->add_option("--k", t.k, "Cut-off for the metrics (default 20)")->check(CLI::Range(1, 200));
+  tune->add_option("--metric", t.metric, "What the search maximizes (default recall)");
+  tune->add_option("--min-explore", t.min_explore,
+                   "Only configs with at least this explore recall may win (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
+  tune->add_option("--rounds", t.rounds, "Coordinate-ascent rounds at most (default 3)")
+      ->check(CLI::Range(1, 10));
+  tune->add_flag("--returning-users", t.returning_users,
+                 "Only users with events before the validation split");
+  tune->add_option("--surface", t.surface, "Surface to tune (default: the busiest)");
+  tune->add_option("--held-out-days", t.held_out_days,
+                   "Afterwards compare current and tuned on N days from the split (0: no)")
+      ->check(CLI::Range(0, 365));
+  tune->add_option("--resamples", t.resamples, "Bootstrap resamples of the report (default 1000)")
+      ->check(CLI::Range(0, 100000));
+  tune->add_option("--out", t.out, "Folder for the report and config.json (the draft)");
+  tune->callback([&code, tune_options] { code = recsys::cli::RunEvalTune(*tune_options); });
+
   auto experiment_options = Value<recsys::cli::EvalExperimentOptions>();
   recsys::cli::EvalExperimentOptions& e = *experiment_options;
   auto* experiment = eval->add_subcommand(

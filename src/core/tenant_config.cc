@@ -29,10 +29,15 @@ Status ReadWeights(const Value& v, const std::string& path, Weights* w) {
   return Status::Ok();
 }
 
-// ranking.repeat_slots: an integer (fixed), "auto", or {"min": m, "max": M} (auto, bounded).
+// ranking.repeat_slots: an integer (fixed), "auto", {"min": m, "max": M} (auto, bounded), or
+// null (the blend, as when absent).
 Status ReadRepeatSlots(const Value& v, const std::string& path, RepeatSlots* slots) {
   const Value* value = Member(v, "repeat_slots");
   if (value == nullptr) return Status::Ok();
+  if (value->IsNull()) {  // as absent: one blend (what `eval tune` writes to try the blend)
+    *slots = RepeatSlots{};
+    return Status::Ok();
+  }
   const std::string field = json::Join(path, "repeat_slots");
   constexpr int kMaxSlots = 200;  // max_k's bound
   if (value->IsInt()) {

@@ -91,6 +91,9 @@ TEST(TenantConfigTest, ReadsRepeatSlotsAsFixedAutoOrBoundedAuto) {
   EXPECT_EQ(bounded.mode, RepeatSlots::kAuto);
   EXPECT_EQ(bounded.min, 2);
   EXPECT_EQ(bounded.max, 12);
+  EXPECT_EQ(
+      ParseTenantConfig(R"({"ranking": {"repeat_slots": null}})").value().ranking.repeat_slots.mode,
+      RepeatSlots::kBlend);
 }
 
 TEST(TenantConfigTest, ErrorsNameTheField) {

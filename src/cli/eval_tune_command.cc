@@ -1,0 +1,179 @@
+// `eval tune` (issue 23 item 5): coordinate ascent (eval/config_search.h) over the ranking
+// settings, each candidate scored by `eval offline`'s replay on the events before --split-date
+// with the validation split --validation-days before it. The days from --split-date on are not
+// read for the choice; --held-out-days reads them afterwards only to report how the choice does.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/command_env.h"
+#include "cli/eval_command.h"
+#include "cli/eval_support.h"
+#include "core/str_format.h"
+#include "eval/config_search.h"
+#include "eval/offline_report.h"
+#include "eval/svg_chart.h"
+#include "store/eval_source.h"
+
+namespace recsys::cli {
+namespace {
+
+// What the search varies: the blend (null) or the repeat/explore split, the weights, the decay and
+// how much history a user keeps. Values scale with k where they count slots.
+std::vector<eval::SearchAxis> TuneAxes(int k) {
+  auto slots = [k](double share) { return std::to_string(static_cast<int>(k * share + 0.5)); };
+  return {
+      {"ranking.repeat_slots",
+       {"null", "auto", "0", slots(0.25), slots(0.5), slots(0.75), slots(1)}},
+      {"weights.hist", {"0.1", "0.3", "1"}},
+      {"weights.cooc", {"0.25", "0.5", "1", "2"}},
+      {"weights.pop", {"0.001", "0.01", "0.05", "0.2"}},
+      {"weights.seq", {"0", "0.3", "1"}},
+      {"ranking.half_life_days", {"14", "30", "90", "365"}},
+      {"signals.history_items", {"50", "200"}},
+  };
+}
+
+void PrintResult(const char* label, const eval::ConfigResult& c) {
+  const eval::Estimate& recall = c.all[eval::kRecall];
+  std::printf("  %-10s recall %.4f [%.4f, %.4f]  explore %.4f [%.4f, %.4f]  %s\n", label,
+              recall.value, recall.interval.low, recall.interval.high, c.explore_recall.value,
+              c.explore_recall.interval.low, c.explore_recall.interval.high, c.name.c_str());
+}
+
+Status WriteDraft(const std::string& dir, const std::string& json) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  std::ofstream file(dir + "/config.json");
+  file << json << "\n";
+  if (!file.good()) return Status::Internal("cannot write " + dir + "/config.json");
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunEvalTune(const EvalTuneOptions& options) {
+  auto split_day = ParseDate(options.split_date);
+  if (!split_day) return EvalFail(Status::InvalidArgument("--split-date: want YYYY-MM-DD"));
+  std::optional<eval::Metric> metric;
+  for (int m = 0; m < eval::kMetricCount; ++m) {
+    if (options.metric == eval::MetricName(m)) metric = static_cast<eval::Metric>(m);
+  }
+  if (!metric) return EvalFail(Status::InvalidArgument("--metric: one of recall, ndcg, ..."));
+  auto tenant = LoadTenantAndConfig(options.tenant);
+  if (!tenant.ok()) return EvalFail(tenant.status());
+  auto conn = ConnectFromEnv();
+  if (!conn.ok()) return EvalFail(conn.status());
+  auto log =
+      store::ReadEventLog(conn.value(), tenant.value().tenant.id, *split_day * kMicrosPerDay);
+  if (!log.ok()) return EvalFail(log.status());
+
+  eval::OfflineOptions validation;
+  validation.split_day = *split_day - options.validation_days;
+  validation.k = options.k;
+  validation.surface = options.surface;
+  validation.returning_only = options.returning_users;
+  validation.resamples = 0;  // the search compares point values; the report has intervals
+  std::vector<eval::ConfigResult> tried;
+  auto score = [&](const std::vector<std::string>& documents,
+                   const std::vector<std::string>& names) -> Result<std::vector<double>> {
+    std::vector<eval::ReplayConfig> configs;
+    for (size_t d = 0; d < documents.size(); ++d) {
+      auto config = ReplayConfigOf(names[d], documents[d]);
+      if (!config.ok()) return config.status();
+      configs.push_back(std::move(config).value());
+    }
+    auto report = eval::ReplayOffline(log.value(), configs, validation);
+    if (!report.ok()) return report.status();
+    std::vector<double> scores;
+    for (eval::ConfigResult& c : report.value().configs) {
+      // Below the explore floor a config scores under every one above it.
+      const bool allowed = c.explore_recall.value >= options.min_explore;
+      scores.push_back(c.all[*metric].value - (allowed ? 0 : 1));
+      std::fprintf(stderr, "  %.4f %s\n", c.all[*metric].value, c.name.c_str());
+      tried.push_back(std::move(c));
+    }
+    return scores;
+  };
+  const std::vector<eval::SearchAxis> axes = TuneAxes(options.k);
+  auto search =
+      eval::CoordinateAscent(tenant.value().config_json, axes, options.rounds, WithSetting, score);
+  if (!search.ok()) return EvalFail(search.status());
+  const eval::SearchResult& found = search.value();
+  if (found.best_score < 0) {
+    return EvalFail(Status::FailedPrecondition(StrFormat(
+        "no config reached --min-explore %.4f on the validation days", options.min_explore)));
+  }
+
+  // The report: the current config, the tuned one and the frontier of what the search tried,
+  // with intervals, on the validation split.
+  std::vector<std::pair<double, double>> points;
+  for (const eval::ConfigResult& c : tried)
+    points.emplace_back(c.all[eval::kRecall].value, c.explore_recall.value);
+  std::vector<eval::ReplayConfig> shown;
+  auto show = [&](const std::string& name, const std::string& json) -> Status {
+    auto config = ReplayConfigOf(name, json);
+    if (!config.ok()) return config.status();
+    shown.push_back(std::move(config).value());
+    return Status::Ok();
+  };
+  Status status = show("current", tenant.value().config_json);
+  if (status.ok()) status = show("tuned: " + found.best_name, found.best_json);
+  // The tuned config's own point is shown as "tuned"; configs that tie on a point, once.
+  std::vector<std::pair<double, double>> shown_points;
+  for (size_t t = 0; t < tried.size(); ++t) {
+    if (tried[t].name == found.best_name) shown_points.push_back(points[t]);
+  }
+  for (size_t f : eval::ParetoFrontier(points)) {
+    if (!status.ok() || shown.size() >= 12) break;
+    if (std::find(shown_points.begin(), shown_points.end(), points[f]) != shown_points.end())
+      continue;
+    shown_points.push_back(points[f]);
+    status = show("frontier: " + tried[f].name, tried[f].config_json);
+  }
+  if (!status.ok()) return EvalFail(status);
+  validation.resamples = options.resamples;
+  auto report = eval::ReplayOffline(log.value(), shown, validation);
+  if (!report.ok()) return EvalFail(report.status());
+  std::printf("tried %d configs in %d rounds; on the validation days (%s to %s):\n",
+              found.evaluated, found.rounds, FormatDate(validation.split_day).c_str(),
+              FormatDate(*split_day - 1).c_str());
+  for (const eval::ConfigResult& c : report.value().configs)
+    PrintResult(&c == &report.value().configs[1]   ? "tuned"
+                : &c == &report.value().configs[0] ? "current"
+                                                   : "frontier",
+                c);
+  std::printf("tuned config (a draft: apply it with PUT .../config or the console):\n%s\n",
+              found.best_json.c_str());
+
+  if (options.held_out_days > 0) {
+    auto full = store::ReadEventLog(conn.value(), tenant.value().tenant.id,
+                                    (*split_day + options.held_out_days) * kMicrosPerDay);
+    if (!full.ok()) return EvalFail(full.status());
+    eval::OfflineOptions held_out = validation;
+    held_out.split_day = *split_day;
+    const std::vector<eval::ReplayConfig> pair = {shown[0], shown[1]};
+    auto check = eval::ReplayOffline(full.value(), pair, held_out);
+    if (!check.ok()) return EvalFail(check.status());
+    std::printf("held out (%d days from %s; not used for the choice):\n", options.held_out_days,
+                options.split_date.c_str());
+    PrintResult("current", check.value().configs[0]);
+    PrintResult("tuned", check.value().configs[1]);
+  }
+
+  const std::string dir = options.out.empty() ? DefaultOutDir("tune", options.tenant) : options.out;
+  if (Status written = WriteDraft(dir, found.best_json); !written.ok()) return EvalFail(written);
+  service::EvalReport stored;
+  stored.kind = "offline";
+  stored.report_json = eval::OfflineReportJson(report.value());
+  stored.summary_json = StrFormat(
+      R"({"surface": %s, "k": %d, "users": %lld, "metric": "%s", "best": %s, "tuned": true})",
+      JsonString(report.value().surface).c_str(), report.value().k,
+      static_cast<long long>(report.value().users), eval::MetricName(*metric),
+      JsonString(shown[1].name).c_str());
+  return PublishReport(dir, tenant.value().tenant, std::move(stored),
+                       eval::OfflineReportDocument(report.value(), options.tenant));
+}
+
+}  // namespace recsys::cli

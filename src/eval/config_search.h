@@ -1,0 +1,44 @@
+// Coordinate ascent over config settings (issue 23, `eval tune`): from a start document, each
+// round tries every value of every axis in turn, the others held at the best so far, and keeps a
+// change only when it scores higher; it stops after a round that changed nothing or after
+// `max_rounds`. Deterministic for a deterministic scorer. Pure: documents are strings, and the
+// caller says how a value is set (`Setter`) and how documents score (`BatchScorer`, called once
+// per axis with every value's document, so that the caller can evaluate them together).
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace recsys::eval {
+
+struct SearchAxis {
+  std::string path;                 // a dotted setting, e.g. "ranking.repeat_slots"
+  std::vector<std::string> values;  // as the Setter takes them
+};
+
+// `json` with `path` set to `value`.
+using Setter = std::function<Result<std::string>(const std::string& json, const std::string& path,
+                                                 const std::string& value)>;
+// One score per document (higher is better), in order; an error stops the search.
+using BatchScorer = std::function<Result<std::vector<double>>(
+    const std::vector<std::string>& documents, const std::vector<std::string>& names)>;
+
+struct SearchResult {
+  std::string best_json;
+  std::string
+      best_name;  // "start", or the changes from it: "ranking.repeat_slots=5 weights.pop=0.01"
+  double best_score = 0;
+  double start_score = 0;
+  int rounds = 0;     // rounds run
+  int evaluated = 0;  // documents scored, the start included
+};
+
+// Errors: what the setter or the scorer returned.
+Result<SearchResult> CoordinateAscent(const std::string& start, std::span<const SearchAxis> axes,
+                                      int max_rounds, const Setter& set, const BatchScorer& score);
+
+}  // namespace recsys::eval
