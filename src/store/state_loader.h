@@ -16,6 +16,7 @@
 #include "service/serving_state.h"
 #include "store/connection_defaults.h"
 #include "store/pg.h"
+#include "store/read_endpoint.h"
 #include "store/shared_snapshots.h"
 #include "store/warm_start.h"
 
@@ -47,6 +48,11 @@ class StateLoader {
   // those it read from their rows for storing (store/shared_snapshots.h).
   void UseSharedSnapshots(std::unique_ptr<SharedSnapshots> shared) { shared_ = std::move(shared); }
 
+  // Every Load() then reads where `endpoint` says (ReadEndpoint::UrlForConsistentRead, chosen
+  // once per load so that one load reads one server); shared snapshots still store to their own
+  // URL. REQUIRES: called before the first Load().
+  void UseReadEndpoint(std::shared_ptr<ReadEndpoint> endpoint) { read_ = std::move(endpoint); }
+
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
   // change. Returns the new state.
@@ -60,6 +66,11 @@ class StateLoader {
   Result<std::string> ChangeMarker();
 
  private:
+  // Points every connection at `url`.
+  void Retarget(const std::string& url);
+  // Load() on the connections as they point now.
+  Result<std::shared_ptr<const service::ServingState>> LoadHere(
+      const service::ServingState* previous, const service::SignalReload& reload, TimestampUs now);
   // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`), the rows of
   // days up to `through_day`.
   Status LoadSignals(PgConnection& conn, ReconnectingConnection& side, service::TenantState& tenant,
@@ -98,6 +109,7 @@ class StateLoader {
   ReconnectingConnection conn_;            // tenants, config, rules, keys, availability
   std::unique_ptr<WarmStart> warm_start_;  // until the first Load() has used it
   std::unique_ptr<SharedSnapshots> shared_;
+  std::shared_ptr<ReadEndpoint> read_;  // null: every read on the URL given at construction
   std::vector<Lane> lanes_;
   bool closed_days_only_ = false;
   size_t max_items_ = 0;  // per snapshot; 0: no limit
