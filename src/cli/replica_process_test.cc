@@ -143,6 +143,29 @@ TEST_F(ReplicaTest, ReadsGoToTheStandbyWritesThroughThePoolerListenDirect) {
   EXPECT_GT(Metric(*b_, "recsys_db_consistent_reads_total{server=\"standby\"}"), 0);
 }
 
+// doctor reads the standby and reports how far it is behind, warning while replay is paused.
+TEST_F(ReplicaTest, DoctorReportsTheReplica) {
+  const std::string doctor = "DATABASE_URL='" + cluster_.PrimaryUrl() +
+                             "' RECSYS_DATABASE_READ_URL='" + cluster_.StandbyUrl() + "' " +
+                             RECSYS_BINARY + " doctor --tenant demo";
+  std::string out;
+  testing::RunShell(doctor, &out);
+  EXPECT_NE(out.find("ok    replica"), std::string::npos) << out;
+  EXPECT_NE(out.find("bytes of WAL behind the primary"), std::string::npos) << out;
+  cluster_.PauseReplay();
+  testing::RunShell(doctor, &out);
+  EXPECT_NE(out.find("warn  replica"), std::string::npos) << out;
+  EXPECT_NE(out.find("replay is paused"), std::string::npos) << out;
+  cluster_.ResumeReplay();
+  // Pointed at the primary itself, the read URL is no standby.
+  EXPECT_EQ(
+      testing::RunShell("DATABASE_URL='" + cluster_.PrimaryUrl() + "' RECSYS_DATABASE_READ_URL='" +
+                            cluster_.PrimaryUrl() + "' " + RECSYS_BINARY + " doctor --tenant demo",
+                        &out),
+      1);
+  EXPECT_NE(out.find("not a standby"), std::string::npos) << out;
+}
+
 TEST_F(ReplicaTest, PausedReplayServesNoStaleStateAndControlChangesGoLiveThroughThePrimary) {
   ASSERT_NE(Top(*b_), "item-0277");
   cluster_.PauseReplay();

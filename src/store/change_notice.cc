@@ -66,12 +66,16 @@ Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice) {
         {notice.tenant});
     if (!bumped.ok()) return bumped.status();
   }
-  // The position is the server's, read in the statement that sends the notice.
+  // The position is the server's, read in the statement that sends the notice; it goes last,
+  // in place of the closing brace.
+  std::string head = EncodeChangeNotice({notice.tenant, notice.scope, 0});
+  head.pop_back();
   return conn
       .Query(
-          "SELECT pg_notify('recsys_changes', ($1::jsonb || jsonb_build_object('lsn', "
-          "pg_current_wal_lsn()::text))::text)",
-          {EncodeChangeNotice({notice.tenant, notice.scope, 0})})
+          "SELECT pg_notify('recsys_changes', $1::text || ',\"lsn\":\"' || "
+          "pg_current_wal_lsn()::text || "
+          "'\"}')",
+          {head})
       .status();
 }
 
