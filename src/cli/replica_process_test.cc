@@ -171,6 +171,12 @@ TEST_F(ReplicaTest, PausedReplayServesNoStaleStateAndControlChangesGoLiveThrough
   cluster_.PauseReplay();
   ASSERT_EQ(Pin(*a_, "item-0277").status, 200);
   const auto saved = std::chrono::steady_clock::now();
+  // The console's read pages show the change at once: they read the primary while the standby
+  // has not replayed it.
+  HttpResult audit =
+      HttpCall(a_->port(), "GET", "/v1/admin/tenants/demo/audit?limit=1", kDemoAdmin);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_NE(audit.body.find("item-0277"), std::string::npos) << audit.body;
   ASSERT_TRUE(WaitFor([&] { return Top(*a_) == "item-0277" && Top(*b_) == "item-0277"; }, 5s));
   EXPECT_LT(std::chrono::steady_clock::now() - saved, 1s);
   // The standby still has the old rules; for the whole 30 s pause (periodic reloads every

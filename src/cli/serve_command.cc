@@ -484,6 +484,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   key_usage.Start();
   const Authenticators auth(config, state, key_usage);
   store::PgAdminRepository admin_repository(config.database_url, config.spill_dir);
+  admin_repository.UseReadEndpoint(reads);  // the console's read pages
   service::AdminService admin(
       admin_repository, state,
       [&refresher](const std::string& tenant, bool signals) {

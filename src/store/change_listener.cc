@@ -17,9 +17,8 @@ namespace {
 // The primary's WAL insert position; 0 when it cannot be read. Notifies that arrive while the
 // query runs stay queued for the next PQnotifies.
 WalPosition WalAfter(PgConnection& conn) {
-  auto rows = conn.Query("SELECT pg_current_wal_insert_lsn()::text");
-  if (!rows.ok()) return 0;
-  return InsertPositionAsRecordEnd(ParseWalPosition(rows.value().Get(0, 0)).value_or(0));
+  auto position = ReadWalInsertPosition(conn);
+  return position.ok() ? position.value() : 0;
 }
 
 }  // namespace

@@ -43,6 +43,14 @@ WalPosition InsertPositionAsRecordEnd(WalPosition insert) {
   return insert;
 }
 
+Result<WalPosition> ReadWalInsertPosition(PgConnection& conn) {
+  auto rows = conn.Query("SELECT pg_current_wal_insert_lsn()::text");
+  if (!rows.ok()) return rows.status();
+  auto position = ParseWalPosition(rows.value().Get(0, 0));
+  if (!position) return Status::Internal("unreadable WAL position");
+  return InsertPositionAsRecordEnd(*position);
+}
+
 std::string FormatWalPosition(WalPosition position) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%X/%X", static_cast<unsigned>(position >> 32),

@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+#include "store/pg.h"
+
 namespace recsys::store {
 
 using WalPosition = uint64_t;  // 0: none known
@@ -19,6 +22,9 @@ std::optional<WalPosition> ParseWalPosition(std::string_view text);
 // replayed everything reports the page boundary. Assumes the default 8 KiB pages and 16 MiB
 // segments.
 WalPosition InsertPositionAsRecordEnd(WalPosition insert);
+// The primary's pg_current_wal_insert_lsn() on `conn`, as InsertPositionAsRecordEnd gives it:
+// read after a commit, a position a standby has replayed that commit by. Errors: the query's.
+Result<WalPosition> ReadWalInsertPosition(PgConnection& conn);
 // The pg_lsn text of `position`.
 std::string FormatWalPosition(WalPosition position);
 
