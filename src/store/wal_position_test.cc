@@ -20,9 +20,9 @@ TEST(WalPositionTest, OrdersAsTheServerDoes) {
 }
 
 TEST(WalPositionTest, AnInsertPositionAfterAPageHeaderIsTheBoundaryAReplayReaches) {
-  EXPECT_EQ(InsertPositionAsRecordEnd(0x2000 + 24), 0x2000u);         // a page's short header
-  EXPECT_EQ(InsertPositionAsRecordEnd(0x3000000 + 40), 0x3000000u);   // a segment's long header
-  EXPECT_EQ(InsertPositionAsRecordEnd(0x2000 + 48), 0x2000u + 48);    // inside a page: as is
+  EXPECT_EQ(InsertPositionAsRecordEnd(0x2000 + 24), 0x2000u);        // a page's short header
+  EXPECT_EQ(InsertPositionAsRecordEnd(0x3000000 + 40), 0x3000000u);  // a segment's long header
+  EXPECT_EQ(InsertPositionAsRecordEnd(0x2000 + 48), 0x2000u + 48);   // inside a page: as is
 }
 
 TEST(WalPositionTest, RefusesMalformedText) {
