@@ -43,6 +43,14 @@ class ReplicaTest : public ::testing::Test {
     b_ = Start("b");
   }
 
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    for (const auto& [name, log] : log_paths_) {
+      testing::RunShell("rm -rf " + log + " " + log.substr(0, log.size() - 4) + "-spill");
+    }
+  }
+
   // An instance writing through the pooler, reading the standby, listening on the primary.
   std::unique_ptr<testing::ServeProcess> Start(const std::string& name) {
     const std::string dir = "/tmp/recsys-replica-" + std::to_string(getpid()) + "-" + name;
