@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "cli/command_env.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "core/parse_number.h"
@@ -14,6 +15,7 @@
 #include "store/doctor.h"
 #include "store/migrator.h"
 #include "store/pg.h"
+#include "store/replica_status.h"
 #include "store/state_loader.h"
 
 namespace recsys::cli {
@@ -34,12 +36,35 @@ class Report {
   }
 };
 
+// With RECSYS_DATABASE_READ_URL: the standby is one, and how far it is behind the primary.
+// Returns false when the check fails.
+bool CheckReplica(Report& report) {
+  auto standby_url = ProcessEnv()("RECSYS_DATABASE_READ_URL");
+  if (!standby_url || standby_url->empty()) return true;
+  auto primary = ConnectFromEnv();
+  auto standby = store::PgConnection::Connect(*standby_url);
+  if (!primary.ok() || !standby.ok()) {
+    report.Fail("replica", (primary.ok() ? standby : primary).status().message(),
+                "check DATABASE_URL and RECSYS_DATABASE_READ_URL");
+    return false;
+  }
+  auto status = store::ReadReplicaStatus(primary.value(), standby.value());
+  if (!status.ok()) {
+    report.Fail("replica", status.status().message(), "check the standby's server log");
+    return false;
+  }
+  // 16 MB: one WAL segment, a second or so of a busy primary's writes.
+  const store::ReplicaVerdict verdict = store::JudgeReplica(status.value(), int64_t{16} << 20);
+  Print({verdict.level, "replica", verdict.detail,
+         verdict.level == "ok" ? "" : "see docs/scaling.md, \"Read replicas\""});
+  return verdict.level != "fail";
+}
+
 int Diagnose(const std::string& T, const std::string& surface) {
   Report report;
-  auto url = ProcessEnv()("DATABASE_URL");
-  auto conn = url && !url->empty()
-                  ? store::PgConnection::Connect(*url)
-                  : Result<store::PgConnection>(Status::InvalidArgument("DATABASE_URL is not set"));
+  // Every check reads: on the standby when RECSYS_DATABASE_READ_URL names one.
+  const std::string url = ReadUrlFromEnv();
+  auto conn = ConnectForReadsFromEnv();
   if (!conn.ok()) {
     report.Fail("database", conn.status().message(),
                 "set DATABASE_URL to a reachable PostgreSQL (./run starts a local one)");
@@ -55,10 +80,11 @@ int Diagnose(const std::string& T, const std::string& surface) {
     return 1;
   }
   report.Ok("migrations", "current");
+  if (!CheckReplica(report)) return 1;
   service::SignalReload only;
   only.tenants = {T};
   only.only = true;
-  store::StateLoader loader(*url);
+  store::StateLoader loader(url);
   loader.UseSignalPins();  // the tenant as serve loads it
   auto state = loader.Load(nullptr, only, NowUs());
   const service::TenantState* tenant = state.ok() ? state.value()->Find(T) : nullptr;

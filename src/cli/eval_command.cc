@@ -159,7 +159,7 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   if (!tenant.ok()) return EvalFail(tenant.status());
   auto configs = OfflineConfigs(options, tenant.value().config_json);
   if (!configs.ok()) return EvalFail(configs.status());
-  auto conn = ConnectFromEnv();
+  auto conn = ConnectForReadsFromEnv();
   if (!conn.ok()) return EvalFail(conn.status());
   std::fprintf(stderr, "reading %s's events before %s + %d days...\n", options.tenant.c_str(),
                options.split_date.c_str(), options.test_days);
@@ -219,7 +219,7 @@ int RunEvalExperiment(const EvalExperimentOptions& options) {
   auto config = ParseTenantConfig(tenant.value().config_json);
   if (!config.ok())
     return EvalFail(Status::Internal("the current config: " + config.status().message()));
-  auto conn = ConnectFromEnv();
+  auto conn = ConnectForReadsFromEnv();
   if (!conn.ok()) return EvalFail(conn.status());
   auto data = store::ReadExperiment(conn.value(), tenant.value().tenant.id, options.experiment,
                                     window.value().from, window.value().to, config.value());

@@ -88,7 +88,7 @@ int RunEvalOffPolicy(const EvalOffPolicyOptions& options) {
     if (!config.ok()) return EvalFail(config.status());
     configs.push_back(std::move(config).value());
   }
-  auto conn = ConnectFromEnv();
+  auto conn = ConnectForReadsFromEnv();
   if (!conn.ok()) return EvalFail(conn.status());
   auto responses = store::ReadLoggedResponses(conn.value(), tenant.value().tenant.id, from, to);
   if (!responses.ok()) return EvalFail(responses.status());

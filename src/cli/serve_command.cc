@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -46,6 +47,7 @@
 #include "store/partition_maintainer.h"
 #include "store/partitions.h"
 #include "store/pg.h"
+#include "store/read_endpoint.h"
 #include "store/schema_probe.h"
 #include "store/signal_builder.h"
 #include "store/state_loader.h"
@@ -94,7 +96,21 @@ struct GaugeSources {
   const service::IngestService& ingest;
   const service::LiveRegistry& live;
   const obs::HeapTrimmer& heap_trimmer;
+  const store::ReadEndpoint& reads;
 };
+
+// Where reads go (store/read_endpoint.h): the standby's health and lag, reads sent to the primary.
+void AddReadGauges(const store::ReadEndpoint& reads, obs::Metrics::Gauges& gauges) {
+  if (!reads.has_standby()) return;
+  const store::ReadEndpoint::Stats r = reads.stats();
+  gauges.push_back({"recsys_db_standby_up", r.standby_up ? 1.0 : 0.0});
+  gauges.push_back({"recsys_db_replica_lag_bytes", static_cast<double>(r.lag_bytes)});
+  gauges.push_back({"recsys_db_read_fallbacks_total", static_cast<double>(r.fallbacks)});
+  gauges.push_back({"recsys_db_consistent_reads_total{server=\"standby\"}",
+                    static_cast<double>(r.standby_reads)});
+  gauges.push_back({"recsys_db_consistent_reads_total{server=\"primary\",reason=\"behind\"}",
+                    static_cast<double>(r.behind_reads)});
+}
 
 // The process's memory: resident, malloc's in use and free, and what the trimmer gave back.
 void AddMemoryGauges(const obs::HeapTrimmer& trimmer, obs::Metrics::Gauges& gauges) {
@@ -177,6 +193,7 @@ obs::Metrics::Gauges CollectGauges(const GaugeSources& sources) {
   gauges.push_back({"recsys_events_rejected_total", static_cast<double>(events.rejected)});
   gauges.push_back({"recsys_events_rate_limited_total", static_cast<double>(events.rate_limited)});
   AddMemoryGauges(sources.heap_trimmer, gauges);
+  AddReadGauges(sources.reads, gauges);
   return gauges;
 }
 
@@ -246,7 +263,7 @@ void SaveForWarmStart(const std::string& dir, const service::ServingState& state
 // exposure partitions ahead exist; without RECSYS_USER_KEY_SECRET, the database's secret is read
 // into `config`. Returns 0, or the exit code to stop with.
 int PrepareDatabase(ServeConfig& config) {
-  auto conn = store::PgConnection::Connect(config.database_url);
+  auto conn = store::PgConnection::Connect(config.database_direct_url);
   if (!conn.ok()) return Refuse("cannot start", conn.status(), 1);
   Status schema = store::Migrator(conn.value(), store::EmbeddedMigrations()).CheckServable();
   if (!schema.ok()) return Refuse("refusing to start", schema, 2);
@@ -296,9 +313,12 @@ void StartSignalSchedule(const ServeConfig& config, store::SignalBuilder& builde
 }
 
 // A change announced by any instance: a NOTIFY payload (store/change_notice.h); one that cannot
-// be read, or a reconnect, reloads everything.
-void OnChangeNotice(service::StateRefresher& refresher, const std::string& payload) {
+// be read, or a reconnect, reloads everything. Reads that reload it must see the primary's
+// position after it (store/read_endpoint.h).
+void OnChangeNotice(service::StateRefresher& refresher, store::ReadEndpoint& reads,
+                    const std::string& payload, store::WalPosition primary_after) {
   const auto notice = store::ParseChangeNotice(payload);
+  reads.Require(std::max(primary_after, notice ? notice->lsn : 0));
   if (!notice || notice->scope == store::ChangeScope::kAll) {
     refresher.RequestReload(/*signals=*/true);
   } else if (notice->scope == store::ChangeScope::kControl) {
@@ -406,13 +426,28 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   StartHeapTrims(config, heap_trimmer, heap_trims);
   store::PartitionMaintainer partitions(config.database_url, config.partitions_ahead);
   partitions.Start();
-  store::SignalBuilder signal_builder(config.database_url);
+  store::SignalBuilder signal_builder(
+      config.database_url,
+      config.database_direct_url == config.database_url ? "" : config.database_direct_url);
   BuildOutcomes builds;
   PeriodicThread signal_schedule;
   StartSignalSchedule(config, signal_builder, builds, signal_schedule);
 
+  // Reads go to the standby when there is one (store/read_endpoint.h), probed every second.
+  auto reads = std::make_shared<store::ReadEndpoint>(
+      store::ReadEndpointOptions{config.database_url, config.database_read_url,
+                                 std::chrono::milliseconds(config.database_read_wait_ms)});
+  reads->Probe();
+  PeriodicThread read_probes;
+  if (reads->has_standby()) {
+    read_probes.Start(std::chrono::seconds(1), [&reads = *reads](bool) {
+      reads.Probe();
+      return std::chrono::milliseconds(1000);
+    });
+  }
   service::StateHolder state;
-  auto loader = std::make_shared<store::StateLoader>(config.database_url);
+  auto loader = std::make_shared<store::StateLoader>(reads->UrlForRead());
+  loader->UseReadEndpoint(reads);
   if (config.live_signals_enabled) loader->UseLiveLayers();
   loader->UseSignalPins();
   loader->LimitItems(static_cast<size_t>(config.signal_max_items));
@@ -433,9 +468,11 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
       [loader] { return loader->ChangeMarker(); },
       std::chrono::milliseconds(config.refresh_interval_ms));
   (void)refresher.Start();  // a failure is logged; readiness stays false until a load succeeds
-  store::ChangeListener listener(config.database_url, [&refresher](const std::string& payload) {
-    OnChangeNotice(refresher, payload);
-  });
+  store::ChangeListener listener(
+      config.database_direct_url,
+      [&refresher, &reads = *reads](const std::string& payload, store::WalPosition after) {
+        OnChangeNotice(refresher, reads, payload, after);
+      });
   listener.Start();
 
   std::unique_ptr<store::ExposureWriter> exposures = StartExposureWriter(config);
@@ -447,6 +484,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   store::HistoryTailer history_tailer(config.database_url, history, state,
                                       std::chrono::milliseconds(config.history_poll_ms),
                                       MaxHistoryDays(*state.Get()), live_layers);
+  history_tailer.UseReadEndpoint(reads);
   history_tailer.Start();
   service::RecommendService recommend(
       state, exposures.get(),
@@ -456,6 +494,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
   key_usage.Start();
   const Authenticators auth(config, state, key_usage);
   store::PgAdminRepository admin_repository(config.database_url, config.spill_dir);
+  admin_repository.UseReadEndpoint(reads);  // the console's read pages
   service::AdminService admin(
       admin_repository, state,
       [&refresher](const std::string& tenant, bool signals) {
@@ -478,7 +517,7 @@ int Serve(const ServeConfig& config, const sigset_t& handled_signals) {
 
   http::Router router;
   const GaugeSources gauges{state,          refresher, builds, exposures.get(), readiness, history,
-                            history_tailer, ingest,    live,   heap_trimmer};
+                            history_tailer, ingest,    live,   heap_trimmer,    *reads};
   http::AddOpsRoutes(
       router, [&readiness] { return readiness.Current(); },
       [&gauges] { return CollectGauges(gauges); });

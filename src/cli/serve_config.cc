@@ -101,6 +101,7 @@ constexpr IntField kIntFields[] = {
     {"RECSYS_EXPOSURE_FLUSH_MS", &ServeConfig::exposure_flush_ms, 1, 10000},
     {"RECSYS_SIGNAL_BUILD_INTERVAL_MS", &ServeConfig::signal_build_interval_ms, 100, 86400000},
     {"RECSYS_HISTORY_POLL_MS", &ServeConfig::history_poll_ms, 10, 500},
+    {"RECSYS_DATABASE_READ_WAIT_MS", &ServeConfig::database_read_wait_ms, 0, 10000},
     {"RECSYS_HISTORY_MAX_MB", &ServeConfig::history_max_mb, 1, 1 << 20},
     {"RECSYS_EVENTS_RATE", &ServeConfig::events_rate, 0, 10000000},
     {"RECSYS_EVENTS_BURST", &ServeConfig::events_burst, 1000, 1000000000},
@@ -171,19 +172,34 @@ Status ReadFields(const EnvLookup& env, ServeConfig& config) {
   return Status::Ok();
 }
 
-Status ReadDatabaseUrl(const EnvLookup& env, ServeConfig& config) {
+bool LooksLikeLibpqUrl(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+         url.find('=') != std::string::npos;
+}
+
+// DATABASE_URL (required), and the optional read and direct URLs.
+Status ReadDatabaseUrls(const EnvLookup& env, ServeConfig& config) {
   auto url = env("DATABASE_URL");
   if (!url || url->empty()) {
     return Status::InvalidArgument(
         "DATABASE_URL is not set (want a libpq URL, e.g. "
         "postgresql://user@127.0.0.1:5432/recsys)");
   }
-  if (url->rfind("postgresql://", 0) != 0 && url->rfind("postgres://", 0) != 0 &&
-      url->find('=') == std::string::npos) {
+  if (!LooksLikeLibpqUrl(*url)) {
     return Status::InvalidArgument(
         "DATABASE_URL is invalid: want postgresql://... or a key=value connection string");
   }
   config.database_url = *url;
+  for (auto [name, slot] : {std::pair{"RECSYS_DATABASE_READ_URL", &config.database_read_url},
+                            std::pair{"RECSYS_DATABASE_DIRECT_URL", &config.database_direct_url}}) {
+    auto other = env(name);
+    if (!other || other->empty()) continue;
+    if (!LooksLikeLibpqUrl(*other)) {
+      return Bad(name, *other, "want postgresql://... or a key=value connection string");
+    }
+    *slot = *other;
+  }
+  if (config.database_direct_url.empty()) config.database_direct_url = config.database_url;
   return Status::Ok();
 }
 
@@ -259,7 +275,7 @@ Status ReadChoices(const EnvLookup& env, ServeConfig& config) {
 Result<ServeConfig> LoadServeConfig(const EnvLookup& env, int cores) {
   ServeConfig config;
   config.http_threads = cores > 0 ? cores : 1;
-  RETURN_IF_ERROR(ReadDatabaseUrl(env, config));
+  RETURN_IF_ERROR(ReadDatabaseUrls(env, config));
   RETURN_IF_ERROR(ReadFields(env, config));
   RETURN_IF_ERROR(ReadChoices(env, config));
   RETURN_IF_ERROR(ReadCorsOrigins(env, config));

@@ -21,7 +21,14 @@ namespace recsys::cli {
 inline constexpr const char* kDefaultSpillDir = ".recsys-spill";
 
 struct ServeConfig {
-  std::string database_url;                  // DATABASE_URL (required)
+  std::string database_url;  // DATABASE_URL (required): writes; may be a pooler
+  // RECSYS_DATABASE_READ_URL: a hot standby for snapshot loads, history and shared-snapshot reads
+  // (store/read_endpoint.h); empty: every read on DATABASE_URL
+  std::string database_read_url;
+  // RECSYS_DATABASE_DIRECT_URL: the primary without a pooler, for LISTEN and session advisory
+  // locks (transaction pooling cannot keep them); empty: DATABASE_URL
+  std::string database_direct_url;
+  int database_read_wait_ms = 500;  // RECSYS_DATABASE_READ_WAIT_MS: wait for the standby's replay
   std::string http_host = "127.0.0.1";       // RECSYS_HTTP_ADDR host part
   uint16_t http_port = 8000;                 // RECSYS_HTTP_ADDR port part
   int http_threads = 2;                      // RECSYS_HTTP_THREADS, default: number of cores

@@ -30,6 +30,21 @@ TEST(ServeConfigTest, DefaultsNeedOnlyTheDatabaseUrl) {
   EXPECT_EQ(config.value().access_log_one_in, 1);  // every request
 }
 
+TEST(ServeConfigTest, OneUrlServesEverythingUnlessReadAndDirectUrlsAreGiven) {
+  auto one = LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one.value().database_read_url, "");  // no standby
+  EXPECT_EQ(one.value().database_direct_url, kUrl);
+  auto three = LoadServeConfig(FakeEnv({{"DATABASE_URL", "postgresql://x@pooler:6432/recsys"},
+                                        {"RECSYS_DATABASE_READ_URL", "host=standby dbname=recsys"},
+                                        {"RECSYS_DATABASE_DIRECT_URL", kUrl}}),
+                               1);
+  ASSERT_TRUE(three.ok()) << three.status().ToString();
+  EXPECT_EQ(three.value().database_url, "postgresql://x@pooler:6432/recsys");
+  EXPECT_EQ(three.value().database_read_url, "host=standby dbname=recsys");
+  EXPECT_EQ(three.value().database_direct_url, kUrl);
+}
+
 TEST(ServeConfigTest, CommandsReadingOnlyTheSpillDirGetServesDefault) {
   EXPECT_EQ(SpillDirOf(FakeEnv({})),
             LoadServeConfig(FakeEnv({{"DATABASE_URL", kUrl}}), 1).value().spill_dir);
@@ -54,6 +69,9 @@ TEST(ServeConfigTest, EachBadValueNamesItsVariable) {
       {"RECSYS_PARTITIONS_AHEAD", "-1"},
       {"RECSYS_READINESS_INTERVAL_MS", "1"},
       {"DATABASE_URL", "mysql://x"},
+      {"RECSYS_DATABASE_READ_URL", "standby:5432"},
+      {"RECSYS_DATABASE_DIRECT_URL", "mysql://x"},
+      {"RECSYS_DATABASE_READ_WAIT_MS", "60000"},
       {"RECSYS_USER_KEY_SECRET", "short"},
       {"RECSYS_REFRESH_INTERVAL_MS", "10"},
       {"RECSYS_API_KEY_SECRET", "short"},

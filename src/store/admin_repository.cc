@@ -52,7 +52,31 @@ Result<T> PgAdminRepository::InTransaction(Body&& body) {
     conn_.Reset();
     if (result.ok()) return end;
   }
+  if (result.ok()) RaiseReadFloor(c);
   return result;
+}
+
+void PgAdminRepository::RaiseReadFloor(PgConnection& conn) {
+  if (!reads_) return;
+  auto position = ReadWalInsertPosition(conn);
+  if (position.ok()) reads_->Require(position.value());
+}
+
+template <typename Call>
+auto PgAdminRepository::WithReadConnection(Call&& call)
+    -> decltype(call(std::declval<PgConnection&>())) {
+  if (!reads_) return WithConnection(std::forward<Call>(call));
+  std::lock_guard<std::mutex> lock(read_mu_);
+  std::string url = reads_->UrlForConsistentRead();
+  for (int attempt = 0;; ++attempt) {
+    read_conn_.SetUrl(url);
+    auto conn = read_conn_.Get();
+    auto result = conn.ok() ? call(*conn.value()) : decltype(call(*conn.value()))(conn.status());
+    if (result.ok()) return result;
+    if (conn.ok() && !conn.value()->IsHealthy()) read_conn_.Reset();
+    if (attempt > 0 || !reads_->ReportUnreachable(url, result.status())) return result;
+    url = reads_->primary_url();
+  }
 }
 
 // Runs `call` on the repository's connection, under its lock; a failed call drops the connection.
@@ -229,38 +253,34 @@ Result<std::optional<DocVersion>> PgAdminRepository::Version(const TenantRef& te
 
 Result<std::vector<DocVersion>> PgAdminRepository::Versions(const TenantRef& tenant, DocKind kind,
                                                             int limit, int offset) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  const Tables t = TablesFor(kind);
-  auto r = conn.value()->Query(
-      std::string("SELECT v.etag, ") + UtcTimestampSql("v.created_at") +
-          ", v.created_by_sub, coalesce(v.comment, ''), v.id IS NOT DISTINCT FROM c." + t.pointer +
-          " FROM " + t.versions + " v LEFT JOIN " + t.current +
-          " c ON c.tenant_id = v.tenant_id WHERE v.tenant_id = $1 "
-          "ORDER BY v.created_at DESC, v.id DESC LIMIT $2::int OFFSET $3::int",
-      {tenant.id, std::to_string(limit), std::to_string(offset)});
-  if (!r.ok()) return r.status();
-  std::vector<DocVersion> versions;
-  for (int i = 0; i < r.value().rows(); ++i) {
-    const PgResult& x = r.value();
-    versions.push_back(
-        {Field(x, i, 0), "", Field(x, i, 1), Field(x, i, 2), Field(x, i, 3), x.Get(i, 4) == "t"});
-  }
-  return versions;
+  return WithReadConnection([&](PgConnection& conn) -> Result<std::vector<DocVersion>> {
+    const Tables t = TablesFor(kind);
+    auto r =
+        conn.Query(std::string("SELECT v.etag, ") + UtcTimestampSql("v.created_at") +
+                       ", v.created_by_sub, coalesce(v.comment, ''), v.id IS NOT DISTINCT FROM c." +
+                       t.pointer + " FROM " + t.versions + " v LEFT JOIN " + t.current +
+                       " c ON c.tenant_id = v.tenant_id WHERE v.tenant_id = $1 "
+                       "ORDER BY v.created_at DESC, v.id DESC LIMIT $2::int OFFSET $3::int",
+                   {tenant.id, std::to_string(limit), std::to_string(offset)});
+    if (!r.ok()) return r.status();
+    std::vector<DocVersion> versions;
+    for (int i = 0; i < r.value().rows(); ++i) {
+      const PgResult& x = r.value();
+      versions.push_back(
+          {Field(x, i, 0), "", Field(x, i, 1), Field(x, i, 2), Field(x, i, 3), x.Get(i, 4) == "t"});
+    }
+    return versions;
+  });
 }
 
 Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
                                                  const service::AuditQuery& query) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  // Keyset pagination on (occurred_at, id), newest first; PostgreSQL writes the JSON.
-  auto r =
-      conn.value()->Query(std::string(R"sql(
+  return WithReadConnection([&](PgConnection& conn) -> Result<std::string> {
+    // Keyset pagination on (occurred_at, id), newest first; PostgreSQL writes the JSON.
+    auto r = conn.Query(std::string(R"sql(
       WITH page AS (
         SELECT id, occurred_at, )sql") +
-                              UtcTimestampSql("occurred_at") + R"sql( AS at, actor_sub,
+                            UtcTimestampSql("occurred_at") + R"sql( AS at, actor_sub,
                actor_type, action, entity_type, entity_id, request_id, host(ip) AS ip, user_agent,
                before_state, after_state, extra
           FROM audit_log
@@ -284,13 +304,14 @@ Result<std::string> PgAdminRepository::AuditPage(const TenantRef& tenant,
              (SELECT jsonb_build_object('next_before', at, 'next_before_id', id)
                 FROM page ORDER BY occurred_at, id LIMIT 1)
            ELSE '{}'::jsonb END)sql",
-                          {tenant.id, query.before,
-                           query.before_id ? PgParam(std::to_string(*query.before_id)) : PgParam(),
-                           std::to_string(query.limit), tenant.external_id,
-                           query.action ? PgParam(*query.action) : PgParam(),
-                           query.actor ? PgParam(*query.actor) : PgParam()});
-  if (!r.ok()) return r.status();
-  return Field(r.value(), 0, 0);
+                        {tenant.id, query.before,
+                         query.before_id ? PgParam(std::to_string(*query.before_id)) : PgParam(),
+                         std::to_string(query.limit), tenant.external_id,
+                         query.action ? PgParam(*query.action) : PgParam(),
+                         query.actor ? PgParam(*query.actor) : PgParam()});
+    if (!r.ok()) return r.status();
+    return Field(r.value(), 0, 0);
+  });
 }
 
 Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
@@ -325,7 +346,7 @@ Result<int64_t> PgAdminRepository::RecordInvalidation(const TenantRef& tenant,
 
 Result<std::vector<service::DoctorCheck>> PgAdminRepository::Diagnose(
     const service::TenantState& tenant, const std::string& surface) {
-  return WithConnection([&](PgConnection& c) -> Result<std::vector<service::DoctorCheck>> {
+  return WithReadConnection([&](PgConnection& c) -> Result<std::vector<service::DoctorCheck>> {
     Diagnosis diagnosis;
     DiagnoseTenant(c, tenant, surface, spill_dir_, diagnosis);
     if (!c.IsHealthy()) return Status::Unavailable("the database connection was lost");
@@ -335,18 +356,13 @@ Result<std::vector<service::DoctorCheck>> PgAdminRepository::Diagnose(
 
 Result<std::vector<service::EvalReport>> PgAdminRepository::Reports(const TenantRef& tenant,
                                                                     int limit, int offset) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  return ListReports(*conn.value(), tenant.id, limit, offset);
+  return WithReadConnection(
+      [&](PgConnection& conn) { return ListReports(conn, tenant.id, limit, offset); });
 }
 
 Result<std::optional<service::EvalReport>> PgAdminRepository::Report(const TenantRef& tenant,
                                                                      const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  return FindReport(*conn.value(), tenant.id, id);
+  return WithReadConnection([&](PgConnection& conn) { return FindReport(conn, tenant.id, id); });
 }
 
 Result<std::vector<service::ApiKeyInfo>> PgAdminRepository::Keys(const TenantRef& tenant) {
@@ -356,17 +372,25 @@ Result<std::vector<service::ApiKeyInfo>> PgAdminRepository::Keys(const TenantRef
 Result<service::ApiKeyInfo> PgAdminRepository::CreateKey(const TenantRef& tenant,
                                                          const service::NewApiKey& key,
                                                          const Actor& actor) {
-  return WithConnection([&](PgConnection& c) { return CreateApiKey(c, tenant, key, actor); });
+  return WithConnection([&](PgConnection& c) {
+    auto created = CreateApiKey(c, tenant, key, actor);
+    if (created.ok()) RaiseReadFloor(c);
+    return created;
+  });
 }
 
 Result<service::ApiKeyInfo> PgAdminRepository::RevokeKey(const TenantRef& tenant,
                                                          const std::string& key_id,
                                                          const Actor& actor) {
-  return WithConnection([&](PgConnection& c) { return RevokeApiKey(c, tenant, key_id, actor); });
+  return WithConnection([&](PgConnection& c) {
+    auto revoked = RevokeApiKey(c, tenant, key_id, actor);
+    if (revoked.ok()) RaiseReadFloor(c);
+    return revoked;
+  });
 }
 
 Result<service::Activity> PgAdminRepository::RecentActivity(const TenantRef& tenant, int minutes) {
-  return WithConnection([&](PgConnection& c) -> Result<service::Activity> {
+  return WithReadConnection([&](PgConnection& c) -> Result<service::Activity> {
     auto r = c.Query(
         "SELECT (SELECT count(*) FROM interaction_events WHERE tenant_id = $1 AND occurred_at > "
         "now() - make_interval(mins => $2::int)), (SELECT count(*) FROM exposure_events WHERE "

@@ -1,10 +1,14 @@
 // service::AdminRepository on PostgreSQL.
 //
 // Admin traffic is rare, so one connection guarded by a mutex serves every caller (thread-safe;
-// calls are serialized). A lost connection is reopened on the next call. Statements time out
+// calls are serialized). A lost connection is reopened on the next call. With a read endpoint,
+// the console's read pages (versions, audit, reports, activity, doctor) run on a second
+// connection where store/read_endpoint.h says, and each write raises its floor to the write's
+// WAL position, so that a page read right after a change shows it. Statements time out
 // after 5 s (2 s waiting for a lock): a stuck database answers 503 instead of hanging a thread.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,6 +16,7 @@
 #include "service/admin_repository.h"
 #include "store/connection_defaults.h"
 #include "store/pg.h"
+#include "store/read_endpoint.h"
 
 namespace recsys::store {
 
@@ -22,7 +27,11 @@ class PgAdminRepository : public service::AdminRepository {
   PgAdminRepository(std::string database_url, std::string spill_dir)
       : conn_(std::move(database_url), kAdminSession.connect_timeout_s,
               kAdminSession.server_options),
+        read_conn_(conn_.url(), kAdminSession.connect_timeout_s, kAdminSession.server_options),
         spill_dir_(std::move(spill_dir)) {}
+
+  // REQUIRES: called before any other call.
+  void UseReadEndpoint(std::shared_ptr<ReadEndpoint> reads) { reads_ = std::move(reads); }
 
   Result<std::optional<service::TenantRef>> FindTenant(const std::string& external_id) override;
   Result<std::optional<service::DocVersion>> Current(const service::TenantRef& tenant,
@@ -72,6 +81,12 @@ class PgAdminRepository : public service::AdminRepository {
   Result<T> InTransaction(Body&& body);
   template <typename Call>
   auto WithConnection(Call&& call) -> decltype(call(std::declval<PgConnection&>()));
+  // Runs a read page's `call` where the read endpoint says (else as WithConnection); a standby
+  // that cannot be reached is reported and the call retried once on the primary.
+  template <typename Call>
+  auto WithReadConnection(Call&& call) -> decltype(call(std::declval<PgConnection&>()));
+  // After a committed write on `conn`: later read pages must see it.
+  void RaiseReadFloor(PgConnection& conn);
   // Points `kind`'s current pointer at version `version_id`, audits and notifies.
   Status MakeCurrent(PgConnection& conn, const service::TenantRef& tenant, service::DocKind kind,
                      const std::string& version_id, const std::string& action,
@@ -81,6 +96,9 @@ class PgAdminRepository : public service::AdminRepository {
 
   std::mutex mu_;
   ReconnectingConnection conn_;
+  std::mutex read_mu_;  // guards read_conn_
+  ReconnectingConnection read_conn_;
+  std::shared_ptr<ReadEndpoint> reads_;
   std::string spill_dir_;
 };
 

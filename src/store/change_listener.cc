@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include "obs/log.h"
 #include "store/change_notice.h"
@@ -11,6 +12,16 @@
 #include "store/pg.h"
 
 namespace recsys::store {
+namespace {
+
+// The primary's WAL insert position; 0 when it cannot be read. Notifies that arrive while the
+// query runs stay queued for the next PQnotifies.
+WalPosition WalAfter(PgConnection& conn) {
+  auto position = ReadWalInsertPosition(conn);
+  return position.ok() ? position.value() : 0;
+}
+
+}  // namespace
 
 ChangeListener::ChangeListener(std::string database_url, Callback callback)
     : url_(std::move(database_url)), callback_(std::move(callback)) {}
@@ -36,7 +47,7 @@ void ChangeListener::Loop() {
     backoff.Reset();
     if (ever_connected) {
       obs::Log(obs::Level::kInfo, "change listener reconnected; reloading everything");
-      callback_(EncodeChangeNotice({"", ChangeScope::kAll}));
+      callback_(EncodeChangeNotice({"", ChangeScope::kAll}), WalAfter(conn.value()));
     }
     ever_connected = true;
     PGconn* raw = conn.value().raw();
@@ -48,10 +59,14 @@ void ChangeListener::Loop() {
       timeval timeout{0, 200000};  // wake up to notice Stop()
       if (select(socket + 1, &fds, nullptr, nullptr, &timeout) < 0) break;
       if (PQconsumeInput(raw) == 0) break;  // connection lost
+      std::vector<std::string> payloads;
       while (PGnotify* notify = PQnotifies(raw)) {
-        callback_(notify->extra);
+        payloads.emplace_back(notify->extra);
         PQfreemem(notify);
       }
+      if (payloads.empty()) continue;
+      const WalPosition after = WalAfter(conn.value());
+      for (const std::string& payload : payloads) callback_(payload, after);
       if (PQstatus(raw) != CONNECTION_OK) break;
     }
     if (!stopping_) {

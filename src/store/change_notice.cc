@@ -19,6 +19,10 @@ std::string EncodeChangeNotice(const ChangeNotice& notice) {
   w.String(notice.tenant.data(), static_cast<rapidjson::SizeType>(notice.tenant.size()));
   w.Key("scope");
   w.String(kScopeNames[static_cast<int>(notice.scope)]);
+  if (notice.lsn != 0) {
+    w.Key("lsn");
+    w.String(FormatWalPosition(notice.lsn).c_str());
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -44,6 +48,11 @@ std::optional<ChangeNotice> ParseChangeNotice(std::string_view payload) {
     notice.tenant.assign(tenant->value.GetString(), tenant->value.GetStringLength());
   }
   if (notice.scope != ChangeScope::kAll && notice.tenant.empty()) return std::nullopt;
+  auto lsn = doc.FindMember("lsn");
+  if (lsn != doc.MemberEnd() && lsn->value.IsString()) {
+    notice.lsn =
+        ParseWalPosition({lsn->value.GetString(), lsn->value.GetStringLength()}).value_or(0);
+  }
   return notice;
 }
 
@@ -57,7 +66,16 @@ Status SendChangeNotice(PgConnection& conn, const ChangeNotice& notice) {
         {notice.tenant});
     if (!bumped.ok()) return bumped.status();
   }
-  return conn.Query("SELECT pg_notify('recsys_changes', $1)", {EncodeChangeNotice(notice)})
+  // The position is the server's, read in the statement that sends the notice; it goes last,
+  // in place of the closing brace.
+  std::string head = EncodeChangeNotice({notice.tenant, notice.scope, 0});
+  head.pop_back();
+  return conn
+      .Query(
+          "SELECT pg_notify('recsys_changes', $1::text || ',\"lsn\":\"' || "
+          "pg_current_wal_lsn()::text || "
+          "'\"}')",
+          {head})
       .status();
 }
 

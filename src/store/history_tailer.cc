@@ -1,5 +1,6 @@
 #include "store/history_tailer.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/event.h"
@@ -12,7 +13,7 @@
 namespace recsys::store {
 namespace {
 
-constexpr auto kMissingFor = std::chrono::seconds(10);
+constexpr TimestampUs kMissingForUs = 10'000'000;
 constexpr size_t kMaxMissing = 100000;
 constexpr int kPollRows = 100000;
 
@@ -151,9 +152,12 @@ void HistoryTailer::Loop() {
   bool failing = false;
   while (!stopping_) {
     const auto started = std::chrono::steady_clock::now();
+    if (read_) conn.SetUrl(read_->UrlForRead());
     auto c = conn.Get();
     Status status = c.ok() ? Step(*c.value()) : c.status();
     if (!status.ok()) {
+      // A standby that went away: the next step reads the primary.
+      if (read_) (void)read_->ReportUnreachable(conn.url(), status);
       if (!failing) {
         obs::Log(obs::Level::kWarn, "history tail failed; retrying").Str("error", status.message());
       }
@@ -239,9 +243,24 @@ Status HistoryTailer::Warm(PgConnection& conn) {
   return Status::Ok();
 }
 
+Status HistoryTailer::ReadSourceTime(PgConnection& conn) {
+  // A standby that has replayed no transaction since it started has no such time (NULL): the
+  // clock then stands still.
+  auto rows = conn.Query(
+      "SELECT (extract(epoch FROM CASE WHEN pg_is_in_recovery() "
+      "THEN pg_last_xact_replay_timestamp() ELSE now() END) * 1000000)::bigint");
+  if (!rows.ok()) return rows.status();
+  if (!rows.value().IsNull(0, 0)) {
+    source_now_ = std::max(source_now_, ToInt(rows.value().Get(0, 0)));
+  }
+  return Status::Ok();
+}
+
 Status HistoryTailer::Poll(PgConnection& conn) {
-  const auto now = std::chrono::steady_clock::now();
-  std::erase_if(missing_, [now](const auto& m) { return now - m.second > kMissingFor; });
+  // The time is read before the rows: an id still missing from rows read after the source's time
+  // passed 10 s beyond its first miss did not commit within those 10 s.
+  RETURN_IF_ERROR(ReadSourceTime(conn));
+  const TimestampUs now = source_now_;
   std::string sql = "COPY ((" + std::string(kColumns) + "WHERE id > " + std::to_string(high_id_) +
                     " ORDER BY id LIMIT " + std::to_string(kPollRows) + ")";
   if (!missing_.empty()) {
@@ -275,6 +294,7 @@ Status HistoryTailer::Poll(PgConnection& conn) {
   FlushLive(params);
   high_id_ = high;
   applied_ += applied;
+  std::erase_if(missing_, [now](const auto& m) { return now - m.second > kMissingForUs; });
   return Status::Ok();
 }
 

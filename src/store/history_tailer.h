@@ -5,8 +5,13 @@
 //
 // Ids come from one sequence but commit out of order, so a poll can see id 12 before id 11
 // commits. The tailer remembers the ids it skipped over and asks for them again on later polls,
-// for up to 10 s (after which they are taken as rolled back: a failed batch leaves such holes).
-// Events still in flight while the warm-up reads are the one known gap (milliseconds at start).
+// until the server read has moved 10 s past (after which they are taken as rolled back: a failed
+// batch leaves such holes). Those 10 s are the source's time, not this process's: the primary's
+// now(), or on a standby the commit time of the last transaction it replayed; so a standby behind
+// the primary, or one whose replay is paused, or a switch between standby and primary (reads
+// follow a store/read_endpoint.h), neither skips an id (it waits until the source moved on) nor
+// doubles one (ids up to high_id_ are read again only while missing). Events still in flight
+// while the warm-up reads are the one known gap (milliseconds at start).
 //
 // With a LiveRegistry, the same rows also feed the live signal layers (service/live_registry.h):
 // once the first state with signals is published, the rows of yesterday and today seen so far
@@ -33,6 +38,7 @@
 #include "service/serving_state.h"
 #include "store/copy_stream.h"
 #include "store/pg.h"
+#include "store/read_endpoint.h"
 
 namespace recsys::store {
 
@@ -45,6 +51,10 @@ class HistoryTailer {
   ~HistoryTailer();
   HistoryTailer(const HistoryTailer&) = delete;
   HistoryTailer& operator=(const HistoryTailer&) = delete;
+
+  // The tail then reads where `endpoint` says (ReadEndpoint::UrlForRead, looked up before each
+  // step). REQUIRES: called before Start().
+  void UseReadEndpoint(std::shared_ptr<ReadEndpoint> endpoint) { read_ = std::move(endpoint); }
 
   void Start();
   bool warmed() const { return warmed_.load(); }
@@ -71,6 +81,8 @@ class HistoryTailer {
   void Loop();
   Status Warm(PgConnection& conn);
   Status Poll(PgConnection& conn);
+  // Moves source_now_ to the source's time (never back).
+  Status ReadSourceTime(PgConnection& conn);
 
   std::string url_;
   service::HistoryIndex& index_;
@@ -80,7 +92,9 @@ class HistoryTailer {
   service::LiveRegistry* live_;
   std::unique_ptr<service::LiveFeed> feed_;  // when live_
   int64_t high_id_ = 0;                      // every id up to here was seen, or is in missing_
-  std::map<int64_t, std::chrono::steady_clock::time_point> missing_;  // id -> first missed
+  std::map<int64_t, TimestampUs> missing_;   // id -> source time when first missed
+  TimestampUs source_now_ = 0;               // the source's time at the last poll
+  std::shared_ptr<ReadEndpoint> read_;
   std::atomic<bool> warmed_{false};
   bool live_warmed_ = false;
   uint64_t logged_refused_ = 0;

@@ -92,6 +92,14 @@ class ReconnectingConnection {
   Result<PgConnection*> Get();
   // Drops the connection (after an error that may have left it unusable).
   void Reset() { conn_.reset(); }
+  // Points later connections at `url`; drops the open one when it is elsewhere (a read moving
+  // between a standby and the primary, store/read_endpoint.h).
+  void SetUrl(const std::string& url) {
+    if (url == url_) return;
+    url_ = url;
+    conn_.reset();
+  }
+  const std::string& url() const { return url_; }
 
  private:
   std::string url_;

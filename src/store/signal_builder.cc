@@ -160,10 +160,14 @@ Result<SignalBuildReport> SignalBuilder::Run(const SignalBuildOptions& options,
   auto conn_or = conn_.Get();
   if (!conn_or.ok()) return conn_or.status();
   PgConnection& conn = *conn_or.value();
+  ReconnectingConnection& lock_holder = lock_conn_ ? *lock_conn_ : conn_;
+  auto lock_conn = lock_holder.Get();
+  if (!lock_conn.ok()) return lock_conn.status();
+  PgConnection& lock = *lock_conn.value();
   auto locked =
-      conn.Query("SELECT pg_try_advisory_lock($1::bigint)", {std::to_string(kBuilderLockKey)});
+      lock.Query("SELECT pg_try_advisory_lock($1::bigint)", {std::to_string(kBuilderLockKey)});
   if (!locked.ok()) {
-    conn_.Reset();
+    lock_holder.Reset();
     return locked.status();
   }
   if (locked.value().Get(0, 0) != "t") {
@@ -189,10 +193,12 @@ Result<SignalBuildReport> SignalBuilder::Run(const SignalBuildOptions& options,
       ++report.tenants;
     }
   }
-  if (!conn.Query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(kBuilderLockKey)})
+  if (!lock.Query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(kBuilderLockKey)})
            .ok() ||
       !status.ok()) {
-    conn_.Reset();  // a lost connection releases the lock; a failed one must not keep it
+    // A lost connection releases the lock; a failed one must not keep it.
+    lock_holder.Reset();
+    conn_.Reset();
   }
   if (!status.ok()) return status;
   return report;

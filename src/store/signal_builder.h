@@ -78,8 +78,17 @@ class SignalBuilder {
   // Called after each day is committed: (tenant external id, day, days done, days in the run).
   using Progress = std::function<void(const std::string& tenant, int32_t day, int done, int total)>;
 
-  explicit SignalBuilder(std::string database_url)
-      : url_(database_url), conn_(database_url, kCommandConnectTimeoutS) {}
+  // With `session_url` (the primary without a pooler), the builders' advisory lock is held on a
+  // connection of its own there: a session lock cannot live behind a pooler in transaction mode,
+  // while the build itself runs through it (every statement of it is in one transaction or
+  // none).
+  explicit SignalBuilder(std::string database_url, std::string session_url = "")
+      : url_(database_url),
+        conn_(database_url, kCommandConnectTimeoutS),
+        lock_conn_(session_url.empty() ? std::nullopt
+                                       : std::optional<ReconnectingConnection>(
+                                             std::in_place, session_url, kCommandConnectTimeoutS)) {
+  }
 
   // Errors: kNotFound (the named tenant does not exist), kConflict (another builder holds the
   // lock), kUnavailable (database; rerun to resume).
@@ -97,8 +106,9 @@ class SignalBuilder {
                    const SignalBuildOptions& options, SignalBuildReport& report);
 
   std::string url_;
-  ReconnectingConnection
-      conn_;  // holds the advisory lock; days are built on connections of their own
+  // Holds the advisory lock unless lock_conn_ does; days are built on connections of their own.
+  ReconnectingConnection conn_;
+  std::optional<ReconnectingConnection> lock_conn_;
 };
 
 }  // namespace recsys::store

@@ -54,11 +54,14 @@ class ByNamespace {
 }  // namespace
 
 Result<std::string> StateLoader::ChangeMarker() {
+  // Any server knows the date: the standby while it is up, else the primary.
+  if (read_) conn_.SetUrl(read_->UrlForRead());
   auto conn = conn_.Get();
-  if (!conn.ok()) return conn.status();
-  auto r = conn.value()->Query("SELECT (now() AT TIME ZONE 'UTC')::date::text");
+  auto r = conn.ok() ? conn.value()->Query("SELECT (now() AT TIME ZONE 'UTC')::date::text")
+                     : Result<PgResult>(conn.status());
   if (!r.ok()) {
     conn_.Reset();
+    if (read_ && read_->ReportUnreachable(conn_.url(), r.status())) return ChangeMarker();
     return r.status();
   }
   return std::string(r.value().Get(0, 0));
@@ -388,6 +391,28 @@ void LogLoaded(const ServingState& state, const service::SignalReload& reload,
 Result<std::shared_ptr<const ServingState>> StateLoader::Load(const ServingState* previous,
                                                               const service::SignalReload& reload,
                                                               TimestampUs now) {
+  if (!read_) return LoadHere(previous, reload, now);
+  const std::string url = read_->UrlForConsistentRead();
+  Retarget(url);
+  auto state = LoadHere(previous, reload, now);
+  // A standby that went away: the primary at once, not at the next refresh.
+  if (!state.ok() && read_->ReportUnreachable(url, state.status())) {
+    Retarget(read_->primary_url());
+    state = LoadHere(previous, reload, now);
+  }
+  return state;
+}
+
+void StateLoader::Retarget(const std::string& url) {
+  conn_.SetUrl(url);
+  for (Lane& lane : lanes_) {
+    lane.main.SetUrl(url);
+    lane.side.SetUrl(url);
+  }
+}
+
+Result<std::shared_ptr<const ServingState>> StateLoader::LoadHere(
+    const ServingState* previous, const service::SignalReload& reload, TimestampUs now) {
   auto conn = conn_.Get();
   if (!conn.ok()) return conn.status();
   const auto started = std::chrono::steady_clock::now();

@@ -16,6 +16,7 @@
 #include "service/serving_state.h"
 #include "store/connection_defaults.h"
 #include "store/pg.h"
+#include "store/read_endpoint.h"
 #include "store/shared_snapshots.h"
 #include "store/warm_start.h"
 
@@ -52,6 +53,11 @@ class StateLoader {
   // the tenant serves its newest signals. REQUIRES: called before the first Load().
   void UseSignalPins() { pins_ = true; }
 
+  // Every Load() then reads where `endpoint` says (ReadEndpoint::UrlForConsistentRead, chosen
+  // once per load so that one load reads one server); shared snapshots still store to their own
+  // URL. REQUIRES: called before the first Load().
+  void UseReadEndpoint(std::shared_ptr<ReadEndpoint> endpoint) { read_ = std::move(endpoint); }
+
   // Loads tenants, configs, rules, API keys and catalog availability. A tenant that `reload` does
   // not cover keeps `previous`'s snapshots when its half-life and co-visitation window did not
   // change. Returns the new state.
@@ -65,6 +71,11 @@ class StateLoader {
   Result<std::string> ChangeMarker();
 
  private:
+  // Points every connection at `url`.
+  void Retarget(const std::string& url);
+  // Load() on the connections as they point now.
+  Result<std::shared_ptr<const service::ServingState>> LoadHere(
+      const service::ServingState* previous, const service::SignalReload& reload, TimestampUs now);
   // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`), the rows of
   // days up to `through_day`.
   Status LoadSignals(PgConnection& conn, ReconnectingConnection& side, service::TenantState& tenant,
@@ -106,6 +117,7 @@ class StateLoader {
   ReconnectingConnection conn_;            // tenants, config, rules, keys, availability
   std::unique_ptr<WarmStart> warm_start_;  // until the first Load() has used it
   std::unique_ptr<SharedSnapshots> shared_;
+  std::shared_ptr<ReadEndpoint> read_;  // null: every read on the URL given at construction
   std::vector<Lane> lanes_;
   bool closed_days_only_ = false;
   bool pins_ = false;

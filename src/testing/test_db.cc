@@ -111,15 +111,19 @@ store::PgConnection TestDatabase::Connect() const {
   return std::move(conn).value();
 }
 
-PrivateCluster::PrivateCluster() {
-  char tmpl[] = "/tmp/recsys-test-pg-XXXXXX";
-  const char* made = mkdtemp(tmpl);
-  if (made == nullptr) {
+std::string MakeTestDir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed";
-    return;
+    return "";
   }
-  dir_ = made;
-  RunShell("chmod 755 " + dir_);
+  RunShell("chmod 755 " + tmpl);
+  return tmpl;
+}
+
+PrivateCluster::PrivateCluster() {
+  dir_ = MakeTestDir("recsys-test-pg");
+  if (dir_.empty()) return;
   std::string out;
   RunShell(std::string(RECSYS_SOURCE_DIR) + "/scripts/pg-cluster free-port", &out);
   port_ = std::atoi(out.c_str());

@@ -51,6 +51,10 @@ class PrivateCluster {
   int port_ = 0;
 };
 
+// A new folder /tmp/<prefix>-XXXXXX that the `postgres` user may enter (0755); "" (and a test
+// failure) when it cannot be made.
+std::string MakeTestDir(const std::string& prefix);
+
 // Polls `condition` every 50 ms until it holds or `limit` passes; returns its last value.
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
