@@ -135,23 +135,12 @@ void PrintOffline(const eval::OfflineReport& report, eval::Metric metric) {
   }
 }
 
-std::string OfflineSummary(const eval::OfflineReport& report, const eval::ConfigResult& best,
-                           eval::Metric metric) {
-  return StrFormat(R"({"surface": %s, "k": %d, "users": %lld, "metric": "%s", "best": %s})",
-                   JsonString(report.surface).c_str(), report.k,
-                   static_cast<long long>(report.users), eval::MetricName(metric),
-                   JsonString(best.name).c_str());
-}
-
 }  // namespace
 
 int RunEvalOffline(const EvalOfflineOptions& options) {
   auto split_day = ParseDate(options.split_date);
   if (!split_day) return EvalFail(Status::InvalidArgument("--split-date: want YYYY-MM-DD"));
-  std::optional<eval::Metric> metric;
-  for (int m = 0; m < eval::kMetricCount; ++m) {
-    if (options.metric == eval::MetricName(m)) metric = static_cast<eval::Metric>(m);
-  }
+  const std::optional<eval::Metric> metric = eval::ParseMetric(options.metric);
   if (!metric)
     return EvalFail(Status::InvalidArgument(
         "--metric: one of recall, precision, ndcg, map, hit_rate, mrr, novelty"));
@@ -191,7 +180,7 @@ int RunEvalOffline(const EvalOfflineOptions& options) {
   service::EvalReport stored;
   stored.kind = "offline";
   stored.report_json = eval::OfflineReportJson(report.value());
-  stored.summary_json = OfflineSummary(report.value(), *best, *metric);
+  stored.summary_json = OfflineSummary(report.value(), best->name, *metric);
   return PublishReport(options.out.empty() ? DefaultOutDir("offline", options.tenant) : options.out,
                        tenant.value().tenant, std::move(stored),
                        eval::OfflineReportDocument(report.value(), options.tenant));

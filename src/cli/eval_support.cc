@@ -14,6 +14,7 @@
 #include "cli/serve_config.h"
 #include "core/json_writer.h"
 #include "core/parse_number.h"
+#include "core/str_format.h"
 #include "core/strict_json.h"
 #include "store/admin_repository.h"
 #include "store/report_store.h"
@@ -185,6 +186,14 @@ Result<std::string> WithSetting(const std::string& json, const std::string& path
                                    ": want a number, a bool, auto or null");
   }
   return Compact(doc);
+}
+
+std::string OfflineSummary(const eval::OfflineReport& report, const std::string& best,
+                           eval::Metric metric) {
+  return StrFormat(R"({"surface": %s, "k": %d, "users": %lld, "metric": "%s", "best": %s})",
+                   JsonString(report.surface).c_str(), report.k,
+                   static_cast<long long>(report.users), eval::MetricName(metric),
+                   JsonString(best).c_str());
 }
 
 }  // namespace recsys::cli

@@ -41,6 +41,10 @@ Result<TimeWindow> ParseWindow(const std::string& from, const std::string& to, i
 Result<std::string> WithSetting(const std::string& json, const std::string& path,
                                 const std::string& value);
 
+// The stored summary of an offline report: surface, k, users, the metric and the best config.
+std::string OfflineSummary(const eval::OfflineReport& report, const std::string& best,
+                           eval::Metric metric);
+
 // `text` as a JSON string literal.
 std::string JsonString(const std::string& text);
 

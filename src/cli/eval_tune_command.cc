@@ -56,10 +56,7 @@ Status WriteDraft(const std::string& dir, const std::string& json) {
 int RunEvalTune(const EvalTuneOptions& options) {
   auto split_day = ParseDate(options.split_date);
   if (!split_day) return EvalFail(Status::InvalidArgument("--split-date: want YYYY-MM-DD"));
-  std::optional<eval::Metric> metric;
-  for (int m = 0; m < eval::kMetricCount; ++m) {
-    if (options.metric == eval::MetricName(m)) metric = static_cast<eval::Metric>(m);
-  }
+  const std::optional<eval::Metric> metric = eval::ParseMetric(options.metric);
   if (!metric) return EvalFail(Status::InvalidArgument("--metric: one of recall, ndcg, ..."));
   auto tenant = LoadTenantAndConfig(options.tenant);
   if (!tenant.ok()) return EvalFail(tenant.status());
@@ -167,11 +164,7 @@ int RunEvalTune(const EvalTuneOptions& options) {
   service::EvalReport stored;
   stored.kind = "offline";
   stored.report_json = eval::OfflineReportJson(report.value());
-  stored.summary_json = StrFormat(
-      R"({"surface": %s, "k": %d, "users": %lld, "metric": "%s", "best": %s, "tuned": true})",
-      JsonString(report.value().surface).c_str(), report.value().k,
-      static_cast<long long>(report.value().users), eval::MetricName(*metric),
-      JsonString(shown[1].name).c_str());
+  stored.summary_json = OfflineSummary(report.value(), shown[1].name, *metric);
   return PublishReport(dir, tenant.value().tenant, std::move(stored),
                        eval::OfflineReportDocument(report.value(), options.tenant));
 }

@@ -11,6 +11,13 @@ const char* MetricName(int metric) {
   return metric >= 0 && metric < kMetricCount ? kNames[metric] : "unknown";
 }
 
+std::optional<Metric> ParseMetric(std::string_view name) {
+  for (int m = 0; m < kMetricCount; ++m) {
+    if (name == MetricName(m)) return static_cast<Metric>(m);
+  }
+  return std::nullopt;
+}
+
 UserScores ScoreRanking(std::span<const uint32_t> ranked, std::span<const uint32_t> truth, int k) {
   UserScores scores{};
   const size_t cut = std::min(ranked.size(), static_cast<size_t>(k));

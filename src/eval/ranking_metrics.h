@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace recsys::eval {
@@ -13,6 +15,8 @@ namespace recsys::eval {
 enum Metric : int { kRecall, kPrecision, kNdcg, kMap, kHitRate, kMrr, kNovelty, kMetricCount };
 // "recall", "precision", "ndcg", "map", "hit_rate", "mrr", "novelty".
 const char* MetricName(int metric);
+// The metric named `name` (as MetricName gives it); nullopt for none.
+std::optional<Metric> ParseMetric(std::string_view name);
 
 // Per-user metric values at k, indexed by Metric. kNovelty is left 0 (see MeanNovelty).
 using UserScores = std::array<double, kMetricCount>;

@@ -88,10 +88,10 @@ TEST(LiveRegistryTest, TheCapHoldsAcrossLayers) {
   LiveRegistry registry(256 << 10);
   std::vector<std::string> ids;
   for (int i = 0; i < 20000; ++i)
-    ids.push_back("a-long-enough-item-identifier-" + std::to_string(i));
+    ids.push_back(std::string("a-long-enough-item-identifier-").append(std::to_string(i)));
   uint64_t folded = 0;
   for (int tenant = 0; tenant < 4; ++tenant) {
-    auto state = Tenant("t" + std::to_string(tenant));
+    auto state = Tenant(std::string("t").append(std::to_string(tenant)));
     std::vector<LiveEvent> events;
     for (int i = 0; i < 5000; ++i) {
       events.push_back({ids[tenant * 5000 + i], ids[i], EventType::kView, kNow + i, i + 1});

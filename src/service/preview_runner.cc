@@ -35,16 +35,13 @@ Status PreviewRunner::Submit(const TenantRef& tenant, PreviewRequest request, Do
   return Status::Ok();
 }
 
-void PreviewRunner::Run(Job& job) {
-  if (cancelled_.load()) {
-    job.done(Status::Unavailable("the server is shutting down"));
-    return;
-  }
+Result<ImpactReport> PreviewRunner::Run(const Job& job) {
+  if (cancelled_.load()) return Status::Unavailable("the server is shutting down");
   if (std::chrono::steady_clock::now() >= job.deadline) {
-    job.done(Status::Unavailable("previews are busy; the deadline passed before this one could "
-                                 "start")
-                 .WithRetryAfter(kRetryAfterS));
-    return;
+    return Status::Unavailable(
+               "previews are busy; the deadline passed before this one could "
+               "start")
+        .WithRetryAfter(kRetryAfterS);
   }
   Result<ImpactReport> report = Status::Unavailable("the server is shutting down");
   try {
@@ -53,7 +50,7 @@ void PreviewRunner::Run(Job& job) {
     report = Status::Internal(std::string("preview failed: ") + e.what());
   }
   if (cancelled_.load()) report = Status::Unavailable("the server is shutting down");
-  job.done(std::move(report));
+  return report;
 }
 
 void PreviewRunner::Work() {
@@ -66,9 +63,13 @@ void PreviewRunner::Work() {
       job = std::move(waiting_.front());
       waiting_.pop_front();
     }
-    Run(job);
-    std::lock_guard<std::mutex> lock(mu_);
-    tenants_.erase(job.tenant.id);
+    Result<ImpactReport> report = Run(job);
+    {
+      // Before the answer: a caller that has it may preview the tenant again at once.
+      std::lock_guard<std::mutex> lock(mu_);
+      tenants_.erase(job.tenant.id);
+    }
+    job.done(std::move(report));
   }
 }
 

@@ -55,7 +55,7 @@ class PreviewRunner {
     std::chrono::steady_clock::time_point deadline;
   };
   void Work();
-  void Run(Job& job);
+  Result<ImpactReport> Run(const Job& job);  // the job's answer
 
   const ImpactPreviewer& previewer_;
   const PreviewRunnerOptions options_;

@@ -85,7 +85,7 @@ TEST(PreviewRunnerTest, ASecondPreviewOfTheSameTenantIsRefusedWithARetryDelay) {
   EXPECT_TRUE(other.promise.get_future().get().ok());
   // Done: the tenant may preview again.
   Answer again;
-  EXPECT_TRUE(runner.Submit(kShop, {}, again.done()).ok());
+  ASSERT_TRUE(runner.Submit(kShop, {}, again.done()).ok());
   EXPECT_TRUE(again.promise.get_future().get().ok());
 }
 

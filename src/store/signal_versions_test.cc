@@ -147,7 +147,10 @@ TEST_F(SignalVersionsTest, PinningAndUnpinningAreAuditedAndAnnounced) {
   ASSERT_EQ(PQconsumeInput(conn_->raw()), 1);
   notice = PQnotifies(conn_->raw());
   ASSERT_NE(notice, nullptr);
-  EXPECT_STREQ(notice->extra, R"({"tenant":"demo","scope":"signals"})");
+  // The primary's WAL position follows (issue 24: no stale reload from a standby).
+  EXPECT_EQ(std::string(notice->extra).rfind(R"({"tenant":"demo","scope":"signals","lsn":")", 0),
+            0u)
+      << notice->extra;
   PQfreemem(notice);
 
   EXPECT_TRUE(UnpinSignals(*conn_, demo_, actor_).value());
