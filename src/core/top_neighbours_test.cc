@@ -13,8 +13,10 @@ using Neighbour = SignalSnapshot::Neighbour;
 std::string Describe(const std::vector<Neighbour>& list) {
   std::string text;
   for (const Neighbour& n : list) {
-    text += (text.empty() ? "" : " ") + std::to_string(n.item) + "=" +
-            std::to_string(static_cast<int>(n.score));
+    if (!text.empty()) text += ' ';
+    text.append(std::to_string(n.item))
+        .append("=")
+        .append(std::to_string(static_cast<int>(n.score)));
   }
   return text;
 }

@@ -72,8 +72,7 @@ TEST(StateLoaderTest, WithLiveLayersSnapshotsHoldClosedDaysOnly) {
         out += std::string(out.empty() ? "" : " ") + std::string(s.item_id(i));
     }
     out += " |";
-    for (const auto& n : s.neighbours(*s.Find("older")))
-      out += " " + std::string(s.item_id(n.item));
+    for (const auto& n : s.neighbours(*s.Find("older"))) out.append(" ").append(s.item_id(n.item));
     return out;
   };
   StateLoader loader(db->url());
