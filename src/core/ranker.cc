@@ -203,15 +203,17 @@ class Ranking {
       if (Has(candidates_[c].item, kPinned)) continue;
       (candidates_[c].hist > 0 ? repeat : explore).push_back(static_cast<int>(c));
     }
-    auto by_rank = [&](int a, int b) { return Before(a, b); };
-    std::sort(repeat.begin(), repeat.end(), by_rank);
-    std::sort(explore.begin(), explore.end(), by_rank);
     const int explore_taken =
         std::min<int>(slots - std::min<int>(repeat_slots, repeat.size()), explore.size());
     const int repeat_taken = std::min<int>(slots - explore_taken, repeat.size());
-    auto lead = [&](const std::vector<int>& part, int taken) {
+    // Only which items lead matters here (Select orders them): each part's best score and its
+    // top `taken`, found without sorting the part.
+    auto lead = [&](std::vector<int>& part, int taken) {
       if (part.empty()) return;
-      const double best = std::max(candidates_[part[0]].score, 1e-12);
+      auto by_rank = [&](int a, int b) { return Before(a, b); };
+      const double best =
+          std::max(candidates_[*std::min_element(part.begin(), part.end(), by_rank)].score, 1e-12);
+      std::nth_element(part.begin(), part.begin() + taken, part.end(), by_rank);
       for (size_t p = 0; p < part.size(); ++p) {
         RankedItem& c = candidates_[part[p]];
         c.score = c.score / best + (static_cast<int>(p) < taken ? 1 : 0);

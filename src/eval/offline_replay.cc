@@ -311,9 +311,10 @@ Result<OfflineReport> ReplayOffline(const EventLog& log, std::span<const ReplayC
     // Repeat slots split the request's k, so a deeper list does not begin with the list of k:
     // the metrics at k rank at k.
     const bool split_by_k = replay.config.ranking.repeat_slots.mode != RepeatSlots::kBlend;
-    const auto ranked_at_k = split_by_k && depth != options.k
-                                 ? RankUsers(*world, replay.config, options.k, cases, threads)
-                                 : ranked;
+    std::vector<std::vector<uint32_t>> ranked_only_at_k;
+    if (split_by_k && depth != options.k)
+      ranked_only_at_k = RankUsers(*world, replay.config, options.k, cases, threads);
+    const auto& ranked_at_k = split_by_k && depth != options.k ? ranked_only_at_k : ranked;
     ConfigResult result;
     result.name = replay.name;
     result.config_json = replay.config_json;
