@@ -201,6 +201,11 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
 }
 
 Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view data) {
+  return CopyIn(conn, copy_sql, {data});
+}
+
+Status CopyIn(PgConnection& conn, const std::string& copy_sql,
+              std::initializer_list<std::string_view> pieces) {
   PGconn* raw = conn.raw();
   PGresult* start = PQexec(raw, copy_sql.c_str());
   const bool in_copy = PQresultStatus(start) == PGRES_COPY_IN;
@@ -210,8 +215,12 @@ Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view 
     if (PQstatus(raw) != CONNECTION_OK) return Status::Unavailable("copy: " + start_error);
     return Status::Internal("copy: " + start_error);
   }
-  if (PQputCopyData(raw, data.data(), static_cast<int>(data.size())) != 1 ||
-      PQputCopyEnd(raw, nullptr) != 1) {
+  for (std::string_view piece : pieces) {
+    if (!piece.empty() && PQputCopyData(raw, piece.data(), static_cast<int>(piece.size())) != 1) {
+      return Status::Unavailable(std::string("copy: ") + PQerrorMessage(raw));
+    }
+  }
+  if (PQputCopyEnd(raw, nullptr) != 1) {
     return Status::Unavailable(std::string("copy: ") + PQerrorMessage(raw));
   }
   PGresult* end = PQgetResult(raw);

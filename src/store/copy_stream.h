@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,9 @@ Status StreamCopyOut(PgConnection& conn, const std::string& copy_sql,
 // Errors: kUnavailable when the connection is lost, kInvalidArgument when the server refuses the
 // data (e.g. a malformed value), with PostgreSQL's message.
 Status CopyIn(PgConnection& conn, const std::string& copy_sql, std::string_view data);
+// The same, sending the concatenation of `pieces` without joining them first.
+Status CopyIn(PgConnection& conn, const std::string& copy_sql,
+              std::initializer_list<std::string_view> pieces);
 
 // Appends `value` to `out` escaped for COPY text format (backslash, tab, newline, CR).
 void AppendCopyEscaped(std::string& out, std::string_view value);

@@ -11,11 +11,11 @@
 #include <sstream>
 #include <utility>
 
-#include "crypto/digest.h"
 #include "obs/log.h"
+#include "store/binary_copy.h"
 #include "store/connection_defaults.h"
 #include "store/copy_stream.h"
-#include "store/exposure_binary.h"
+#include "store/exposure_row.h"
 #include "store/pg.h"
 
 namespace recsys::store {
@@ -23,9 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define RECSYS_EXPOSURE_COLUMNS                                                                 \
-  "tenant_id, occurred_at, request_id, surface, segment, user_key, session_id, experiment_id, " \
-  "experiment_variant, algo_version, config_etag, rules_etag, request, response, meta"
 constexpr const char* kCopySql =
     "COPY exposure_events (" RECSYS_EXPOSURE_COLUMNS ") FROM STDIN WITH (FORMAT binary)";
 // Replayed rows may already be in the table (a batch that committed but whose acknowledgement was
@@ -42,41 +39,46 @@ constexpr const char* kReplayInsertSql =
     "SELECT DISTINCT ON (r.tenant_id, r.request_id) " RECSYS_EXPOSURE_COLUMNS
     " FROM exposure_replay r WHERE NOT EXISTS (SELECT 1 FROM exposure_events e "
     "WHERE e.tenant_id = r.tenant_id AND e.request_id = r.request_id); COMMIT";
-#undef RECSYS_EXPOSURE_COLUMNS
 constexpr size_t kReplayChunkRows = 5000;
 // Queue chunks per batch (2 MiB, about 2,800 rows) and kept for reuse between batches.
 constexpr size_t kBatchChunks = 8;
 constexpr size_t kSpareChunks = 16;
 
+// The binary COPY stream's header and trailer around a batch's tuples.
+struct StreamEnds {
+  std::string header, trailer;
+  StreamEnds() {
+    AppendBinaryCopyHeader(&header);
+    AppendBinaryCopyTrailer(&trailer);
+  }
+};
+const StreamEnds& Ends() {
+  static const StreamEnds ends;
+  return ends;
+}
+
 // Replayed rows skip request ids already stored.
-Status CopyReplayedRows(PgConnection& conn, std::string_view rows) {
+Status CopyReplayedRows(PgConnection& conn, std::string_view tuples) {
   Status status = conn.Exec(kReplayBeginSql);
-  if (status.ok()) status = CopyIn(conn, kReplayCopySql, rows);
+  if (status.ok()) {
+    status = CopyIn(conn, kReplayCopySql, {Ends().header, tuples, Ends().trailer});
+  }
   if (status.ok()) status = conn.Exec(kReplayInsertSql);
   if (!status.ok() && conn.IsHealthy()) (void)conn.Exec("ROLLBACK");
   return status;
 }
 
-// One COPY of `lines` on `connection`, in one transaction. kInvalidArgument: PostgreSQL refused
+// One COPY of `tuples` on `connection`, in one transaction. kInvalidArgument: PostgreSQL refused
 // the content (nothing written); kUnavailable: the database could not be reached.
-Status CopyRows(ReconnectingConnection& connection, std::string_view lines, bool replayed) {
-  // The writer thread's buffer for the batch in binary form, reused across batches.
-  thread_local std::string binary;
-  binary.clear();
-  if (Status converted = AppendExposureBinaryCopy(lines, &binary); !converted.ok()) {
-    return converted;  // kInvalidArgument: isolated and dead-lettered like a refused row
-  }
+Status CopyRows(ReconnectingConnection& connection, std::string_view tuples, bool replayed) {
   auto conn = connection.Get();
   if (!conn.ok()) return conn.status();
-  Status status =
-      replayed ? CopyReplayedRows(*conn.value(), binary) : CopyIn(*conn.value(), kCopySql, binary);
+  Status status = replayed
+                      ? CopyReplayedRows(*conn.value(), tuples)
+                      : CopyIn(*conn.value(), kCopySql, {Ends().header, tuples, Ends().trailer});
   if (!status.ok() && !conn.value()->IsHealthy()) connection.Reset();
   if (status.code() == StatusCode::kInternal) return Status::Unavailable(status.message());
   return status;
-}
-
-size_t LineCount(std::string_view lines) {
-  return static_cast<size_t>(std::count(lines.begin(), lines.end(), '\n'));
 }
 
 }  // namespace
@@ -85,31 +87,6 @@ ExposureWriter::ExposureWriter(ExposureWriterOptions options)
     : options_(std::move(options)), conn_(options_.database_url, kBackgroundConnectTimeoutS) {}
 
 ExposureWriter::~ExposureWriter() { Stop(); }
-
-std::string ExposureWriter::ToCopyLine(const service::Exposure& r) {
-  std::string line;
-  AppendCopyLine(r, &line);
-  return line;
-}
-
-void ExposureWriter::AppendCopyLine(const service::Exposure& r, std::string* out) {
-  std::string& line = *out;
-  AppendCopyField(line, r.tenant_id);
-  AppendCopyField(line, FormatRfc3339(r.occurred_at));
-  AppendCopyField(line, r.request_id);
-  AppendCopyField(line, r.surface, '\t', /*empty_is_null=*/false);
-  AppendCopyField(line, r.segment, '\t', /*empty_is_null=*/false);
-  AppendCopyField(line, r.user_key.empty() ? "" : "\\x" + crypto::ToHex(r.user_key));
-  AppendCopyField(line, r.session_id);
-  AppendCopyField(line, r.experiment_id);
-  AppendCopyField(line, r.experiment_variant);
-  AppendCopyField(line, r.algo_version, '\t', /*empty_is_null=*/false);
-  AppendCopyField(line, r.config_etag);
-  AppendCopyField(line, r.rules_etag);
-  AppendCopyField(line, r.request_json, '\t', /*empty_is_null=*/false);
-  AppendCopyField(line, r.response_json, '\t', /*empty_is_null=*/false);
-  AppendCopyField(line, r.meta_json, '\n');
-}
 
 void ExposureWriter::Start() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -120,36 +97,41 @@ void ExposureWriter::Start() {
 }
 
 void ExposureWriter::Record(const service::Exposure& row) {
-  // The line is built in this thread's buffer, outside the lock and without an allocation once
+  // The tuple is built in this thread's buffer, outside the lock and without an allocation once
   // the buffer has grown; under the lock it is only appended.
-  thread_local std::string line;
-  line.clear();
-  AppendCopyLine(row, &line);
+  thread_local std::string tuple;
+  tuple.clear();
+  if (!AppendExposureTuple(row, &tuple)) {  // not a row PostgreSQL could take: kept aside
+    std::string line;
+    AppendExposureLine(row, &line);
+    DeadLetter(line, "tenant_id or request_id is not a uuid");
+    return;
+  }
   std::unique_lock<std::mutex> lock(mu_);
   ++stats_.enqueued;
   if (queued_rows_ < options_.queue_capacity && !stopping_) {
-    if (queued_.empty() || queued_.back().lines.size() + line.size() > kChunkBytes) {
+    if (queued_.empty() || queued_.back().tuples.size() + tuple.size() > kChunkBytes) {
       Chunk& chunk = queued_.emplace_back();
       if (spare_chunks_.empty()) {
-        chunk.lines.reserve(kChunkBytes);
+        chunk.tuples.reserve(kChunkBytes);
       } else {
-        chunk.lines = std::move(spare_chunks_.back());
+        chunk.tuples = std::move(spare_chunks_.back());
         spare_chunks_.pop_back();
       }
     }
-    queued_.back().lines.append(line);
+    queued_.back().tuples.append(tuple);
     ++queued_.back().rows;
     if (++queued_rows_ == options_.batch_rows) wake_.notify_one();
     return;
   }
   if (!running_) {  // not started or already stopped: no thread will take it
     lock.unlock();
-    Spill(line, 1);
+    Spill(tuple, 1);
     return;
   }
   // Full (or shutting down): the spill thread keeps the row on disk rather than drop it.
   overflow_changed_.wait(lock, [this] { return overflow_.size() < options_.queue_capacity; });
-  overflow_.push_back(line);
+  overflow_.push_back(tuple);
   overflow_changed_.notify_all();
 }
 
@@ -166,9 +148,9 @@ void ExposureWriter::SpillLoop() {
     rows.swap(overflow_);
     overflow_changed_.notify_all();
     lock.unlock();
-    std::string data;
-    for (const std::string& row : rows) data += row;
-    Spill(data, rows.size());
+    std::string tuples;
+    for (const std::string& row : rows) tuples += row;
+    Spill(tuples, rows.size());
     lock.lock();
   }
 }
@@ -205,32 +187,34 @@ void ExposureWriter::Stop() {
       .Int("replayed", static_cast<int64_t>(stats_.replayed));
 }
 
-Status ExposureWriter::CopyIsolating(std::string_view lines, size_t rows, bool replayed,
+Status ExposureWriter::CopyIsolating(std::string_view tuples, size_t rows, bool replayed,
                                      std::string* unwritten) {
-  Status status = CopyRows(conn_, lines, replayed);
+  Status status = CopyRows(conn_, tuples, replayed);
   if (status.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     (replayed ? stats_.replayed : stats_.written) += rows;
     return status;
   }
   if (status.code() != StatusCode::kInvalidArgument) {
-    unwritten->append(lines);
+    unwritten->append(tuples);
     return status;
   }
   if (rows == 1) {
-    DeadLetter(lines, status.message());
+    std::string line;
+    AppendExposureLines(tuples, &line);
+    DeadLetter(line, status.message());
     return Status::Ok();
   }
   // Refused for its content: halve until the refused rows stand alone, so that one bad row never
   // holds back the others.
   size_t split = 0;
-  for (size_t n = 0; n < rows / 2; ++n) split = lines.find('\n', split) + 1;
-  Status first = CopyIsolating(lines.substr(0, split), rows / 2, replayed, unwritten);
+  for (size_t n = 0; n < rows / 2; ++n) split += ExposureTupleSize(tuples.substr(split));
+  Status first = CopyIsolating(tuples.substr(0, split), rows / 2, replayed, unwritten);
   if (!first.ok()) {
-    unwritten->append(lines.substr(split));
+    unwritten->append(tuples.substr(split));
     return first;
   }
-  return CopyIsolating(lines.substr(split), rows - rows / 2, replayed, unwritten);
+  return CopyIsolating(tuples.substr(split), rows - rows / 2, replayed, unwritten);
 }
 
 void ExposureWriter::DeadLetter(std::string_view line, const std::string& error) {
@@ -250,41 +234,44 @@ void ExposureWriter::DeadLetter(std::string_view line, const std::string& error)
       .Bool("saved", static_cast<bool>(out));
 }
 
-bool ExposureWriter::WriteBatch(const std::string& data, size_t rows) {
+bool ExposureWriter::WriteBatch(const std::string& tuples, size_t rows) {
   std::string unwritten;
-  Status s = CopyIsolating(data, rows, /*replayed=*/false, &unwritten);
+  Status s = CopyIsolating(tuples, rows, /*replayed=*/false, &unwritten);
   if (s.ok()) return true;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.failed_batches;
   }
+  const size_t unwritten_rows = CountExposureTuples(unwritten);
   obs::Log(obs::Level::kWarn, "exposure batch failed; spilling to disk")
-      .Int("rows", static_cast<int64_t>(LineCount(unwritten)))
+      .Int("rows", static_cast<int64_t>(unwritten_rows))
       .Str("error", s.message());
-  Spill(unwritten, LineCount(unwritten));
+  Spill(unwritten, unwritten_rows);
   return false;
 }
 
-std::string ExposureWriter::AppendToSpillFile(const std::string& data) {
+std::string ExposureWriter::AppendToSpillFile(std::string_view lines) {
   std::lock_guard<std::mutex> lock(spill_mu_);
   std::error_code ec;
   fs::create_directories(options_.spill_dir, ec);
   const std::string path = options_.spill_dir + "/exposures-" + std::to_string(getpid()) + "-" +
                            std::to_string(spill_sequence_) + ".copy";
   std::ofstream out(path, std::ios::app | std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
   out.flush();
   if (!out) {
     obs::Log(obs::Level::kError, "exposure spill write failed: rows lost")
         .Str("path", path)
-        .Int("rows", static_cast<int64_t>(std::count(data.begin(), data.end(), '\n')));
+        .Int("rows", static_cast<int64_t>(std::count(lines.begin(), lines.end(), '\n')));
     return "";
   }
   return path;
 }
 
-void ExposureWriter::Spill(const std::string& data, size_t rows) {
-  const std::string path = AppendToSpillFile(data);
+void ExposureWriter::Spill(std::string_view tuples, size_t rows) {
+  std::string lines;
+  AppendExposureLines(tuples, &lines);
+  const std::string path = AppendToSpillFile(lines);
   if (path.empty()) return;
   uint64_t total;
   {
@@ -326,18 +313,24 @@ void ExposureWriter::ReplaySpills() {
   }
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
-    std::string line, chunk;
+    // A chunk of the file's lines and the same rows as tuples, to be sent.
+    std::string line, chunk, tuples;
     size_t rows = 0;
     bool failed = false;
     auto flush = [&] {
       if (rows == 0) return;
       std::string unwritten;
-      if (failed || !CopyIsolating(chunk, rows, /*replayed=*/true, &unwritten).ok()) {
+      if (failed || !CopyIsolating(tuples, rows, /*replayed=*/true, &unwritten).ok()) {
         // Already counted as spilled once: back on disk chunk by chunk, in constant memory.
-        AppendToSpillFile(failed ? chunk : unwritten);
+        if (!failed) {
+          chunk.clear();
+          AppendExposureLines(unwritten, &chunk);
+        }
+        AppendToSpillFile(chunk);
         failed = true;
       }
       chunk.clear();
+      tuples.clear();
       rows = 0;
     };
     while (std::getline(in, line)) {
@@ -349,8 +342,14 @@ void ExposureWriter::ReplaySpills() {
             .Int("bytes", static_cast<int64_t>(line.size()));
         break;
       }
+      line.push_back('\n');
+      if (Status s = AppendExposureTupleFromLine(std::string_view(line).substr(0, line.size() - 1),
+                                                 &tuples);
+          !s.ok()) {
+        DeadLetter(line, "spilled line: " + s.message());
+        continue;
+      }
       chunk += line;
-      chunk.push_back('\n');
       if (++rows >= kReplayChunkRows) flush();
     }
     flush();
@@ -389,7 +388,7 @@ void ExposureWriter::Loop() {
       // bounds it, instead of being copied whole into the batch and its binary form.
       while (!queued_.empty() && chunks.size() < kBatchChunks) {
         rows += queued_.front().rows;
-        chunks.push_back(std::move(queued_.front().lines));
+        chunks.push_back(std::move(queued_.front().tuples));
         queued_.pop_front();
       }
       queued_rows_ -= rows;

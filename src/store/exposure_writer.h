@@ -66,47 +66,43 @@ class ExposureWriter : public service::ExposureSink {
   void Stop();
   ExposureStats stats() const;
 
-  // The COPY text line for `row` (exposed for tests).
-  static std::string ToCopyLine(const service::Exposure& row);
-  // Appends that line to *out.
-  static void AppendCopyLine(const service::Exposure& row, std::string* out);
-
  private:
   void Loop();
   // The spill thread: moves overflow_ rows to the spill file.
   void SpillLoop();
-  // Writes a batch; what could not be written (database unreachable) is spilled. Returns whether
-  // all of it was written (or dead-lettered).
-  bool WriteBatch(const std::string& data, size_t rows);
-  // COPYs `lines` (`rows` of them), counted as written or, for spilled rows, replayed (those
+  // Writes a batch of tuples (store/exposure_row.h); what could not be written (database
+  // unreachable) is spilled. Returns whether all of it was written (or dead-lettered).
+  bool WriteBatch(const std::string& tuples, size_t rows);
+  // COPYs `tuples` (`rows` of them), counted as written or, for spilled rows, replayed (those
   // skip request ids already stored); a batch refused for its content is halved until each
-  // refused row stands alone and goes to the dead-letter file. On kUnavailable, the lines not
+  // refused row stands alone and goes to the dead-letter file. On kUnavailable, the tuples not
   // written are appended to *unwritten.
-  Status CopyIsolating(std::string_view lines, size_t rows, bool replayed, std::string* unwritten);
-  // Appends one refused row to this process's dead-letter file, with a log line.
+  Status CopyIsolating(std::string_view tuples, size_t rows, bool replayed, std::string* unwritten);
+  // Appends one refused row's text line to this process's dead-letter file, with a log line.
   void DeadLetter(std::string_view line, const std::string& error);
-  // Appends COPY lines to this process's current spill file; returns its path, or "" (logged)
-  // when the write failed.
-  std::string AppendToSpillFile(const std::string& data);
-  // AppendToSpillFile, counted in stats and logged.
-  void Spill(const std::string& data, size_t rows);
+  // Appends COPY text lines to this process's current spill file; returns its path, or ""
+  // (logged) when the write failed.
+  std::string AppendToSpillFile(std::string_view lines);
+  // Spills `tuples` (`rows` of them) as text lines: AppendToSpillFile, counted in stats and
+  // logged.
+  void Spill(std::string_view tuples, size_t rows);
   void ReplaySpills();
 
   ExposureWriterOptions options_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  // COPY lines waiting for the writer thread, in chunks of about kChunkBytes: one growing buffer
+  // Tuples waiting for the writer thread, in chunks of about kChunkBytes: one growing buffer
   // was copied whole under the lock each time it grew, which stalled every request thread for
   // milliseconds once the database fell behind. The writer takes a few chunks per batch.
   struct Chunk {
-    std::string lines;
+    std::string tuples;
     size_t rows = 0;
   };
   static constexpr size_t kChunkBytes = 256 * 1024;
   std::deque<Chunk> queued_;
   std::vector<std::string> spare_chunks_;  // emptied by the writer, capacity kept for reuse
   size_t queued_rows_ = 0;
-  std::deque<std::string> overflow_;  // full queued_: rows waiting for the spill thread
+  std::deque<std::string> overflow_;  // full queued_: tuples waiting for the spill thread
   std::condition_variable overflow_changed_;
   bool stopping_ = false;
   bool thread_stopped_ = false;  // the writer thread has ended (set by Stop)

@@ -8,6 +8,7 @@
 
 #include "core/uuid.h"
 #include "crypto/digest.h"
+#include "store/exposure_row.h"
 #include "testing/test_db.h"
 
 namespace recsys::store {
@@ -25,6 +26,12 @@ service::Exposure Row(int n) {
   e.request_json = R"({"surface": "home", "note": "tab\there \\ and newline\n"})";
   e.response_json = R"({"items": []})";
   return e;
+}
+
+std::string LineOf(const service::Exposure& row) {
+  std::string line;
+  AppendExposureLine(row, &line);
+  return line;
 }
 
 std::string Count(PgConnection& conn) {
@@ -215,6 +222,25 @@ TEST(ExposureWriterTest, ARowTheDatabaseRefusesIsSetAsideAndHoldsNothingBack) {
   std::filesystem::remove_all(spill);
 }
 
+TEST(ExposureWriterTest, ARowWithoutUuidsIsSetAsideWhenRecorded) {
+  auto db = testing::TestDatabase::Create("exposure_not_uuid");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  ExposureWriter writer({db->url(), spill, 10000, 100, 10});
+  writer.Start();
+  service::Exposure bad = Row(0);
+  bad.request_id = "not-a-uuid";
+  writer.Record(bad);
+  writer.Record(Row(1));
+  writer.Stop();
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "1");
+  EXPECT_EQ(writer.stats().dead_lettered, 1u);
+  std::string dead;
+  testing::RunShell("cat " + spill + "/deadletter-*.copy", &dead);
+  EXPECT_EQ(dead, LineOf(bad));
+  std::filesystem::remove_all(spill);
+}
+
 // Writes `contents` as a spill file an earlier process left behind.
 void WriteSpillFile(const std::string& spill_dir, const std::string& contents) {
   std::filesystem::create_directories(spill_dir);
@@ -225,7 +251,13 @@ void WriteSpillFile(const std::string& spill_dir, const std::string& contents) {
 ExposureStats Replay(const std::string& url, const std::string& spill_dir) {
   ExposureWriter up({url, spill_dir, 1000, 100, 10});
   up.Start();
-  for (int i = 0; i < 200 && !std::filesystem::is_empty(spill_dir); ++i) {
+  auto waiting = [&] {  // spill files not replayed yet (dead-letter files stay)
+    for (const auto& entry : std::filesystem::directory_iterator(spill_dir)) {
+      if (entry.path().filename().string().rfind("exposures-", 0) == 0) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 200 && waiting(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   up.Stop();
@@ -242,8 +274,8 @@ TEST(ExposureWriterTest, ReplayStoresEachRequestIdOnce) {
     writer.Record(stored);
     writer.Stop();
   }
-  const std::string twice = ExposureWriter::ToCopyLine(spilled_twice);
-  WriteSpillFile(spill, ExposureWriter::ToCopyLine(stored) + twice + twice);
+  const std::string twice = LineOf(spilled_twice);
+  WriteSpillFile(spill, LineOf(stored) + twice + twice);
   const ExposureStats stats = Replay(db->url(), spill);
   PgConnection conn = db->Connect();
   EXPECT_EQ(Count(conn), "2");
@@ -260,8 +292,8 @@ TEST(ExposureWriterTest, ATornLastRecordIsSkippedAndTheRestReplayed) {
   auto db = testing::TestDatabase::Create("exposure_torn");
   const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
   std::string contents;
-  for (int i = 0; i < 10; ++i) contents += ExposureWriter::ToCopyLine(Row(i));
-  const std::string last = ExposureWriter::ToCopyLine(Row(10));
+  for (int i = 0; i < 10; ++i) contents += LineOf(Row(i));
+  const std::string last = LineOf(Row(10));
   contents += last.substr(0, last.size() / 2);  // the process died mid-write
   WriteSpillFile(spill, contents);
   const ExposureStats stats = Replay(db->url(), spill);
@@ -270,6 +302,21 @@ TEST(ExposureWriterTest, ATornLastRecordIsSkippedAndTheRestReplayed) {
   EXPECT_EQ(stats.torn_records, 1u);
   EXPECT_EQ(stats.dead_lettered, 0u);
   EXPECT_TRUE(std::filesystem::is_empty(spill));
+  std::filesystem::remove_all(spill);
+}
+
+TEST(ExposureWriterTest, ASpilledLineThatIsNotARowIsSetAsideAndTheRestReplayed) {
+  auto db = testing::TestDatabase::Create("exposure_bad_spill_line");
+  const std::string spill = "/tmp/recsys-spill-test-" + NewUuidV4();
+  WriteSpillFile(spill, LineOf(Row(0)) + "garbage\tline\n" + LineOf(Row(1)));
+  const ExposureStats stats = Replay(db->url(), spill);
+  PgConnection conn = db->Connect();
+  EXPECT_EQ(Count(conn), "2");
+  EXPECT_EQ(stats.replayed, 2u);
+  EXPECT_EQ(stats.dead_lettered, 1u);
+  std::string dead;
+  testing::RunShell("cat " + spill + "/deadletter-*.copy", &dead);
+  EXPECT_EQ(dead, "garbage\tline\n");
   std::filesystem::remove_all(spill);
 }
 
