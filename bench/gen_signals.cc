@@ -1,12 +1,14 @@
 // Benchmark data generator: writes COPY text for one tenant's signal tables to stdout.
 //
-//   recsys-bench-gen TABLE TENANT_UUID ITEMS   TABLE: tags | popularity | covisit
+//   recsys-bench-gen TABLE TENANT_UUID ITEMS
+//   TABLE: tags | tags-rich | popularity | covisit | sequence
 //
 // TENANT_UUID "-" reads tenant uuids from stdin, one per line, and writes ITEMS items for each.
 //
 // Deterministic (fixed PRNG seeds). Item popularity is Zipf-like (weight 1/rank^1.1); each item
-// has a brand (300) and a category (200) tag. popularity: 10 days of 30 per item; covisit: 10
-// neighbours per item, half of them drawn from the 10k most popular items.
+// has a brand (300) and a category (200) tag; tags-rich adds a colour (40) and a price band (12).
+// popularity: 10 days of 30 per item; covisit: 10 neighbours per item, half of them drawn from the
+// 10k most popular items; sequence: 5 next items per item, drawn like co-visitation's.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +41,10 @@ bool Generate(const std::string& table, const char* tenant, long items, const st
     if (table == "tags") {
       std::printf("%s\tdefault\titem-%07ld\t{brand:b%03lu,category:c%03lu}\n", tenant, i,
                   Mix(i) % 300, Mix(i * 31) % 200);
+    } else if (table == "tags-rich") {
+      std::printf(
+          "%s\tdefault\titem-%07ld\t{brand:b%03lu,category:c%03lu,colour:k%02lu,price:p%02lu}\n",
+          tenant, i, Mix(i) % 300, Mix(i * 31) % 200, Mix(i * 17) % 40, Mix(i * 7) % 12);
     } else if (table == "popularity") {
       const double weight = 1e6 / std::pow(static_cast<double>(i), 1.1);
       for (int j = 0; j < 10; ++j) {
@@ -47,9 +53,10 @@ bool Generate(const std::string& table, const char* tenant, long items, const st
         std::printf("%s\tdefault\titem-%07ld\t%s\t%.4f\n", tenant, i, days[d].c_str(),
                     weight * noise);
       }
-    } else if (table == "covisit") {
-      for (int j = 0; j < 10; ++j) {
-        const uint64_t r = Mix(i * 1000003 + j);
+    } else if (table == "covisit" || table == "sequence") {
+      const int neighbours = table == "covisit" ? 10 : 5;
+      for (int j = 0; j < neighbours; ++j) {
+        const uint64_t r = Mix(i * 1000003 + j + (table == "covisit" ? 0 : 500));
         const long popular = items < 10000 ? items : 10000;
         long n = static_cast<long>(r % (j < 5 ? popular : items)) + 1;
         if (n == i) n = n % items + 1;
@@ -68,7 +75,9 @@ bool Generate(const std::string& table, const char* tenant, long items, const st
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr, "usage: recsys-bench-gen tags|popularity|covisit TENANT_UUID|- ITEMS\n");
+    std::fprintf(
+        stderr,
+        "usage: recsys-bench-gen tags|tags-rich|popularity|covisit|sequence TENANT_UUID|- ITEMS\n");
     return 2;
   }
   const std::string table = argv[1];

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/hex.h"
+#include "core/parse_number.h"
 #include "core/uuid.h"
 
 namespace recsys::store {
@@ -52,6 +53,64 @@ int64_t ReadBigEndian(std::string_view bytes) {
   const size_t bits = 8 * bytes.size();
   if (bits > 0 && bits < 64 && (value >> (bits - 1)) != 0) value |= ~uint64_t{0} << bits;
   return static_cast<int64_t>(value);
+}
+
+std::optional<double> ReadNumericField(std::string_view bytes) {
+  if (bytes.size() < 8) return std::nullopt;
+  const int64_t ndigits = ReadBigEndian(bytes.substr(0, 2));
+  const int64_t weight = ReadBigEndian(bytes.substr(2, 2));
+  const auto sign = static_cast<uint16_t>(ReadBigEndian(bytes.substr(4, 2)));
+  if ((sign != 0 && sign != static_cast<uint16_t>(kNumericNegative)) || ndigits < 0 ||
+      bytes.size() != 8 + 2 * static_cast<size_t>(ndigits)) {
+    return std::nullopt;  // NaN and infinities have their own sign words
+  }
+  auto digit = [&](int64_t i) { return ReadBigEndian(bytes.substr(8 + 2 * i, 2)); };
+  for (int64_t i = 0; i < ndigits; ++i) {
+    if (digit(i) < 0 || digit(i) >= kNumericBase) return std::nullopt;
+  }
+  if (ndigits == 0) return 0.0;
+  const int64_t exponent = 4 * (weight - (ndigits - 1));
+  const bool negative = sign != 0;
+  // The digits as one integer n, the value n * 10^exponent: one correctly rounded operation when
+  // n and the power of ten are exact doubles, so the same double from_chars makes of the text.
+  uint64_t n = 0;
+  for (int64_t i = 0; i < ndigits && i < 4; ++i) n = n * kNumericBase + digit(i);
+  if (ndigits <= 4 && n <= (uint64_t{1} << 53) && exponent >= -22 && exponent <= 22) {
+    static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const double value = exponent < 0 ? static_cast<double>(n) / kPowers[-exponent]
+                                      : static_cast<double>(n) * kPowers[exponent];
+    return negative ? -value : value;
+  }
+  // Rare (very large or very precise values): through the decimal text.
+  std::string text = negative ? "-" : "";
+  for (int64_t i = 0; i < ndigits; ++i) {
+    const std::string d = std::to_string(digit(i));
+    if (i > 0) text.append(4 - d.size(), '0');
+    text += d;
+  }
+  return ParseFiniteDouble(text + "e" + std::to_string(exponent));
+}
+
+bool ForEachBinaryArrayElement(std::string_view bytes,
+                               const std::function<void(std::string_view)>& element) {
+  if (bytes.size() < 12) return false;
+  const int64_t dimensions = ReadBigEndian(bytes.substr(0, 4));
+  if (dimensions == 0) return true;  // an empty array
+  if (dimensions != 1 || bytes.size() < 20) return false;
+  int64_t count = ReadBigEndian(bytes.substr(12, 4));
+  bytes.remove_prefix(20);
+  for (; count > 0; --count) {
+    if (bytes.size() < 4) return false;
+    const int64_t length = ReadBigEndian(bytes.substr(0, 4));
+    bytes.remove_prefix(4);
+    if (length < 0) continue;  // NULL
+    if (bytes.size() < static_cast<size_t>(length)) return false;
+    element(bytes.substr(0, static_cast<size_t>(length)));
+    bytes.remove_prefix(static_cast<size_t>(length));
+  }
+  return bytes.empty();
 }
 
 void PutTextField(std::string* out, std::string_view text) {

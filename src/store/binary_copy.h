@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,15 @@ void PutInt64(std::string* out, int64_t value);
 
 // The signed big-endian integer in `bytes` (1 to 8 of them), as binary COPY sends int2/4/8.
 int64_t ReadBigEndian(std::string_view bytes);
+
+// The value of a numeric field in numeric_send's form, as the nearest double (the same double
+// its decimal text parses to); nullopt for NaN, infinities and bytes that are not a numeric.
+std::optional<double> ReadNumericField(std::string_view bytes);
+
+// Calls `element` for each element of a one-dimensional array field in array_send's form (text
+// elements: their bytes); NULL elements are skipped. False when `bytes` is not such an array.
+bool ForEachBinaryArrayElement(std::string_view bytes,
+                               const std::function<void(std::string_view)>& element);
 
 // One field each: its length, then its bytes.
 void PutTextField(std::string* out, std::string_view text);

@@ -10,6 +10,7 @@
 #include "obs/log.h"
 #include "service/roles.h"
 #include "store/copy_stream.h"
+#include "store/signal_batch_reader.h"
 #include "store/signal_pins.h"
 #include "store/signal_versions.h"
 
@@ -18,38 +19,6 @@ namespace {
 
 using service::ServingState;
 using service::TenantState;
-
-// Database text is well formed; a value that is not still loads, as 0.
-double ParseDouble(std::string_view s) { return ParseFiniteDouble(s).value_or(0); }
-int32_t ParseInt(std::string_view s) {
-  return static_cast<int32_t>(ParseInt64In(s, INT32_MIN, INT32_MAX).value_or(0));
-}
-
-// Per-namespace values, made on first use. Rows come grouped by namespace and nearly all are in
-// one, so the last namespace's entry is kept at hand: a map lookup per row cost ~5 % of a load.
-template <typename T>
-class ByNamespace {
- public:
-  explicit ByNamespace(std::function<T()> make) : make_(std::move(make)) {}
-
-  T& operator[](std::string_view ns) {
-    if (last_ != nullptr && last_->first == ns) return last_->second;
-    auto it = values_.find(ns);
-    if (it == values_.end()) it = values_.emplace(std::string(ns), make_()).first;
-    last_ = &*it;
-    return it->second;
-  }
-  std::map<std::string, T, std::less<>>& values() { return values_; }
-  void Clear() {
-    values_.clear();
-    last_ = nullptr;
-  }
-
- private:
-  std::function<T()> make_;
-  std::map<std::string, T, std::less<>> values_;
-  std::pair<const std::string, T>* last_ = nullptr;
-};
 
 }  // namespace
 
@@ -65,91 +34,6 @@ Result<std::string> StateLoader::ChangeMarker() {
     return r.status();
   }
   return std::string(r.value().Get(0, 0));
-}
-
-Status StateLoader::LoadSignals(PgConnection& conn, ReconnectingConnection& side_connection,
-                                TenantState& tenant, TimestampUs now, int32_t through_day) {
-  const int32_t today = DayOf(now);
-  const std::string through = " AND day <= DATE '1970-01-01' + " + std::to_string(through_day);
-  const RankingParams& ranking = tenant.config.ranking;
-  const std::string tenant_literal = QuoteLiteral(conn, tenant.id);
-
-  // Co-visitation is the largest table: its COPY runs on a second connection meanwhile, into
-  // batches with their own ids, merged below.
-  ByNamespace<CovisitBatch> covisit([] { return CovisitBatch(); });
-  auto side = side_connection.Get();
-  if (!side.ok()) return side.status();
-  PgConnection& side_conn = *side.value();
-  Status covisit_status;
-  std::thread covisit_thread([&] {
-    covisit_status = InTenantReadTransaction(side_conn, tenant.id, [&](PgConnection& c) {
-      return StreamCopyOut(
-          c,
-          "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_covisit_daily "
-          "WHERE tenant_id = " +
-              tenant_literal + " AND day > DATE '1970-01-01' + " +
-              std::to_string(today - ranking.covisit_window_days) + through + ") TO STDOUT",
-          [&](const CopyRow& row) {
-            covisit[row.fields[0]].Add(row.fields[1], row.fields[2], ParseDouble(row.fields[3]));
-          });
-    });
-  });
-
-  ByNamespace<SnapshotBuilder> builder([&] {
-    SnapshotBuilder b(today, ranking.half_life_days);
-    b.SetThroughDay(through_day);
-    b.SetMaxItems(max_items_);
-    return b;
-  });
-  Status status = StreamCopyOut(
-      conn,
-      "COPY (SELECT namespace, item_id, t FROM item_tags LEFT JOIN LATERAL unnest(tags) t ON true "
-      "WHERE tenant_id = " +
-          tenant_literal + ") TO STDOUT",
-      [&](const CopyRow& row) { builder[row.fields[0]].AddTag(row.fields[1], row.fields[2]); });
-  const int horizon = PopularityHorizonDays(ranking.half_life_days);
-  if (status.ok()) {
-    status =
-        StreamCopyOut(conn,
-                      "COPY (SELECT namespace, item_id, (day - DATE '1970-01-01'), score "
-                      "FROM item_popularity_daily WHERE tenant_id = " +
-                          tenant_literal + " AND day >= DATE '1970-01-01' + " +
-                          std::to_string(today - horizon) + through + ") TO STDOUT",
-                      [&](const CopyRow& row) {
-                        builder[row.fields[0]].AddPopularity(row.fields[1], ParseInt(row.fields[2]),
-                                                             ParseDouble(row.fields[3]));
-                      });
-  }
-  if (status.ok()) {
-    status = StreamCopyOut(
-        conn,
-        "COPY (SELECT namespace, item_id, neighbor_id, score FROM item_sequence_daily "
-        "WHERE tenant_id = " +
-            tenant_literal + " AND day > DATE '1970-01-01' + " +
-            std::to_string(today - ranking.covisit_window_days) + through + ") TO STDOUT",
-        [&](const CopyRow& row) {
-          builder[row.fields[0]].AddSequence(row.fields[1], row.fields[2],
-                                             ParseDouble(row.fields[3]));
-        });
-  }
-  covisit_thread.join();
-  if (!side_conn.IsHealthy()) side_connection.Reset();
-  RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(covisit_status);
-  for (auto& [ns, batch] : covisit.values()) builder[ns].AddCovisitBatch(batch);
-  covisit.Clear();  // the batches are merged: free them before the snapshots are built
-  for (auto& [ns, b] : builder.values()) {
-    tenant.snapshots[ns] = b.Build();
-    if (b.dropped_items() > 0) {
-      obs::Log(obs::Level::kWarn, "snapshot over its item limit: least popular items dropped")
-          .Str("tenant", tenant.external_id)
-          .Str("namespace", ns)
-          .Int("kept", static_cast<int64_t>(tenant.snapshots[ns]->item_count()))
-          .Int("dropped", static_cast<int64_t>(b.dropped_items()))
-          .Str("setting", "RECSYS_SIGNAL_MAX_ITEMS");
-    }
-  }
-  return Status::Ok();
 }
 
 Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenants,
@@ -175,18 +59,33 @@ Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenan
     if (!closed_days_only_) return today;
     return yesterday_dirty.contains(tenant.id) ? today - 2 : today - 1;
   };
+  // Tenants are read in batches (store/signal_batch_reader.h) of the same last day, which
+  // decides their snapshots' days too.
+  std::map<int32_t, std::vector<TenantState*>> by_through_day;
+  for (TenantState* tenant : tenants) by_through_day[through_day(*tenant)].push_back(tenant);
+  struct Batch {
+    std::vector<TenantState*> tenants;
+    int32_t through_day;
+  };
+  std::vector<Batch> batches;
+  for (auto& [day, group] : by_through_day) {
+    for (auto& batch : SplitIntoSignalBatches(group, today, kBatchTenants)) {
+      batches.push_back({std::move(batch), day});
+    }
+  }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<Status> lane_status(lanes_.size());
   auto run_lane = [&](size_t lane_index) {
     Lane& lane = lanes_[lane_index];
-    for (size_t i = next++; i < tenants.size() && !failed; i = next++) {
+    for (size_t i = next++; i < batches.size() && !failed; i = next++) {
       auto conn = lane.main.Get();
-      Status s = conn.status();
+      auto side = conn.ok() ? lane.side.Get() : conn;
+      Status s = side.status();
       if (s.ok()) {
-        s = InTenantReadTransaction(*conn.value(), tenants[i]->id, [&](PgConnection& c) {
-          return LoadSignals(c, lane.side, *tenants[i], now, through_day(*tenants[i]));
-        });
+        s = ReadSignalBatch(*conn.value(), *side.value(), batches[i].tenants,
+                            {today, batches[i].through_day, max_items_});
+        if (!side.value()->IsHealthy()) lane.side.Reset();
       }
       if (!s.ok()) {
         if (s.code() == StatusCode::kUnavailable) lane.main.Reset();
@@ -194,11 +93,11 @@ Status StateLoader::LoadSignalsInParallel(const std::vector<TenantState*>& tenan
         failed = true;
         return;
       }
-      tenants[i]->signals_loaded_at = now;
+      for (TenantState* tenant : batches[i].tenants) tenant->signals_loaded_at = now;
     }
   };
-  // One tenant needs one lane (its co-visitation already loads in parallel); more share them.
-  const size_t lanes = std::min(lanes_.size(), tenants.size());
+  // One batch needs one lane (its co-visitation already loads in parallel); more share them.
+  const size_t lanes = std::min(lanes_.size(), batches.size());
   std::vector<std::thread> threads;
   for (size_t l = 1; l < lanes; ++l) threads.emplace_back(run_lane, l);
   if (lanes > 0) run_lane(0);

@@ -76,20 +76,20 @@ class StateLoader {
   // Load() on the connections as they point now.
   Result<std::shared_ptr<const service::ServingState>> LoadHere(
       const service::ServingState* previous, const service::SignalReload& reload, TimestampUs now);
-  // Reads the tenant's signal tables on `conn` (co-visitation meanwhile on `side`), the rows of
-  // days up to `through_day`.
-  Status LoadSignals(PgConnection& conn, ReconnectingConnection& side, service::TenantState& tenant,
-                     TimestampUs now, int32_t through_day);
-  // LoadSignals for each of `tenants`, each in a read-only transaction as recsys_reader scoped to
-  // the tenant by RLS, spread over the lanes. Sets each one's signals_loaded_at.
+  // Reads the signal rows of `tenants` and builds their snapshots, in batches
+  // (store/signal_batch_reader.h) spread over the lanes. Sets each one's signals_loaded_at.
   Status LoadSignalsInParallel(const std::vector<service::TenantState*>& tenants, TimestampUs now);
   // The catalog's unavailable items of every tenant: tenant uuid -> (namespace, item id).
   Result<std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>>
   LoadUnavailable(PgConnection& conn);
 
-  // Tenants load on two lanes at once: with thousands of small tenants the time goes to round
-  // trips, which two connections overlap. Each lane connects when first used.
+  // Batches load on two lanes at once, each on two connections (co-visitation on the second).
+  // Each lane connects when first used.
   static constexpr int kLanes = 2;
+  // Tenants per batch: one query per table reads them all (a thousand small tenants read one at
+  // a time spent most of PostgreSQL's time planning and scanning each day's partition), and a
+  // batch's rows are held until its snapshots are built, which bounds the memory.
+  static constexpr size_t kBatchTenants = 32;
   struct Lane {
     explicit Lane(const std::string& url)
         : main(url, kBackgroundConnectTimeoutS), side(url, kBackgroundConnectTimeoutS) {}
