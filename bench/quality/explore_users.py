@@ -8,6 +8,8 @@ their number; customers with such items) of 20 items the customer never bought, 
   users     the K customers most similar to this one (cosine of the sets of items bought), each
             neighbour's items weighted by the similarity and by 2^(-age / H) of the neighbour's
             last purchase of it (H days; none: no decay);
+  recent    a control: every customer's purchases weighted by 2^(-age / 30 days), no similarity
+            (recent popularity among the items new to the customer);
   mix       both lists merged by reciprocal rank (1 / (rank + 10) summed).
 Usage: explore_users.py CSV_GZ [SPLIT_DATE...] (default 2011-11-09 2011-10-12)."""
 import math, sys
@@ -45,6 +47,15 @@ def evaluate(rows, split, n=20):
         for i in items:
             buyers[i].add(u)
 
+    recent_pop = Counter()
+    for v, items in last.items():
+        for i, t in items.items():
+            recent_pop[i] += 2 ** (-(day - t) / DAY / 30)
+    recent_order = [i for i, _ in recent_pop.most_common()]
+
+    def recent(u):
+        return [i for i in recent_order if i not in last[u]][:100]
+
     def covisit(u):
         score = Counter()
         for a in sorted(last[u], key=lambda i: -last[u][i])[:30]:
@@ -76,7 +87,7 @@ def evaluate(rows, split, n=20):
         new = basket - set(last[u])
         if not new:
             continue
-        ranked = {'covisit': covisit(u), 'users K100 no decay': users(u, half_life=None),
+        ranked = {'covisit': covisit(u), 'recent': recent(u), 'users K100 no decay': users(u, half_life=None),
                   'users K50 H90': users(u, k=50), 'users K100 H30': users(u, half_life=30),
                   'users K100 H90': users(u), 'users K200 H90': users(u, k=200)}
         ranked['mix covisit + users K100 H90'] = mix(ranked['covisit'], ranked['users K100 H90'])
