@@ -55,9 +55,9 @@ struct EvalPreviewOptions {
   std::string out;                      // empty: ./eval-preview-<tenant>-<time>
 };
 
-// `eval tune`: coordinate ascent over the ranking settings on the events before --split-date,
-// validated on its last --validation-days (the days from the split on are never read for the
-// choice); docs/evaluation.md.
+// `eval tune`: coordinate ascent over the ranking settings from several starts (the current config
+// and hand-picked ones) on the events before --split-date, validated on its last --validation-days
+// (the days from the split on are never read for the choice); docs/evaluation.md.
 struct EvalTuneOptions {
   std::string tenant;
   std::string split_date;    // YYYY-MM-DD: the tuning reads only events before it
@@ -65,10 +65,10 @@ struct EvalTuneOptions {
   int k = 20;
   std::string metric = "recall";  // what the search maximizes
   double min_explore = 0;         // ... among configs with at least this explore recall
-  int rounds = 3;
+  int rounds = 3;                 // per start
   bool returning_users = false;
   std::string surface;
-  int held_out_days = 0;  // > 0: afterwards, compare current and tuned on these days from the split
+  int held_out_days = 0;  // > 0: afterwards, compare current, tuned and the starts on these days
   int resamples = 1000;
   std::string out;  // empty: ./eval-tune-<tenant>-<time>; config.json is the draft
 };

@@ -153,6 +153,35 @@ TEST_F(EvalTest, TuneChoosesOnDaysBeforeTheSplitAndWritesADraft) {
   EXPECT_NE(first.find("tuned config (a draft"), std::string::npos) << first;
   EXPECT_NE(first.find("held out (2 days from " + split), std::string::npos) << first;
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/tune1/report.html"));
+  // Several starts, each reported; the hand-picked ones are candidates, so on the validation days
+  // none of them scores above the tuned config, and each is compared on the held-out days too.
+  for (const char* start : {"current", "personal blend", "two parts 3", "two parts 5",
+                            "two parts 8", "two parts auto", "discovery"}) {
+    EXPECT_NE(first.find("  start " + std::string(start) + ": "), std::string::npos) << start;
+  }
+  auto recalls = [](const std::string& section, const std::string& label) {
+    std::vector<double> found;
+    std::istringstream lines(section);
+    for (std::string line; std::getline(lines, line);) {
+      const std::string head = "  " + label;
+      if (line.rfind(head, 0) != 0 || line.find(" recall ") == std::string::npos) continue;
+      if (line.find_first_not_of(' ', head.size()) != line.find(" recall ") + 1) continue;
+      found.push_back(std::stod(line.substr(line.find(" recall ") + 8)));
+    }
+    return found;
+  };
+  const size_t from = first.find("on the validation days");
+  ASSERT_NE(from, std::string::npos) << first;
+  const std::string validated = first.substr(from, first.find("tuned config (a draft") - from);
+  const std::vector<double> tuned = recalls(validated, "tuned");
+  const std::vector<double> starts = recalls(validated, "start");
+  ASSERT_EQ(tuned.size(), 1u) << validated;
+  ASSERT_EQ(starts.size(), 6u) << validated;
+  for (double s : starts) EXPECT_GE(tuned[0], s) << validated;
+  const std::string held_out = first.substr(first.find("held out (2 days"));
+  EXPECT_EQ(recalls(held_out, "start").size(), 6u) << held_out;
+  EXPECT_EQ(recalls(held_out, "tuned").size(), 1u) << held_out;
+  EXPECT_NE(held_out.find("  tuned - best start (start: "), std::string::npos) << held_out;
 
   // A burst of purchases of one item after the split: the held-out days change, the choice not.
   std::vector<std::string> burst;

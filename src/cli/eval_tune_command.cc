@@ -1,7 +1,8 @@
 // `eval tune` (issue 23 item 5): coordinate ascent (eval/config_search.h) over the ranking
-// settings, each candidate scored by `eval offline`'s replay on the events before --split-date
-// with the validation split --validation-days before it. The days from --split-date on are not
-// read for the choice; --held-out-days reads them afterwards only to report how the choice does.
+// settings from several starts (the current config and the ones a person would hand-pick), each
+// candidate scored by `eval offline`'s replay on the events before --split-date with the
+// validation split --validation-days before it. The days from --split-date on are not read for
+// the choice; --held-out-days reads them afterwards only to report how the choices do.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -35,9 +36,59 @@ std::vector<eval::SearchAxis> TuneAxes(int k) {
   };
 }
 
+// The starts of the search: the current config and, on top of it, the configs docs/evaluation.md
+// compares by hand (the spec's personal blend, two parts at k/4, k/2 and 3k/4 repeat slots and
+// auto slots, discovery). Ascent from one start stops where no single change helps; with these as
+// starts the tuned config scores at least as well as each of them on the validation days.
+Result<std::vector<eval::SearchStart>> TuneStarts(const std::string& current, int k) {
+  using Settings = std::vector<std::pair<std::string, std::string>>;
+  const Settings blend = {{"ranking.repeat_slots", "null"},
+                          {"ranking.exclude_seen", "false"},
+                          {"weights.pop", "0.05"},
+                          {"weights.cooc", "0.5"},
+                          {"weights.hist", "1"},
+                          {"weights.seq", "0"}};
+  const Settings discovery = {{"ranking.repeat_slots", "null"},
+                              {"ranking.exclude_seen", "true"},
+                              {"weights.pop", "0.05"},
+                              {"weights.cooc", "1"},
+                              {"weights.hist", "0"},
+                              {"weights.seq", "0"}};
+  auto parts = [](std::string slots) -> Settings {
+    return {{"ranking.repeat_slots", std::move(slots)},
+            {"ranking.exclude_seen", "false"},
+            {"weights.pop", "0.01"},
+            {"weights.cooc", "1"},
+            {"weights.hist", "1"},
+            {"weights.seq", "0.3"},
+            {"ranking.half_life_days", "90"},
+            {"signals.history_items", "200"}};
+  };
+  auto slots = [k](int quarters) { return std::to_string(std::max(1, (k * quarters + 2) / 4)); };
+  const std::vector<std::pair<std::string, Settings>> picked = {
+      {"personal blend", blend},
+      {"two parts " + slots(1), parts(slots(1))},
+      {"two parts " + slots(2), parts(slots(2))},
+      {"two parts " + slots(3), parts(slots(3))},
+      {"two parts auto", parts("auto")},
+      {"discovery", discovery},
+  };
+  std::vector<eval::SearchStart> starts = {{"current", current}};
+  for (const auto& [name, settings] : picked) {
+    std::string json = current;
+    for (const auto& [path, value] : settings) {
+      auto next = WithSetting(json, path, value);
+      if (!next.ok()) return next.status();
+      json = std::move(next).value();
+    }
+    starts.push_back({name, json});
+  }
+  return starts;
+}
+
 void PrintResult(const char* label, const eval::ConfigResult& c) {
   const eval::Estimate& recall = c.all[eval::kRecall];
-  std::printf("  %-10s recall %.4f [%.4f, %.4f]  explore %.4f [%.4f, %.4f]  %s\n", label,
+  std::printf("  %-14s recall %.4f [%.4f, %.4f]  explore %.4f [%.4f, %.4f]  %s\n", label,
               recall.value, recall.interval.low, recall.interval.high, c.explore_recall.value,
               c.explore_recall.interval.low, c.explore_recall.interval.high, c.name.c_str());
 }
@@ -94,10 +145,11 @@ int RunEvalTune(const EvalTuneOptions& options) {
     return scores;
   };
   const std::vector<eval::SearchAxis> axes = TuneAxes(options.k);
-  auto search =
-      eval::CoordinateAscent(tenant.value().config_json, axes, options.rounds, WithSetting, score);
+  auto starts = TuneStarts(tenant.value().config_json, options.k);
+  if (!starts.ok()) return EvalFail(starts.status());
+  auto search = eval::MultiStartAscent(starts.value(), axes, options.rounds, WithSetting, score);
   if (!search.ok()) return EvalFail(search.status());
-  const eval::SearchResult& found = search.value();
+  const eval::SearchResult& found = search.value().runs[search.value().best];
   if (found.best_score < 0) {
     return EvalFail(Status::FailedPrecondition(StrFormat(
         "no config reached --min-explore %.4f on the validation days", options.min_explore)));
@@ -117,13 +169,16 @@ int RunEvalTune(const EvalTuneOptions& options) {
   };
   Status status = show("current", tenant.value().config_json);
   if (status.ok()) status = show("tuned: " + found.best_name, found.best_json);
+  for (size_t s = 1; s < starts.value().size() && status.ok(); ++s)
+    status = show("start: " + starts.value()[s].name, starts.value()[s].json);
+  const size_t compared = shown.size();  // current, tuned and the starts
   // The tuned config's own point is shown as "tuned"; configs that tie on a point, once.
   std::vector<std::pair<double, double>> shown_points;
   for (size_t t = 0; t < tried.size(); ++t) {
     if (tried[t].name == found.best_name) shown_points.push_back(points[t]);
   }
   for (size_t f : eval::ParetoFrontier(points)) {
-    if (!status.ok() || shown.size() >= 12) break;
+    if (!status.ok() || shown.size() >= compared + 8) break;
     if (std::find(shown_points.begin(), shown_points.end(), points[f]) != shown_points.end())
       continue;
     shown_points.push_back(points[f]);
@@ -133,14 +188,19 @@ int RunEvalTune(const EvalTuneOptions& options) {
   validation.resamples = options.resamples;
   auto report = eval::ReplayOffline(log.value(), shown, validation);
   if (!report.ok()) return EvalFail(report.status());
-  std::printf("tried %d configs in %d rounds; on the validation days (%s to %s):\n",
-              found.evaluated, found.rounds, FormatDate(validation.split_day).c_str(),
+  std::printf("tried %d configs from %zu starts; %s by validation:\n", search.value().evaluated,
+              search.value().runs.size(), options.metric.c_str());
+  for (const eval::SearchResult& run : search.value().runs) {
+    std::printf("  start %-16s %.4f -> %.4f in %d rounds: %s\n", (run.start_name + ":").c_str(),
+                run.start_score, run.best_score, run.rounds, run.best_name.c_str());
+  }
+  std::printf("on the validation days (%s to %s):\n", FormatDate(validation.split_day).c_str(),
               FormatDate(*split_day - 1).c_str());
-  for (const eval::ConfigResult& c : report.value().configs)
-    PrintResult(&c == &report.value().configs[1]   ? "tuned"
-                : &c == &report.value().configs[0] ? "current"
-                                                   : "frontier",
-                c);
+  auto label = [&](size_t c) {
+    return c == 0 ? "current" : c == 1 ? "tuned" : c < compared ? "start" : "frontier";
+  };
+  for (size_t c = 0; c < report.value().configs.size(); ++c)
+    PrintResult(label(c), report.value().configs[c]);
   std::printf("tuned config (a draft: apply it with PUT .../config or the console):\n%s\n",
               found.best_json.c_str());
 
@@ -150,13 +210,27 @@ int RunEvalTune(const EvalTuneOptions& options) {
     if (!full.ok()) return EvalFail(full.status());
     eval::OfflineOptions held_out = validation;
     held_out.split_day = *split_day;
-    const std::vector<eval::ReplayConfig> pair = {shown[0], shown[1]};
-    auto check = eval::ReplayOffline(full.value(), pair, held_out);
+    const std::vector<eval::ReplayConfig> compare(shown.begin(), shown.begin() + compared);
+    auto check = eval::ReplayOffline(full.value(), compare, held_out);
     if (!check.ok()) return EvalFail(check.status());
     std::printf("held out (%d days from %s; not used for the choice):\n", options.held_out_days,
                 options.split_date.c_str());
-    PrintResult("current", check.value().configs[0]);
-    PrintResult("tuned", check.value().configs[1]);
+    for (size_t c = 0; c < check.value().configs.size(); ++c)
+      PrintResult(label(c), check.value().configs[c]);
+    // The tuned config against the start that did best on these days, paired per user.
+    size_t best_start = 2;
+    for (size_t c = 3; c < compared; ++c) {
+      if (check.value().configs[c].all[*metric].value >
+          check.value().configs[best_start].all[*metric].value)
+        best_start = c;
+    }
+    const std::vector<eval::ReplayConfig> pair = {shown[best_start], shown[1]};
+    auto paired = eval::ReplayOffline(full.value(), pair, held_out);
+    if (!paired.ok()) return EvalFail(paired.status());
+    const eval::Comparison& d = paired.value().configs[1].versus_first[*metric];
+    std::printf("  tuned - best start (%s): %s %+.4f [%+.4f, %+.4f], p = %.3f\n",
+                shown[best_start].name.c_str(), options.metric.c_str(), d.difference,
+                d.interval.low, d.interval.high, d.p_value);
   }
 
   const std::string dir = options.out.empty() ? DefaultOutDir("tune", options.tenant) : options.out;

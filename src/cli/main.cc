@@ -231,13 +231,14 @@ void AddEval(CLI::App& app, int& code) {
   tune->add_option("--min-explore", t.min_explore,
                    "Only configs with at least this explore recall may win (default 0)")
       ->check(CLI::Range(0.0, 1.0));
-  tune->add_option("--rounds", t.rounds, "Coordinate-ascent rounds at most (default 3)")
+  tune->add_option("--rounds", t.rounds, "Coordinate-ascent rounds at most, per start (default 3)")
       ->check(CLI::Range(1, 10));
   tune->add_flag("--returning-users", t.returning_users,
                  "Only users with events before the validation split");
   tune->add_option("--surface", t.surface, "Surface to tune (default: the busiest)");
-  tune->add_option("--held-out-days", t.held_out_days,
-                   "Afterwards compare current and tuned on N days from the split (0: no)")
+  tune->add_option(
+          "--held-out-days", t.held_out_days,
+          "Afterwards compare current, tuned and the starts on N days from the split (0: no)")
       ->check(CLI::Range(0, 365));
   tune->add_option("--resamples", t.resamples, "Bootstrap resamples of the report (default 1000)")
       ->check(CLI::Range(0, 100000));
