@@ -20,4 +20,12 @@ bool AppendHexBytes(std::string_view hex, std::string* out) {
   return true;
 }
 
+void AppendHexDigits(std::string_view bytes, std::string* out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned char byte : bytes) {
+    out->push_back(kDigits[byte >> 4]);
+    out->push_back(kDigits[byte & 0xf]);
+  }
+}
+
 }  // namespace recsys

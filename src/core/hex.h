@@ -13,4 +13,7 @@ int HexDigitValue(char c);
 // with *out unspecified, when `hex` has an odd length or a character that is not a hex digit.
 bool AppendHexBytes(std::string_view hex, std::string* out);
 
+// Appends two lower-case hex digits per byte of `bytes` to *out.
+void AppendHexDigits(std::string_view bytes, std::string* out);
+
 }  // namespace recsys

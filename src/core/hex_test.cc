@@ -25,5 +25,14 @@ TEST(HexTest, AppendsTheBytesOrRefusesMalformedDigits) {
   EXPECT_FALSE(AppendHexBytes("zz", &out));
 }
 
+TEST(HexTest, WritesTwoLowerCaseDigitsPerByteAndReadsThemBack) {
+  std::string hex = "x";
+  AppendHexDigits(std::string("\x00\xab\x7f", 3), &hex);
+  EXPECT_EQ(hex, "x00ab7f");
+  std::string bytes;
+  ASSERT_TRUE(AppendHexBytes(std::string_view(hex).substr(1), &bytes));
+  EXPECT_EQ(bytes, std::string("\x00\xab\x7f", 3));
+}
+
 }  // namespace
 }  // namespace recsys

@@ -61,15 +61,6 @@ bool PutFieldFromText(Kind kind, std::string_view text, bool is_null, std::strin
   return false;
 }
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-void AppendHex(std::string_view bytes, std::string* out) {
-  for (unsigned char byte : bytes) {
-    out->push_back(kHexDigits[byte >> 4]);
-    out->push_back(kHexDigits[byte & 15]);
-  }
-}
-
 // Appends one field of a tuple (its bytes, or nullopt for NULL) as a COPY text field.
 void AppendFieldAsText(Kind kind, std::optional<std::string_view> bytes, std::string* out) {
   if (!bytes) {
@@ -80,7 +71,7 @@ void AppendFieldAsText(Kind kind, std::optional<std::string_view> bytes, std::st
     case Kind::kUuid:
       for (auto [at, size] : {std::pair{0, 4}, {4, 2}, {6, 2}, {8, 2}, {10, 6}}) {
         if (at > 0) out->push_back('-');
-        AppendHex(bytes->substr(at, size), out);
+        AppendHexDigits(bytes->substr(at, size), out);
       }
       return;
     case Kind::kTimestamp:
@@ -88,7 +79,7 @@ void AppendFieldAsText(Kind kind, std::optional<std::string_view> bytes, std::st
       return;
     case Kind::kBytea:
       out->append("\\\\x");  // the backslash of "\x", escaped for COPY text
-      AppendHex(*bytes, out);
+      AppendHexDigits(*bytes, out);
       return;
     case Kind::kJson:
     case Kind::kText:
@@ -138,7 +129,7 @@ void AppendExposureLine(const service::Exposure& r, std::string* out) {
     AppendCopyField(line, "");
   } else {
     line.append("\\\\x");
-    AppendHex(r.user_key, out);
+    AppendHexDigits(r.user_key, out);
     line.push_back('\t');
   }
   AppendCopyField(line, r.session_id);

@@ -1,7 +1,6 @@
 #include "store/state_loader.h"
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <thread>
 #include <unordered_set>
@@ -9,7 +8,6 @@
 #include "core/parse_number.h"
 #include "obs/log.h"
 #include "service/roles.h"
-#include "store/copy_stream.h"
 #include "store/signal_batch_reader.h"
 #include "store/signal_pins.h"
 #include "store/signal_versions.h"
