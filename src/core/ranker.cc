@@ -148,8 +148,9 @@ class Ranking {
 
   // Fills c's signals and its blended score: the one scoring path for every candidate, whether
   // it came from the candidate stages or was injected by a rule. With repeat slots, the user's
-  // own items score own(i) and the others the blend, co-visitation and sequences scaled to the
-  // request's largest instead of squashed (a normalized co-visitation is far below 1).
+  // own items score own(i) × their rebuy prior and the others the blend, co-visitation and
+  // sequences scaled to the request's largest instead of squashed (a normalized co-visitation is
+  // far below 1).
   void ScoreOne(RankedItem& c, const Weights& w) {
     FillRaw(c);
     Blend(c, w);
@@ -161,8 +162,8 @@ class Ranking {
     c.cooc = two_part_ ? c.raw_cooc / max_cooc_ : Squash(c.raw_cooc);
     c.seq = two_part_ ? c.raw_seq / max_seq_ : Squash(c.raw_seq);
     c.sim = (w.emb > 0 && !anchors_.empty()) ? std::clamp(Similarity(c.item), 0.0, 1.0) : 0;
-    if (two_part_ && c.hist > 0) {  // the repeat part ranks by own(i) alone (ranking.md)
-      c.score = c.hist;
+    if (two_part_ && c.hist > 0) {  // the repeat part: own(i) × the item's rebuy prior
+      c.score = scratch_.signals(c.item).repeat;
       c.reasons |= kReasonPersonalization;
       return;
     }
@@ -543,7 +544,7 @@ void ApplyHistory(const RankInput& in, const Weights& w, RankScratch& scratch, R
   for (const HistoryItem& h : in.history) {
     auto i = r.signals().Find(h.item_id);
     if (!i) continue;
-    scratch.SetOwn(*i, static_cast<float>(h.own));
+    scratch.SetOwn(*i, static_cast<float>(h.own), static_cast<float>(h.own * h.rebuy));
     if (exclude_seen && (h.type_mask & in.config.ranking.exclude_seen_types) != 0) {
       r.Mark(*i, kExcluded);
     }

@@ -63,9 +63,10 @@ class RankScratch {
  public:
   // An item's per-request signals, packed so that scoring a candidate reads one place.
   struct Signals {
-    float cooc = 0;  // co-visitation with the anchors
-    float seq = 0;   // what users go on to next after the anchors
-    float own = 0;   // the user's own history
+    float cooc = 0;    // co-visitation with the anchors
+    float seq = 0;     // what users go on to next after the anchors
+    float own = 0;     // the user's own history
+    float repeat = 0;  // the repeat part's score: own × the item's rebuy prior
   };
 
   // Clears what the last request wrote and makes room for item indexes below `item_count`.
@@ -77,7 +78,10 @@ class RankScratch {
   // REQUIRES (for the writers): nothing; each marks i touched and as having signals.
   void AddCooc(ItemIndex i, float value) { Write(i).cooc += value; }
   void AddSeq(ItemIndex i, float value) { Write(i).seq += value; }
-  void SetOwn(ItemIndex i, float value) { Write(i).own = value; }
+  void SetOwn(ItemIndex i, float own, float repeat) {
+    Write(i).own = own;
+    signals_[i].repeat = repeat;
+  }
   // i's signals, all zero when none was written. Most candidates have none (popularity only),
   // and the flag byte is already in cache, so they cost no read of the signal array.
   Signals signals(ItemIndex i) const {
@@ -116,6 +120,9 @@ struct HistoryItem {
   // Separate visits to the item: events at least an hour after the last one start a new one.
   // More than one means the user came back to it (a repeat).
   int occasions = 1;
+  // How much more often than the tenant's average its users came back to the item
+  // (core/rebuy_prior.h); the repeat part ranks by own × rebuy.
+  double rebuy = 1;
 };
 
 struct RankInput {

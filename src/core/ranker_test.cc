@@ -293,6 +293,26 @@ TEST_F(RankerTest, RepeatSlotsSplitTheListBetweenOwnItemsAndNewOnes) {
   EXPECT_EQ(r.trace.repeat_slots, 2);
 }
 
+// The repeat part ranks own(i) × the item's rebuy prior (core/rebuy_prior.h): i09, which users
+// come back to three times as often as the tenant's average, beats i08's larger own(i); the
+// blend's hist keeps its meaning and ignores the prior.
+TEST_F(RankerTest, TheRepeatPartWeighsOwnItemsByTheirRebuyPrior) {
+  std::vector<HistoryItem> history = {
+      {"i10", 3, 1.0, 1 << 4, 3}, {"i09", 2, 0.3, 1 << 4, 1}, {"i08", 1, 0.6, 1 << 4, 2}};
+  history[1].rebuy = 3;
+  history[2].rebuy = 1.0 / 3;
+  config_.ranking.repeat_slots = {RepeatSlots::kFixed, 2, 0, 200};
+  RankResult r = Recommend({Request(2), *snap_, config_, {}, now_, nullptr, history}, scratch_);
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"i10", "i09"}));  // 1.0 and 0.9 against 0.2
+  EXPECT_DOUBLE_EQ(r.items[1].hist, 0.3f);                      // own(i) itself, as explained
+  config_.ranking.repeat_slots = {};
+  RecommendRequest q = Request(2);
+  q.weights.pop = 0;
+  q.weights.hist = 1;
+  EXPECT_EQ(Ids(Recommend({q, *snap_, config_, {}, now_, nullptr, history}, scratch_)),
+            (std::vector<std::string>{"i10", "i08"}));
+}
+
 TEST_F(RankerTest, ARepeatPartThatRunsShortLeavesItsSlotsToExplore) {
   const std::vector<HistoryItem> history = {{"i10", 3, 1.0, 1 << 4, 1}};
   config_.ranking.repeat_slots = {RepeatSlots::kFixed, 4, 0, 200};

@@ -57,8 +57,8 @@ void HistoryIndex::Account(Shard& shard) {
   shard.accounted = now;
 }
 
-bool HistoryIndex::Record(User& user, uint32_t item, uint32_t last_s, double log_score,
-                          EventType type, int items_per_user) {
+bool HistoryIndex::Record(User& user, const ItemTable::Item* item, uint32_t last_s,
+                          double log_score, EventType type, bool counted, int items_per_user) {
   const auto type_bit = static_cast<uint8_t>(1u << static_cast<int>(type));
   auto entry = std::find_if(user.entries.begin(), user.entries.end(),
                             [item](const Entry& e) { return e.item == item; });
@@ -69,6 +69,7 @@ bool HistoryIndex::Record(User& user, uint32_t item, uint32_t last_s, double log
     // starts no new one.
     if (last_s >= entry->last_s + kOccasionGapSeconds && entry->occasions < UINT16_MAX) {
       ++entry->occasions;
+      if (entry->counted) ItemTable::CountOccasion(item, true);
     }
     entry->last_s = std::max(entry->last_s, last_s);
     entry->type_mask |= type_bit;
@@ -82,11 +83,17 @@ bool HistoryIndex::Record(User& user, uint32_t item, uint32_t last_s, double log
       items_.Release(item);
       return false;
     }
-    items_.Release(oldest->item);
+    Drop(*oldest);
     user.entries.erase(oldest);
   }
-  user.entries.push_back({item, last_s, log_score, type_bit, 1});
+  user.entries.push_back({item, log_score, last_s, 1, type_bit, counted});
+  if (counted) ItemTable::CountOccasion(item, false);
   return true;
+}
+
+void HistoryIndex::Drop(const Entry& entry) {
+  if (entry.counted) ItemTable::Uncount(entry.item, entry.occasions);
+  items_.Release(entry.item);
 }
 
 void HistoryIndex::Add(const HistoryKey& who, std::string_view item_id, TimestampUs at,
@@ -98,7 +105,7 @@ void HistoryIndex::Add(const HistoryKey& who, std::string_view item_id, Timestam
   Shard& shard = shards_[hash % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
   // Acquired under the shard's lock: a release of the same item by this shard cannot interleave.
-  const uint32_t item = items_.Acquire(item_id);
+  const ItemTable::Item* item = items_.Acquire(who.tenant_id, item_id);
   auto [it, inserted] = shard.users.try_emplace(hash);
   User& user = it->second;
   if (inserted) {
@@ -109,7 +116,7 @@ void HistoryIndex::Add(const HistoryKey& who, std::string_view item_id, Timestam
     shard.user_bytes -= UserBytes(user);
     shard.lru.splice(shard.lru.begin(), shard.lru, user.lru);
   }
-  Record(user, item, last_s, log_score, type, items_per_user);
+  Record(user, item, last_s, log_score, type, who.kind == HistoryKeyKind::kUser, items_per_user);
   shard.user_bytes += UserBytes(user);
   Account(shard);
   EvictIfOver(shard);
@@ -120,7 +127,7 @@ void HistoryIndex::EvictIfOver(Shard& shard) {
   while (bytes() > max_bytes_ && shard.lru.size() > 1) {
     const uint64_t victim = shard.lru.back();
     auto it = shard.users.find(victim);
-    for (const Entry& e : it->second.entries) items_.Release(e.item);
+    for (const Entry& e : it->second.entries) Drop(e);
     shard.user_bytes -= UserBytes(it->second);
     shard.users.erase(it);
     shard.lru.pop_back();
@@ -156,7 +163,7 @@ std::vector<HistoryItem> HistoryIndex::Recent(const HistoryKey& who, TimestampUs
   const Shard& shard = shards_[hash % kShards];
   const auto cutoff = static_cast<uint32_t>(std::max<TimestampUs>(0, not_before / 1000000));
   std::vector<HistoryItem> out;
-  // The shard stays locked while the ids are read: its users' references keep them interned.
+  // The shard stays locked while the items are read: its users' references keep them alive.
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.users.find(hash);
   if (it == shard.users.end()) return out;
@@ -168,11 +175,12 @@ std::vector<HistoryItem> HistoryIndex::Recent(const HistoryKey& who, TimestampUs
   out.reserve(entries.size());
   for (const Entry& e : entries) {
     HistoryItem& h = out.emplace_back();
-    items_.AppendTo(e.item, &h.item_id);
+    h.item_id = e.item->id();
     h.last_at = static_cast<TimestampUs>(e.last_s) * 1000000;
     h.own = std::exp2(e.log_score - best);
     h.type_mask = e.type_mask;
     h.occasions = e.occasions;
+    h.rebuy = RebuyPrior(ItemTable::Counts(e.item), ItemTable::TenantCounts(e.item));
   }
   std::sort(out.begin(), out.end(), [](const HistoryItem& a, const HistoryItem& b) {
     return a.last_at != b.last_at ? a.last_at > b.last_at : a.item_id < b.item_id;

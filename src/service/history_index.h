@@ -1,6 +1,8 @@
 // Users' recent history in memory (ranking.md "Users' recent history"): per (tenant, user key)
 // and per (tenant, session id), the most recent distinct items with their last event time, the
-// interaction types seen, and a decayed weight, so that serving needs no query per request.
+// interaction types seen, and a decayed weight, so that serving needs no query per request. Each
+// item also carries its repurchase prior across the tenant's kept users (core/rebuy_prior.h),
+// counted from users' occasions only (a session is one visit of a user counted already).
 //
 // Weights are kept in log2 space relative to a fixed epoch, log2(Σ w · 2^(t / half_life)), so an
 // event adds in O(1) and own(i) = 2^(log_i − max_j log_j) needs no decay at read time (the factor
@@ -9,10 +11,10 @@
 // users' histories.
 //
 // Bounded as a whole: at most `items_per_user` items per user (the least recent leaves first), and
-// `max_bytes` for everything: users, sessions and the item ids they refer to. Item ids are
-// interned with a reference count (service/intern_table.h), so an id no kept user or session
-// refers to is freed. bytes() counts the heap really held (hash-table nodes and buckets, list
-// nodes, vectors' capacity, the ids' buffers; core/heap_bytes.h), so the cap holds in resident
+// `max_bytes` for everything: users, sessions and the items they refer to. Items are kept once
+// per (tenant, id) with a reference count (service/item_table.h), so an item no kept user or
+// session refers to is freed. bytes() counts the heap really held (hash-table nodes and buckets,
+// list nodes, vectors' capacity, the ids' buffers; core/heap_bytes.h), so the cap holds in resident
 // memory, not just in payload. Measured on the hostile stream (a new user and a new 60-byte item
 // per event): 315 bytes per user with its item (README "Sizing the memory caps"). When over the
 // cap, an Add evicts the least recently updated users of the shard it writes to, so the cap may
@@ -35,7 +37,7 @@
 #include "core/ranker.h"
 #include "core/snapshot.h"
 #include "core/time.h"
-#include "service/intern_table.h"
+#include "service/item_table.h"
 
 namespace recsys::service {
 
@@ -60,10 +62,12 @@ class HistoryIndex {
            double weight, double half_life_days, int items_per_user);
 
   // The history of `who` since `not_before`, most recent first (ties by item id), own(i) normalized
-  // to the user's largest item. Empty for an unknown user.
+  // to the user's largest item, each item's rebuy prior from the tenant's kept users' occasions.
+  // Empty for an unknown user.
   std::vector<HistoryItem> Recent(const HistoryKey& who, TimestampUs not_before) const;
 
-  // Users and sessions kept, item ids interned, and the heap both take (compare max_bytes()).
+  // Users and sessions kept, (tenant, item) pairs they refer to, and the heap both take (compare
+  // max_bytes()).
   size_t users() const { return users_.load(std::memory_order_relaxed); }
   size_t items() const { return items_.size(); }
   size_t bytes() const { return user_bytes_.load(std::memory_order_relaxed) + items_.bytes(); }
@@ -72,11 +76,12 @@ class HistoryIndex {
 
  private:
   struct Entry {
-    uint32_t item;     // interned id
-    uint32_t last_s;   // last event, seconds since the epoch
-    double log_score;  // log2(Σ weight · 2^(t_days / half_life))
+    const ItemTable::Item* item;  // one reference held
+    double log_score;             // log2(Σ weight · 2^(t_days / half_life))
+    uint32_t last_s;              // last event, seconds since the epoch
+    uint16_t occasions;           // see HistoryItem::occasions; saturates
     uint8_t type_mask;
-    uint16_t occasions;  // see HistoryItem::occasions; saturates
+    bool counted;  // a user's entry: its occasions are counted in the item's (ItemTable)
   };
   struct User {
     std::vector<Entry> entries;
@@ -93,17 +98,19 @@ class HistoryIndex {
 
   static uint64_t Hash(const HistoryKey& who);
   static size_t UserBytes(const User& user);
-  // Records `item` (one reference held) for `user`; false when it was not kept (reference
-  // dropped). REQUIRES: the user's shard is locked.
-  bool Record(User& user, uint32_t item, uint32_t last_s, double log_score, EventType type,
-              int items_per_user);
+  // Records `item` (one reference held) for `user`, counting its occasions when `counted`; false
+  // when it was not kept (reference dropped). REQUIRES: the user's shard is locked.
+  bool Record(User& user, const ItemTable::Item* item, uint32_t last_s, double log_score,
+              EventType type, bool counted, int items_per_user);
+  // Uncounts and releases an entry leaving its user. REQUIRES: the user's shard is locked.
+  void Drop(const Entry& entry);
   void Account(Shard& shard);      // REQUIRES: shard.mu
   void EvictIfOver(Shard& shard);  // REQUIRES: shard.mu
   void LogEvictions(uint64_t evicted);
 
   size_t max_bytes_;
   std::array<Shard, kShards> shards_;
-  InternTable items_;  // a reference per (user, item) entry; released under the user's shard lock
+  ItemTable items_;  // a reference per (user, item) entry; released under the user's shard lock
   std::atomic<size_t> users_{0}, user_bytes_{0};
   std::atomic<uint64_t> evictions_{0};
   static constexpr int64_t kNeverLogged = INT64_MIN;

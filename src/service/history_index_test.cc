@@ -53,6 +53,44 @@ TEST(HistoryIndexTest, CountsVisitsToAnItemNotEvents) {
   EXPECT_EQ(index.Recent(User("u"), 0)[0].occasions, 2);
 }
 
+// Each item's rebuy prior comes from the tenant's kept users' occasions: a session's visits are
+// its user's, counted once; another tenant's are its own; a user's occasions leave the counts
+// with the item.
+TEST(HistoryIndexTest, EachItemCarriesItsRebuyPriorFromTheTenantsUsers) {
+  HistoryIndex index(1 << 20);
+  auto buy = [&](const HistoryKey& who, const char* item, int day, int items_per_user = 50) {
+    index.Add(who, item, kT0 + day * kDay, EventType::kPurchase, 5, 30, items_per_user);
+  };
+  auto rebuy_of = [&](const HistoryKey& who, const std::string& item) {
+    for (const HistoryItem& h : index.Recent(who, 0)) {
+      if (h.item_id == item) return h.rebuy;
+    }
+    ADD_FAILURE() << item << " not in the history";
+    return 0.0;
+  };
+  for (int u = 0; u < 4; ++u) buy(User(Numbered("u", u)), "bread", 0);
+  for (int u = 0; u < 2; ++u) {
+    buy(User(Numbered("u", u)), "milk", 1);
+    buy(User(Numbered("u", u)), "milk", 3);
+  }
+  const HistoryKey session{"t1", HistoryKeyKind::kSession, "s"};
+  buy(session, "milk", 1);
+  buy(session, "milk", 3);
+  buy(User("u0", "t2"), "bread", 1);
+  buy(User("u0", "t2"), "bread", 3);
+  // Tenant t1: 8 occasions, 2 of them returns, both to milk.
+  EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "milk"), RebuyPrior({4, 2}, {8, 2}));
+  EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "bread"), RebuyPrior({4, 0}, {8, 2}));
+  EXPECT_GT(rebuy_of(User("u1"), "milk"), 1);
+  EXPECT_LT(rebuy_of(User("u1"), "bread"), 1);
+  EXPECT_DOUBLE_EQ(rebuy_of(session, "milk"), rebuy_of(User("u1"), "milk"));
+  EXPECT_EQ(rebuy_of(User("u0", "t2"), "bread"), 1);  // t2: every occasion is a return
+  // u0 keeps two items: jam pushes bread out, tea milk.
+  buy(User("u0"), "jam", 5, 2);
+  buy(User("u0"), "tea", 6, 2);
+  EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "milk"), RebuyPrior({2, 1}, {7, 1}));
+}
+
 TEST(HistoryIndexTest, TenantsKindsAndUsersAreSeparate) {
   HistoryIndex index(1 << 20);
   index.Add(User("alice", "t1"), "a", kT0, EventType::kView, 1, 30, 50);
