@@ -94,7 +94,8 @@ Result<MultiStartResult> MultiStartAscent(std::span<const SearchStart> starts,
     return out;
   };
   for (const SearchStart& start : starts) {
-    auto run = CoordinateAscent(start.json, axes, max_rounds, set, remembering, start.name);
+    auto run = CoordinateAscent(start.json, start.axes.empty() ? axes : start.axes, max_rounds, set,
+                                remembering, start.name);
     if (!run.ok()) return run.status();
     result.runs.push_back(std::move(run).value());
     if (result.runs.back().best_score > result.runs[result.best].best_score)

@@ -3,7 +3,8 @@
 // change only when it scores higher; it stops after a round that changed nothing or after
 // `max_rounds`. Ascent stops at the first point no single change improves, which need not be the
 // best, so `MultiStartAscent` climbs from several starts (the configs a person would hand-pick)
-// and keeps the best: every start is itself a candidate. Deterministic for a deterministic
+// and keeps the best: every start is itself a candidate, and may climb over axes of its own.
+// Deterministic for a deterministic
 // scorer. Pure: documents are strings, and the caller says how a value is set (`Setter`) and how
 // documents score (`BatchScorer`, called once per axis with every value's document, so that the
 // caller can evaluate them together).
@@ -49,6 +50,9 @@ Result<SearchResult> CoordinateAscent(const std::string& start, std::span<const 
 struct SearchStart {
   std::string name;
   std::string json;
+  // What the ascent from this start varies; empty: MultiStartAscent's `axes`. A start can so
+  // stay in its family (a blend that must not turn into two parts, say).
+  std::vector<SearchAxis> axes = {};
 };
 
 struct MultiStartResult {
@@ -57,8 +61,9 @@ struct MultiStartResult {
   int evaluated = 0;               // distinct documents scored
 };
 
-// Coordinate ascent from each start in turn. A document already scored (by any run) is not passed
-// to `score` again: its first score is reused. REQUIRES: `starts` is not empty.
+// Coordinate ascent from each start in turn, over the start's own axes when it has any. A
+// document already scored (by any run) is not passed to `score` again: its first score is
+// reused. REQUIRES: `starts` is not empty.
 // Errors: what the setter or the scorer returned.
 Result<MultiStartResult> MultiStartAscent(std::span<const SearchStart> starts,
                                           std::span<const SearchAxis> axes, int max_rounds,

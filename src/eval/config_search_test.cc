@@ -138,6 +138,28 @@ TEST(ConfigSearchTest, SeveralStartsFindThePeakOneStartMisses) {
   EXPECT_LT(multi.value().evaluated, low.evaluated + high.evaluated);
 }
 
+// A start with axes of its own climbs only along them: the same start free finds b = 1 (5),
+// held to `a` it cannot leave b = 0 (1); given only `b` from a = 3 it finds the peak (10).
+TEST(ConfigSearchTest, AStartWithItsOwnAxesClimbsOnlyAlongThem) {
+  const SearchAxis axes[] = {{"a", {"0", "1", "2", "3", "4"}}, {"b", {"0", "1", "2", "3", "4"}}};
+  auto scorer = [](const std::vector<std::string>& documents,
+                   const std::vector<std::string>&) -> Result<std::vector<double>> {
+    std::vector<double> scores;
+    for (const std::string& d : documents) scores.push_back(Peaks(d));
+    return scores;
+  };
+  const SearchStart starts[] = {{"free", "a=1;b=0"},
+                                {"only a", "a=1;b=0", {{"a", {"0", "1", "2", "3", "4"}}}},
+                                {"only b", "a=3;b=0", {{"b", {"0", "1", "2", "3", "4"}}}}};
+  auto multi = MultiStartAscent(starts, axes, 5, Set, scorer);
+  ASSERT_TRUE(multi.ok());
+  EXPECT_EQ(multi.value().runs[0].best_json, "a=1;b=1");
+  EXPECT_EQ(multi.value().runs[1].best_json, "a=1;b=0");
+  EXPECT_EQ(multi.value().runs[1].best_score, 1);
+  EXPECT_EQ(multi.value().runs[2].best_json, "a=3;b=3");
+  EXPECT_EQ(multi.value().best, 2u);
+}
+
 TEST(ConfigSearchTest, SeveralStartsKeepTheFirstOfEqualBestsAndStopOnErrors) {
   const SearchAxis axes[] = {{"a", {"1", "5"}}};
   auto bowl = [](const std::vector<std::string>& documents,
