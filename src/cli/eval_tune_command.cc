@@ -22,8 +22,9 @@
 namespace recsys::cli {
 namespace {
 
-// What the search varies: the blend (null) or the repeat/explore split, the weights, the decay and
-// how much history a user keeps. Values scale with k where they count slots.
+// What the search varies: the blend (null) or the repeat/explore split, the weights, the decay,
+// the co-visitation window and how much history a user keeps. Values scale with k where they count
+// slots.
 std::vector<eval::SearchAxis> TuneAxes(int k) {
   auto slots = [k](double share) { return std::to_string(static_cast<int>(k * share + 0.5)); };
   return {
@@ -34,6 +35,7 @@ std::vector<eval::SearchAxis> TuneAxes(int k) {
       {"weights.pop", {"0.001", "0.01", "0.05", "0.2"}},
       {"weights.seq", {"0", "0.3", "1"}},
       {"ranking.half_life_days", {"14", "30", "90", "365"}},
+      {"ranking.covisit_window_days", {"14", "30", "60", "90"}},
       {"signals.history_items", {"50", "200"}},
   };
 }
