@@ -4,7 +4,6 @@
 #include <string>
 
 #include "core/uuid.h"
-#include "store/demo_seed.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -15,10 +14,8 @@ using testing::QueryOne;
 class DoctorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::TestDatabase::Create("doctor");
+    db_ = testing::SeededDemoDatabase("doctor");
     ASSERT_NE(db_, nullptr);
-    auto conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
     spill_ = "/tmp/recsys-doctor-spill-" + NewUuidV4();
   }
   void TearDown() override { testing::RunShell("rm -rf " + spill_); }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "store/demo_seed.h"
 #include "store/migrator.h"
 
 namespace recsys::testing {
@@ -95,6 +96,16 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(std::string_view suite, bool 
     if (!applied.ok()) ADD_FAILURE() << applied.status().ToString();
   }
   return db;
+}
+
+std::unique_ptr<TestDatabase> SeededDemoDatabase(std::string_view suite) {
+  std::unique_ptr<TestDatabase> db = TestDatabase::Create(suite);
+  if (db == nullptr) return nullptr;
+  store::PgConnection conn = db->Connect();
+  const Status seeded = store::SeedDemo(conn);
+  if (seeded.ok()) return db;
+  ADD_FAILURE() << "seeding the demo tenant: " << seeded.ToString();
+  return nullptr;
 }
 
 TestDatabase::~TestDatabase() {

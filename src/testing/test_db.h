@@ -33,6 +33,10 @@ class TestDatabase {
   std::string url_;
 };
 
+// A new database for `suite` with every migration applied and the demo tenant seeded
+// (store/demo_seed.h); nullptr, after a test failure, when it cannot be created or seeded.
+std::unique_ptr<TestDatabase> SeededDemoDatabase(std::string_view suite);
+
 // The shared test cluster's admin URL (database `postgres`).
 std::string SharedClusterAdminUrl();
 
