@@ -61,9 +61,7 @@ class AuthTest : public testing::ServedDemoSuite {
   }
 
   static int Cli(const std::string& args, std::string* out = nullptr) {
-    return RunShell("DATABASE_URL='" + db_->url() + "' RECSYS_API_KEY_SECRET='" + kApiSecret +
-                        "' " + RECSYS_BINARY + " " + args,
-                    out);
+    return testing::RunRecsys(db_->url(), args, out, "RECSYS_API_KEY_SECRET='" + kApiSecret + "'");
   }
   static std::string Key(const std::string& tenant, const std::string& roles) {
     std::string out;
@@ -266,9 +264,8 @@ TEST(KeyUsageTest, LastUsedAtIsWrittenWithoutAWritePerRequest) {
   ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
   std::string out;
-  ASSERT_EQ(RunShell("DATABASE_URL='" + db->url() + "' RECSYS_API_KEY_SECRET='" + kApiSecret +
-                         "' " + RECSYS_BINARY + " keys create --tenant demo",
-                     &out),
+  ASSERT_EQ(testing::RunRecsys(db->url(), "keys create --tenant demo", &out,
+                               "RECSYS_API_KEY_SECRET='" + kApiSecret + "'"),
             0);
   const std::string key = KeyIn(out);
   {

@@ -22,9 +22,7 @@ class DoctorTest : public ::testing::Test {
 
   // Runs doctor; returns its exit code and fills *out.
   int Doctor(std::string* out, const std::string& args = "--tenant demo --surface home") {
-    return testing::RunShell("DATABASE_URL='" + db_->url() + "' RECSYS_SPILL_DIR=" + spill_ + " " +
-                                 RECSYS_BINARY + " doctor " + args,
-                             out);
+    return testing::RunRecsys(db_->url(), "doctor " + args, out, "RECSYS_SPILL_DIR=" + spill_);
   }
   void Exec(const std::string& sql) {
     auto conn = db_->Connect();

@@ -49,10 +49,7 @@ class SignalVersionsProcessTest : public ::testing::Test {
 
   // The CLI with serve's settings: bases hold today (no live layers), as the instances load.
   int Cli(const std::string& args, std::string* out, const std::string& env = "") {
-    return testing::RunShell("DATABASE_URL='" + db_->url() +
-                                 "' RECSYS_LIVE_SIGNALS_ENABLED=false " + env + " " +
-                                 RECSYS_BINARY + " " + args + " 2>&1",
-                             out);
+    return testing::RunRecsys(db_->url(), args, out, "RECSYS_LIVE_SIGNALS_ENABLED=false " + env);
   }
 
   // Imports `count` events of today: `type` of `item`, each by its own user.

@@ -69,6 +69,12 @@ int RunShell(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int RunRecsys(const std::string& database_url, const std::string& args, std::string* output,
+              const std::string& env) {
+  return RunShell("DATABASE_URL='" + database_url + "' " + env + " " + RECSYS_BINARY + " " + args,
+                  output);
+}
+
 TestDatabase::TestDatabase(std::string admin_url, std::string name, std::string url)
     : admin_url_(std::move(admin_url)), name_(std::move(name)), url_(std::move(url)) {}
 
