@@ -5,10 +5,10 @@
 #include <chrono>
 #include <set>
 
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/api_log.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -26,29 +26,16 @@ const std::vector<std::pair<std::string, std::string>> kDemoAdmin = {
     {"Content-Type", "application/json"},
     {"User-Agent", "admin-test/1.0"}};
 
-class AdminTest : public ::testing::Test {
+class AdminTest : public testing::ServedDemoSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("admin").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    serve_ = new ServeProcess(db_->url());
-  }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
-  }
+  static void SetUpTestSuite() { StartSuite("admin"); }
   HttpResult Call(const std::string& method, const std::string& path, const std::string& body = "",
                   std::vector<std::pair<std::string, std::string>> extra = {}) {
     auto headers = kDemoAdmin;
     headers.insert(headers.end(), extra.begin(), extra.end());
     return HttpCall(serve_->port(), method, "/v1/admin/tenants/demo" + path, headers, body);
   }
-  static testing::TestDatabase* db_;
-  static ServeProcess* serve_;
 };
-testing::TestDatabase* AdminTest::db_ = nullptr;
-ServeProcess* AdminTest::serve_ = nullptr;
 
 TEST_F(AdminTest, ConfigPutWithIfMatchVersionsAndAudit) {
   HttpResult got = Call("GET", "/config");
@@ -253,9 +240,9 @@ TEST_F(AdminTest, AuditPagesThrough500EntriesWithEqualTimestamps) {
 }
 
 TEST(ExperimentTest, AssignedVariantIsAppliedAndRecordedOnTheExposure) {
-  auto db = testing::TestDatabase::Create("experiment");
+  auto db = testing::SeededDemoDatabase("experiment");
+  ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
-  ASSERT_TRUE(store::SeedDemo(conn).ok());
   ServeProcess serve(db->url());
   // One variant only, with weights that rank by co-visitation: every user lands in it.
   HttpResult put = HttpCall(serve.port(), "PUT", "/v1/admin/tenants/demo/config", kDemoAdmin,
@@ -289,11 +276,8 @@ TEST(ExperimentTest, AssignedVariantIsAppliedAndRecordedOnTheExposure) {
 }
 
 TEST(AdminPropagationTest, TwoInstancesSeeARulesChangeWithinOneSecond) {
-  auto db = testing::TestDatabase::Create("propagation");
-  {
-    store::PgConnection conn = db->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
+  auto db = testing::SeededDemoDatabase("propagation");
+  ASSERT_NE(db, nullptr);
   // An hour between periodic refreshes: only NOTIFY can carry the change in time.
   ServeProcess a(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
   ServeProcess b(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});

@@ -11,7 +11,6 @@
 
 #include "core/time.h"
 #include "core/uuid.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "store/report_store.h"
 #include "store/signal_versions.h"
@@ -53,9 +52,9 @@ Headers Viewer() {
 class ApiContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::TestDatabase::Create("contract");
+    db_ = testing::SeededDemoDatabase("contract");
+    ASSERT_NE(db_, nullptr);
     store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
     ASSERT_TRUE(conn.Exec("INSERT INTO tenants (external_id, name) VALUES ('bare', 'Bare')").ok());
     serve_ = std::make_unique<testing::ServeProcess>(
         db_->url(), std::map<std::string, std::string>{

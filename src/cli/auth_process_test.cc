@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/jwt_signer.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -44,30 +44,24 @@ std::string KeyIn(const std::string& output) {
   return output.substr(start, output.find('\n', start) - start);
 }
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public testing::ServedDemoSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("auth").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    ASSERT_EQ(Cli("tenants create acme --name Acme"), 0);
-    viewer_key_ = Key("demo", "viewer");
-    operator_key_ = Key("demo", "operator");
-    acme_key_ = Key("acme", "admin");
-    serve_ = new testing::ServeProcess(db_->url(), {{"RECSYS_DEV_AUTH_ENABLED", "false"},
-                                                    {"RECSYS_API_KEY_SECRET", kApiSecret},
-                                                    {"RECSYS_JWT_HS256_SECRET", kJwtSecret},
-                                                    {"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
-  }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
+    StartSuite("auth",
+               {{"RECSYS_DEV_AUTH_ENABLED", "false"},
+                {"RECSYS_API_KEY_SECRET", kApiSecret},
+                {"RECSYS_JWT_HS256_SECRET", kJwtSecret},
+                {"RECSYS_REFRESH_INTERVAL_MS", "3600000"}},
+               [] {
+                 ASSERT_EQ(Cli("tenants create acme --name Acme"), 0);
+                 viewer_key_ = Key("demo", "viewer");
+                 operator_key_ = Key("demo", "operator");
+                 acme_key_ = Key("acme", "admin");
+               });
   }
 
   static int Cli(const std::string& args, std::string* out = nullptr) {
-    return RunShell("DATABASE_URL='" + db_->url() + "' RECSYS_API_KEY_SECRET='" + kApiSecret +
-                        "' " + RECSYS_BINARY + " " + args,
-                    out);
+    return testing::RunRecsys(db_->url(), args, out, "RECSYS_API_KEY_SECRET='" + kApiSecret + "'");
   }
   static std::string Key(const std::string& tenant, const std::string& roles) {
     std::string out;
@@ -89,13 +83,8 @@ class AuthTest : public ::testing::Test {
     return r.ok() ? std::string(r.value().Get(0, 0)) : "error";
   }
 
-  static testing::TestDatabase* db_;
-  static testing::ServeProcess* serve_;
-  static std::string viewer_key_, operator_key_, acme_key_;
+  static inline std::string viewer_key_, operator_key_, acme_key_;
 };
-testing::TestDatabase* AuthTest::db_ = nullptr;
-testing::ServeProcess* AuthTest::serve_ = nullptr;
-std::string AuthTest::viewer_key_, AuthTest::operator_key_, AuthTest::acme_key_;
 
 TEST_F(AuthTest, KeysAreShownOnceAndStoredOnlyAsHashes) {
   ASSERT_EQ(viewer_key_.rfind("rk_", 0), 0u) << viewer_key_;
@@ -271,13 +260,12 @@ TEST_F(AuthTest, SuspendedTenantsAreRefusedEverywhere) {
 }
 
 TEST(KeyUsageTest, LastUsedAtIsWrittenWithoutAWritePerRequest) {
-  auto db = testing::TestDatabase::Create("key_usage");
+  auto db = testing::SeededDemoDatabase("key_usage");
+  ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
-  ASSERT_TRUE(store::SeedDemo(conn).ok());
   std::string out;
-  ASSERT_EQ(RunShell("DATABASE_URL='" + db->url() + "' RECSYS_API_KEY_SECRET='" + kApiSecret +
-                         "' " + RECSYS_BINARY + " keys create --tenant demo",
-                     &out),
+  ASSERT_EQ(testing::RunRecsys(db->url(), "keys create --tenant demo", &out,
+                               "RECSYS_API_KEY_SECRET='" + kApiSecret + "'"),
             0);
   const std::string key = KeyIn(out);
   {

@@ -6,11 +6,11 @@
 #include <string>
 
 #include "core/time.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
 #include "testing/numbered.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -23,17 +23,10 @@ using testing::HttpResult;
 using testing::QueryOne;
 using testing::WaitFor;
 
-class DataInTest : public ::testing::Test {
+class DataInTest : public testing::ServedDemoSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("data_in").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    serve_ = new testing::ServeProcess(db_->url(), {{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "300"}});
-  }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
+    StartSuite("data_in", {{"RECSYS_SIGNAL_BUILD_INTERVAL_MS", "300"}});
   }
 
   static std::string Event(const std::string& id, const std::string& item,
@@ -57,12 +50,7 @@ class DataInTest : public ::testing::Test {
   static bool Contains(const std::vector<std::string>& ids, const std::string& id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
   }
-
-  static testing::TestDatabase* db_;
-  static testing::ServeProcess* serve_;
 };
-testing::TestDatabase* DataInTest::db_ = nullptr;
-testing::ServeProcess* DataInTest::serve_ = nullptr;
 
 TEST_F(DataInTest, EventsAreAcceptedRejectedByIndexAndIdempotent) {
   const std::string body = R"({"events": [)" + Event("ev-1", "item-0001") + "," +

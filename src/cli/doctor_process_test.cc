@@ -4,7 +4,6 @@
 #include <string>
 
 #include "core/uuid.h"
-#include "store/demo_seed.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -15,19 +14,15 @@ using testing::QueryOne;
 class DoctorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::TestDatabase::Create("doctor");
+    db_ = testing::SeededDemoDatabase("doctor");
     ASSERT_NE(db_, nullptr);
-    auto conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
     spill_ = "/tmp/recsys-doctor-spill-" + NewUuidV4();
   }
   void TearDown() override { testing::RunShell("rm -rf " + spill_); }
 
   // Runs doctor; returns its exit code and fills *out.
   int Doctor(std::string* out, const std::string& args = "--tenant demo --surface home") {
-    return testing::RunShell("DATABASE_URL='" + db_->url() + "' RECSYS_SPILL_DIR=" + spill_ + " " +
-                                 RECSYS_BINARY + " doctor " + args,
-                             out);
+    return testing::RunRecsys(db_->url(), "doctor " + args, out, "RECSYS_SPILL_DIR=" + spill_);
   }
   void Exec(const std::string& sql) {
     auto conn = db_->Connect();

@@ -15,6 +15,7 @@
 #include "testing/http_client.h"
 #include "testing/serve_process.h"
 #include "testing/shop_generator.h"
+#include "testing/shop_import.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -43,18 +44,7 @@ class EvalTest : public ::testing::Test {
 
   // Runs the CLI; returns its exit code, stdout and stderr in *out.
   int Cli(const std::string& args, std::string* out = nullptr) {
-    std::string output;
-    const int code = testing::RunShell("DATABASE_URL='" + db_->url() +
-                                           "' RECSYS_USER_KEY_SECRET=test-secret-0123456789 " +
-                                           RECSYS_BINARY + " " + args + " 2>&1",
-                                       &output);
-    if (out != nullptr) *out = output;
-    return code;
-  }
-
-  void Write(const std::string& path, const std::vector<std::string>& lines) {
-    std::ofstream out(path);
-    for (const std::string& line : lines) out << line << '\n';
+    return testing::RunRecsys(db_->url(), args, out, testing::kUserKeySecret);
   }
 
   // Tenant "shop" with the synthetic shop's catalog and its 14 days of events, imported with the
@@ -66,11 +56,7 @@ class EvalTest : public ::testing::Test {
     options.heldout_days = heldout_days;
     options.now = NowUs();
     testing::ShopData shop = testing::GenerateShop(options);
-    EXPECT_EQ(Cli("tenants create shop"), 0);
-    Write(dir_ + "/catalog.jsonl", shop.catalog);
-    Write(dir_ + "/events.jsonl", shop.events);
-    EXPECT_EQ(Cli("import catalog --tenant shop " + dir_ + "/catalog.jsonl"), 0);
-    EXPECT_EQ(Cli("import events --tenant shop " + dir_ + "/events.jsonl"), 0);
+    EXPECT_TRUE(testing::ImportShop(db_->url(), "shop", shop, dir_));
     return shop;
   }
 
@@ -190,7 +176,7 @@ TEST_F(EvalTest, TuneChoosesOnDaysBeforeTheSplitAndWritesADraft) {
                     std::to_string(i % 50) + R"(", "event_type": "purchase", "item_id": "late",)" +
                     R"( "occurred_at": ")" + FormatRfc3339(NowUs() - kDayUs) + "\"}");
   }
-  Write(dir_ + "/late.jsonl", burst);
+  testing::WriteLines(dir_ + "/late.jsonl", burst);
   ASSERT_EQ(Cli("import events --tenant shop " + dir_ + "/late.jsonl"), 0);
   std::string second;
   ASSERT_EQ(Cli(tune + "--out " + dir_ + "/tune2", &second), 0) << second;
@@ -446,8 +432,8 @@ TEST_F(EvalTest, PreviewFromTheCommandLinePrintsTextOrJsonAndStoresItsReport) {
                         "'{\"items\": []}' FROM tenants t, generate_series(1, 10) g "
                         "WHERE t.external_id = 'demo'")
                   .ok());
-  Write(dir_ + "/pin.json",
-        {R"([{"action": "pin", "target_type": "item", "item_ids": ["item-0299"]}])"});
+  testing::WriteLines(dir_ + "/pin.json",
+                      {R"([{"action": "pin", "target_type": "item", "item_ids": ["item-0299"]}])"});
   std::string out;
   ASSERT_EQ(Cli("eval preview --tenant demo --rules " + dir_ + "/pin.json --last 10 --json --out " +
                     dir_ + "/json",
@@ -476,7 +462,7 @@ TEST_F(EvalTest, PreviewFromTheCommandLinePrintsTextOrJsonAndStoresItsReport) {
   EXPECT_NE(ReadFile(dir_ + "/text/report.md").find("Impact preview: demo"), std::string::npos);
   EXPECT_EQ(QueryOne(conn, "SELECT count(*) FROM eval_reports WHERE kind = 'preview'"), "2");
 
-  Write(dir_ + "/bad.json", {R"([{"action": "teleport"}])"});
+  testing::WriteLines(dir_ + "/bad.json", {R"([{"action": "teleport"}])"});
   EXPECT_EQ(Cli("eval preview --tenant demo --rules " + dir_ + "/bad.json", &out), 2);
   EXPECT_NE(out.find("rules[0].action"), std::string::npos) << out;
   EXPECT_EQ(Cli("eval preview --tenant demo", &out), 2);  // no draft

@@ -11,11 +11,11 @@
 #include <fstream>
 
 #include "core/uuid.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/api_log.h"
 #include "testing/jwt_signer.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -329,26 +329,21 @@ std::vector<Case> SlowCases() {
   };
 }
 
-class HostileInputTest : public ::testing::Test {
+class HostileInputTest : public testing::ServedDemoSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("hostile").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    ASSERT_TRUE(conn.Exec("INSERT INTO tenants (external_id, name) VALUES ('acme', 'Acme')").ok());
-    serve_ = new testing::ServeProcess(db_->url(), {{"RECSYS_REQUEST_TIMEOUT_MS", "1000"},
-                                                    {"RECSYS_JWT_HS256_SECRET", kJwtSecret},
-                                                    {"RECSYS_API_KEY_SECRET", kApiKeySecret}});
+    StartSuite("hostile",
+               {{"RECSYS_REQUEST_TIMEOUT_MS", "1000"},
+                {"RECSYS_JWT_HS256_SECRET", kJwtSecret},
+                {"RECSYS_API_KEY_SECRET", kApiKeySecret}},
+               [] {
+                 store::PgConnection conn = db_->Connect();
+                 ASSERT_TRUE(conn.Exec("INSERT INTO tenants (external_id, name) "
+                                       "VALUES ('acme', 'Acme')")
+                                 .ok());
+               });
   }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
-  }
-  static testing::TestDatabase* db_;
-  static testing::ServeProcess* serve_;
 };
-testing::TestDatabase* HostileInputTest::db_ = nullptr;
-testing::ServeProcess* HostileInputTest::serve_ = nullptr;
 
 // The method and path of a raw request, or empty ones when its request line is not well formed.
 std::pair<std::string, std::string> RequestLine(const std::string& raw) {

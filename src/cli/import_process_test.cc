@@ -33,10 +33,10 @@ class ImportTest : public ::testing::Test {
   void TearDown() override { testing::RunShell("rm -rf " + dir_); }
 
   std::string Env() const {
-    return "DATABASE_URL='" + db_->url() + "' RECSYS_USER_KEY_SECRET=test-secret-0123456789 ";
+    return "DATABASE_URL='" + db_->url() + "' " + testing::kUserKeySecret + " ";
   }
   int Run(const std::string& args, std::string* output) {
-    return testing::RunShell(Env() + RECSYS_BINARY + " " + args, output);
+    return testing::RunRecsys(db_->url(), args, output, testing::kUserKeySecret);
   }
   std::string Count() {
     auto conn = db_->Connect();
@@ -116,10 +116,8 @@ TEST_F(ImportTest, WithoutAConfiguredSecretServeInstancesAndImportHashUsersAlike
                                        R"("event_type": "view", "item_id": "b"})"
                                     << "\n";
   std::string out;
-  ASSERT_EQ(testing::RunShell("DATABASE_URL='" + db_->url() + "' " + RECSYS_BINARY +
-                                  " import events --tenant shop " + dir_ + "/u1.jsonl",
-                              &out),
-            0)
+  ASSERT_EQ(
+      testing::RunRecsys(db_->url(), "import events --tenant shop " + dir_ + "/u1.jsonl", &out), 0)
       << out;
   auto conn = db_->Connect();
   EXPECT_EQ(QueryOne(conn,

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <thread>
 
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -26,17 +26,11 @@ const std::vector<std::pair<std::string, std::string>> kDemo = {
     {"X-Dev-User-Id", "u"}, {"X-Dev-Org-Id", "demo"}, {"Content-Type", "application/json"}};
 const std::string kBody = R"({"surface": "home", "k": 2, "user": {"user_id": "u"}})";
 
-class LimitsTest : public ::testing::Test {
+// Each test starts its own serve, with the limits it is about.
+class LimitsTest : public testing::ServedDemoSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("limits").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
-  static void TearDownTestSuite() { delete db_; }
-  static testing::TestDatabase* db_;
+  static void SetUpTestSuite() { SeedSuite("limits"); }
 };
-testing::TestDatabase* LimitsTest::db_ = nullptr;
 
 TEST_F(LimitsTest, TenantRateLimitAnswers429WithRetryAfter) {
   ServeProcess serve(db_->url());

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "core/time.h"
-#include "store/demo_seed.h"
 #include "testing/http_client.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
@@ -64,9 +63,8 @@ std::string Purchases(const std::string& surface, const std::string& item, int c
 class LiveSignalsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::TestDatabase::Create("live_signals");
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
+    db_ = testing::SeededDemoDatabase("live_signals");
+    ASSERT_NE(db_, nullptr);
     first_ = std::make_unique<Serve>(db_->url(), InstanceEnv("a"));
     second_ = std::make_unique<Serve>(db_->url(), InstanceEnv("b"));
   }

@@ -18,7 +18,6 @@
 #include <thread>
 
 #include "core/time.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
@@ -97,12 +96,8 @@ class PeakSampler {
 };
 
 TEST(MemoryProcessTest, AHostileEventStreamLeavesEveryInstanceWithinItsCap) {
-  auto db = testing::TestDatabase::Create("memory");
-  ASSERT_TRUE(db != nullptr);
-  {
-    store::PgConnection conn = db->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
+  auto db = testing::SeededDemoDatabase("memory");
+  ASSERT_NE(db, nullptr);
   const std::map<std::string, std::string> env = {
       {"RECSYS_HISTORY_MAX_MB", std::to_string(kCapMiB)},
       {"RECSYS_LIVE_MAX_MB", std::to_string(kCapMiB)},

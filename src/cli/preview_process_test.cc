@@ -14,6 +14,7 @@
 #include "store/migrator.h"
 #include "store/pg.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -41,18 +42,9 @@ bool HasWarning(const rapidjson::Document& doc, const char* code) {
   return false;
 }
 
-class PreviewTest : public ::testing::Test {
+class PreviewTest : public testing::ServedDemoSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("preview").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    serve_ = new ServeProcess(db_->url());
-  }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
-  }
+  static void SetUpTestSuite() { StartSuite("preview"); }
   // Serves `n` home requests and waits until their exposure rows are written.
   static void ServeAndLog(int n) {
     store::PgConnection conn = db_->Connect();
@@ -65,11 +57,7 @@ class PreviewTest : public ::testing::Test {
         },
         10s));
   }
-  static testing::TestDatabase* db_;
-  static ServeProcess* serve_;
 };
-testing::TestDatabase* PreviewTest::db_ = nullptr;
-ServeProcess* PreviewTest::serve_ = nullptr;
 
 TEST_F(PreviewTest, ABlockRuleOnTheTopItemChangesEveryLoggedResponseAndSavesNothing) {
   ServeAndLog(3);

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <fstream>
 #include <set>
 
 #include "core/time.h"
@@ -12,6 +11,7 @@
 #include "testing/http_client.h"
 #include "testing/serve_process.h"
 #include "testing/shop_generator.h"
+#include "testing/shop_import.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -31,17 +31,9 @@ class QualityTest : public ::testing::Test {
   }
   void TearDown() override { testing::RunShell("rm -rf " + dir_); }
 
-  void Write(const std::string& path, const std::vector<std::string>& lines) {
-    std::ofstream out(path);
-    for (const std::string& line : lines) out << line << '\n';
-  }
-
   int Cli(const std::string& args) {
     std::string out;
-    const int code = testing::RunShell("DATABASE_URL='" + db_->url() +
-                                           "' RECSYS_USER_KEY_SECRET=test-secret-0123456789 " +
-                                           RECSYS_BINARY + " " + args,
-                                       &out);
+    const int code = testing::RunRecsys(db_->url(), args, &out, testing::kUserKeySecret);
     if (code != 0) ADD_FAILURE() << args << ": " << out;
     return code;
   }
@@ -73,11 +65,7 @@ TEST_F(QualityTest, HistoryAndCoVisitationBeatPopularityAndSequencesBeatCoVisita
     options.now = NowUs();
     shops.push_back(testing::GenerateShop(options));
     const std::string tenant = "shop-" + std::to_string(seed);
-    ASSERT_EQ(Cli("tenants create " + tenant), 0);
-    Write(dir_ + "/catalog.jsonl", shops.back().catalog);
-    Write(dir_ + "/events.jsonl", shops.back().events);
-    ASSERT_EQ(Cli("import catalog --tenant " + tenant + " " + dir_ + "/catalog.jsonl"), 0);
-    ASSERT_EQ(Cli("import events --tenant " + tenant + " " + dir_ + "/events.jsonl"), 0);
+    ASSERT_TRUE(testing::ImportShop(db_->url(), tenant, shops.back(), dir_));
   }
   ASSERT_EQ(Cli("signals build"), 0);
   testing::ServeProcess serve(db_->url(), {{"RECSYS_SIGNAL_BUILD_ENABLED", "false"}});

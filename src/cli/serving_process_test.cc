@@ -16,10 +16,10 @@
 #include <thread>
 
 #include "store/change_notice.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/http_client.h"
 #include "testing/serve_process.h"
+#include "testing/served_demo_suite.h"
 #include "testing/test_db.h"
 
 namespace recsys {
@@ -32,23 +32,10 @@ using testing::WaitFor;
 
 using Serve = testing::ServeProcess;
 
-class ServingTest : public ::testing::Test {
+class ServingTest : public testing::ServedDemoSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("serving").release();
-    store::PgConnection conn = db_->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-    serve_ = new Serve(db_->url());
-  }
-  static void TearDownTestSuite() {
-    delete serve_;
-    delete db_;
-  }
-  static testing::TestDatabase* db_;
-  static Serve* serve_;
+  static void SetUpTestSuite() { StartSuite("serving"); }
 };
-testing::TestDatabase* ServingTest::db_ = nullptr;
-Serve* ServingTest::serve_ = nullptr;
 
 TEST_F(ServingTest, RecommendReturnsPopularityOrderWithCompleteMeta) {
   const std::string request_id = "123e4567-e89b-42d3-a456-426614174000";
@@ -306,9 +293,9 @@ TEST_F(ServingTest, TheAccessLogHasEveryRequestByDefaultOrOneInN) {
 }
 
 TEST(ServingReloadTest, SighupReloadsAtOnce) {
-  auto db = testing::TestDatabase::Create("sighup");
+  auto db = testing::SeededDemoDatabase("sighup");
+  ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
-  ASSERT_TRUE(store::SeedDemo(conn).ok());
   Serve serve(db->url(), {{"RECSYS_REFRESH_INTERVAL_MS", "3600000"}});
   ASSERT_TRUE(conn.Exec("UPDATE tenants SET status = 'suspended' WHERE external_id = 'demo'").ok());
   const std::string body = R"({"surface": "home", "user": {"user_id": "u"}})";
@@ -324,9 +311,9 @@ std::string ReadWhole(const std::string& path) {
 }
 
 TEST(ServingRestartTest, ARestartServesTheSavedSnapshotsThenReloadsThemFromTheDatabase) {
-  auto db = testing::TestDatabase::Create("warm_start");
+  auto db = testing::SeededDemoDatabase("warm_start");
+  ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
-  ASSERT_TRUE(store::SeedDemo(conn).ok());
   const std::string dir = ::testing::TempDir() + "warm-start-" + std::to_string(getpid());
   const std::string log_path = dir + ".log";
   const std::map<std::string, std::string> env = {{"RECSYS_WARM_START_DIR", dir},
@@ -374,9 +361,9 @@ TEST(ServingRestartTest, ARestartServesTheSavedSnapshotsThenReloadsThemFromTheDa
 }
 
 TEST(ServingRestartTest, ANewInstanceServesTheSnapshotsAnotherInstanceStored) {
-  auto db = testing::TestDatabase::Create("shared_snapshots_serve");
+  auto db = testing::SeededDemoDatabase("shared_snapshots_serve");
+  ASSERT_NE(db, nullptr);
   store::PgConnection conn = db->Connect();
-  ASSERT_TRUE(store::SeedDemo(conn).ok());
   const std::map<std::string, std::string> env = {{"RECSYS_WARM_START_ENABLED", "false"},
                                                   {"RECSYS_SHARED_SNAPSHOT_MIN_MB", "0"}};
   const std::string body = R"({"surface": "home", "k": 1, "user": {"user_id": "u"}})";
@@ -439,11 +426,8 @@ TEST(ServingResilienceTest, KeepsAnsweringWhenTheDatabaseStops) {
 }
 
 TEST(ServingResilienceTest, SigtermUnderLoadLosesNoExposureRow) {
-  auto db = testing::TestDatabase::Create("sigterm");
-  {
-    store::PgConnection conn = db->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
+  auto db = testing::SeededDemoDatabase("sigterm");
+  ASSERT_NE(db, nullptr);
   Serve serve(db->url());
   std::atomic<int> ok{0};
   std::atomic<bool> stop{false};
@@ -477,11 +461,8 @@ std::string ReadUntilClosed(int fd) {
 }
 
 TEST(ServingResilienceTest, SigtermFinishesRequestsInFlightAndRefusesNewOnes) {
-  auto db = testing::TestDatabase::Create("graceful");
-  {
-    store::PgConnection conn = db->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
+  auto db = testing::SeededDemoDatabase("graceful");
+  ASSERT_NE(db, nullptr);
   Serve serve(db->url());
   const std::string body = R"({"surface": "home", "k": 3, "user": {"user_id": "u"}})";
   const std::string head =
@@ -517,11 +498,8 @@ TEST(ServingResilienceTest, SigtermFinishesRequestsInFlightAndRefusesNewOnes) {
 }
 
 TEST(ServingResilienceTest, ShutdownGiveUpOnAStalledRequestAfterTheGracePeriod) {
-  auto db = testing::TestDatabase::Create("grace_deadline");
-  {
-    store::PgConnection conn = db->Connect();
-    ASSERT_TRUE(store::SeedDemo(conn).ok());
-  }
+  auto db = testing::SeededDemoDatabase("grace_deadline");
+  ASSERT_NE(db, nullptr);
   Serve serve(db->url(), {{"RECSYS_SHUTDOWN_GRACE_MS", "500"}});
   const int stalled = testing::ConnectTcp(serve.port());
   ASSERT_GE(stalled, 0);

@@ -12,7 +12,6 @@
 
 #include "core/time.h"
 #include "core/uuid.h"
-#include "store/demo_seed.h"
 #include "store/pg.h"
 #include "testing/serve_process.h"
 #include "testing/test_db.h"
@@ -37,10 +36,9 @@ Headers Dev(const std::string& tenant = "demo") {
 class SignalVersionsProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::TestDatabase::Create("signal_versions_cli");
+    db_ = testing::SeededDemoDatabase("signal_versions_cli");
     ASSERT_NE(db_, nullptr);
     conn_.emplace(db_->Connect());
-    ASSERT_TRUE(store::SeedDemo(*conn_).ok());
     // One day of the demo's popularity: a few hundred events outweigh it.
     ASSERT_TRUE(
         conn_->Exec("DELETE FROM item_popularity_daily WHERE day <> current_date - 5").ok());
@@ -51,10 +49,7 @@ class SignalVersionsProcessTest : public ::testing::Test {
 
   // The CLI with serve's settings: bases hold today (no live layers), as the instances load.
   int Cli(const std::string& args, std::string* out, const std::string& env = "") {
-    return testing::RunShell("DATABASE_URL='" + db_->url() +
-                                 "' RECSYS_LIVE_SIGNALS_ENABLED=false " + env + " " +
-                                 RECSYS_BINARY + " " + args + " 2>&1",
-                             out);
+    return testing::RunRecsys(db_->url(), args, out, "RECSYS_LIVE_SIGNALS_ENABLED=false " + env);
   }
 
   // Imports `count` events of today: `type` of `item`, each by its own user.

@@ -21,8 +21,7 @@ class SignalsCommandTest : public ::testing::Test {
   }
 
   int Cli(const std::string& args, std::string* out) {
-    return testing::RunShell(
-        "DATABASE_URL='" + db_->url() + "' " + RECSYS_BINARY + " " + args + " 2>&1", out);
+    return testing::RunRecsys(db_->url(), args, out);
   }
 
   std::unique_ptr<testing::TestDatabase> db_;

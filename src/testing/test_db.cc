@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "store/demo_seed.h"
 #include "store/migrator.h"
 
 namespace recsys::testing {
@@ -68,6 +69,12 @@ int RunShell(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int RunRecsys(const std::string& database_url, const std::string& args, std::string* output,
+              const std::string& env) {
+  return RunShell("DATABASE_URL='" + database_url + "' " + env + " " + RECSYS_BINARY + " " + args,
+                  output);
+}
+
 TestDatabase::TestDatabase(std::string admin_url, std::string name, std::string url)
     : admin_url_(std::move(admin_url)), name_(std::move(name)), url_(std::move(url)) {}
 
@@ -95,6 +102,16 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(std::string_view suite, bool 
     if (!applied.ok()) ADD_FAILURE() << applied.status().ToString();
   }
   return db;
+}
+
+std::unique_ptr<TestDatabase> SeededDemoDatabase(std::string_view suite) {
+  std::unique_ptr<TestDatabase> db = TestDatabase::Create(suite);
+  if (db == nullptr) return nullptr;
+  store::PgConnection conn = db->Connect();
+  const Status seeded = store::SeedDemo(conn);
+  if (seeded.ok()) return db;
+  ADD_FAILURE() << "seeding the demo tenant: " << seeded.ToString();
+  return nullptr;
 }
 
 TestDatabase::~TestDatabase() {

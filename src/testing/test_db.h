@@ -33,6 +33,10 @@ class TestDatabase {
   std::string url_;
 };
 
+// A new database for `suite` with every migration applied and the demo tenant seeded
+// (store/demo_seed.h); nullptr, after a test failure, when it cannot be created or seeded.
+std::unique_ptr<TestDatabase> SeededDemoDatabase(std::string_view suite);
+
 // The shared test cluster's admin URL (database `postgres`).
 std::string SharedClusterAdminUrl();
 
@@ -65,5 +69,13 @@ std::string QueryOne(store::PgConnection& conn, const std::string& sql,
 
 // Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
 int RunShell(const std::string& command, std::string* output = nullptr);
+
+// The user-key secret the test processes share (ServeProcess sets it too), as a shell assignment.
+inline constexpr char kUserKeySecret[] = "RECSYS_USER_KEY_SECRET=test-secret-0123456789";
+
+// Runs `recsys-service <args>` (shell words) on `database_url` with `env` (shell assignments,
+// e.g. "RECSYS_SPILL_DIR=/tmp/x") set; as RunShell otherwise.
+int RunRecsys(const std::string& database_url, const std::string& args,
+              std::string* output = nullptr, const std::string& env = "");
 
 }  // namespace recsys::testing
