@@ -67,7 +67,11 @@ class Ranking {
     signals_.ForEachFound(q_.exclude_ids, [&](ItemIndex i) { Mark(i, kExcluded); });
   }
 
-  void Mark(ItemIndex i, uint8_t flag) {
+  // Mark, PassesConstraints and Before (and RankScratch::Touch) run for every candidate and are
+  // always inlined: Recommend grew past what GCC's inliner takes, it called them out of line,
+  // and inlining them took ranker_perftest from 9.24-9.28 to 8.78-8.90 µs (popularity) and from
+  // 11.2-12.1 to 10.6 µs (anchors).
+  [[gnu::always_inline]] void Mark(ItemIndex i, uint8_t flag) {
     scratch_.Touch(i);
     scratch_.flags(i) |= flag;
   }
@@ -75,7 +79,7 @@ class Ranking {
 
   // The caller's hard constraints: include, exclude (and anchors), required and forbidden tags.
   // `known_tag`: a required tag the caller already knows i carries (kNoTag: none).
-  bool PassesConstraints(ItemIndex i, TagIndex known_tag = kNoTag) {
+  [[gnu::always_inline]] bool PassesConstraints(ItemIndex i, TagIndex known_tag = kNoTag) {
     if (impossible_) return false;
     if (in_.unavailable != nullptr && i < in_.unavailable->size() && (*in_.unavailable)[i]) {
       return false;  // items past the catalog's are live-only ones: never unavailable
@@ -345,7 +349,7 @@ class Ranking {
   }
 
   // Ranking order: score descending, then item id ascending (or the seeded hash).
-  bool Before(int a, int b) {
+  [[gnu::always_inline]] bool Before(int a, int b) {
     const RankedItem& x = candidates_[a];
     const RankedItem& y = candidates_[b];
     if (x.score != y.score) return x.score > y.score;
