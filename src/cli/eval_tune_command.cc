@@ -105,7 +105,11 @@ Result<std::vector<eval::SearchStart>> TuneStarts(const std::string& current, in
       if (!next.ok()) return next.status();
       json = std::move(next).value();
     }
-    starts.push_back({name, json, is_blend(settings[0].second) ? blend_axes : part_axes});
+    const auto slots_setting = std::find_if(settings.begin(), settings.end(), [](const auto& s) {
+      return s.first == "ranking.repeat_slots";
+    });
+    const bool blend = slots_setting != settings.end() && is_blend(slots_setting->second);
+    starts.push_back({name, json, blend ? blend_axes : part_axes});
   }
   return starts;
 }

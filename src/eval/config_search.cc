@@ -94,7 +94,7 @@ Result<MultiStartResult> MultiStartAscent(std::span<const SearchStart> starts,
     return out;
   };
   for (const SearchStart& start : starts) {
-    auto run = CoordinateAscent(start.json, start.axes.empty() ? axes : start.axes, max_rounds, set,
+    auto run = CoordinateAscent(start.json, start.axes ? *start.axes : axes, max_rounds, set,
                                 remembering, start.name);
     if (!run.ok()) return run.status();
     result.runs.push_back(std::move(run).value());

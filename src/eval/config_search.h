@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,9 +51,9 @@ Result<SearchResult> CoordinateAscent(const std::string& start, std::span<const 
 struct SearchStart {
   std::string name;
   std::string json;
-  // What the ascent from this start varies; empty: MultiStartAscent's `axes`. A start can so
+  // What the ascent from this start varies; none: MultiStartAscent's `axes`. A start can so
   // stay in its family (a blend that must not turn into two parts, say).
-  std::vector<SearchAxis> axes = {};
+  std::optional<std::vector<SearchAxis>> axes = std::nullopt;
 };
 
 struct MultiStartResult {

@@ -148,9 +148,10 @@ TEST(ConfigSearchTest, AStartWithItsOwnAxesClimbsOnlyAlongThem) {
     for (const std::string& d : documents) scores.push_back(Peaks(d));
     return scores;
   };
-  const SearchStart starts[] = {{"free", "a=1;b=0"},
-                                {"only a", "a=1;b=0", {{"a", {"0", "1", "2", "3", "4"}}}},
-                                {"only b", "a=3;b=0", {{"b", {"0", "1", "2", "3", "4"}}}}};
+  const SearchStart starts[] = {
+      {"free", "a=1;b=0"},
+      {"only a", "a=1;b=0", std::vector<SearchAxis>{{"a", {"0", "1", "2", "3", "4"}}}},
+      {"only b", "a=3;b=0", std::vector<SearchAxis>{{"b", {"0", "1", "2", "3", "4"}}}}};
   auto multi = MultiStartAscent(starts, axes, 5, Set, scorer);
   ASSERT_TRUE(multi.ok());
   EXPECT_EQ(multi.value().runs[0].best_json, "a=1;b=1");

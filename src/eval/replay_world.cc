@@ -29,7 +29,9 @@ void AddDay(const EventLog& log, std::span<const LoggedEvent> day_events, int32_
   std::vector<DaySignals::ItemScore> popularity;
   std::vector<DaySignals::PairScore> covisit, sequence;
   signals.Finish(&popularity, &covisit, &sequence);
-  for (const auto& row : popularity) builder.AddPopularity(row.item, day, row.score);
+  if (day >= today - PopularityHorizonDays(config.ranking.half_life_days)) {
+    for (const auto& row : popularity) builder.AddPopularity(row.item, day, row.score);
+  }
   if (day <= today - config.ranking.covisit_window_days) return;
   for (const auto& row : covisit) builder.AddCovisit(row.item, row.neighbour, row.score);
   for (const auto& row : sequence) builder.AddSequence(row.item, row.neighbour, row.score);
@@ -42,7 +44,7 @@ ReplayWorld::Key ReplayWorld::KeyOf(const TenantConfig& config) {
   std::copy(config.signals.event_weights, config.signals.event_weights + kEventTypeCount,
             weights.begin());
   return {weights, config.ranking.half_life_days, config.ranking.covisit_window_days,
-          config.signals.history_items};
+          config.signals.history_items, config.signals.history_days};
 }
 
 ReplayWorld::ReplayWorld(const EventLog& log, uint32_t surface, const TenantConfig& config,
@@ -55,7 +57,13 @@ ReplayWorld::ReplayWorld(const EventLog& log, uint32_t surface, const TenantConf
   for (const CatalogTag& t : log.tags()) {
     if (t.surface == surface) builder.AddTag(log.items().id(t.item), t.tag);
   }
-  const int32_t first_day = day - PopularityHorizonDays(config.ranking.half_life_days);
+  // As the loader reads them: popularity over its horizon, co-visitation and sequences over the
+  // window (AddDay drops what each does not cover).
+  const int32_t first_day = day - std::max(PopularityHorizonDays(config.ranking.half_life_days),
+                                           config.ranking.covisit_window_days);
+  // As a freshly started instance's warm-up reads them: the history's window before the split.
+  const TimestampUs history_from =
+      (day - static_cast<TimestampUs>(config.signals.history_days)) * kMicrosPerDay;
   std::vector<LoggedEvent> day_events;
   int32_t events_day = INT32_MIN;
   auto flush = [&] {
@@ -65,7 +73,7 @@ ReplayWorld::ReplayWorld(const EventLog& log, uint32_t surface, const TenantConf
     day_events.clear();
   };
   for (const LoggedEvent& e : log.events().first(log.FirstAtOrAfter(day * kMicrosPerDay))) {
-    if (e.user != kNone) {
+    if (e.user != kNone && e.at >= history_from) {
       history_->Add({kEvalTenant, service::HistoryKeyKind::kUser, log.users().id(e.user)},
                     log.items().id(e.item), e.at, e.type,
                     config.signals.event_weights[static_cast<int>(e.type)],

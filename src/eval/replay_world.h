@@ -26,7 +26,7 @@ class ReplayWorld {
   ReplayWorld(const EventLog& log, uint32_t surface, const TenantConfig& config, int32_t day);
 
   // Worlds are equal for configs with the same key: the settings signals and history read.
-  using Key = std::tuple<std::array<double, kEventTypeCount>, double, int, int>;
+  using Key = std::tuple<std::array<double, kEventTypeCount>, double, int, int, int>;
   static Key KeyOf(const TenantConfig& config);
 
   // `user`'s (a log.users() index, or kNone for none) top `depth` under `config` at the day's

@@ -69,7 +69,7 @@ bool HistoryIndex::Record(User& user, const ItemTable::Item* item, uint32_t last
     // starts no new one.
     if (last_s >= entry->last_s + kOccasionGapSeconds && entry->occasions < UINT16_MAX) {
       ++entry->occasions;
-      if (entry->counted) ItemTable::CountOccasion(item, true);
+      if (entry->counted && entry->occasions == 2) ItemTable::CountOccasion(item, true);
     }
     entry->last_s = std::max(entry->last_s, last_s);
     entry->type_mask |= type_bit;
@@ -92,7 +92,7 @@ bool HistoryIndex::Record(User& user, const ItemTable::Item* item, uint32_t last
 }
 
 void HistoryIndex::Drop(const Entry& entry) {
-  if (entry.counted) ItemTable::Uncount(entry.item, entry.occasions);
+  if (entry.counted) ItemTable::Uncount(entry.item, std::min<uint32_t>(entry.occasions, 2));
   items_.Release(entry.item);
 }
 

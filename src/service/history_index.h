@@ -1,8 +1,10 @@
 // Users' recent history in memory (ranking.md "Users' recent history"): per (tenant, user key)
 // and per (tenant, session id), the most recent distinct items with their last event time, the
 // interaction types seen, and a decayed weight, so that serving needs no query per request. Each
-// item also carries its repurchase prior across the tenant's kept users (core/rebuy_prior.h),
-// counted from users' occasions only (a session is one visit of a user counted already).
+// item also carries its repurchase prior across the tenant's kept users (core/rebuy_prior.h):
+// each user counts at most two occasions of an item, having it and coming back to it, so that a
+// heavy user or a bot returning every hour weighs as one user; sessions count nothing (their
+// visits are their user's).
 //
 // Weights are kept in log2 space relative to a fixed epoch, log2(Σ w · 2^(t / half_life)), so an
 // event adds in O(1) and own(i) = 2^(log_i − max_j log_j) needs no decay at read time (the factor
@@ -81,7 +83,7 @@ class HistoryIndex {
     uint32_t last_s;              // last event, seconds since the epoch
     uint16_t occasions;           // see HistoryItem::occasions; saturates
     uint8_t type_mask;
-    bool counted;  // a user's entry: its occasions are counted in the item's (ItemTable)
+    bool counted;  // a user's entry: min(occasions, 2) are counted in the item's (ItemTable)
   };
   struct User {
     std::vector<Entry> entries;

@@ -53,9 +53,9 @@ TEST(HistoryIndexTest, CountsVisitsToAnItemNotEvents) {
   EXPECT_EQ(index.Recent(User("u"), 0)[0].occasions, 2);
 }
 
-// Each item's rebuy prior comes from the tenant's kept users' occasions: a session's visits are
-// its user's, counted once; another tenant's are its own; a user's occasions leave the counts
-// with the item.
+// Each item's rebuy prior comes from the tenant's kept users: each counts having an item and
+// coming back to it, however often; a session's visits are its user's, counted once; another
+// tenant's are its own; a user's occasions leave the counts with the item.
 TEST(HistoryIndexTest, EachItemCarriesItsRebuyPriorFromTheTenantsUsers) {
   HistoryIndex index(1 << 20);
   auto buy = [&](const HistoryKey& who, const char* item, int day, int items_per_user = 50) {
@@ -78,6 +78,8 @@ TEST(HistoryIndexTest, EachItemCarriesItsRebuyPriorFromTheTenantsUsers) {
   buy(session, "milk", 3);
   buy(User("u0", "t2"), "bread", 1);
   buy(User("u0", "t2"), "bread", 3);
+  // A user coming back to milk again and again counts as one return.
+  for (int day = 5; day < 50; ++day) buy(User("u0"), "milk", day);
   // Tenant t1: 8 occasions, 2 of them returns, both to milk.
   EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "milk"), RebuyPrior({4, 2}, {8, 2}));
   EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "bread"), RebuyPrior({4, 0}, {8, 2}));
@@ -86,8 +88,8 @@ TEST(HistoryIndexTest, EachItemCarriesItsRebuyPriorFromTheTenantsUsers) {
   EXPECT_DOUBLE_EQ(rebuy_of(session, "milk"), rebuy_of(User("u1"), "milk"));
   EXPECT_EQ(rebuy_of(User("u0", "t2"), "bread"), 1);  // t2: every occasion is a return
   // u0 keeps two items: jam pushes bread out, tea milk.
-  buy(User("u0"), "jam", 5, 2);
-  buy(User("u0"), "tea", 6, 2);
+  buy(User("u0"), "jam", 50, 2);
+  buy(User("u0"), "tea", 51, 2);
   EXPECT_DOUBLE_EQ(rebuy_of(User("u1"), "milk"), RebuyPrior({2, 1}, {7, 1}));
 }
 

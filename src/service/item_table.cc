@@ -40,7 +40,9 @@ void ItemTable::Account(Shard& shard) {
 
 const ItemTable::Item* ItemTable::Acquire(std::string_view tenant_id, std::string_view item_id) {
   Tenant* tenant = FindOrAddTenant(tenant_id);
-  std::string key(sizeof tenant->ordinal + item_id.size(), '\0');
+  // Built in a buffer each thread keeps, so that finding an item allocates nothing.
+  thread_local std::string key;
+  key.resize(sizeof tenant->ordinal + item_id.size());
   std::memcpy(key.data(), &tenant->ordinal, sizeof tenant->ordinal);
   std::memcpy(key.data() + sizeof tenant->ordinal, item_id.data(), item_id.size());
   Shard& shard = ShardOf(key);
@@ -49,7 +51,7 @@ const ItemTable::Item* ItemTable::Acquire(std::string_view tenant_id, std::strin
     ++found->refs_;
     return &*found;
   }
-  const Item& item = *shard.items.emplace(std::move(key), tenant).first;
+  const Item& item = *shard.items.emplace(key, tenant).first;
   shard.node_bytes += NodeHeapBytes(item.key_);
   size_.fetch_add(1, std::memory_order_relaxed);
   Account(shard);
