@@ -96,8 +96,10 @@ class Ranking {
   }
 
   // Adds i as a candidate if new and allowed; returns whether it was added. `known_tag` as for
-  // PassesConstraints.
-  bool AddCandidate(ItemIndex i, TagIndex known_tag = kNoTag) {
+  // PassesConstraints. Flattened so that vector::emplace_back is inlined too (it was called out
+  // of line, 5.7 % of ranker_perftest): popularity 8.65-8.86 -> 8.07-8.55 µs, anchors
+  // 11.1-12.3 -> 10.5-11.6 µs (three alternating pairs).
+  [[gnu::flatten]] bool AddCandidate(ItemIndex i, TagIndex known_tag = kNoTag) {
     if (Has(i, kCandidate | kRejected)) return false;
     ++out_.candidates_considered;
     if (!PassesConstraints(i, known_tag)) {
