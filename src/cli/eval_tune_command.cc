@@ -83,33 +83,33 @@ Result<std::vector<eval::SearchStart>> TuneStarts(const std::string& current, in
             {"signals.history_items", "200"}};
   };
   auto slots = [k](int quarters) { return std::to_string(std::max(1, (k * quarters + 2) / 4)); };
-  const std::vector<std::pair<std::string, Settings>> picked = {
-      {"personal blend", blend},
-      {"two parts " + slots(1), parts(slots(1))},
-      {"two parts " + slots(2), parts(slots(2))},
-      {"two parts " + slots(3), parts(slots(3))},
-      {"two parts auto", parts("auto")},
-      {"discovery", discovery},
-  };
   const std::vector<eval::SearchAxis> axes = TuneAxes(k);
-  auto is_blend = [](const std::string& slots) { return slots == "null"; };
   const std::vector<eval::SearchAxis> blend_axes =
       Restricted(axes, "ranking.repeat_slots", [](const std::string&) { return false; });
-  const std::vector<eval::SearchAxis> part_axes =
-      Restricted(axes, "ranking.repeat_slots", std::not_fn(is_blend));
+  const std::vector<eval::SearchAxis> part_axes = Restricted(
+      axes, "ranking.repeat_slots", [](const std::string& slots) { return slots != "null"; });
+  struct Picked {
+    std::string name;
+    Settings settings;
+    const std::vector<eval::SearchAxis>& family;  // the axes its ascent climbs
+  };
+  const std::vector<Picked> picked = {
+      {"personal blend", blend, blend_axes},
+      {"two parts " + slots(1), parts(slots(1)), part_axes},
+      {"two parts " + slots(2), parts(slots(2)), part_axes},
+      {"two parts " + slots(3), parts(slots(3)), part_axes},
+      {"two parts auto", parts("auto"), part_axes},
+      {"discovery", discovery, blend_axes},
+  };
   std::vector<eval::SearchStart> starts = {{"current", current, axes}};
-  for (const auto& [name, settings] : picked) {
+  for (const Picked& p : picked) {
     std::string json = current;
-    for (const auto& [path, value] : settings) {
+    for (const auto& [path, value] : p.settings) {
       auto next = WithSetting(json, path, value);
       if (!next.ok()) return next.status();
       json = std::move(next).value();
     }
-    const auto slots_setting = std::find_if(settings.begin(), settings.end(), [](const auto& s) {
-      return s.first == "ranking.repeat_slots";
-    });
-    const bool blend = slots_setting != settings.end() && is_blend(slots_setting->second);
-    starts.push_back({name, json, blend ? blend_axes : part_axes});
+    starts.push_back({p.name, json, p.family});
   }
   return starts;
 }

@@ -8,6 +8,7 @@
 #include "core/heap_bytes.h"
 #include "crypto/digest.h"
 #include "obs/log.h"
+#include "service/shard_bytes.h"
 
 namespace recsys::service {
 namespace {
@@ -49,12 +50,7 @@ size_t HistoryIndex::UserBytes(const User& user) {
 
 void HistoryIndex::Account(Shard& shard) {
   const size_t now = shard.user_bytes + HeapBytes(shard.users.bucket_count() * sizeof(void*));
-  if (now >= shard.accounted) {
-    user_bytes_.fetch_add(now - shard.accounted, std::memory_order_relaxed);
-  } else {
-    user_bytes_.fetch_sub(shard.accounted - now, std::memory_order_relaxed);
-  }
-  shard.accounted = now;
+  AccountShardBytes(user_bytes_, shard.accounted, now);
 }
 
 bool HistoryIndex::Record(User& user, const ItemTable::Item* item, uint32_t last_s,

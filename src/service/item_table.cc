@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/heap_bytes.h"
+#include "service/shard_bytes.h"
 
 namespace recsys::service {
 namespace {
@@ -30,12 +31,7 @@ ItemTable::Tenant* ItemTable::FindOrAddTenant(std::string_view tenant_id) {
 
 void ItemTable::Account(Shard& shard) {
   const size_t now = shard.node_bytes + HeapBytes(shard.items.bucket_count() * sizeof(void*));
-  if (now >= shard.accounted) {
-    bytes_.fetch_add(now - shard.accounted, std::memory_order_relaxed);
-  } else {
-    bytes_.fetch_sub(shard.accounted - now, std::memory_order_relaxed);
-  }
-  shard.accounted = now;
+  AccountShardBytes(bytes_, shard.accounted, now);
 }
 
 const ItemTable::Item* ItemTable::Acquire(std::string_view tenant_id, std::string_view item_id) {
